@@ -1,0 +1,1 @@
+//! redb backend for podstate. Empty for now: a later issue fills it.

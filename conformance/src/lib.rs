@@ -1,0 +1,9 @@
+//! The podstate conformance suite (work in progress).
+
+pub mod calls;
+pub mod dump;
+pub mod factory;
+
+pub use calls::{Call, Outcome};
+pub use dump::{Dump, dump};
+pub use factory::{BackendFactory, Capabilities, TestStore};

@@ -1,0 +1,83 @@
+//! The podstate contract: podman's libpod `State` interface (late 2020, 53 calls) as one
+//! object-safe Rust trait, its object types, and its one error type. No storage lives here.
+//!
+//! * [`State`] — the calls; each one's rustdoc lists its `# Errors`.
+//! * [`Container`], [`Pod`], [`Volume`], [`ExecSession`], [`DbConfig`] — the objects of SPEC §1,
+//!   with opaque [`Payload`]s kept as raw JSON text.
+//! * [`StateError`] with [`ErrorKind`] — exactly the kinds of SPEC §4.
+//! * [`rules`] — the argument-shape and namespace rules every backend shares.
+//!
+//! # Example
+//!
+//! ```
+//! use podstate_api::{Container, ContainerConfig, ErrorKind, Pod, PodConfig, State};
+//! use podstate_api::{NamedVolume, Volume, VolumeConfig};
+//!
+//! fn deploy(state: &dyn State) -> podstate_api::Result<()> {
+//!     state.add_volume(&Volume::new(VolumeConfig::new("data")))?;
+//!     state.add_pod(&Pod::new(PodConfig::new("f00d", "web")))?;
+//!
+//!     let mut db = ContainerConfig::new("beef01", "web-db");
+//!     db.pod = Some("f00d".into());
+//!     db.named_volumes.push(NamedVolume { name: "data".into(), ..Default::default() });
+//!     let pod = state.pod("f00d")?;
+//!     state.add_container_to_pod(&pod, &Container::new(db))?;
+//!
+//!     // Full ID, exact name and unique ID prefix all resolve the same container.
+//!     assert_eq!(state.lookup_container_id("web-db")?, "beef01");
+//!     assert_eq!(state.lookup_container_id("bee")?, "beef01");
+//!
+//!     // A volume in use cannot go, and the error says which kind of refusal it is.
+//!     let err = state.remove_volume(&state.volume("data")?).unwrap_err();
+//!     assert_eq!(err.kind(), ErrorKind::InUse);
+//!     Ok(())
+//! }
+//!
+//! let store = podstate_memory::MemoryStore::new();
+//! let state: Box<dyn State> = Box::new(store.open());
+//! deploy(state.as_ref()).unwrap();
+//! ```
+//!
+//! # How this crate reads SPEC §4 and §5
+//!
+//! SPEC is normative; where it leaves a choice open, every backend and the reference model make
+//! the one written here.
+//!
+//! * **Step 2, argument shape.** For a *passed* object (every call but `add_*`) only the strings
+//!   the call reads are checked: a container's ID, namespace (no NUL) and pod (when set); a pod's
+//!   ID and namespace; a volume's name; both IDs of an exec session. The passed name is ignored.
+//!   A *new* config (`add_*`, and `cfg` of `rewrite_*`) is checked whole: ID, name, namespace,
+//!   pod, the seven namespace-sharing fields, `depends_on`, named-volume names, networks (none
+//!   twice) and alias keys and values. Pod-field misuse: `add_container` and `remove_container`
+//!   need `pod` unset; `add_container_to_pod` and `remove_container_from_pod` need `pod` equal to
+//!   the pod's ID. All of these are `InvalidArg`.
+//! * **Step 3, passed namespaces.** With a namespace set, every passed pod and then container
+//!   (in calls that honour namespaces) must carry the handle's namespace, else `NsMismatch`.
+//! * **Step 4, targets.** Existence first, pod before container (`NoSuchPod`, `NoSuchCtr`); then
+//!   the stored namespaces, pod before container (`NsMismatch`); then the stored container's pod
+//!   where the call cares (`InvalidArg`). `add_container_to_pod`'s target is the pod.
+//! * **Step 5** follows each call's `# Errors` in order.
+//! * Exec-session calls other than `add_exec_session`, volume calls, `refresh` and the DB-config
+//!   calls ignore namespaces entirely.
+//! * Errors leave `&mut` arguments (`update_*`) unchanged.
+
+mod containers;
+mod db_config;
+mod error;
+mod exec;
+mod payload;
+mod pods;
+pub mod rules;
+mod state;
+mod timestamp;
+mod volumes;
+
+pub use containers::{Container, ContainerConfig, ContainerState, ContainerStatus, NamedVolume};
+pub use db_config::DbConfig;
+pub use error::{ErrorKind, Result, StateError};
+pub use exec::ExecSession;
+pub use payload::{Payload, PayloadError};
+pub use pods::{Pod, PodConfig, PodState};
+pub use state::State;
+pub use timestamp::{Timestamp, TimestampError};
+pub use volumes::{Volume, VolumeConfig, VolumeState};
