@@ -1,0 +1,165 @@
+//! Teeth: faulty wrappers that break one rule of the contract each, subtly, around any backend.
+//!
+//! A checker that never fails proves nothing. Each [`Fault`] wraps a correct backend and breaks
+//! exactly one rule, the way real implementations did (several are podman's own bugs, see the
+//! reference notes); the test suite asserts that the model checker catches every one of them
+//! within its default budget, and that the scenario suite catches the ones issue 2 names.
+//!
+//! The wrappers only use the public [`State`](podstate_api::State) API of the wrapped backend, so
+//! they work around any backend; each handle keeps a second, unfiltered "admin" handle on the
+//! same store to look things up without disturbing the handle under test.
+
+mod handle;
+mod lookups;
+mod mutations;
+
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+
+use podstate_api::{State, StateError};
+
+use crate::factory::{BackendFactory, Capabilities, TestStore};
+use handle::FaultyState;
+use mutations::Ghosts;
+
+/// One subtly broken rule. Each variant's doc says what the wrapper gets wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// With no namespace set, a container prefix lookup ignores a second match living in
+    /// another namespace than the first match.
+    PrefixIgnoresOtherNamespace,
+    /// A container lookup tries the exact name before the exact ID.
+    NameBeforeExactId,
+    /// A container prefix lookup is ambiguous when a visible pod ID shares the prefix
+    /// (podman's in-memory state).
+    ContainerPrefixClashesWithPods,
+    /// `has_container` answers true for a container in another namespace.
+    HasContainerIgnoresNamespace,
+    /// `get_name` resolves IDs in other namespaces.
+    GetNameIgnoresNamespace,
+    /// A failed `add_container` (missing dependency or volume) leaves its name reserved.
+    FailedAddReservesName,
+    /// A name or ID held by a pod is reported as `CtrExists` (podman's BoltDB kind bug).
+    HolderKindAlwaysCtr,
+    /// A self-dependency is answered `NoSuchCtr` instead of `InvalidArg`.
+    SelfDependencyIsNoSuchCtr,
+    /// A dependency check is skipped when the dependency is in a pod: the container is added
+    /// without it.
+    PodDependencyUnchecked,
+    /// `remove_container` with dependents answers Ok and removes nothing.
+    RemovalIgnoresDependents,
+    /// A removed container stays listed as a dependent of its dependencies.
+    RemovalLeavesDependentEdge,
+    /// `remove_pod_containers` forgets to drop the members' volume uses.
+    PodRemovalKeepsVolumeUsers,
+    /// `remove_exec_session` removes a session registered to another container.
+    RemoveExecSessionIgnoresOwner,
+    /// `refresh` keeps exec-session registrations.
+    RefreshKeepsExecRegistrations,
+    /// `refresh` also clears the exit code.
+    RefreshClearsExitCode,
+    /// `save_container` also writes the passed config.
+    SaveContainerWritesConfig,
+    /// `rewrite_container_config` accepts a rename.
+    RewriteAcceptsRename,
+    /// `all_containers` is unsorted past 64 entries.
+    AllContainersUnsortedPast64,
+    /// `network_disconnect` also drops every network sorted after the one named (podman's
+    /// in-memory state).
+    DisconnectDropsLaterNetworks,
+    /// `validate_db_config` pins the values before the mismatching field anyway.
+    ValidateDbConfigPinsOnMismatch,
+    /// `close` also closes every other handle open on the store at that time.
+    CloseClosesEveryHandle,
+}
+
+impl Fault {
+    /// Every fault.
+    pub const ALL: &'static [Fault] = &[
+        Fault::PrefixIgnoresOtherNamespace,
+        Fault::NameBeforeExactId,
+        Fault::ContainerPrefixClashesWithPods,
+        Fault::HasContainerIgnoresNamespace,
+        Fault::GetNameIgnoresNamespace,
+        Fault::FailedAddReservesName,
+        Fault::HolderKindAlwaysCtr,
+        Fault::SelfDependencyIsNoSuchCtr,
+        Fault::PodDependencyUnchecked,
+        Fault::RemovalIgnoresDependents,
+        Fault::RemovalLeavesDependentEdge,
+        Fault::PodRemovalKeepsVolumeUsers,
+        Fault::RemoveExecSessionIgnoresOwner,
+        Fault::RefreshKeepsExecRegistrations,
+        Fault::RefreshClearsExitCode,
+        Fault::SaveContainerWritesConfig,
+        Fault::RewriteAcceptsRename,
+        Fault::AllContainersUnsortedPast64,
+        Fault::DisconnectDropsLaterNetworks,
+        Fault::ValidateDbConfigPinsOnMismatch,
+        Fault::CloseClosesEveryHandle,
+    ];
+}
+
+/// A [`BackendFactory`] whose stores break `fault` around the stores of `inner`.
+pub struct FaultyFactory<'a> {
+    inner: &'a dyn BackendFactory,
+    fault: Fault,
+    name: String,
+}
+
+impl<'a> FaultyFactory<'a> {
+    /// Wraps every store `inner` creates so that it breaks `fault`.
+    pub fn new(inner: &'a dyn BackendFactory, fault: Fault) -> Self {
+        FaultyFactory {
+            name: format!("{}+{fault:?}", inner.name()),
+            inner,
+            fault,
+        }
+    }
+}
+
+impl BackendFactory for FaultyFactory<'_> {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
+    }
+
+    fn create(&self) -> Result<Box<dyn TestStore>, StateError> {
+        Ok(Box::new(FaultyStore {
+            inner: self.inner.create()?,
+            fault: self.fault,
+            shared: Arc::default(),
+        }))
+    }
+}
+
+/// What the handles of one faulty store share: the bookkeeping some faults need.
+#[derive(Default)]
+struct Shared {
+    /// Bumped by `close` under [`Fault::CloseClosesEveryHandle`].
+    close_epoch: AtomicU64,
+    /// Names left reserved by failed adds under [`Fault::FailedAddReservesName`].
+    reserved_names: Mutex<std::collections::BTreeSet<String>>,
+    /// Entries that should have been dropped but were "forgotten".
+    ghosts: Mutex<Ghosts>,
+}
+
+struct FaultyStore {
+    inner: Box<dyn TestStore>,
+    fault: Fault,
+    shared: Arc<Shared>,
+}
+
+impl TestStore for FaultyStore {
+    fn open(&self) -> Result<Box<dyn State>, StateError> {
+        Ok(Box::new(FaultyState::new(
+            self.inner.open()?,
+            self.inner.open()?,
+            self.fault,
+            Arc::clone(&self.shared),
+        )))
+    }
+}
