@@ -1,0 +1,34 @@
+//! `cargo xtask ci`: what CI runs, in the order that fails fastest.
+
+use std::process::Command;
+
+/// Runs fmt check, clippy with `-D warnings`, the tests and the conformance run; stops at the
+/// first failure.
+pub fn run() -> Result<(), String> {
+    let steps: [(&str, &[&str]); 4] = [
+        ("fmt", &["fmt", "--all", "--", "--check"]),
+        (
+            "clippy",
+            &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+        ),
+        ("tests", &["test", "--workspace"]),
+        ("conformance", &["xtask", "conformance"]),
+    ];
+    for (name, args) in steps {
+        eprintln!("== {name}: cargo {}", args.join(" "));
+        let status = Command::new(cargo())
+            .args(args)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("{name} failed ({status})"));
+        }
+    }
+    eprintln!("== ci passed");
+    Ok(())
+}
+
+/// The cargo that runs this xtask, so a pinned toolchain stays pinned.
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
+}
