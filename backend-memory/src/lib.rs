@@ -49,3 +49,6 @@ mod store;
 mod volumes;
 
 pub use store::{MemoryState, MemoryStore};
+
+#[cfg(test)]
+mod tests;

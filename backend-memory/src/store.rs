@@ -11,7 +11,7 @@ use podstate_api::{
 };
 
 /// A stored container with the indexes that hang off it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct StoredContainer {
     pub(crate) config: ContainerConfig,
     pub(crate) state: ContainerState,
@@ -25,7 +25,7 @@ pub(crate) struct StoredContainer {
 }
 
 /// A stored pod with its membership index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct StoredPod {
     pub(crate) config: PodConfig,
     pub(crate) state: PodState,
@@ -34,7 +34,7 @@ pub(crate) struct StoredPod {
 }
 
 /// A stored volume with its users index.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct StoredVolume {
     pub(crate) config: VolumeConfig,
     pub(crate) state: VolumeState,
@@ -59,7 +59,7 @@ pub(crate) struct Holder {
 /// Everything one store keeps. Containers and pods live in separate ordered maps (so that prefix
 /// lookups of one kind are range scans of its own map) but share the ID space, which the add
 /// calls enforce by checking both maps, and the name space, which `names` indexes.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Data {
     pub(crate) containers: BTreeMap<String, StoredContainer>,
     pub(crate) pods: BTreeMap<String, StoredPod>,
@@ -153,6 +153,15 @@ impl MemoryState {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         ns.clone_into(&mut guard);
+    }
+
+    /// A copy of the whole store, for tests that prove a failed call changed nothing.
+    #[cfg(test)]
+    pub(crate) fn snapshot(&self) -> Data {
+        self.data
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Runs a read-only call: closed check, then `f` under the shared lock with the namespace.
