@@ -115,3 +115,53 @@ fn each_handle_has_its_own_namespace() {
     assert_eq!(err(s.set_namespace("x\0y")), ErrorKind::InvalidArg);
     assert_eq!(s.lookup_container_id("c").unwrap(), "ca");
 }
+
+/// §4: "the first failing step decides" when two rules break at once: shape (2) before passed
+/// namespaces (3), passed namespaces before existence (4), existence before stored namespaces
+/// and the stored pod field.
+#[test]
+fn when_two_rules_break_the_earlier_step_wins() {
+    let (_store, s) = fresh();
+    s.add_pod(&pod_in("b", "p", "p")).unwrap();
+    s.add_container(&ctr_in("b", "c", "c")).unwrap();
+    s.set_namespace("a").unwrap();
+
+    // 2 before 3: the passed pod field is wrong and the pod is in another namespace.
+    let wrong_field = ctr_in("b", "c", "");
+    assert_eq!(
+        err(s.remove_container_from_pod(&pod_in("b", "p", ""), &wrong_field)),
+        ErrorKind::InvalidArg
+    );
+    // 3 before 4: the passed container is in another namespace and the pod does not exist.
+    let mut elsewhere = member("ghost", "c", "");
+    elsewhere.config.namespace = "b".into();
+    assert_eq!(
+        err(s.remove_container_from_pod(&pod_in("a", "ghost", ""), &elsewhere)),
+        ErrorKind::NsMismatch
+    );
+    // 4: existence of both targets before either stored namespace.
+    let mut claims_a = member("p", "ghost", "");
+    claims_a.config.namespace = "a".into();
+    assert_eq!(
+        err(s.remove_container_from_pod(&pod_in("a", "p", ""), &claims_a)),
+        ErrorKind::NoSuchCtr
+    );
+    // 4: stored namespace before the stored pod field (c is not in pod p either).
+    claims_a.config.id = "c".into();
+    assert_eq!(
+        err(s.remove_container_from_pod(&pod_in("a", "p", ""), &claims_a)),
+        ErrorKind::NsMismatch
+    );
+    s.set_namespace("b").unwrap();
+    let mut claims_b = member("p", "c", "");
+    claims_b.config.namespace = "b".into();
+    assert_eq!(
+        err(s.remove_container_from_pod(&pod_in("b", "p", ""), &claims_b)),
+        ErrorKind::InvalidArg
+    );
+    // 2 before 3 on a plain container call: an empty ID beats a namespace mismatch.
+    assert_eq!(
+        err(s.save_container(&ctr_in("zzz", "", ""))),
+        ErrorKind::InvalidArg
+    );
+}

@@ -30,6 +30,14 @@ fn add_to_pod_checks_the_pod_field_then_the_pod_then_the_namespaces() {
         err(s.add_container_to_pod(&p, &member("p", "c", "c"))),
         ErrorKind::NsMismatch
     );
+    // Strict equality: a pod without namespace does not take a container with one.
+    s.add_pod(&pod("bare", "bare")).unwrap();
+    let mut stray = member("bare", "c", "c");
+    stray.config.namespace = "ns".into();
+    assert_eq!(
+        err(s.add_container_to_pod(&pod("bare", ""), &stray)),
+        ErrorKind::NsMismatch
+    );
     let mut ok = member("p", "c", "c");
     ok.config.namespace = "ns".into();
     s.add_container_to_pod(&pod("p", "ignored"), &ok).unwrap();
@@ -81,6 +89,14 @@ fn members_depend_only_on_members_of_the_same_pod() {
     assert_eq!(
         err(s.add_container_to_pod(&p, &on_other_pod)),
         ErrorKind::InvalidArg
+    );
+    // The namespace rule of a dependency still comes before the pod rule.
+    s.add_container(&ctr_in("elsewhere", "far", "far")).unwrap();
+    let mut on_far = member("p", "p2", "p2");
+    on_far.config.depends_on = strings(&["far"]);
+    assert_eq!(
+        err(s.add_container_to_pod(&p, &on_far)),
+        ErrorKind::NsMismatch
     );
     // The shared ID space still applies inside a pod, before dependencies.
     let mut taken = member("p", "q", "p2");
