@@ -31,7 +31,8 @@
 //! Derived data is recomputed by scanning everything each time (dependents, volume users, pod
 //! members, a container's exec sessions, prefix matches). Only what SPEC says is stored is kept:
 //! objects, current networks and aliases per container, the exec registry and the pinned DB
-//! config.
+//! config. [`ModelStore::invariant_violations`] checks SPEC §2 over that data, so the model
+//! checker can assert after every step that the oracle itself is sane.
 //!
 //! # Atomicity: clone and commit
 //!
