@@ -3,6 +3,7 @@
 pub mod calls;
 pub mod dump;
 pub mod factory;
+pub mod model;
 pub mod teeth;
 
 pub use calls::{Call, Outcome};
