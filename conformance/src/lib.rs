@@ -1,9 +1,18 @@
 //! The podstate conformance suite (work in progress).
 
 pub mod calls;
+pub mod coverage;
 pub mod dump;
 pub mod factory;
+pub mod fixtures;
+pub mod fn_factory;
+pub mod harness;
+pub mod invoke;
+pub mod scenarios;
+pub mod slots;
 
 pub use calls::{Call, Outcome};
 pub use dump::{Dump, dump};
 pub use factory::{BackendFactory, Capabilities, TestStore};
+pub use fn_factory::{FnFactory, StoreFn};
+pub use scenarios::{Scenario, scenarios};
