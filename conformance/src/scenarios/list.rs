@@ -54,6 +54,8 @@ macro_rules! __for_each_scenario {
                 remove_pod_containers_of_a_missing_pod_is_no_such_pod,
                 remove_pod_containers_frees_member_names,
                 all_pods_are_sorted_by_id,
+                pod_has_container_is_false_for_an_unknown_id,
+                save_container_ignores_the_passed_pod_field,
             ],
             pod_members: [
                 add_container_to_pod_makes_it_a_member,
@@ -71,6 +73,7 @@ macro_rules! __for_each_scenario {
                 remove_missing_container_from_pod_is_no_such_ctr,
                 remove_container_from_a_missing_pod_is_no_such_pod,
                 remove_container_from_pod_with_a_dependent_is_in_use,
+                remove_container_from_pod_of_a_container_outside_pods_is_invalid_arg,
             ],
             volumes: [
                 add_volume_stores_config_and_state_verbatim,
@@ -134,6 +137,8 @@ macro_rules! __for_each_scenario {
                 aliases_of_a_container_of_another_namespace_is_ns_mismatch,
                 all_aliases_of_a_container_of_another_namespace_is_ns_mismatch,
                 two_containers_may_share_an_alias,
+                duplicate_config_aliases_collapse,
+                a_container_without_networks_has_none,
             ],
             lookups: [
                 lookup_container_by_full_id,
@@ -209,6 +214,8 @@ macro_rules! __for_each_scenario {
                 an_invisible_user_keeps_a_volume_in_use,
                 a_session_of_an_invisible_container_resolves,
                 removing_sessions_of_an_invisible_container_works,
+                a_handle_without_namespace_ignores_the_passed_namespace,
+                adding_to_a_pod_stored_in_another_namespace_is_ns_mismatch,
             ],
             dependencies: [
                 container_in_use_lists_dependents_sorted,

@@ -248,3 +248,24 @@ pub fn two_containers_may_share_an_alias(f: &dyn BackendFactory) {
     let aliases = t.ok(Call::GetNetworkAliases, |s| s.get_network_aliases(&c2, "n"));
     assert_eq!(aliases, ["db"]);
 }
+
+/// SPEC §5 Strings: "duplicate aliases ... collapse" - in the config too.
+pub fn duplicate_config_aliases_collapse(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    let c = ctr("c1", "one")
+        .with_networks(&["n"])
+        .with_aliases("n", &["b", "a", "b"]);
+    t.given(|s| s.add_container(&c));
+    let aliases = t.ok(Call::GetNetworkAliases, |s| s.get_network_aliases(&c, "n"));
+    assert_eq!(aliases, ["a", "b"]);
+}
+
+/// SPEC §5: `get_networks(ctr)` of a container that joined none is empty, not an error.
+pub fn a_container_without_networks_has_none(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(|s| s.add_container(&ctr("c1", "one")));
+    assert!(
+        t.ok(Call::GetNetworks, |s| s.get_networks(&ctr("c1", "one")))
+            .is_empty()
+    );
+}

@@ -185,3 +185,18 @@ pub fn remove_container_from_pod_with_a_dependent_is_in_use(f: &dyn BackendFacto
         s.remove_container_from_pod(&pod("p1", "pod1"), &ctr("m1", "member1").in_pod("p1"))
     });
 }
+
+/// SPEC §5: "`ctr.pod` (passed and stored) must equal the pod ID" - the stored container is in no
+/// pod at all.
+pub fn remove_container_from_pod_of_a_container_outside_pods_is_invalid_arg(
+    f: &dyn BackendFactory,
+) {
+    let t = Tester::new(f);
+    t.given(|s| {
+        s.add_pod(&pod("p1", "pod1"))?;
+        s.add_container(&ctr("c1", "one"))
+    });
+    t.fails(Call::RemoveContainerFromPod, InvalidArg, |s| {
+        s.remove_container_from_pod(&pod("p1", "pod1"), &ctr("c1", "one").in_pod("p1"))
+    });
+}

@@ -208,3 +208,30 @@ pub fn all_pods_are_sorted_by_id(f: &dyn BackendFactory) {
     let all = t.ok(Call::AllPods, |s| s.all_pods());
     assert_eq!(all.iter().map(|p| p.id()).collect::<Vec<_>>(), ["pa", "pb"]);
 }
+
+/// SPEC §5: `pod_has_container(pod, id)` answers whether `id` is a member - `false`, not an
+/// error, for an ID nothing holds.
+pub fn pod_has_container_is_false_for_an_unknown_id(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(pod_with_two_members);
+    let p1 = pod("p1", "pod1");
+    assert!(!t.ok(Call::PodHasContainer, |s| s.pod_has_container(&p1, "m3")));
+}
+
+/// SPEC §3: "After the existence check the stored object's ... pod [is] what count[s]" - state
+/// calls ignore a passed member's wrong pod field.
+pub fn save_container_ignores_the_passed_pod_field(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(|s| {
+        pod_with_two_members(s)?;
+        s.add_pod(&pod("p2", "pod2"))
+    });
+    let mut mine = ctr("m1", "member1").in_pod("p2");
+    mine.state.restart_count = 4;
+    t.ok(Call::SaveContainer, |s| s.save_container(&mine));
+    let stored = t.ok(Call::Container, |s| s.container("m1"));
+    assert_eq!(
+        (stored.config.pod.as_deref(), stored.state.restart_count),
+        (Some("p1"), 4)
+    );
+}

@@ -176,3 +176,32 @@ pub fn removing_sessions_of_an_invisible_container_works(f: &dyn BackendFactory)
     });
     assert!(left.is_empty());
 }
+
+/// SPEC §3: the `NsMismatch` rules hold "with a namespace set" - a handle in `""` ignores the
+/// passed namespace, and "the stored object's namespace ... [is] what count[s]".
+pub fn a_handle_without_namespace_ignores_the_passed_namespace(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(|s| s.add_container(&ctr("c1", "one").in_ns("a")));
+    let mut mine = ctr("c1", "one").in_ns("elsewhere");
+    mine.state.pid = 5;
+    t.ok(Call::SaveContainer, |s| s.save_container(&mine));
+    let stored = t.ok(Call::Container, |s| s.container("c1"));
+    assert_eq!(
+        (stored.config.namespace.as_str(), stored.state.pid),
+        ("a", 5)
+    );
+}
+
+/// SPEC §3 / state-api docs, step 4: `add_container_to_pod` checks the stored pod against the
+/// handle - a pod stored in `b`, passed as if in `a`, is `NsMismatch`.
+pub fn adding_to_a_pod_stored_in_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(|s| s.add_pod(&pod("p1", "pod1").in_ns("b")));
+    t.set_ns("a");
+    t.fails(Call::AddContainerToPod, NsMismatch, |s| {
+        s.add_container_to_pod(
+            &pod("p1", "pod1").in_ns("a"),
+            &ctr("m1", "member1").in_ns("a").in_pod("p1"),
+        )
+    });
+}
