@@ -75,7 +75,8 @@ pub fn member_pod_mismatch_beats_a_foreign_pod(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 2 before 3: a bad new config beats a foreign container in `rewrite_container_config`.
+/// SPEC §4 step 2 before 3: a bad new config beats a foreign container in
+/// `rewrite_container_config`.
 pub fn bad_rewrite_config_beats_a_foreign_container(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = ctr("c1", "one").in_ns("b");
@@ -113,8 +114,8 @@ pub fn foreign_passed_pod_beats_a_missing_one(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 3 before 4: in `add_container_to_pod`, a container of a foreign namespace beats a pod
-/// that does not exist.
+/// SPEC §4 step 3 before 4: in `add_container_to_pod`, a container of a foreign namespace beats a
+/// pod that does not exist.
 pub fn foreign_member_beats_a_missing_pod(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.set_ns("a");
@@ -126,7 +127,8 @@ pub fn foreign_member_beats_a_missing_pod(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 3 before 4: `update_container` of a missing container passed in a foreign namespace.
+/// SPEC §4 step 3 before 4: `update_container` of a missing container passed in a foreign
+/// namespace.
 pub fn foreign_update_beats_a_missing_container(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.set_ns("a");
@@ -136,7 +138,8 @@ pub fn foreign_update_beats_a_missing_container(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 4, "pod before container": both missing in `remove_container_from_pod` is `NoSuchPod`.
+/// SPEC §4 step 4, "pod before container": both missing in `remove_container_from_pod` is
+/// `NoSuchPod`.
 pub fn missing_pod_beats_a_missing_member(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.fails(Call::RemoveContainerFromPod, NoSuchPod, |s| {
@@ -144,8 +147,8 @@ pub fn missing_pod_beats_a_missing_member(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 4, "existence ... then the stored object's namespace": a missing member beats a pod stored
-/// in another namespace.
+/// SPEC §4 step 4, "existence ... then the stored object's namespace": a missing member beats a pod
+/// stored in another namespace.
 pub fn missing_member_beats_a_pod_stored_elsewhere(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "pod1").in_ns("b")));
@@ -158,8 +161,8 @@ pub fn missing_member_beats_a_pod_stored_elsewhere(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 4, stored namespace before stored pod: a container stored in another namespace and in a
-/// pod is `NsMismatch` for `remove_container`.
+/// SPEC §4 step 4, stored namespace before stored pod: a container stored in another namespace and
+/// in a pod is `NsMismatch` for `remove_container`.
 pub fn stored_namespace_beats_stored_pod(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -172,7 +175,8 @@ pub fn stored_namespace_beats_stored_pod(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 4 before 5: the stored container's pod (`InvalidArg`) beats its dependents (`InUse`).
+/// SPEC §4 step 4 before 5: the stored container's pod (`InvalidArg`) beats its dependents
+/// (`InUse`).
 pub fn stored_pod_beats_dependents(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -229,7 +233,8 @@ pub fn missing_container_beats_an_identity_change(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 4 before 5: a container stored in another namespace beats an already connected network.
+/// SPEC §4 step 4 before 5: a container stored in another namespace beats an already connected
+/// network.
 pub fn stored_namespace_beats_network_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "one").in_ns("b").with_networks(&["n"])));

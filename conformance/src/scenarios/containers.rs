@@ -131,8 +131,8 @@ pub fn remove_container_of_a_pod_member_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "`pod` unset on the passed ... container (`InvalidArg`)" - even if the stored one is not
-/// in a pod, and even if the pod named does not exist.
+/// SPEC §5: "`pod` unset on the passed ... container (`InvalidArg`)" - even if the stored one is
+/// not in a pod, and even if the pod named does not exist.
 pub fn remove_container_passed_with_a_pod_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "one")));

@@ -81,8 +81,8 @@ pub fn add_session_leaves_the_container_state_alone(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Container, |s| s.container("c1")), c);
 }
 
-/// SPEC §1: "exec calls touch only the registry, `save_container` only the state" - a session in the state is not
-/// registered.
+/// SPEC §1: "exec calls touch only the registry, `save_container` only the state" - a session in
+/// the state is not registered.
 pub fn sessions_in_the_state_are_not_registered(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let mut c = ctr("c1", "one");

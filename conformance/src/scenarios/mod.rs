@@ -3,14 +3,23 @@
 //!
 //! # Organisation
 //!
-//! One module per concern, named as everywhere else in the workspace: [`containers`], [`pods`],
-//! [`volumes`], [`exec`], [`networks`], [`lookups`], [`namespaces`], [`dependencies`],
-//! [`lifecycle`] (refresh, DB config, close), [`rewrite`] (the three `rewrite_*_config` calls),
-//! [`copies`] (independent copies, verbatim payloads, save/update), [`strings`] (the string rules
-//! on stored keys), [`check_order`] (two rules broken at once: SPEC §4 decides which one answers)
-//! and [`sharp_edges`] (podman's traps: prefixes that are names, shared pod/container names, SQL
-//! wildcards in keys, ...). Each scenario is a `pub fn(&dyn BackendFactory)` with a doc line
-//! quoting the clause it checks; it panics when the backend disagrees.
+//! One module per concern, named as everywhere else in the workspace:
+//!
+//! * objects: [`containers`], [`pods`], [`pod_members`] (joining and leaving a pod), [`volumes`],
+//!   [`exec`], [`networks`], [`dependencies`];
+//! * finding them: [`lookups`], [`namespaces`], [`visibility`] (invisible objects skipped at
+//!   each lookup step, dependencies across namespaces);
+//! * [`lifecycle`] (refresh, DB config, close, several handles), [`rewrite`] (the three
+//!   `rewrite_*_config` calls), [`copies`] (independent copies, verbatim payloads and times,
+//!   save/update);
+//! * the string rules: [`strings`] (keys looked up) and [`passed_strings`] (passed objects);
+//! * SPEC §4 check order, two rules broken at once: [`check_order`] (across steps 1-5) and
+//!   [`check_order_rules`] (within step 5);
+//! * [`sharp_edges`]: podman's traps - prefixes that are names, pods and containers sharing the
+//!   name space, SQL `LIKE`/`GLOB` wildcards and escapes in keys, case, Unicode, byte order.
+//!
+//! Each scenario is a `pub fn(&dyn BackendFactory)` whose doc line quotes or cites the SPEC clause
+//! it checks; it runs on a fresh store and panics when the backend disagrees.
 //!
 //! [`tables`] holds the mechanical checks driven by [`Call::ALL`](crate::Call::ALL): `DbClosed`
 //! after `close` and `InvalidArg` for empty or NUL strings, for every call and every string
@@ -33,8 +42,11 @@
 //! from a closure. `cargo test -p my-backend --test conformance containers::` runs one group. A
 //! runner wanting a count instead of test output walks [`scenarios()`] and calls [`run`].
 //!
-//! The list of scenarios is written once, in [`__for_each_scenario!`](crate::__for_each_scenario),
-//! which feeds both [`scenarios()`] and [`scenario_tests!`](crate::scenario_tests).
+//! The list of scenarios is written once, in `list.rs` (the hidden macro
+//! `__for_each_scenario!`), which feeds both [`scenarios()`] and
+//! [`scenario_tests!`](crate::scenario_tests); a unit test fails when a scenario function is
+//! missing from it. Another unit test runs the suite on the memory backend and checks, through
+//! [`coverage`](crate::coverage), that it demands every outcome SPEC allows each call.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

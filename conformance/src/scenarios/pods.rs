@@ -218,8 +218,8 @@ pub fn pod_has_container_is_false_for_an_unknown_id(f: &dyn BackendFactory) {
     assert!(!t.ok(Call::PodHasContainer, |s| s.pod_has_container(&p1, "m3")));
 }
 
-/// SPEC §3: "After the existence check the stored object's ... pod [is] what count[s]" - state
-/// calls ignore a passed member's wrong pod field.
+/// SPEC §3: "After the existence check the stored object's namespace and pod are what count" -
+/// state calls ignore a passed member's wrong pod field.
 pub fn save_container_ignores_the_passed_pod_field(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {

@@ -83,7 +83,8 @@ pub fn removal_goes_by_id_not_by_a_matching_name(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": `_` is no wildcard - `"a_"` prefixes `a_1` only, not `ab1`.
+/// SPEC §5 Strings, keys "compare byte for byte": `_` is no wildcard - `"a_"` prefixes `a_1` only,
+/// not `ab1`.
 pub fn underscore_in_a_prefix_is_literal(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -141,8 +142,8 @@ pub fn glob_characters_in_a_prefix_are_literal(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": a backslash escapes nothing - `"a\\_"` prefixes `a\_y` only, not
-/// `a_x`.
+/// SPEC §5 Strings, keys "compare byte for byte": a backslash escapes nothing - `"a\\_"` prefixes
+/// `a\_y` only, not `a_x`.
 pub fn backslash_in_a_prefix_is_literal(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -155,7 +156,8 @@ pub fn backslash_in_a_prefix_is_literal(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings: "case-sensitive" - `"abc"` does not find `ABC1` (SQL `LIKE` ignores ASCII case).
+/// SPEC §5 Strings: "case-sensitive" - `"abc"` does not find `ABC1` (SQL `LIKE` ignores ASCII
+/// case).
 pub fn prefixes_are_case_sensitive(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("ABC1", "one")));
@@ -258,7 +260,8 @@ pub fn percent_in_a_pod_prefix_is_literal(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::LookupPod, |s| s.lookup_pod("p%")).id(), "p%1");
 }
 
-/// SPEC §5 Strings, network names "compare byte for byte": disconnecting `"n%"` does not disconnect `n1`.
+/// SPEC §5 Strings, network names "compare byte for byte": disconnecting `"n%"` does not disconnect
+/// `n1`.
 pub fn a_wildcard_network_name_matches_no_network(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = ctr("c1", "one").with_networks(&["n1"]);

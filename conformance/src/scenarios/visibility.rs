@@ -178,7 +178,7 @@ pub fn removing_sessions_of_an_invisible_container_works(f: &dyn BackendFactory)
 }
 
 /// SPEC §3: the `NsMismatch` rules hold "with a namespace set" - a handle in `""` ignores the
-/// passed namespace, and "the stored object's namespace ... [is] what count[s]".
+/// passed namespace: "the stored object's namespace and pod are what count".
 pub fn a_handle_without_namespace_ignores_the_passed_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "one").in_ns("a")));
