@@ -268,6 +268,10 @@ macro_rules! __for_each_scenario {
                 rewrite_volume_config_replaces_it,
                 rewrite_volume_config_renaming_is_invalid_arg,
                 rewrite_config_of_a_missing_volume_is_no_such_volume,
+                rewrite_with_another_containers_id_is_invalid_arg,
+                rewrite_listing_a_network_twice_is_invalid_arg,
+                rewrite_pod_config_with_another_pods_id_is_invalid_arg,
+                rewrite_pod_config_changing_the_namespace_is_invalid_arg,
             ],
             copies: [
                 mutating_a_returned_container_changes_nothing,

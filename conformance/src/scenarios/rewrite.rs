@@ -224,3 +224,53 @@ pub fn rewrite_config_of_a_missing_volume_is_no_such_volume(f: &dyn BackendFacto
         s.rewrite_volume_config(&vol("data"), &vol("data").config)
     });
 }
+
+/// SPEC §5: the rewrite must keep the stored "id" - a config carrying the ID of another stored
+/// container is `InvalidArg` (and neither container changes).
+pub fn rewrite_with_another_containers_id_is_invalid_arg(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(app_and_db);
+    let cfg = ContainerConfig {
+        id: "db".into(),
+        ..app_config(t.admin())
+    };
+    t.fails(Call::RewriteContainerConfig, InvalidArg, |s| {
+        s.rewrite_container_config(&ctr("app", "app"), &cfg)
+    });
+}
+
+/// SPEC §5 Strings: "A config may not list a network twice (`InvalidArg`)" - a rewritten config
+/// neither.
+pub fn rewrite_listing_a_network_twice_is_invalid_arg(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(app_and_db);
+    let mut cfg = app_config(t.admin());
+    cfg.networks = strings(&["n", "m", "n"]);
+    t.fails(Call::RewriteContainerConfig, InvalidArg, |s| {
+        s.rewrite_container_config(&ctr("app", "app"), &cfg)
+    });
+}
+
+/// SPEC §5: `rewrite_pod_config` "must keep the stored id" - a config carrying another stored
+/// pod's ID is `InvalidArg`.
+pub fn rewrite_pod_config_with_another_pods_id_is_invalid_arg(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(|s| {
+        s.add_pod(&pod("p1", "pod1"))?;
+        s.add_pod(&pod("p2", "pod2"))
+    });
+    let cfg = pod("p2", "pod1").config;
+    t.fails(Call::RewritePodConfig, InvalidArg, |s| {
+        s.rewrite_pod_config(&pod("p1", "pod1"), &cfg)
+    });
+}
+
+/// SPEC §5: `rewrite_pod_config` "must keep the stored ... namespace" - `InvalidArg`.
+pub fn rewrite_pod_config_changing_the_namespace_is_invalid_arg(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(|s| s.add_pod(&pod("p1", "pod1")));
+    let cfg = pod("p1", "pod1").in_ns("a").config;
+    t.fails(Call::RewritePodConfig, InvalidArg, |s| {
+        s.rewrite_pod_config(&pod("p1", "pod1"), &cfg)
+    });
+}
