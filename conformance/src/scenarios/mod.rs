@@ -1,0 +1,275 @@
+//! The scenario suite: short stories, each checking one SPEC clause with one exact outcome, run
+//! unchanged against any backend.
+//!
+//! # Organisation
+//!
+//! One module per concern, named as everywhere else in the workspace:
+//!
+//! * objects: [`containers`], [`pods`], [`pod_members`] (joining and leaving a pod), [`volumes`],
+//!   [`exec`], [`networks`], [`dependencies`];
+//! * finding them: [`lookups`], [`namespaces`], [`visibility`] (invisible objects skipped at
+//!   each lookup step, dependencies across namespaces);
+//! * [`lifecycle`] (refresh, DB config, close, several handles), [`rewrite`] (the three
+//!   `rewrite_*_config` calls), [`copies`] (independent copies, verbatim payloads and times,
+//!   save/update);
+//! * the string rules: [`strings`] (keys looked up) and [`passed_strings`] (passed objects);
+//! * SPEC §4 check order, two rules broken at once: [`check_order`] (across steps 1-5) and
+//!   [`check_order_rules`] (within step 5);
+//! * [`sharp_edges`]: podman's traps - prefixes that are names, pods and containers sharing the
+//!   name space, SQL `LIKE`/`GLOB` wildcards and escapes in keys, case, Unicode, byte order.
+//!
+//! Each scenario is a `pub fn(&dyn BackendFactory)` whose doc line quotes or cites the SPEC clause
+//! it checks; it runs on a fresh store and panics when the backend disagrees.
+//!
+//! [`tables`] holds the mechanical checks driven by [`Call::ALL`](crate::Call::ALL): `DbClosed`
+//! after `close` and `InvalidArg` for empty or NUL strings, for every call and every string
+//! argument. They run like scenarios but do not count as such ([`Scenario::is_table`]).
+//!
+//! Every scenario goes through [`harness::Tester`](crate::harness::Tester): each observed outcome
+//! must be one [`Call::allows`](crate::Call::allows), and each failing call is checked to leave
+//! the store exactly as it was.
+//!
+//! # Running the suite against a backend
+//!
+//! In the backend's `tests/conformance.rs`, one line emits one `#[test]` per scenario, grouped in
+//! one module per concern:
+//!
+//! ```ignore
+//! podstate_conformance::scenario_tests!(my_backend_factory());
+//! ```
+//!
+//! where the expression is any [`BackendFactory`]; [`FnFactory`](crate::FnFactory) builds one
+//! from a closure. `cargo test -p my-backend --test conformance containers::` runs one group. A
+//! runner wanting a count instead of test output walks [`scenarios()`] and calls [`run`].
+//!
+//! The list of scenarios is written once, in `list.rs` (the hidden macro
+//! `__for_each_scenario!`), which feeds both [`scenarios()`] and
+//! [`scenario_tests!`](crate::scenario_tests); a unit test fails when a scenario function is
+//! missing from it. Another unit test runs the suite on the memory backend and checks, through
+//! [`coverage`](crate::coverage), that it demands every outcome SPEC allows each call.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use crate::factory::BackendFactory;
+
+pub mod check_order;
+pub mod check_order_rules;
+pub mod containers;
+pub mod copies;
+pub mod dependencies;
+pub mod exec;
+pub mod lifecycle;
+mod list;
+pub mod lookups;
+pub mod namespaces;
+pub mod networks;
+pub mod passed_strings;
+pub mod pod_members;
+pub mod pods;
+pub mod rewrite;
+pub mod sharp_edges;
+pub mod strings;
+pub mod tables;
+pub mod visibility;
+pub mod volumes;
+
+/// One scenario: where it lives and how to run it.
+#[derive(Clone, Copy)]
+pub struct Scenario {
+    /// The module (concern) it belongs to, e.g. `"containers"`.
+    pub group: &'static str,
+    /// Its function name.
+    pub name: &'static str,
+    /// Runs it against a backend; a failure is a panic.
+    pub run: fn(&dyn BackendFactory),
+}
+
+impl std::fmt::Debug for Scenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}::{}", self.group, self.name)
+    }
+}
+
+impl Scenario {
+    /// Whether this is one of the mechanical [`tables`] rather than a hand-written scenario.
+    pub fn is_table(&self) -> bool {
+        self.group == "tables"
+    }
+}
+
+/// Emits one `#[test]` per scenario, in one module per group, running it against the backend
+/// factory the expression builds (evaluated once per test).
+///
+/// ```ignore
+/// podstate_conformance::scenario_tests!(podstate_conformance::FnFactory::new(
+///     "memory",
+///     podstate_conformance::Capabilities::default(),
+///     || {
+///         let store = podstate_memory::MemoryStore::new();
+///         Ok(podstate_conformance::StoreFn::new(move || Ok(store.open())))
+///     },
+/// ));
+/// ```
+#[macro_export]
+macro_rules! scenario_tests {
+    ($factory:expr $(,)?) => {
+        #[allow(dead_code)]
+        fn __podstate_conformance_factory() -> impl $crate::BackendFactory {
+            $factory
+        }
+        $crate::__for_each_scenario!($crate::__scenario_test_modules,);
+    };
+}
+
+/// The callback of [`scenario_tests!`]: the test modules.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenario_test_modules {
+    (() $($group:ident : [$($name:ident),* $(,)?]),* $(,)?) => {
+        $(
+            mod $group {
+                $(
+                    #[test]
+                    fn $name() {
+                        $crate::scenarios::$group::$name(&super::__podstate_conformance_factory());
+                    }
+                )*
+            }
+        )*
+    };
+}
+
+macro_rules! scenario_table {
+    (() $($group:ident : [$($name:ident),* $(,)?]),* $(,)?) => {
+        static SCENARIOS: &[Scenario] = &[
+            $($(
+                Scenario { group: stringify!($group), name: stringify!($name), run: $group::$name },
+            )*)*
+        ];
+
+        /// Each group's source, so a test can prove every scenario function is listed.
+        #[cfg(test)]
+        static SOURCES: &[(&str, &str)] = &[
+            $((stringify!($group), include_str!(concat!(stringify!($group), ".rs"))),)*
+        ];
+    };
+}
+
+crate::__for_each_scenario!(scenario_table,);
+
+/// Every scenario and table, in the order of [`__for_each_scenario!`](crate::__for_each_scenario).
+pub fn scenarios() -> &'static [Scenario] {
+    SCENARIOS
+}
+
+/// Runs one scenario against `factory`, turning its panic into the panic message.
+pub fn run(scenario: &Scenario, factory: &dyn BackendFactory) -> Result<(), String> {
+    catch_unwind(AssertUnwindSafe(|| (scenario.run)(factory))).map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+            .unwrap_or_else(|| "the scenario panicked".to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use podstate_api::ErrorKind;
+
+    use super::*;
+    use crate::{Capabilities, FnFactory, Outcome, StoreFn, coverage};
+
+    fn memory() -> impl BackendFactory {
+        FnFactory::new("memory", Capabilities::default(), || {
+            let store = podstate_memory::MemoryStore::new();
+            Ok(StoreFn::new(move || Ok(store.open())))
+        })
+    }
+
+    #[test]
+    fn there_are_at_least_150_hand_written_scenarios() {
+        let hand_written = scenarios().iter().filter(|s| !s.is_table()).count();
+        assert!(hand_written >= 150, "only {hand_written} scenarios");
+    }
+
+    #[test]
+    fn names_are_unique() {
+        let names: BTreeSet<_> = scenarios().iter().map(|s| s.name).collect();
+        assert_eq!(names.len(), scenarios().len(), "a name repeats");
+    }
+
+    /// A scenario written but left out of `__for_each_scenario!` would never run.
+    #[test]
+    fn every_scenario_function_is_listed_and_cites_spec() {
+        let listed: BTreeSet<_> = scenarios().iter().map(|s| (s.group, s.name)).collect();
+        for (group, source) in SOURCES {
+            let lines: Vec<&str> = source.lines().collect();
+            for (i, line) in lines.iter().enumerate() {
+                let Some(rest) = line.strip_prefix("pub fn ") else {
+                    continue;
+                };
+                let name = rest.split('(').next().unwrap_or_default();
+                assert!(
+                    listed.contains(&(*group, name)),
+                    "{group}::{name} is not listed"
+                );
+                let doc: Vec<&str> = lines[..i]
+                    .iter()
+                    .rev()
+                    .take_while(|l| l.starts_with("///"))
+                    .copied()
+                    .collect();
+                let cites = doc
+                    .iter()
+                    .any(|l| l.contains("SPEC") || l.contains("State-api"));
+                assert!(
+                    *group == "tables" || cites,
+                    "{group}::{name} cites no clause"
+                );
+            }
+        }
+    }
+
+    /// The harness proves a failed call left the exec registry alone by probing the IDs of
+    /// `SESSION_IDS`; a scenario using another ID would escape that check.
+    #[test]
+    fn scenarios_use_only_probed_exec_session_ids() {
+        for (group, source) in SOURCES {
+            for (_, rest) in source
+                .match_indices("exec(\"")
+                .map(|(i, _)| source.split_at(i + 6))
+            {
+                let id = rest.split('"').next().unwrap_or_default();
+                assert!(
+                    crate::fixtures::SESSION_IDS.contains(&id),
+                    "{group} uses exec session {id:?}, which the harness does not probe"
+                );
+            }
+        }
+    }
+
+    /// SPEC §4 "Allowed outcomes": the hand-written scenarios demand every outcome each call may
+    /// answer (but `DbClosed`), and with the tables, `DbClosed` for every call too.
+    #[test]
+    fn the_suite_demands_every_allowed_outcome_of_every_call() {
+        let factory = memory();
+        coverage::take();
+        for scenario in scenarios().iter().filter(|s| !s.is_table()) {
+            run(scenario, &factory).unwrap_or_else(|e| panic!("{scenario:?}: {e}"));
+        }
+        let hand_written = coverage::take();
+        let gaps: Vec<_> = coverage::missing(&hand_written)
+            .into_iter()
+            .filter(|(_, outcome)| *outcome != Outcome::Err(ErrorKind::DbClosed))
+            .collect();
+        assert!(gaps.is_empty(), "no scenario demands {gaps:?}");
+        for table in scenarios().iter().filter(|s| s.is_table()) {
+            run(table, &factory).unwrap_or_else(|e| panic!("{table:?}: {e}"));
+        }
+        let all: BTreeSet<_> = hand_written.union(&coverage::take()).copied().collect();
+        assert_eq!(coverage::missing(&all), []);
+    }
+}
