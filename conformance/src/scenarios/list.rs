@@ -216,6 +216,7 @@ macro_rules! __for_each_scenario {
                 removing_sessions_of_an_invisible_container_works,
                 a_handle_without_namespace_ignores_the_passed_namespace,
                 adding_to_a_pod_stored_in_another_namespace_is_ns_mismatch,
+                without_namespace_prefix_matches_across_namespaces_are_ambiguous,
             ],
             dependencies: [
                 container_in_use_lists_dependents_sorted,

@@ -205,3 +205,16 @@ pub fn adding_to_a_pod_stored_in_another_namespace_is_ns_mismatch(f: &dyn Backen
         )
     });
 }
+
+/// SPEC §3: with no namespace set every container is visible, so a prefix matching one
+/// container in `a` and one in `b` is `Ambiguous`, not a hit on the first namespace's.
+pub fn without_namespace_prefix_matches_across_namespaces_are_ambiguous(f: &dyn BackendFactory) {
+    let t = Tester::new(f);
+    t.given(|s| {
+        s.add_container(&ctr("f00a", "web").in_ns("a"))?;
+        s.add_container(&ctr("f00b", "db").in_ns("b"))
+    });
+    t.fails(Call::LookupContainerId, Ambiguous, |s| {
+        s.lookup_container_id("f00")
+    });
+}
