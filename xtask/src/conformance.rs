@@ -1,0 +1,174 @@
+//! `cargo xtask conformance`: the scenario suite and the model checker against every backend.
+
+use std::sync::{Arc, Mutex};
+
+use podstate_conformance::BackendFactory;
+use podstate_conformance::checker::{self, CheckConfig, CheckReport, Coverage};
+use podstate_conformance::scenarios::{self, Scenario};
+
+use crate::ConformanceArgs;
+use crate::backends;
+use crate::progress::Progress;
+
+/// The seed of the main job unless `--seed` says otherwise: fixed, so that CI is reproducible.
+pub const DEFAULT_SEED: u64 = 0x0053_a11c_a115;
+
+/// How one backend fared.
+struct BackendResult {
+    name: String,
+    scenarios_passed: usize,
+    scenario_failures: Vec<(&'static Scenario, String)>,
+    check: Option<CheckReport>,
+}
+
+impl BackendResult {
+    fn passed(&self) -> bool {
+        self.scenario_failures.is_empty() && self.check.as_ref().is_none_or(CheckReport::passed)
+    }
+}
+
+/// Runs the command.
+pub fn run(args: &ConformanceArgs) -> Result<(), String> {
+    let backends = backends::select(&args.backends)?;
+    let backends: Vec<&dyn BackendFactory> = backends.iter().map(|b| b.as_ref()).collect();
+    if let Some(file) = &args.replay {
+        return replay(file, &backends);
+    }
+    let mut results: Vec<BackendResult> = backends
+        .iter()
+        .map(|backend| run_scenarios(*backend))
+        .collect();
+    let reports = model_check(&backends, args);
+    for (result, report) in results.iter_mut().zip(reports) {
+        result.check = Some(report);
+    }
+    print_details(&results);
+    print_table(&results);
+    match results.iter().all(BackendResult::passed) {
+        true => Ok(()),
+        false => Err("conformance failed".to_owned()),
+    }
+}
+
+/// Every scenario against `backend`, with panic output silenced (failures are listed after).
+fn run_scenarios(backend: &dyn BackendFactory) -> BackendResult {
+    let all = scenarios::scenarios();
+    let mut bar = Progress::new(format!("{} scenarios", backend.name()), all.len() as u64);
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let mut failures = Vec::new();
+    for (done, scenario) in all.iter().enumerate() {
+        if let Err(why) = scenarios::run(scenario, backend) {
+            failures.push((scenario, why));
+        }
+        bar.update(done as u64 + 1);
+    }
+    std::panic::set_hook(default_hook);
+    bar.finish();
+    BackendResult {
+        name: backend.name().to_owned(),
+        scenarios_passed: all.len() - failures.len(),
+        scenario_failures: failures,
+        check: None,
+    }
+}
+
+/// The model checker in differential mode: each generated case runs against every backend and
+/// the reference model.
+fn model_check(backends: &[&dyn BackendFactory], args: &ConformanceArgs) -> Vec<CheckReport> {
+    let total = (args.cases * backends.len()) as u64;
+    let bar = Arc::new(Mutex::new(Progress::new("model check", total)));
+    let done = Arc::new(Mutex::new(0u64));
+    let config = CheckConfig {
+        cases: args.cases,
+        max_ops: args.max_ops,
+        seed: args.seed,
+        failure_dir: Some(args.failure_dir.clone()),
+        ..CheckConfig::default()
+    };
+    let progress_bar = Arc::clone(&bar);
+    let config = config.on_progress(move |_| {
+        let mut done = done.lock().unwrap_or_else(|e| e.into_inner());
+        *done += 1;
+        let mut bar = progress_bar.lock().unwrap_or_else(|e| e.into_inner());
+        bar.update(*done);
+    });
+    let report = checker::check_differential(backends, &config);
+    bar.lock().unwrap_or_else(|e| e.into_inner()).finish();
+    report.reports
+}
+
+fn print_details(results: &[BackendResult]) {
+    for result in results {
+        for (scenario, why) in &result.scenario_failures {
+            println!(
+                "{}: scenario {}::{} failed: {why}",
+                result.name, scenario.group, scenario.name
+            );
+        }
+        if let Some(report) = &result.check {
+            println!("{report}");
+            println!(
+                "\n{} coverage ({} of {} reachable (call, outcome) pairs):\n{}",
+                report.backend,
+                report.coverage.reached_pairs(),
+                Coverage::reachable_pairs(),
+                report.coverage.table()
+            );
+            let unreached = report.coverage.unreached();
+            if !unreached.is_empty() {
+                let pairs: Vec<String> = unreached
+                    .iter()
+                    .map(|(call, outcome)| format!("{}:{outcome}", call.name()))
+                    .collect();
+                println!("never reached: {}", pairs.join(", "));
+            }
+        }
+    }
+}
+
+fn print_table(results: &[BackendResult]) {
+    println!(
+        "\n{:<10} {:>10} {:>10} {:>14} {:>14} {:>10}",
+        "backend", "scenarios", "failed", "model cases", "model failed", "coverage"
+    );
+    for r in results {
+        let (cases, failed, coverage) = match &r.check {
+            Some(c) => (
+                c.cases.to_string(),
+                usize::from(!c.passed()).to_string(),
+                format!("{}/{}", c.coverage.reached_pairs(), Coverage::reachable_pairs()),
+            ),
+            None => ("-".into(), "-".into(), "-".into()),
+        };
+        println!(
+            "{:<10} {:>10} {:>10} {cases:>14} {failed:>14} {coverage:>10}",
+            r.name,
+            r.scenarios_passed,
+            r.scenario_failures.len()
+        );
+    }
+    let verdict = match results.iter().all(BackendResult::passed) {
+        true => "passed",
+        false => "FAILED",
+    };
+    println!("\nconformance {verdict}");
+}
+
+/// Replays a saved case against every selected backend and the model.
+fn replay(file: &std::path::Path, backends: &[&dyn BackendFactory]) -> Result<(), String> {
+    let mut failed = false;
+    for backend in backends {
+        match checker::replay(file, *backend) {
+            Ok(stats) => println!("{}: replay agreed with the model ({stats:?})", backend.name()),
+            Err(why) => {
+                failed = true;
+                println!("{}: {why}", backend.name());
+            }
+        }
+    }
+    match failed {
+        true => Err(format!("replay of {} diverged", file.display())),
+        false => Ok(()),
+    }
+}
