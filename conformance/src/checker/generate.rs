@@ -205,8 +205,18 @@ impl Gen<'_> {
         } else {
             pick(self.rng, &self.u.ids).clone()
         };
-        let cut = self.rng.random_range(1..=id.len());
-        id[..cut].to_owned()
+        self.cut(&id)
+    }
+
+    /// A non-empty prefix of `s`, cut at a character boundary.
+    fn cut(&mut self, s: &str) -> String {
+        let ends: Vec<usize> = s
+            .char_indices()
+            .skip(1)
+            .map(|(i, _)| i)
+            .chain([s.len()])
+            .collect();
+        s[..*pick(self.rng, &ends)].to_owned()
     }
 
     /// A string for a lookup: full IDs, names and prefixes of pool IDs.
@@ -365,6 +375,27 @@ impl Gen<'_> {
             3..8 => c.config.namespace = self.other_namespace(&c.config.namespace),
             8..10 => c.config.pod = self.toggled_pod(c.config.pod.take()),
             10 => c.config.namespace = "n\0s".into(),
+            // Fields a passed container carries but the call must ignore (SPEC §3): the
+            // stored name, dependencies, volumes and networks are what count.
+            11..14 => c.config.name = self.name(),
+            14..20 => {
+                c.config.depends_on.clear();
+                c.config.named_volumes.clear();
+                c.config.networks.clear();
+                c.config.network_aliases.clear();
+                for (_, slot) in sharing_fields_mut(&mut c.config) {
+                    *slot = None;
+                }
+            }
+            20..24 => {
+                let dep = pick(self.rng, &self.u.ids).clone();
+                set_dependency(self.rng, &mut c.config, dep);
+                let name = pick(self.rng, &self.u.volumes).clone();
+                c.config.named_volumes.push(podstate_api::NamedVolume {
+                    name,
+                    ..Default::default()
+                });
+            }
             _ => {}
         }
         c
@@ -505,6 +536,8 @@ impl Gen<'_> {
         match self.rng.random_range(0..100) {
             0..5 => p.config.id = self.bad_string(),
             5..10 => p.config.namespace = self.other_namespace(&p.config.namespace),
+            // The passed name is ignored.
+            10..14 => p.config.name = self.name(),
             _ => {}
         }
         p
@@ -863,8 +896,7 @@ impl Gen<'_> {
     fn volume_lookup(&mut self) -> String {
         if self.chance(0.3) {
             let name = pick(self.rng, &self.u.volumes).clone();
-            let cut = self.rng.random_range(1..=name.len());
-            return name[..cut].to_owned();
+            return self.cut(&name);
         }
         self.volume_name()
     }

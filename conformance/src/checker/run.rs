@@ -106,8 +106,8 @@ pub enum Reason {
     NotAllowed(Side, Outcome),
     /// The backend returned a list that is not sorted without duplicates (SPEC §2.8).
     Unsorted(String),
-    /// A global invariant of SPEC §2 does not hold on the backend after the step.
-    Invariant(String),
+    /// A global invariant of SPEC §2 does not hold on this store after the step.
+    Invariant(Side, String),
     /// The backend's dump differs from the model's after the step.
     Dumps(String),
 }
@@ -144,7 +144,9 @@ impl fmt::Display for Reason {
                 )
             }
             Reason::Unsorted(why) => write!(f, "the backend returned an unsorted list: {why}"),
-            Reason::Invariant(why) => write!(f, "an invariant of SPEC §2 broke: {why}"),
+            Reason::Invariant(side, why) => {
+                write!(f, "an invariant of SPEC §2 broke in the {side:?}: {why}")
+            }
             Reason::Dumps(diff) => write!(f, "the stores now differ:\n{diff}"),
         }
     }
@@ -153,13 +155,21 @@ impl fmt::Display for Reason {
 impl fmt::Display for Divergence {
     /// A numbered list of the steps with both outcomes, then why the last one diverged.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "backend {:?} diverged from the model at step {} of {}:",
-            self.backend,
-            self.step + 1,
-            self.trace.len()
-        )?;
+        if self.trace.is_empty() {
+            writeln!(
+                f,
+                "backend {:?} diverged before the first step:",
+                self.backend
+            )?;
+        } else {
+            writeln!(
+                f,
+                "backend {:?} diverged from the model at step {} of {}:",
+                self.backend,
+                self.step + 1,
+                self.trace.len()
+            )?;
+        }
         let width = self.trace.len().to_string().len();
         for (i, step) in self.trace.iter().enumerate() {
             let mark = if i == self.step { "=>" } else { "  " };
@@ -173,9 +183,12 @@ impl fmt::Display for Divergence {
                 step.model
             )?;
         }
+        // The whole answers when the short forms hide the difference, or carry a message.
         if let Some(last) = self.trace.get(self.step)
             && self.reason == Reason::Answers
-            && last.backend.to_string() == last.model.to_string()
+            && (last.backend.to_string() == last.model.to_string()
+                || !matches!(last.backend, Answer::Ok(_))
+                || !matches!(last.model, Answer::Ok(_)))
         {
             writeln!(f, "backend answered: {}", last.backend.detail())?;
             writeln!(f, "model answered:   {}", last.model.detail())?;
@@ -311,29 +324,31 @@ fn judge(op: &Op, backend: &Answer, model: &Answer) -> Option<Reason> {
     None
 }
 
-/// Checks the backend's invariants and compares its dump with the model's; the state's size.
+/// The invariant checks on one store's checking handle, a panic included; its dump.
+fn checked_dump(
+    side: Side,
+    state: &dyn State,
+    sessions: &BTreeSet<String>,
+) -> Result<crate::dump::Dump, Reason> {
+    match catch_unwind(AssertUnwindSafe(|| invariants::check(state, sessions))) {
+        Ok(Ok(dump)) => Ok(dump),
+        Ok(Err(why)) => Err(Reason::Invariant(side, why)),
+        Err(panic) => Err(Reason::Invariant(
+            side,
+            format!("panicked: {}", panic_message(&*panic)),
+        )),
+    }
+}
+
+/// Checks both stores' invariants and compares their dumps; the state's size.
 fn compare_stores(
     backend: &dyn State,
     model: &dyn State,
     sessions: &BTreeSet<String>,
 ) -> Result<StateSize, Reason> {
-    let checked = catch_unwind(AssertUnwindSafe(|| invariants::check(backend, sessions)));
-    let backend_dump = match checked {
-        Ok(Ok(dump)) => dump,
-        Ok(Err(why)) => return Err(Reason::Invariant(why)),
-        Err(panic) => {
-            let why = format!("the backend panicked: {}", panic_message(&*panic));
-            return Err(Reason::Invariant(why));
-        }
-    };
-    let model_dump = match catch_unwind(AssertUnwindSafe(|| crate::dump::dump(model))) {
-        Ok(Ok(dump)) => dump,
-        Ok(Err(e)) => return Err(Reason::Dumps(format!("the model's dump failed: {e}"))),
-        Err(panic) => {
-            let why = format!("the model panicked: {}", panic_message(&*panic));
-            return Err(Reason::Dumps(why));
-        }
-    };
+    let backend_dump = checked_dump(Side::Backend, backend, sessions)?;
+    // The oracle is checked too: a model that broke an invariant would be a wrong oracle.
+    let model_dump = checked_dump(Side::Model, model, sessions)?;
     if backend_dump != model_dump {
         return Err(Reason::Dumps(dump_diff::describe(
             &backend_dump,

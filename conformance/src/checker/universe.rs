@@ -20,15 +20,18 @@ pub enum CaseClass {
 }
 
 /// IDs of the small class: groups sharing prefixes, with `_` and `%` (SQL LIKE wildcards).
+/// `Ab` differs from `ab` only in case (SQL `LIKE` folds ASCII case); `é1` and `z` check byte
+/// order beyond ASCII.
 const SMALL_IDS: &[&str] = &[
-    "a", "ab", "abc", "abd", "b1", "b12", "b_1", "b%", "c", "cafe", "caf_%", "f", "f00", "f00d",
+    "a", "ab", "abc", "abd", "Ab", "b1", "b12", "b_1", "b%", "c", "cafe", "caf_%", "f", "f00",
+    "f00d", "é1", "z",
 ];
 /// Names shared by pods and containers; some equal IDs (a name may equal any ID).
 const SMALL_NAMES: &[&str] = &["web", "db", "web_1", "db%2", "a", "b1", "cache", "x"];
 /// Namespaces besides `""`.
 const NAMESPACES: &[&str] = &["ns1", "ns_%"];
 /// Volume names sharing prefixes.
-const VOLUMES: &[&str] = &["v", "v1", "v12", "vol_%", "data"];
+const VOLUMES: &[&str] = &["v", "v1", "v12", "V1", "vol_%", "data"];
 /// Network names.
 const NETWORKS: &[&str] = &["net0", "net1", "net_%"];
 /// Network aliases.
@@ -36,7 +39,7 @@ const ALIASES: &[&str] = &["al", "web", "db_%", "x"];
 /// Exec session IDs (their own space; some equal container IDs).
 const SESSIONS: &[&str] = &["s1", "s2", "s_%", "a", "e9"];
 /// Alphabet of large-class IDs: few letters, so short prefixes stay ambiguous.
-const LARGE_ALPHABET: &[u8] = b"0123abc_%";
+const LARGE_ALPHABET: &[u8] = b"0123abcA_%";
 
 /// The raw JSON payloads objects carry (byte-exact round trips are part of the contract).
 const PAYLOADS: &[&str] = &[

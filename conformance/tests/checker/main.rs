@@ -1,6 +1,7 @@
 //! The model checker engine, exercised on the memory backend and the reference model.
 
 mod budget;
+mod differential;
 mod mutants;
 mod replaying;
 mod shrinking;
