@@ -37,6 +37,8 @@ mod apply;
 mod config;
 mod coverage;
 mod differential;
+mod draw;
+mod draw_containers;
 mod dump_diff;
 mod engine;
 mod generate;
