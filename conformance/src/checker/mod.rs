@@ -12,7 +12,7 @@
 //!    operation (or every N, for persistent backends) a *second* handle in namespace `""` checks
 //!    the invariants through the public API and the backend's [`dump`](crate::dump()) is compared
 //!    with the model's.
-//! 3. A divergence is shrunk ([`shrink`]) to a minimal case, printed as a numbered list of
+//! 3. A divergence is shrunk ([`OpsTree`], then [`minimize`]) to a minimal case, printed as a numbered list of
 //!    operations with both outcomes, and saved as JSON; [`replay`] runs a saved case again.
 //! 4. [`Coverage`] counts every (call, outcome) pair the backend reached against
 //!    `Call::reachable_outcomes`.
