@@ -9,12 +9,11 @@ use proptest::test_runner::{
 };
 
 use super::config::{CheckConfig, Progress};
-use super::coverage::Coverage;
 use super::generate::OpsStrategy;
 use super::ops::Op;
 use super::replay::{SavedCase, save_case};
 use super::report::{CheckReport, Failure};
-use super::run::{Divergence, Reason, RunOptions, Step, run_case};
+use super::run::{Divergence, Reason, RunOptions, run_case};
 use super::shrink::{MinimizeBudget, OpsTree, minimize};
 use crate::factory::BackendFactory;
 
@@ -97,16 +96,9 @@ pub fn check_all(
             };
             report.cases += 1;
             match run_case(backend, model, &ops, &opts) {
-                Ok(stats) => {
-                    report.ops += stats.ops;
-                    report.checks += stats.checks;
-                    report.coverage.merge(&stats.coverage);
-                    report.largest = report.largest.max(stats.largest);
-                    report.containers_reached += stats.largest.containers;
-                }
+                Ok(stats) => report.add(&stats),
                 Err(found) => {
-                    report.ops += found.trace.len();
-                    report.coverage.merge(&coverage_of(&found.trace));
+                    report.add(&found.stats);
                     let divergence = shrink(backend, model, tree.clone(), found, config, opts);
                     report.failure = Some(failure(backend, case, ops.len(), divergence, config));
                 }
@@ -123,16 +115,6 @@ pub fn check_all(
         }
     }
     reports
-}
-
-fn coverage_of(trace: &[Step]) -> Coverage {
-    let mut coverage = Coverage::new();
-    for step in trace {
-        if let (Some(call), Some(outcome)) = (step.op.call(), step.backend.outcome()) {
-            coverage.record(call, outcome);
-        }
-    }
-    coverage
 }
 
 /// proptest's pass over the value tree, then our delta-debugging pass (see `shrink.rs`).

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::coverage::Coverage;
-use super::run::{Divergence, StateSize};
+use super::run::{CaseStats, Divergence, StateSize};
 
 /// A divergence found by a check, shrunk.
 #[derive(Debug, Clone)]
@@ -64,6 +64,15 @@ impl CheckReport {
         }
     }
 
+    /// Adds what one case did.
+    pub fn add(&mut self, stats: &CaseStats) {
+        self.ops += stats.ops;
+        self.checks += stats.checks;
+        self.coverage.merge(&stats.coverage);
+        self.largest = self.largest.max(stats.largest);
+        self.containers_reached += stats.largest.containers;
+    }
+
     /// Whether every case agreed with the model.
     pub fn passed(&self) -> bool {
         self.failure.is_none()
@@ -86,7 +95,8 @@ impl CheckReport {
         let mean = self.containers_reached as f64 / self.cases.max(1) as f64;
         format!(
             "{}: {verdict}: {} cases, {} ops, {} checks in {:.1?} ({:.0} ops/s), seed {}, \
-             coverage {}/{} pairs; largest state {}; {mean:.1} containers per case at most",
+             coverage {}/{} pairs; largest state {} (peak containers per case: {mean:.1} \
+             on average)",
             self.backend,
             self.cases,
             self.ops,

@@ -95,6 +95,15 @@ pub enum Side {
     Model,
 }
 
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Backend => "backend",
+            Side::Model => "model",
+        })
+    }
+}
+
 /// Why a case failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
@@ -123,6 +132,8 @@ pub struct Divergence {
     pub reason: Reason,
     /// Every step run, the diverging one last.
     pub trace: Vec<Step>,
+    /// What the case did up to the divergence (the diverging step's outcome included).
+    pub stats: Box<CaseStats>,
 }
 
 impl Divergence {
@@ -145,7 +156,7 @@ impl fmt::Display for Reason {
             }
             Reason::Unsorted(why) => write!(f, "the backend returned an unsorted list: {why}"),
             Reason::Invariant(side, why) => {
-                write!(f, "an invariant of SPEC §2 broke in the {side:?}: {why}")
+                write!(f, "an invariant of SPEC §2 broke in the {side}: {why}")
             }
             Reason::Dumps(diff) => write!(f, "the stores now differ:\n{diff}"),
         }
@@ -228,10 +239,10 @@ pub fn run_case(
             backend: backend_answer,
             model: model_answer,
         });
-        if let Some(reason) = reason {
-            return Err(run.diverged(reason));
-        }
         stats.ops += 1;
+        if let Some(reason) = reason {
+            return Err(run.diverged(reason, stats));
+        }
         let due = match opts.invariant_every {
             0 => false,
             n => (i + 1) % n == 0,
@@ -240,7 +251,7 @@ pub fn run_case(
             stats.checks += 1;
             match compare_stores(b_check.as_ref(), m_check.as_ref(), &sessions) {
                 Ok(size) => stats.largest = stats.largest.max(size),
-                Err(reason) => return Err(run.diverged(reason)),
+                Err(reason) => return Err(run.diverged(reason, stats)),
             }
         }
     }
@@ -289,9 +300,12 @@ impl CaseRun {
         Ok((driver, checker))
     }
 
-    fn diverged(&mut self, reason: Reason) -> Divergence {
+    fn diverged(&mut self, reason: Reason, stats: CaseStats) -> Divergence {
         let step = self.trace.len().saturating_sub(1);
-        self.diverged_at(step, reason)
+        Divergence {
+            stats: Box::new(stats),
+            ..self.diverged_at(step, reason)
+        }
     }
 
     fn diverged_at(&self, step: usize, reason: Reason) -> Divergence {
@@ -300,6 +314,7 @@ impl CaseRun {
             step,
             reason,
             trace: self.trace.clone(),
+            stats: Box::default(),
         }
     }
 }

@@ -197,6 +197,7 @@ mod tests {
             step: x,
             reason: Reason::Answers,
             trace,
+            stats: Default::default(),
         })
     }
 
