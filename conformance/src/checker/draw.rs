@@ -32,7 +32,7 @@ pub(super) struct Gen<'a> {
     pub(super) shadow: Shadow,
 }
 
-impl Gen<'_> {
+impl<'a> Gen<'a> {
     pub(super) fn chance(&mut self, p: f64) -> bool {
         self.rng.random_bool(p)
     }
@@ -65,15 +65,35 @@ impl Gen<'_> {
         }
     }
 
-    /// The ID of a container or pod believed stored (a pool ID if there is none).
-    pub(super) fn stored_id(&mut self) -> String {
-        let mut stored: Vec<&str> = self
+    /// The IDs of the containers and pods believed stored.
+    pub(super) fn stored_ids(&self) -> Vec<&'a str> {
+        let ctrs = self.shadow.ctrs.iter().map(|&i| self.u.ctrs[i].id.as_str());
+        let pods = self.shadow.pods.iter().map(|&i| self.u.pods[i].id.as_str());
+        ctrs.chain(pods).collect()
+    }
+
+    /// A namespace holding something believed stored (`""` if nothing is).
+    pub(super) fn stored_namespace(&mut self) -> String {
+        let ctrs = self
             .shadow
             .ctrs
             .iter()
-            .map(|&i| self.u.ctrs[i].id.as_str())
-            .collect();
-        stored.extend(self.shadow.pods.iter().map(|&i| self.u.pods[i].id.as_str()));
+            .map(|&i| self.u.ctrs[i].namespace.as_str());
+        let pods = self
+            .shadow
+            .pods
+            .iter()
+            .map(|&i| self.u.pods[i].namespace.as_str());
+        let used: Vec<&str> = ctrs.chain(pods).filter(|n| !n.is_empty()).collect();
+        if used.is_empty() {
+            return String::new();
+        }
+        (*pick(self.rng, &used)).to_owned()
+    }
+
+    /// The ID of a container or pod believed stored (a pool ID if there is none).
+    pub(super) fn stored_id(&mut self) -> String {
+        let stored = self.stored_ids();
         if stored.is_empty() {
             return pick(self.rng, &self.u.ids).clone();
         }
@@ -101,11 +121,64 @@ impl Gen<'_> {
         s[..*pick(self.rng, &ends)].to_owned()
     }
 
+    /// A stored ID that is a proper prefix of another stored ID (exact match and prefix match
+    /// then compete, across namespaces too), or any pool ID if there is none.
+    pub(super) fn shadowing_id(&mut self) -> String {
+        let stored: Vec<&str> = self.stored_ids();
+        let shadowing: Vec<&str> = stored
+            .iter()
+            .copied()
+            .filter(|a| stored.iter().any(|b| b.len() > a.len() && b.starts_with(a)))
+            .collect();
+        if shadowing.is_empty() {
+            return pick(self.rng, &self.u.ids).clone();
+        }
+        (*pick(self.rng, &shadowing)).to_owned()
+    }
+
+    /// A pair of stored containers whose IDs compete in a lookup from namespace `ns`: the
+    /// shorter ID is exact but invisible in `ns` (another namespace), the longer one extends it
+    /// and is visible. With `ns` empty, any namespace of the longer one will do. Returns the
+    /// shorter ID and the longer one's namespace.
+    pub(super) fn namespace_trap(&mut self, ns: &str) -> Option<(String, String)> {
+        let stored: Vec<&ContainerConfig> =
+            self.shadow.ctrs.iter().map(|&i| &self.u.ctrs[i]).collect();
+        let traps: Vec<(String, String)> = stored
+            .iter()
+            .flat_map(|short| {
+                stored.iter().filter_map(move |long| {
+                    let competes = long.id.len() > short.id.len()
+                        && long.id.starts_with(&short.id)
+                        && long.namespace != short.namespace
+                        && !long.namespace.is_empty()
+                        && (ns.is_empty() || long.namespace == ns);
+                    competes.then(|| (short.id.clone(), long.namespace.clone()))
+                })
+            })
+            .collect();
+        if traps.is_empty() {
+            return None;
+        }
+        Some(pick(self.rng, &traps).clone())
+    }
+
     /// A string for a lookup: full IDs, names and prefixes of pool IDs.
     pub(super) fn lookup_string(&mut self) -> String {
+        // From a namespace, an invisible exact ID shadowing visible prefix matches is the case
+        // to try most.
+        if !self.shadow.ns.is_empty()
+            && self.chance(0.4)
+            && let Some((shorter, _)) = self.namespace_trap(&self.shadow.ns.clone())
+        {
+            return shorter;
+        }
         match self.rng.random_range(0..100) {
-            0..20 => self.stored_id(),
-            20..35 => pick(self.rng, &self.u.ids).clone(),
+            0..15 => self.stored_id(),
+            15..25 => self.shadowing_id(),
+            25..35 => match self.namespace_trap(&self.shadow.ns.clone()) {
+                Some((shorter, _)) => shorter,
+                None => self.shadowing_id(),
+            },
             35..55 => self.name(),
             55..92 => self.prefix(),
             92..96 => "zz9".into(),
@@ -205,7 +278,9 @@ impl Gen<'_> {
     // ----- volumes ---------------------------------------------------------------------------
 
     pub(super) fn volume(&mut self) -> Volume {
-        let name = if !self.shadow.volumes.is_empty() && self.chance(0.6) {
+        let name = if self.chance(0.03) {
+            self.bad_string()
+        } else if !self.shadow.volumes.is_empty() && self.chance(0.6) {
             let stored: Vec<String> = self.shadow.volumes.iter().cloned().collect();
             pick(self.rng, &stored).clone()
         } else {

@@ -255,7 +255,20 @@ impl Gen<'_> {
             .copied()
             .filter(|i| self.shadow.ctrs.contains(i))
             .collect();
-        let i = if !stored.is_empty() && self.chance(0.8) {
+        // Members with registered sessions: their removal must be refused.
+        let busy: Vec<usize> = stored
+            .iter()
+            .copied()
+            .filter(|&i| {
+                self.shadow
+                    .sessions
+                    .iter()
+                    .any(|s| s.container_id == self.u.ctrs[i].id)
+            })
+            .collect();
+        let i = if !busy.is_empty() && self.chance(0.4) {
+            *pick(self.rng, &busy)
+        } else if !stored.is_empty() && self.chance(0.8) {
             *pick(self.rng, &stored)
         } else {
             *pick(self.rng, &members)

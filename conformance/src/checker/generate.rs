@@ -92,14 +92,12 @@ fn weight(call: Option<Call>, class: CaseClass) -> u32 {
         Call::AddVolume => 5 * grow,
         Call::AddExecSession => 5,
         Call::SetNamespace => 6,
+        Call::LookupContainerId | Call::LookupContainer | Call::LookupPod => 5,
         Call::NetworkConnect | Call::SaveContainer => 4,
         Call::RemoveContainer
         | Call::RemoveExecSession
         | Call::NetworkDisconnect
         | Call::RewriteContainerConfig
-        | Call::LookupContainerId
-        | Call::LookupContainer
-        | Call::LookupPod
         | Call::LookupVolume
         | Call::ValidateDbConfig
         | Call::SavePod
@@ -153,10 +151,15 @@ impl Gen<'_> {
             },
             Call::SetNamespace => {
                 // A foreign namespace hides most of the state: do not linger in one.
-                let home = if self.shadow.ns.is_empty() { 70 } else { 80 };
+                let home = if self.shadow.ns.is_empty() { 55 } else { 65 };
                 let ns = match self.rng.random_range(0..100) {
                     n if n < home => String::new(),
-                    0..92 => pick(self.rng, &self.u.namespaces).clone(),
+                    0..45 => self.stored_namespace(),
+                    45..85 => match self.namespace_trap("") {
+                        Some((_, ns)) => ns,
+                        None => self.stored_namespace(),
+                    },
+                    85..92 => pick(self.rng, &self.u.namespaces).clone(),
                     92..95 => "ns_unused".into(),
                     _ => "n\0s".into(),
                 };
@@ -235,7 +238,11 @@ impl Gen<'_> {
                 network: self.network(),
             },
             Call::AddExecSession => {
-                let ctr = self.passed_ctr();
+                let ctr = if self.chance(0.3) {
+                    self.passed_member()
+                } else {
+                    self.passed_ctr()
+                };
                 let container_id = match self.rng.random_range(0..100) {
                     0..88 => ctr.config.id.clone(),
                     88..97 => pick(self.rng, &self.u.ids).clone(),

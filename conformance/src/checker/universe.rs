@@ -128,10 +128,10 @@ impl Universe {
 
     /// A namespace for a new template: mostly `""`.
     fn template_namespace(&self, rng: &mut TestRng) -> String {
-        if rng.random_bool(0.55) {
+        if rng.random_bool(0.4) {
             String::new()
         } else {
-            pick(rng, &self.namespaces).clone()
+            pick(rng, &self.namespaces[1..]).clone()
         }
     }
 
@@ -206,6 +206,22 @@ impl Universe {
                 };
             } else {
                 cfg.namespace = self.template_namespace(rng);
+                let shadowed = ctrs
+                    .iter()
+                    .find(|c| c.pod.is_none() && id.starts_with(&c.id));
+                if let Some(short) = shadowed
+                    && rng.random_bool(0.5)
+                {
+                    // An ID extending another in a different namespace: from this namespace the
+                    // shorter one is an invisible exact match that must not stop a lookup.
+                    let others: Vec<&String> = self.namespaces[1..]
+                        .iter()
+                        .filter(|n| **n != short.namespace)
+                        .collect();
+                    if !others.is_empty() {
+                        cfg.namespace = (*pick(rng, &others)).clone();
+                    }
+                }
             }
             if rng.random_bool(dep_chance) {
                 self.add_dependencies(rng, &mut cfg, &ctrs);

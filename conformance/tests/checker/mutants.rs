@@ -2,6 +2,7 @@
 //! The checker must catch each of them and shrink the case to a handful of operations.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
 use podstate_api::{
     Container, ContainerConfig, DbConfig, ErrorKind, ExecSession, Pod, PodConfig, Result, State,
@@ -29,6 +30,13 @@ pub enum Bug {
     GetNameMissesPods,
     /// `refresh` forgets to zero the volumes' mount counts.
     RefreshKeepsMountCounts,
+    /// `container_in_use` leaves out dependents that are pod members.
+    DependentsMissPodMembers,
+    /// A lookup whose string is the exact ID of an invisible container stops there
+    /// (`NoSuchCtr`) instead of going on to visible prefix matches.
+    LookupStopsAtInvisibleExactId,
+    /// `remove_container_from_pod` removes a member that still has exec sessions.
+    MemberRemovalIgnoresSessions,
 }
 
 /// Makes memory stores wrapped with `bug`.
@@ -66,6 +74,7 @@ impl TestStore for MutantStore {
             inner: self.store.open(),
             raw: self.store.open(),
             bug: self.bug,
+            ns: Mutex::new(String::new()),
         }))
     }
 }
@@ -77,6 +86,8 @@ struct Mutant {
     inner: podstate_memory::MemoryState,
     raw: podstate_memory::MemoryState,
     bug: Bug,
+    /// The handle's namespace, as last set.
+    ns: Mutex<String>,
 }
 
 impl Mutant {
@@ -106,7 +117,9 @@ impl State for Mutant {
         self.inner.validate_db_config(cfg)
     }
     fn set_namespace(&self, ns: &str) -> Result<()> {
-        self.inner.set_namespace(ns)
+        self.inner.set_namespace(ns)?;
+        *self.ns.lock().unwrap() = ns.to_owned();
+        Ok(())
     }
     fn get_name(&self, id: &str) -> Result<String> {
         let name = self.inner.get_name(id)?;
@@ -119,6 +132,15 @@ impl State for Mutant {
         self.inner.container(id)
     }
     fn lookup_container_id(&self, s: &str) -> Result<String> {
+        if self.has(Bug::LookupStopsAtInvisibleExactId) {
+            let ns = self.ns.lock().unwrap().clone();
+            if let Ok(found) = self.raw.container(s)
+                && !ns.is_empty()
+                && found.config.namespace != ns
+            {
+                return Err(StateError::no_such_ctr(s));
+            }
+        }
         match self.inner.lookup_container_id(s) {
             Err(e)
                 if e.kind() == ErrorKind::Ambiguous && self.has(Bug::IgnoresSecondPrefixMatch) =>
@@ -158,7 +180,11 @@ impl State for Mutant {
         self.inner.save_container(ctr)
     }
     fn container_in_use(&self, ctr: &Container) -> Result<Vec<String>> {
-        self.inner.container_in_use(ctr)
+        let mut ids = self.inner.container_in_use(ctr)?;
+        if self.has(Bug::DependentsMissPodMembers) {
+            ids.retain(|id| self.raw.container(id).is_ok_and(|c| c.config.pod.is_none()));
+        }
+        Ok(ids)
     }
     fn all_containers(&self) -> Result<Vec<Container>> {
         self.inner.all_containers()
@@ -245,7 +271,18 @@ impl State for Mutant {
         self.inner.add_container_to_pod(pod, ctr)
     }
     fn remove_container_from_pod(&self, pod: &Pod, ctr: &Container) -> Result<()> {
-        self.inner.remove_container_from_pod(pod, ctr)
+        match self.inner.remove_container_from_pod(pod, ctr) {
+            Err(e)
+                if e.kind() == ErrorKind::InUse && self.has(Bug::MemberRemovalIgnoresSessions) =>
+            {
+                if self.inner.container_in_use(ctr)?.is_empty() {
+                    self.inner.remove_container_exec_sessions(ctr)?;
+                    return self.inner.remove_container_from_pod(pod, ctr);
+                }
+                Err(e)
+            }
+            other => other,
+        }
     }
     fn update_pod(&self, pod: &mut Pod) -> Result<()> {
         self.inner.update_pod(pod)

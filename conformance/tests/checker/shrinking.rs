@@ -50,6 +50,9 @@ fn every_mutant_is_caught_and_shrunk_to_ten_operations_or_fewer() {
         Bug::RemovesForeignSession,
         Bug::GetNameMissesPods,
         Bug::RefreshKeepsMountCounts,
+        Bug::DependentsMissPodMembers,
+        Bug::LookupStopsAtInvisibleExactId,
+        Bug::MemberRemovalIgnoresSessions,
     ];
     for bug in bugs {
         let report = check_mutant(bug);
