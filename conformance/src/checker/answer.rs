@@ -77,6 +77,14 @@ impl Answer {
     /// The whole answer as one line of JSON, for a divergence whose short forms look alike.
     pub fn detail(&self) -> String {
         match self {
+            // Strings and flags are shown whole by the short form already.
+            Answer::Ok(
+                value @ (Value::Unit
+                | Value::Bool(_)
+                | Value::Text(_)
+                | Value::Texts(_)
+                | Value::Aliases(_)),
+            ) => format!("Ok({value})"),
             Answer::Ok(value) => serde_json::to_string(value).unwrap_or_else(|e| e.to_string()),
             Answer::Err { kind, message } => format!("{kind}: {message}"),
             Answer::Broken(why) => format!("broken: {why}"),
