@@ -1,6 +1,7 @@
 //! The podstate conformance suite (work in progress).
 
 pub mod calls;
+pub mod checker;
 pub mod coverage;
 pub mod dump;
 pub mod factory;

@@ -1,0 +1,179 @@
+//! Running one operation on a handle and turning what happened into an [`Answer`].
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use podstate_api::{State, StateError};
+
+use super::answer::{Answer, Value};
+use super::ops::Op;
+use crate::factory::TestStore;
+
+/// One open handle on one store, as a case drives it. `Reopen` replaces the handle.
+pub struct Driver {
+    store: Box<dyn TestStore>,
+    handle: Box<dyn State>,
+}
+
+impl Driver {
+    /// Opens the first handle on `store`.
+    pub fn new(store: Box<dyn TestStore>) -> Result<Driver, StateError> {
+        let handle = store.open()?;
+        Ok(Driver { store, handle })
+    }
+
+    /// A further handle on the same store (for the invariant checks, in namespace `""`).
+    pub fn open_another(&self) -> Result<Box<dyn State>, StateError> {
+        self.store.open()
+    }
+
+    /// Runs `op`, catching a panic as a broken answer.
+    pub fn apply(&mut self, op: &Op) -> Answer {
+        if let Op::Reopen = op {
+            return self.reopen();
+        }
+        let handle = self.handle.as_ref();
+        match catch_unwind(AssertUnwindSafe(|| call(handle, op))) {
+            Ok(answer) => answer,
+            Err(panic) => Answer::Broken(format!("panicked: {}", panic_message(&*panic))),
+        }
+    }
+
+    fn reopen(&mut self) -> Answer {
+        let store = self.store.as_ref();
+        let handle = self.handle.as_ref();
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            handle.close()?;
+            store.open()
+        }));
+        match result {
+            Ok(Ok(handle)) => {
+                self.handle = handle;
+                Answer::Ok(Value::Unit)
+            }
+            Ok(Err(e)) => Answer::from_result(Err(e)),
+            Err(panic) => Answer::Broken(format!("panicked: {}", panic_message(&*panic))),
+        }
+    }
+}
+
+/// The text of a panic payload.
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    if let Some(s) = panic.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = panic.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "non-text panic payload".to_owned()
+    }
+}
+
+fn unit(r: podstate_api::Result<()>) -> Result<Value, StateError> {
+    r.map(|()| Value::Unit)
+}
+
+/// `update_*` answers the caller's object; on error the object must be left as it was.
+fn updated<T: Clone + PartialEq>(
+    what: &str,
+    passed: &T,
+    update: impl FnOnce(&mut T) -> podstate_api::Result<()>,
+    wrap: impl FnOnce(T) -> Value,
+) -> Answer {
+    let mut obj = passed.clone();
+    match update(&mut obj) {
+        Ok(()) => Answer::Ok(wrap(obj)),
+        Err(e) if obj != *passed => Answer::Broken(format!(
+            "update_{what} failed with {} but changed the caller's {what}",
+            e.kind()
+        )),
+        Err(e) => Answer::from_result(Err(e)),
+    }
+}
+
+fn call(s: &dyn State, op: &Op) -> Answer {
+    let result = match op {
+        // Only the driver can reopen: it owns the store.
+        Op::Reopen => return Answer::Broken("reopen reached a bare handle".into()),
+        Op::Close => unit(s.close()),
+        Op::Refresh => unit(s.refresh()),
+        Op::GetDbConfig => s.get_db_config().map(Value::DbConfig),
+        Op::ValidateDbConfig { cfg } => unit(s.validate_db_config(cfg)),
+        Op::SetNamespace { ns } => unit(s.set_namespace(ns)),
+        Op::GetName { id } => s.get_name(id).map(Value::Text),
+        Op::Container { id } => s.container(id).map(|c| Value::Container(Box::new(c))),
+        Op::LookupContainerId { id_or_name } => s.lookup_container_id(id_or_name).map(Value::Text),
+        Op::LookupContainer { id_or_name } => s
+            .lookup_container(id_or_name)
+            .map(|c| Value::Container(Box::new(c))),
+        Op::HasContainer { id } => s.has_container(id).map(Value::Bool),
+        Op::GetContainerConfig { id } => s
+            .get_container_config(id)
+            .map(|c| Value::Config(Box::new(c))),
+        Op::AddContainer { ctr } => unit(s.add_container(ctr)),
+        Op::RemoveContainer { ctr } => unit(s.remove_container(ctr)),
+        Op::UpdateContainer { ctr } => {
+            return updated(
+                "container",
+                ctr,
+                |c| s.update_container(c),
+                |c| Value::Container(Box::new(c)),
+            );
+        }
+        Op::SaveContainer { ctr } => unit(s.save_container(ctr)),
+        Op::ContainerInUse { ctr } => s.container_in_use(ctr).map(Value::Texts),
+        Op::AllContainers => s.all_containers().map(Value::Containers),
+        Op::RewriteContainerConfig { ctr, cfg } => unit(s.rewrite_container_config(ctr, cfg)),
+        Op::GetNetworks { ctr } => s.get_networks(ctr).map(Value::Texts),
+        Op::GetNetworkAliases { ctr, network } => {
+            s.get_network_aliases(ctr, network).map(Value::Texts)
+        }
+        Op::GetAllNetworkAliases { ctr } => s.get_all_network_aliases(ctr).map(Value::Aliases),
+        Op::NetworkConnect {
+            ctr,
+            network,
+            aliases,
+        } => unit(s.network_connect(ctr, network, aliases)),
+        Op::NetworkDisconnect { ctr, network } => unit(s.network_disconnect(ctr, network)),
+        Op::AddExecSession { ctr, session } => unit(s.add_exec_session(ctr, session)),
+        Op::GetExecSession { id } => s.get_exec_session(id).map(Value::Text),
+        Op::RemoveExecSession { session } => unit(s.remove_exec_session(session)),
+        Op::GetContainerExecSessions { ctr } => {
+            s.get_container_exec_sessions(ctr).map(Value::Texts)
+        }
+        Op::RemoveContainerExecSessions { ctr } => unit(s.remove_container_exec_sessions(ctr)),
+        Op::Pod { id } => s.pod(id).map(|p| Value::Pod(Box::new(p))),
+        Op::LookupPod { id_or_name } => s.lookup_pod(id_or_name).map(|p| Value::Pod(Box::new(p))),
+        Op::HasPod { id } => s.has_pod(id).map(Value::Bool),
+        Op::PodHasContainer { pod, ctr_id } => s.pod_has_container(pod, ctr_id).map(Value::Bool),
+        Op::PodContainersById { pod } => s.pod_containers_by_id(pod).map(Value::Texts),
+        Op::PodContainers { pod } => s.pod_containers(pod).map(Value::Containers),
+        Op::AddPod { pod } => unit(s.add_pod(pod)),
+        Op::RemovePod { pod } => unit(s.remove_pod(pod)),
+        Op::RemovePodContainers { pod } => unit(s.remove_pod_containers(pod)),
+        Op::AddContainerToPod { pod, ctr } => unit(s.add_container_to_pod(pod, ctr)),
+        Op::RemoveContainerFromPod { pod, ctr } => unit(s.remove_container_from_pod(pod, ctr)),
+        Op::UpdatePod { pod } => {
+            return updated("pod", pod, |p| s.update_pod(p), |p| Value::Pod(Box::new(p)));
+        }
+        Op::SavePod { pod } => unit(s.save_pod(pod)),
+        Op::AllPods => s.all_pods().map(Value::Pods),
+        Op::RewritePodConfig { pod, cfg } => unit(s.rewrite_pod_config(pod, cfg)),
+        Op::Volume { name } => s.volume(name).map(|v| Value::Volume(Box::new(v))),
+        Op::LookupVolume { name } => s.lookup_volume(name).map(|v| Value::Volume(Box::new(v))),
+        Op::HasVolume { name } => s.has_volume(name).map(Value::Bool),
+        Op::VolumeInUse { vol } => s.volume_in_use(vol).map(Value::Texts),
+        Op::AddVolume { vol } => unit(s.add_volume(vol)),
+        Op::RemoveVolume { vol } => unit(s.remove_volume(vol)),
+        Op::UpdateVolume { vol } => {
+            return updated(
+                "volume",
+                vol,
+                |v| s.update_volume(v),
+                |v| Value::Volume(Box::new(v)),
+            );
+        }
+        Op::SaveVolume { vol } => unit(s.save_volume(vol)),
+        Op::AllVolumes => s.all_volumes().map(Value::Volumes),
+        Op::RewriteVolumeConfig { vol, cfg } => unit(s.rewrite_volume_config(vol, cfg)),
+    };
+    Answer::from_result(result)
+}

@@ -1,0 +1,120 @@
+//! Which (call, outcome) pairs a backend was driven into, against what SPEC says is reachable.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use crate::calls::{Call, Outcome};
+
+/// How often each (call, outcome) pair was reached. Pairs are counted on the backend's answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    counts: BTreeMap<(Call, Outcome), u64>,
+}
+
+impl Coverage {
+    /// No pair reached yet.
+    pub fn new() -> Self {
+        Coverage::default()
+    }
+
+    /// Counts one answer of `call`.
+    pub fn record(&mut self, call: Call, outcome: Outcome) {
+        *self.counts.entry((call, outcome)).or_default() += 1;
+    }
+
+    /// Adds every count of `other`.
+    pub fn merge(&mut self, other: &Coverage) {
+        for (pair, n) in &other.counts {
+            *self.counts.entry(*pair).or_default() += n;
+        }
+    }
+
+    /// How often `call` answered `outcome`.
+    pub fn count(&self, call: Call, outcome: Outcome) -> u64 {
+        self.counts.get(&(call, outcome)).copied().unwrap_or(0)
+    }
+
+    /// Every pair of [`Call::reachable_outcomes`] never reached, in call order.
+    pub fn unreached(&self) -> Vec<(Call, Outcome)> {
+        Call::ALL
+            .iter()
+            .flat_map(|&call| {
+                call.reachable_outcomes()
+                    .into_iter()
+                    .map(move |o| (call, o))
+            })
+            .filter(|&(call, o)| self.count(call, o) == 0)
+            .collect()
+    }
+
+    /// How many reachable pairs there are in all.
+    pub fn reachable_pairs() -> usize {
+        Call::ALL.iter().map(|c| c.reachable_outcomes().len()).sum()
+    }
+
+    /// How many reachable pairs were reached.
+    pub fn reached_pairs(&self) -> usize {
+        Self::reachable_pairs() - self.unreached().len()
+    }
+
+    /// Every pair reached, with its count (outcomes outside the reachable set included, e.g. `Io`).
+    pub fn pairs(&self) -> impl Iterator<Item = ((Call, Outcome), u64)> + '_ {
+        self.counts.iter().map(|(pair, n)| (*pair, *n))
+    }
+
+    /// A table: one row per call, each reachable outcome with its count; unreached pairs are
+    /// marked `!`, and outcomes outside the reachable set (storage faults) are listed too.
+    pub fn table(&self) -> String {
+        let width = Call::ALL.iter().map(|c| c.name().len()).max().unwrap_or(0);
+        let mut out = String::new();
+        for &call in Call::ALL {
+            let reachable = call.reachable_outcomes();
+            let mut cells: Vec<String> = reachable
+                .iter()
+                .map(|&o| match self.count(call, o) {
+                    0 => format!("{o} 0!"),
+                    n => format!("{o} {n}"),
+                })
+                .collect();
+            cells.extend(
+                self.counts
+                    .iter()
+                    .filter(|((c, o), _)| *c == call && !reachable.contains(o))
+                    .map(|((_, o), n)| format!("{o} {n} (fault)")),
+            );
+            let _ = writeln!(out, "{:width$}  {}", call.name(), cells.join("  "));
+        }
+        let _ = write!(
+            out,
+            "{} of {} reachable (call, outcome) pairs reached",
+            self.reached_pairs(),
+            Self::reachable_pairs()
+        );
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use podstate_api::ErrorKind;
+
+    #[test]
+    fn unreached_lists_exactly_the_missing_pairs() {
+        let mut cov = Coverage::new();
+        for &call in Call::ALL {
+            for o in call.reachable_outcomes() {
+                cov.record(call, o);
+            }
+        }
+        assert!(cov.unreached().is_empty());
+        assert_eq!(cov.reached_pairs(), Coverage::reachable_pairs());
+
+        let mut partial = Coverage::new();
+        partial.record(Call::HasPod, Outcome::Ok);
+        let missing = partial.unreached();
+        assert!(missing.contains(&(Call::HasPod, Outcome::Err(ErrorKind::InvalidArg))));
+        assert!(!missing.contains(&(Call::HasPod, Outcome::Ok)));
+        assert!(partial.table().contains("InvalidArg 0!"));
+    }
+}

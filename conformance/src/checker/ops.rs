@@ -1,0 +1,465 @@
+//! The operations of a case: one per contract call, plus `Reopen`.
+//!
+//! Every argument is a concrete value (whole containers, pods, volumes, strings), never a seed or an
+//! index into a pool, so a saved case means the same thing after the generator changes. No operation
+//! has a precondition: each one is legal in any state, and an error is just another outcome.
+
+use std::fmt;
+
+use podstate_api::{Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig};
+use podstate_api::{Volume, VolumeConfig};
+use serde::{Deserialize, Serialize};
+
+use crate::calls::Call;
+
+/// One step of a case. Serialized as `{"add_container": {"ctr": {...}}}` (or `"refresh"` for the
+/// operations without arguments).
+#[allow(missing_docs)]
+// The fields are the call's parameters, named as in `State`.
+// A case holds a few hundred ops: boxing the big variants would buy nothing but noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// `close`.
+    Close,
+    /// Not a call: closes the handle and opens a new one on the same store (namespace `""`).
+    Reopen,
+    /// `refresh`.
+    Refresh,
+    /// `get_db_config`.
+    GetDbConfig,
+    /// `validate_db_config`.
+    ValidateDbConfig { cfg: DbConfig },
+    /// `set_namespace`.
+    SetNamespace { ns: String },
+    /// `get_name`.
+    GetName { id: String },
+    /// `container`.
+    Container { id: String },
+    /// `lookup_container_id`.
+    LookupContainerId { id_or_name: String },
+    /// `lookup_container`.
+    LookupContainer { id_or_name: String },
+    /// `has_container`.
+    HasContainer { id: String },
+    /// `get_container_config`.
+    GetContainerConfig { id: String },
+    /// `add_container`.
+    AddContainer { ctr: Container },
+    /// `remove_container`.
+    RemoveContainer { ctr: Container },
+    /// `update_container` (the answer is the updated container).
+    UpdateContainer { ctr: Container },
+    /// `save_container`.
+    SaveContainer { ctr: Container },
+    /// `container_in_use`.
+    ContainerInUse { ctr: Container },
+    /// `all_containers`.
+    AllContainers,
+    /// `rewrite_container_config`.
+    RewriteContainerConfig {
+        ctr: Container,
+        cfg: ContainerConfig,
+    },
+    /// `get_networks`.
+    GetNetworks { ctr: Container },
+    /// `get_network_aliases`.
+    GetNetworkAliases { ctr: Container, network: String },
+    /// `get_all_network_aliases`.
+    GetAllNetworkAliases { ctr: Container },
+    /// `network_connect`.
+    NetworkConnect {
+        ctr: Container,
+        network: String,
+        aliases: Vec<String>,
+    },
+    /// `network_disconnect`.
+    NetworkDisconnect { ctr: Container, network: String },
+    /// `add_exec_session`.
+    AddExecSession {
+        ctr: Container,
+        session: ExecSession,
+    },
+    /// `get_exec_session`.
+    GetExecSession { id: String },
+    /// `remove_exec_session`.
+    RemoveExecSession { session: ExecSession },
+    /// `get_container_exec_sessions`.
+    GetContainerExecSessions { ctr: Container },
+    /// `remove_container_exec_sessions`.
+    RemoveContainerExecSessions { ctr: Container },
+    /// `pod`.
+    Pod { id: String },
+    /// `lookup_pod`.
+    LookupPod { id_or_name: String },
+    /// `has_pod`.
+    HasPod { id: String },
+    /// `pod_has_container`.
+    PodHasContainer { pod: Pod, ctr_id: String },
+    /// `pod_containers_by_id`.
+    PodContainersById { pod: Pod },
+    /// `pod_containers`.
+    PodContainers { pod: Pod },
+    /// `add_pod`.
+    AddPod { pod: Pod },
+    /// `remove_pod`.
+    RemovePod { pod: Pod },
+    /// `remove_pod_containers`.
+    RemovePodContainers { pod: Pod },
+    /// `add_container_to_pod`.
+    AddContainerToPod { pod: Pod, ctr: Container },
+    /// `remove_container_from_pod`.
+    RemoveContainerFromPod { pod: Pod, ctr: Container },
+    /// `update_pod` (the answer is the updated pod).
+    UpdatePod { pod: Pod },
+    /// `save_pod`.
+    SavePod { pod: Pod },
+    /// `all_pods`.
+    AllPods,
+    /// `rewrite_pod_config`.
+    RewritePodConfig { pod: Pod, cfg: PodConfig },
+    /// `volume`.
+    Volume { name: String },
+    /// `lookup_volume`.
+    LookupVolume { name: String },
+    /// `has_volume`.
+    HasVolume { name: String },
+    /// `volume_in_use`.
+    VolumeInUse { vol: Volume },
+    /// `add_volume`.
+    AddVolume { vol: Volume },
+    /// `remove_volume`.
+    RemoveVolume { vol: Volume },
+    /// `update_volume` (the answer is the updated volume).
+    UpdateVolume { vol: Volume },
+    /// `save_volume`.
+    SaveVolume { vol: Volume },
+    /// `all_volumes`.
+    AllVolumes,
+    /// `rewrite_volume_config`.
+    RewriteVolumeConfig { vol: Volume, cfg: VolumeConfig },
+}
+
+impl Op {
+    /// The contract call this operation makes; `None` for [`Op::Reopen`], which is not a call.
+    pub fn call(&self) -> Option<Call> {
+        Some(match self {
+            Op::Close => Call::Close,
+            Op::Reopen => return None,
+            Op::Refresh => Call::Refresh,
+            Op::GetDbConfig => Call::GetDbConfig,
+            Op::ValidateDbConfig { .. } => Call::ValidateDbConfig,
+            Op::SetNamespace { .. } => Call::SetNamespace,
+            Op::GetName { .. } => Call::GetName,
+            Op::Container { .. } => Call::Container,
+            Op::LookupContainerId { .. } => Call::LookupContainerId,
+            Op::LookupContainer { .. } => Call::LookupContainer,
+            Op::HasContainer { .. } => Call::HasContainer,
+            Op::GetContainerConfig { .. } => Call::GetContainerConfig,
+            Op::AddContainer { .. } => Call::AddContainer,
+            Op::RemoveContainer { .. } => Call::RemoveContainer,
+            Op::UpdateContainer { .. } => Call::UpdateContainer,
+            Op::SaveContainer { .. } => Call::SaveContainer,
+            Op::ContainerInUse { .. } => Call::ContainerInUse,
+            Op::AllContainers => Call::AllContainers,
+            Op::RewriteContainerConfig { .. } => Call::RewriteContainerConfig,
+            Op::GetNetworks { .. } => Call::GetNetworks,
+            Op::GetNetworkAliases { .. } => Call::GetNetworkAliases,
+            Op::GetAllNetworkAliases { .. } => Call::GetAllNetworkAliases,
+            Op::NetworkConnect { .. } => Call::NetworkConnect,
+            Op::NetworkDisconnect { .. } => Call::NetworkDisconnect,
+            Op::AddExecSession { .. } => Call::AddExecSession,
+            Op::GetExecSession { .. } => Call::GetExecSession,
+            Op::RemoveExecSession { .. } => Call::RemoveExecSession,
+            Op::GetContainerExecSessions { .. } => Call::GetContainerExecSessions,
+            Op::RemoveContainerExecSessions { .. } => Call::RemoveContainerExecSessions,
+            Op::Pod { .. } => Call::Pod,
+            Op::LookupPod { .. } => Call::LookupPod,
+            Op::HasPod { .. } => Call::HasPod,
+            Op::PodHasContainer { .. } => Call::PodHasContainer,
+            Op::PodContainersById { .. } => Call::PodContainersById,
+            Op::PodContainers { .. } => Call::PodContainers,
+            Op::AddPod { .. } => Call::AddPod,
+            Op::RemovePod { .. } => Call::RemovePod,
+            Op::RemovePodContainers { .. } => Call::RemovePodContainers,
+            Op::AddContainerToPod { .. } => Call::AddContainerToPod,
+            Op::RemoveContainerFromPod { .. } => Call::RemoveContainerFromPod,
+            Op::UpdatePod { .. } => Call::UpdatePod,
+            Op::SavePod { .. } => Call::SavePod,
+            Op::AllPods => Call::AllPods,
+            Op::RewritePodConfig { .. } => Call::RewritePodConfig,
+            Op::Volume { .. } => Call::Volume,
+            Op::LookupVolume { .. } => Call::LookupVolume,
+            Op::HasVolume { .. } => Call::HasVolume,
+            Op::VolumeInUse { .. } => Call::VolumeInUse,
+            Op::AddVolume { .. } => Call::AddVolume,
+            Op::RemoveVolume { .. } => Call::RemoveVolume,
+            Op::UpdateVolume { .. } => Call::UpdateVolume,
+            Op::SaveVolume { .. } => Call::SaveVolume,
+            Op::AllVolumes => Call::AllVolumes,
+            Op::RewriteVolumeConfig { .. } => Call::RewriteVolumeConfig,
+        })
+    }
+
+    /// The operation's name: the call's name, or `"reopen"`.
+    pub fn name(&self) -> &'static str {
+        self.call().map_or("reopen", Call::name)
+    }
+
+    /// Whether the operation may change the store (a correct backend's pure reads never do).
+    pub fn may_write(&self) -> bool {
+        matches!(
+            self,
+            Op::Refresh
+                | Op::ValidateDbConfig { .. }
+                | Op::AddContainer { .. }
+                | Op::RemoveContainer { .. }
+                | Op::SaveContainer { .. }
+                | Op::RewriteContainerConfig { .. }
+                | Op::NetworkConnect { .. }
+                | Op::NetworkDisconnect { .. }
+                | Op::AddExecSession { .. }
+                | Op::RemoveExecSession { .. }
+                | Op::RemoveContainerExecSessions { .. }
+                | Op::AddPod { .. }
+                | Op::RemovePod { .. }
+                | Op::RemovePodContainers { .. }
+                | Op::AddContainerToPod { .. }
+                | Op::RemoveContainerFromPod { .. }
+                | Op::SavePod { .. }
+                | Op::RewritePodConfig { .. }
+                | Op::AddVolume { .. }
+                | Op::RemoveVolume { .. }
+                | Op::SaveVolume { .. }
+                | Op::RewriteVolumeConfig { .. }
+        )
+    }
+
+    /// The exec session IDs this operation names, so the invariant checks can probe them.
+    pub fn session_id(&self) -> Option<&str> {
+        match self {
+            Op::AddExecSession { session, .. } | Op::RemoveExecSession { session } => {
+                Some(&session.id)
+            }
+            Op::GetExecSession { id } => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// A string as Rust debug-quotes it, so empty strings and NULs stay visible.
+struct Q<'a>(&'a str);
+
+impl fmt::Display for Q<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+fn list(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("{s:?}")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// A one-line summary of a container config: identity, then whatever the state reads.
+fn ctr_config(c: &ContainerConfig) -> String {
+    let mut out = format!("{} name {}", Q(&c.id), Q(&c.name));
+    if !c.namespace.is_empty() {
+        out += &format!(" ns {}", Q(&c.namespace));
+    }
+    if let Some(pod) = &c.pod {
+        out += &format!(" pod {}", Q(pod));
+    }
+    for (field, value) in c.namespace_sharing() {
+        if let Some(value) = value {
+            out += &format!(" {field} {}", Q(value));
+        }
+    }
+    if !c.depends_on.is_empty() {
+        out += &format!(" depends_on {}", list(&c.depends_on));
+    }
+    if !c.named_volumes.is_empty() {
+        let names: Vec<String> = c.named_volumes.iter().map(|v| v.name.clone()).collect();
+        out += &format!(" volumes {}", list(&names));
+    }
+    if !c.networks.is_empty() {
+        out += &format!(" networks {}", list(&c.networks));
+    }
+    for (net, aliases) in &c.network_aliases {
+        out += &format!(" aliases[{}] {}", Q(net), list(aliases));
+    }
+    if c.payload.as_str() != "{}" {
+        out += &format!(" payload {}", c.payload);
+    }
+    out
+}
+
+fn ctr(c: &Container) -> String {
+    format!("ctr {}", ctr_config(&c.config))
+}
+
+fn pod_config(p: &PodConfig) -> String {
+    let mut out = format!("{} name {}", Q(&p.id), Q(&p.name));
+    if !p.namespace.is_empty() {
+        out += &format!(" ns {}", Q(&p.namespace));
+    }
+    if p.payload.as_str() != "{}" {
+        out += &format!(" payload {}", p.payload);
+    }
+    out
+}
+
+fn pod(p: &Pod) -> String {
+    format!("pod {}", pod_config(&p.config))
+}
+
+fn vol(v: &Volume) -> String {
+    format!("vol {}", Q(&v.config.name))
+}
+
+impl fmt::Display for Op {
+    /// One readable line: the call and the arguments that matter to the state.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let name = self.name();
+        let args = match self {
+            Op::Close
+            | Op::Reopen
+            | Op::Refresh
+            | Op::GetDbConfig
+            | Op::AllContainers
+            | Op::AllPods
+            | Op::AllVolumes => String::new(),
+            Op::ValidateDbConfig { cfg } => {
+                let set: Vec<String> = cfg
+                    .fields()
+                    .iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| format!("{k}={}", Q(v)))
+                    .collect();
+                set.join(" ")
+            }
+            Op::SetNamespace { ns } => Q(ns).to_string(),
+            Op::GetName { id }
+            | Op::Container { id }
+            | Op::HasContainer { id }
+            | Op::GetContainerConfig { id }
+            | Op::GetExecSession { id }
+            | Op::Pod { id }
+            | Op::HasPod { id } => Q(id).to_string(),
+            Op::LookupContainerId { id_or_name }
+            | Op::LookupContainer { id_or_name }
+            | Op::LookupPod { id_or_name } => Q(id_or_name).to_string(),
+            Op::Volume { name } | Op::LookupVolume { name } | Op::HasVolume { name } => {
+                Q(name).to_string()
+            }
+            Op::AddContainer { ctr: c }
+            | Op::RemoveContainer { ctr: c }
+            | Op::UpdateContainer { ctr: c }
+            | Op::ContainerInUse { ctr: c }
+            | Op::GetNetworks { ctr: c }
+            | Op::GetAllNetworkAliases { ctr: c }
+            | Op::GetContainerExecSessions { ctr: c }
+            | Op::RemoveContainerExecSessions { ctr: c } => ctr(c),
+            Op::SaveContainer { ctr: c } => {
+                format!("{} state {:?}", ctr(c), c.state.status)
+            }
+            Op::RewriteContainerConfig { ctr: c, cfg } => {
+                format!("{} cfg {}", ctr(c), ctr_config(cfg))
+            }
+            Op::GetNetworkAliases { ctr: c, network }
+            | Op::NetworkDisconnect { ctr: c, network } => {
+                format!("{} network {}", ctr(c), Q(network))
+            }
+            Op::NetworkConnect {
+                ctr: c,
+                network,
+                aliases,
+            } => format!(
+                "{} network {} aliases {}",
+                ctr(c),
+                Q(network),
+                list(aliases)
+            ),
+            Op::AddExecSession { ctr: c, session } => format!(
+                "{} session {} for {}",
+                ctr(c),
+                Q(&session.id),
+                Q(&session.container_id)
+            ),
+            Op::RemoveExecSession { session } => format!(
+                "session {} for {}",
+                Q(&session.id),
+                Q(&session.container_id)
+            ),
+            Op::PodHasContainer { pod: p, ctr_id } => format!("{} ctr_id {}", pod(p), Q(ctr_id)),
+            Op::PodContainersById { pod: p }
+            | Op::PodContainers { pod: p }
+            | Op::AddPod { pod: p }
+            | Op::RemovePod { pod: p }
+            | Op::RemovePodContainers { pod: p }
+            | Op::UpdatePod { pod: p } => pod(p),
+            Op::SavePod { pod: p } => format!("{} cgroup {}", pod(p), Q(&p.state.cgroup_path)),
+            Op::AddContainerToPod { pod: p, ctr: c }
+            | Op::RemoveContainerFromPod { pod: p, ctr: c } => {
+                format!("{}, {}", pod(p), ctr(c))
+            }
+            Op::RewritePodConfig { pod: p, cfg } => format!("{} cfg {}", pod(p), pod_config(cfg)),
+            Op::VolumeInUse { vol: v }
+            | Op::AddVolume { vol: v }
+            | Op::RemoveVolume { vol: v }
+            | Op::UpdateVolume { vol: v } => vol(v),
+            Op::SaveVolume { vol: v } => format!("{} mount_count {}", vol(v), v.state.mount_count),
+            Op::RewriteVolumeConfig { vol: v, cfg } => {
+                format!("{} cfg {} payload {}", vol(v), Q(&cfg.name), cfg.payload)
+            }
+        };
+        if args.is_empty() {
+            write!(f, "{name}")
+        } else {
+            write!(f, "{name}({args})")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use podstate_api::Payload;
+
+    #[test]
+    fn ops_round_trip_through_json_with_payloads_byte_for_byte() {
+        let mut cfg = ContainerConfig::new("ab", "web");
+        cfg.payload = Payload::from_json(r#"{ "image":  "alpine" }"#).unwrap();
+        let ops = vec![
+            Op::AddContainer {
+                ctr: Container::new(cfg.clone()),
+            },
+            Op::Refresh,
+            Op::Reopen,
+            Op::LookupContainerId {
+                id_or_name: "a\0".into(),
+            },
+        ];
+        let json = serde_json::to_string_pretty(&ops).unwrap();
+        assert!(json.contains(r#""add_container""#), "{json}");
+        assert!(json.contains(r#""reopen""#), "{json}");
+        let back: Vec<Op> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, ops);
+        let Op::AddContainer { ctr } = &back[0] else {
+            panic!("first op changed variant: {:?}", back[0]);
+        };
+        assert_eq!(ctr.config.payload.as_str(), r#"{ "image":  "alpine" }"#);
+    }
+
+    #[test]
+    fn every_call_but_reopen_maps_to_its_call() {
+        assert_eq!(Op::Reopen.call(), None);
+        assert_eq!(Op::AllPods.call(), Some(Call::AllPods));
+        assert_eq!(Op::Close.to_string(), "close");
+        assert_eq!(
+            Op::GetName { id: String::new() }.to_string(),
+            r#"get_name("")"#
+        );
+    }
+}

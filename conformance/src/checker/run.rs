@@ -1,0 +1,378 @@
+//! Running one case: every operation on the backend and on the model, compared step by step.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use podstate_api::State;
+
+use super::answer::Answer;
+use super::apply::{Driver, panic_message};
+use super::coverage::Coverage;
+use super::dump_diff;
+use super::invariants;
+use super::ops::Op;
+use crate::calls::Outcome;
+use crate::factory::BackendFactory;
+
+/// How a case is checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RunOptions {
+    /// Check the invariants and compare the dumps after every this many operations (and always
+    /// after the last one). `1` checks after every operation; `0` only at the end.
+    pub invariant_every: usize,
+}
+
+impl Default for RunOptions {
+    /// Check after every operation.
+    fn default() -> Self {
+        RunOptions { invariant_every: 1 }
+    }
+}
+
+/// What a case that agreed all the way did.
+#[derive(Debug, Clone, Default)]
+pub struct CaseStats {
+    /// Operations run.
+    pub ops: usize,
+    /// Invariant checks (each with a dump comparison) run.
+    pub checks: usize,
+    /// The backend's (call, outcome) pairs.
+    pub coverage: Coverage,
+    /// The largest state a check saw.
+    pub largest: StateSize,
+}
+
+/// How many objects a store held, as counted by a dump.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StateSize {
+    /// Containers.
+    pub containers: usize,
+    /// Pods.
+    pub pods: usize,
+    /// Volumes.
+    pub volumes: usize,
+}
+
+impl StateSize {
+    /// The field-wise maximum of two sizes.
+    pub fn max(self, other: StateSize) -> StateSize {
+        StateSize {
+            containers: self.containers.max(other.containers),
+            pods: self.pods.max(other.pods),
+            volumes: self.volumes.max(other.volumes),
+        }
+    }
+}
+
+impl fmt::Display for StateSize {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} containers, {} pods, {} volumes",
+            self.containers, self.pods, self.volumes
+        )
+    }
+}
+
+/// One operation of a case with both answers.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The operation.
+    pub op: Op,
+    /// What the backend answered.
+    pub backend: Answer,
+    /// What the model answered.
+    pub model: Answer,
+}
+
+/// Which store an observation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The backend under test.
+    Backend,
+    /// The reference model.
+    Model,
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Backend => "backend",
+            Side::Model => "model",
+        })
+    }
+}
+
+/// Why a case failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// A store could not be created or opened.
+    Setup(String),
+    /// The backend and the model answered differently.
+    Answers,
+    /// A store answered an outcome SPEC does not allow for the call.
+    NotAllowed(Side, Outcome),
+    /// The backend returned a list that is not sorted without duplicates (SPEC §2.8).
+    Unsorted(String),
+    /// A global invariant of SPEC §2 does not hold on this store after the step.
+    Invariant(Side, String),
+    /// The backend's dump differs from the model's after the step.
+    Dumps(String),
+}
+
+/// A case on which the backend and the model disagree.
+#[derive(Debug, Clone)]
+pub struct Divergence {
+    /// The backend's name.
+    pub backend: String,
+    /// Index (0-based) of the operation after which the divergence showed.
+    pub step: usize,
+    /// What went wrong.
+    pub reason: Reason,
+    /// Every step run, the diverging one last.
+    pub trace: Vec<Step>,
+    /// What the case did up to the divergence (the diverging step's outcome included).
+    pub stats: Box<CaseStats>,
+}
+
+impl Divergence {
+    /// The operations that reproduce the divergence (those run, up to the diverging step).
+    pub fn ops(&self) -> Vec<Op> {
+        self.trace.iter().map(|s| s.op.clone()).collect()
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::Setup(why) => write!(f, "setting up the stores failed: {why}"),
+            Reason::Answers => f.write_str("the backend and the model answered differently"),
+            Reason::NotAllowed(side, outcome) => {
+                write!(
+                    f,
+                    "the {side:?} answered {outcome}, which SPEC does not allow this call"
+                )
+            }
+            Reason::Unsorted(why) => write!(f, "the backend returned an unsorted list: {why}"),
+            Reason::Invariant(side, why) => {
+                write!(f, "an invariant of SPEC §2 broke in the {side}: {why}")
+            }
+            Reason::Dumps(diff) => write!(f, "the stores now differ:\n{diff}"),
+        }
+    }
+}
+
+impl fmt::Display for Divergence {
+    /// A numbered list of the steps with both outcomes, then why the last one diverged.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.trace.is_empty() {
+            writeln!(
+                f,
+                "backend {:?} diverged before the first step:",
+                self.backend
+            )?;
+        } else {
+            writeln!(
+                f,
+                "backend {:?} diverged from the model at step {} of {}:",
+                self.backend,
+                self.step + 1,
+                self.trace.len()
+            )?;
+        }
+        let width = self.trace.len().to_string().len();
+        for (i, step) in self.trace.iter().enumerate() {
+            let mark = if i == self.step { "=>" } else { "  " };
+            writeln!(
+                f,
+                "{mark}{:>width$}. {}\n{}   backend {}  model {}",
+                i + 1,
+                step.op,
+                " ".repeat(width),
+                step.backend,
+                step.model
+            )?;
+        }
+        // The whole answers when the short forms hide the difference, or carry a message.
+        if let Some(last) = self.trace.get(self.step)
+            && self.reason == Reason::Answers
+            && (last.backend.to_string() == last.model.to_string()
+                || !matches!(last.backend, Answer::Ok(_))
+                || !matches!(last.model, Answer::Ok(_)))
+        {
+            writeln!(f, "backend answered: {}", last.backend.detail())?;
+            writeln!(f, "model answered:   {}", last.model.detail())?;
+        }
+        write!(f, "{}", self.reason)
+    }
+}
+
+/// Runs `ops` on a fresh store of `backend` and one of `model`, comparing every answer exactly and
+/// checking the invariants as `opts` says. Stops at the first divergence.
+pub fn run_case(
+    backend: &dyn BackendFactory,
+    model: &dyn BackendFactory,
+    ops: &[Op],
+    opts: &RunOptions,
+) -> Result<CaseStats, Divergence> {
+    let mut run = CaseRun {
+        backend_name: backend.name().to_owned(),
+        trace: Vec::with_capacity(ops.len()),
+    };
+    let (mut b, b_check) = run.open(backend)?;
+    let (mut m, m_check) = run.open(model)?;
+    let mut stats = CaseStats::default();
+    let mut sessions = BTreeSet::new();
+    for (i, op) in ops.iter().enumerate() {
+        let backend_answer = b.apply(op);
+        let model_answer = m.apply(op);
+        if let Some(id) = op.session_id() {
+            sessions.insert(id.to_owned());
+        }
+        let reason = judge(op, &backend_answer, &model_answer);
+        if let (Some(call), Some(outcome)) = (op.call(), backend_answer.outcome()) {
+            stats.coverage.record(call, outcome);
+        }
+        run.trace.push(Step {
+            op: op.clone(),
+            backend: backend_answer,
+            model: model_answer,
+        });
+        stats.ops += 1;
+        if let Some(reason) = reason {
+            return Err(run.diverged(reason, stats));
+        }
+        let due = match opts.invariant_every {
+            0 => false,
+            n => (i + 1) % n == 0,
+        };
+        if due || i + 1 == ops.len() {
+            stats.checks += 1;
+            match compare_stores(b_check.as_ref(), m_check.as_ref(), &sessions) {
+                Ok(size) => stats.largest = stats.largest.max(size),
+                Err(reason) => return Err(run.diverged(reason, stats)),
+            }
+        }
+    }
+    Ok(stats)
+}
+
+/// Runs `ops` on fresh stores of `backend` and `model` without any check and returns every step
+/// with both answers (to see what a case does; [`run_case`] is the check).
+pub fn trace_case(
+    backend: &dyn BackendFactory,
+    model: &dyn BackendFactory,
+    ops: &[Op],
+) -> Result<Vec<Step>, Divergence> {
+    let run = CaseRun {
+        backend_name: backend.name().to_owned(),
+        trace: Vec::new(),
+    };
+    let (mut b, _) = run.open(backend)?;
+    let (mut m, _) = run.open(model)?;
+    Ok(ops
+        .iter()
+        .map(|op| Step {
+            op: op.clone(),
+            backend: b.apply(op),
+            model: m.apply(op),
+        })
+        .collect())
+}
+
+struct CaseRun {
+    backend_name: String,
+    trace: Vec<Step>,
+}
+
+impl CaseRun {
+    /// A driver on a fresh store, and a second handle on it for the checks.
+    fn open(&self, factory: &dyn BackendFactory) -> Result<(Driver, Box<dyn State>), Divergence> {
+        let setup = |what: &str, e: podstate_api::StateError| {
+            self.diverged_at(0, Reason::Setup(format!("{} {what}: {e}", factory.name())))
+        };
+        let store = factory.create().map_err(|e| setup("create", e))?;
+        let driver = Driver::new(store).map_err(|e| setup("open", e))?;
+        let checker = driver
+            .open_another()
+            .map_err(|e| setup("open (second handle)", e))?;
+        Ok((driver, checker))
+    }
+
+    fn diverged(&mut self, reason: Reason, stats: CaseStats) -> Divergence {
+        let step = self.trace.len().saturating_sub(1);
+        Divergence {
+            stats: Box::new(stats),
+            ..self.diverged_at(step, reason)
+        }
+    }
+
+    fn diverged_at(&self, step: usize, reason: Reason) -> Divergence {
+        Divergence {
+            backend: self.backend_name.clone(),
+            step,
+            reason,
+            trace: self.trace.clone(),
+            stats: Box::default(),
+        }
+    }
+}
+
+/// Why the two answers to `op` make a divergence, if they do.
+fn judge(op: &Op, backend: &Answer, model: &Answer) -> Option<Reason> {
+    if !backend.agrees_with(model) {
+        return Some(Reason::Answers);
+    }
+    if let Some(call) = op.call() {
+        for (side, answer) in [(Side::Backend, backend), (Side::Model, model)] {
+            if let Some(outcome) = answer.outcome()
+                && !call.allows(outcome)
+            {
+                return Some(Reason::NotAllowed(side, outcome));
+            }
+        }
+    }
+    if let Answer::Ok(value) = backend {
+        return value.unsorted().map(Reason::Unsorted);
+    }
+    None
+}
+
+/// The invariant checks on one store's checking handle, a panic included; its dump.
+fn checked_dump(
+    side: Side,
+    state: &dyn State,
+    sessions: &BTreeSet<String>,
+) -> Result<crate::dump::Dump, Reason> {
+    match catch_unwind(AssertUnwindSafe(|| invariants::check(state, sessions))) {
+        Ok(Ok(dump)) => Ok(dump),
+        Ok(Err(why)) => Err(Reason::Invariant(side, why)),
+        Err(panic) => Err(Reason::Invariant(
+            side,
+            format!("panicked: {}", panic_message(&*panic)),
+        )),
+    }
+}
+
+/// Checks both stores' invariants and compares their dumps; the state's size.
+fn compare_stores(
+    backend: &dyn State,
+    model: &dyn State,
+    sessions: &BTreeSet<String>,
+) -> Result<StateSize, Reason> {
+    let backend_dump = checked_dump(Side::Backend, backend, sessions)?;
+    // The oracle is checked too: a model that broke an invariant would be a wrong oracle.
+    let model_dump = checked_dump(Side::Model, model, sessions)?;
+    if backend_dump != model_dump {
+        return Err(Reason::Dumps(dump_diff::describe(
+            &backend_dump,
+            &model_dump,
+        )));
+    }
+    Ok(StateSize {
+        containers: backend_dump.containers.len(),
+        pods: backend_dump.pods.len(),
+        volumes: backend_dump.volumes.len(),
+    })
+}
