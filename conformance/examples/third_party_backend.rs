@@ -29,7 +29,10 @@ impl Metrics {
 
     /// A copy of the counts.
     pub fn snapshot(&self) -> BTreeMap<&'static str, u64> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

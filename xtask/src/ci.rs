@@ -9,7 +9,14 @@ pub fn run() -> Result<(), String> {
         ("fmt", &["fmt", "--all", "--", "--check"]),
         (
             "clippy",
-            &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"],
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
         ),
         ("tests", &["test", "--workspace"]),
         ("conformance", &["xtask", "conformance"]),

@@ -137,7 +137,11 @@ fn print_table(results: &[BackendResult]) {
             Some(c) => (
                 c.cases.to_string(),
                 usize::from(!c.passed()).to_string(),
-                format!("{}/{}", c.coverage.reached_pairs(), Coverage::reachable_pairs()),
+                format!(
+                    "{}/{}",
+                    c.coverage.reached_pairs(),
+                    Coverage::reachable_pairs()
+                ),
             ),
             None => ("-".into(), "-".into(), "-".into()),
         };
@@ -160,7 +164,10 @@ fn replay(file: &std::path::Path, backends: &[&dyn BackendFactory]) -> Result<()
     let mut failed = false;
     for backend in backends {
         match checker::replay(file, *backend) {
-            Ok(stats) => println!("{}: replay agreed with the model ({stats:?})", backend.name()),
+            Ok(stats) => println!(
+                "{}: replay agreed with the model ({stats:?})",
+                backend.name()
+            ),
             Err(why) => {
                 failed = true;
                 println!("{}: {why}", backend.name());

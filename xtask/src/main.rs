@@ -48,7 +48,11 @@ struct ConformanceArgs {
     #[arg(long, value_name = "FILE")]
     replay: Option<PathBuf>,
     /// Where a shrunk failing case is saved.
-    #[arg(long, value_name = "DIR", default_value = "target/conformance-failures")]
+    #[arg(
+        long,
+        value_name = "DIR",
+        default_value = "target/conformance-failures"
+    )]
     failure_dir: PathBuf,
 }
 
