@@ -1,4 +1,56 @@
-//! The podstate conformance suite (work in progress).
+//! The podstate conformance suite: everything a backend needs to prove it obeys the contract of
+//! SPEC.md, usable unchanged by third-party backends.
+//!
+//! * [`scenarios`]: 350+ hand-written stories, one exact outcome each, plus tables driven by
+//!   [`Call::ALL`] (`DbClosed` and bad strings for every call). Every failing call is checked to
+//!   change nothing; every observed outcome is checked against [`Call::allows`].
+//! * [`model`]: the reference model, a naive and independent implementation of SPEC that serves
+//!   as the oracle.
+//! * [`checker`]: the model checker: generated operation sequences run against a backend and the
+//!   model, compared answer by answer, invariants checked through a second handle, divergences
+//!   shrunk to a minimal case saved as JSON, coverage of every (call, outcome) pair.
+//! * [`teeth`]: faulty wrappers, each breaking one rule, that the checker must catch.
+//! * [`calls`]: the 53 calls and the outcomes SPEC §4 allows each, as data.
+//!
+//! # Checking a backend
+//!
+//! A backend plugs in through a [`BackendFactory`] that makes fresh, isolated stores;
+//! [`FnFactory`] and [`StoreFn`] build one from two closures. In the backend's
+//! `tests/conformance.rs`, one line then emits one `#[test]` per scenario and the model check at
+//! the CI budget:
+//!
+//! ```ignore
+//! podstate_conformance::conformance_tests!(my_factory());
+//! ```
+//!
+//! The same can be driven by hand, for a custom runner or report:
+//!
+//! ```
+//! use podstate_conformance::checker::{CheckConfig, check_backend};
+//! use podstate_conformance::{BackendFactory, Capabilities, FnFactory, StoreFn, scenarios};
+//!
+//! // A fresh in-memory store per test; every `open` is a new handle on it.
+//! let factory = FnFactory::new("memory", Capabilities::default(), || {
+//!     let store = podstate_memory::MemoryStore::new();
+//!     Ok(StoreFn::new(move || Ok(store.open())))
+//! });
+//!
+//! // Every scenario, counting failures instead of panicking.
+//! let failed = scenarios::scenarios()
+//!     .iter()
+//!     .filter(|s| scenarios::run(s, &factory).is_err())
+//!     .count();
+//! assert_eq!(failed, 0);
+//!
+//! // A small model check: 4 generated cases of 50 operations from a fixed seed.
+//! let config = CheckConfig { cases: 4, max_ops: 50, seed: 7, failure_dir: None, ..CheckConfig::ci() };
+//! let report = check_backend(&factory, &config);
+//! assert!(report.passed(), "{report}");
+//! println!("{}", report.coverage.table());
+//! ```
+//!
+//! A [`Capabilities`] value says what the backend can do (persistent, reopen, multi-process);
+//! the aim is that no check depends on it.
 
 pub mod calls;
 pub mod checker;
@@ -19,3 +71,25 @@ pub use dump::{Dump, dump};
 pub use factory::{BackendFactory, Capabilities, TestStore};
 pub use fn_factory::{FnFactory, StoreFn};
 pub use scenarios::{Scenario, scenarios};
+
+/// Emits the whole suite as `#[test]`s for the backend of `$factory` (any expression whose type
+/// implements [`BackendFactory`]): one test per scenario, in one module per group
+/// ([`scenario_tests!`]), and `model_check` at the CI budget ([`model_check_tests!`]).
+///
+/// ```ignore
+/// podstate_conformance::conformance_tests!(podstate_conformance::FnFactory::new(
+///     "memory",
+///     podstate_conformance::Capabilities::default(),
+///     || {
+///         let store = podstate_memory::MemoryStore::new();
+///         Ok(podstate_conformance::StoreFn::new(move || Ok(store.open())))
+///     },
+/// ));
+/// ```
+#[macro_export]
+macro_rules! conformance_tests {
+    ($factory:expr $(,)?) => {
+        $crate::scenario_tests!($factory);
+        $crate::model_check_tests!($factory);
+    };
+}

@@ -107,7 +107,7 @@ fn print_details(results: &[BackendResult]) {
             );
         }
         if let Some(report) = &result.check {
-            println!("{report}");
+            print!("{report}");
             println!(
                 "\n{} coverage ({} of {} reachable (call, outcome) pairs):\n{}",
                 report.backend,
