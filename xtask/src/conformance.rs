@@ -165,8 +165,9 @@ fn replay(file: &std::path::Path, backends: &[&dyn BackendFactory]) -> Result<()
     for backend in backends {
         match checker::replay(file, *backend) {
             Ok(stats) => println!(
-                "{}: replay agreed with the model ({stats:?})",
-                backend.name()
+                "{}: all {} operations agreed with the model",
+                backend.name(),
+                stats.ops
             ),
             Err(why) => {
                 failed = true;
