@@ -52,3 +52,8 @@ pub use store::{MemoryState, MemoryStore};
 
 #[cfg(test)]
 mod tests;
+
+/// The README's Rust examples, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
