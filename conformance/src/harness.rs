@@ -23,7 +23,7 @@ use std::fmt::Debug;
 
 use podstate_api::{ErrorKind, Result, State, StateError};
 
-use crate::coverage;
+use crate::demanded;
 use crate::dump::{Dump, dump};
 use crate::factory::{BackendFactory, TestStore};
 use crate::fixtures::SESSION_IDS;
@@ -126,7 +126,7 @@ impl Tester {
         call: Call,
         f: impl FnOnce(&dyn State) -> Result<T>,
     ) -> T {
-        coverage::record(call, Outcome::Ok);
+        demanded::record(call, Outcome::Ok);
         let result = f(h);
         check_allowed(call, &result);
         result.unwrap_or_else(|e| panic!("{} should succeed, got {e}", call.name()))
@@ -156,7 +156,7 @@ impl Tester {
             "scenario bug: {} may not answer {kind}",
             call.name()
         );
-        coverage::record(call, Outcome::Err(kind));
+        demanded::record(call, Outcome::Err(kind));
         let before = self.snapshot();
         let result = f(h);
         check_allowed(call, &result);

@@ -54,7 +54,7 @@
 
 pub mod calls;
 pub mod checker;
-pub mod coverage;
+pub mod demanded;
 pub mod dump;
 pub mod factory;
 pub mod fixtures;

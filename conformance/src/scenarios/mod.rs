@@ -46,7 +46,7 @@
 //! `__for_each_scenario!`), which feeds both [`scenarios()`] and
 //! [`scenario_tests!`](crate::scenario_tests); a unit test fails when a scenario function is
 //! missing from it. Another unit test runs the suite on the memory backend and checks, through
-//! [`coverage`](crate::coverage), that it demands every outcome SPEC allows each call.
+//! [`demanded`](crate::demanded), that it demands every outcome SPEC allows each call.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -180,7 +180,7 @@ mod tests {
     use podstate_api::ErrorKind;
 
     use super::*;
-    use crate::{Capabilities, FnFactory, Outcome, StoreFn, coverage};
+    use crate::{Capabilities, FnFactory, Outcome, StoreFn, demanded};
 
     fn memory() -> impl BackendFactory {
         FnFactory::new("memory", Capabilities::default(), || {
@@ -256,12 +256,12 @@ mod tests {
     #[test]
     fn the_suite_demands_every_allowed_outcome_of_every_call() {
         let factory = memory();
-        coverage::take();
+        demanded::take();
         for scenario in scenarios().iter().filter(|s| !s.is_table()) {
             run(scenario, &factory).unwrap_or_else(|e| panic!("{scenario:?}: {e}"));
         }
-        let hand_written = coverage::take();
-        let gaps: Vec<_> = coverage::missing(&hand_written)
+        let hand_written = demanded::take();
+        let gaps: Vec<_> = demanded::missing(&hand_written)
             .into_iter()
             .filter(|(_, outcome)| *outcome != Outcome::Err(ErrorKind::DbClosed))
             .collect();
@@ -269,7 +269,7 @@ mod tests {
         for table in scenarios().iter().filter(|s| s.is_table()) {
             run(table, &factory).unwrap_or_else(|e| panic!("{table:?}: {e}"));
         }
-        let all: BTreeSet<_> = hand_written.union(&coverage::take()).copied().collect();
-        assert_eq!(coverage::missing(&all), []);
+        let all: BTreeSet<_> = hand_written.union(&demanded::take()).copied().collect();
+        assert_eq!(demanded::missing(&all), []);
     }
 }

@@ -9,7 +9,7 @@
 use podstate_api::ErrorKind::{DbClosed, InvalidArg};
 use podstate_api::{DbConfig, State};
 
-use crate::coverage;
+use crate::demanded;
 use crate::factory::BackendFactory;
 use crate::fixtures::*;
 use crate::harness::Tester;
@@ -83,7 +83,7 @@ fn baseline(t: &Tester, call: Call) -> Args {
 }
 
 fn expect(call: Call, state: &dyn State, args: &Args, expected: Outcome) {
-    coverage::record(call, expected);
+    demanded::record(call, expected);
     let got = invoke(call, state, args);
     assert_eq!(got, expected, "{} with {args:?}", call.name());
 }
@@ -162,7 +162,7 @@ fn bad_strings(f: &dyn BackendFactory, bad: Bad) {
             }
             let mut args = good.clone();
             corrupt(&mut args, slot, bad);
-            coverage::record(*call, Outcome::Err(InvalidArg));
+            demanded::record(*call, Outcome::Err(InvalidArg));
             let got = invoke(*call, t.main(), &args);
             assert_eq!(
                 got,

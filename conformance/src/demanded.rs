@@ -1,4 +1,5 @@
-//! Which (call, outcome) pairs the suite demands, measured while it runs.
+//! Which (call, outcome) pairs the scenario suite demands, recorded while it runs (the model
+//! checker measures what a backend *reached* in [`checker::Coverage`](crate::checker::Coverage)).
 //!
 //! The harness records every outcome a scenario *expects* (not what the backend answered), per
 //! thread. A runner clears the record with [`take`], runs scenarios on the same thread, then calls
