@@ -1,7 +1,7 @@
 //! The podstate conformance suite: everything a backend needs to prove it obeys the contract of
 //! SPEC.md, usable unchanged by third-party backends.
 //!
-//! * [`scenarios`]: 350+ hand-written stories, one exact outcome each, plus tables driven by
+//! * [`scenarios`](mod@scenarios): 350+ hand-written stories, one exact outcome each, plus tables driven by
 //!   [`Call::ALL`] (`DbClosed` and bad strings for every call). Every failing call is checked to
 //!   change nothing; every observed outcome is checked against [`Call::allows`].
 //! * [`model`]: the reference model, a naive and independent implementation of SPEC that serves
