@@ -2,7 +2,7 @@
 
 use podstate_conformance::checker::{CheckConfig, check_backend};
 
-use super::MemoryFactory;
+use super::memory;
 
 /// The memory backend agrees with the model on 64 cases of 200 operations, and those cases drive
 /// it into every (call, outcome) pair SPEC makes reachable and grow a store past 64 containers
@@ -13,7 +13,7 @@ fn memory_passes_the_ci_budget_and_reaches_every_outcome() {
         failure_dir: None,
         ..CheckConfig::ci()
     };
-    let report = check_backend(&MemoryFactory, &config);
+    let report = check_backend(&memory(), &config);
     println!("{}", report.summary());
     println!("{}", report.coverage.table());
     report.assert_passed();
