@@ -6,10 +6,10 @@
 //! keep identity, removals by a passed object, members added to their pod) usually make sense,
 //! while small pools make IDs, names and prefixes collide often.
 //!
-//! Three classes of case (SPEC-driven brief: "IDs from pools per case class"): a small pool that
-//! shares prefixes (ambiguity, collisions), a pool of 100+ IDs with the ordinary mix of calls,
-//! and a bulk-loading class that grows the store past 64 containers, where lists stop fitting
-//! whatever small-size shortcut a backend might take.
+//! Each class of case has its own pools: a small pool that shares prefixes (ambiguity,
+//! collisions), a pool of 100+ IDs with the ordinary mix of calls, and a bulk-loading class that
+//! grows the store past 64 containers, where lists stop fitting whatever small-size shortcut a
+//! backend might take.
 
 use std::ops::RangeInclusive;
 
