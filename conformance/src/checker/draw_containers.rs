@@ -4,7 +4,7 @@ use podstate_api::{Container, ContainerConfig, ContainerState, ContainerStatus};
 use proptest::prelude::RngExt;
 
 use super::draw::Gen;
-use super::universe::{pick, set_dependency};
+use super::universe::{CaseClass, pick, set_dependency};
 
 impl Gen<'_> {
     // ----- containers ------------------------------------------------------------------------
@@ -35,7 +35,12 @@ impl Gen<'_> {
             .copied()
             .filter(|&i| !self.shadow.ctrs.contains(&i) && self.ready(&self.u.ctrs[i]))
             .collect();
-        if !ready.is_empty() && self.chance(0.85) {
+        let fresh = if self.u.class == CaseClass::Bulk {
+            0.97
+        } else {
+            0.85
+        };
+        if !ready.is_empty() && self.chance(fresh) {
             return Some(*pick(self.rng, &ready));
         }
         Some(*pick(self.rng, &fitting))
@@ -165,6 +170,10 @@ impl Gen<'_> {
         }
         if self.chance(0.3) {
             c.state = self.state();
+        }
+        // A bulk case adds plain valid containers, so that the store grows.
+        if self.u.class == CaseClass::Bulk && self.chance(0.8) {
+            return c;
         }
         let cfg = &mut c.config;
         match self.rng.random_range(0..100) {

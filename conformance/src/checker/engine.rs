@@ -99,7 +99,7 @@ pub fn check_all(
                 Ok(stats) => report.add(&stats),
                 Err(found) => {
                     report.add(&found.stats);
-                    let divergence = shrink(backend, model, tree.clone(), found, config, opts);
+                    let divergence = shrink(backend, model, tree.clone(), found, config);
                     report.failure = Some(failure(backend, case, ops.len(), divergence, config));
                 }
             }
@@ -118,38 +118,56 @@ pub fn check_all(
 }
 
 /// proptest's pass over the value tree, then our delta-debugging pass (see `shrink.rs`).
+///
+/// Candidates of more than [`PRECISE_UP_TO`] operations are checked only at their end (answers
+/// are still compared at every step): a candidate is a subsequence of a case cut at its diverging
+/// step, so a diverging store shows in the final check, and a per-step dump of a large state
+/// would make shrinking a bulk case take minutes. Shorter candidates, and the shrunk case, are
+/// checked after every operation, so the reported step is exact.
 fn shrink(
     backend: &dyn BackendFactory,
     model: &dyn BackendFactory,
     tree: OpsTree,
     found: Divergence,
     config: &CheckConfig,
-    opts: RunOptions,
 ) -> Divergence {
     if !config.shrink || matches!(found.reason, Reason::Setup(_)) {
         return found;
     }
+    let diverges = |ops: &[Op]| run_case(backend, model, ops, &shrink_options(ops.len())).err();
     let mut runner = TestRunner::new_with_rng(proptest_config(config), case_rng(config.seed, 0));
-    let test = |ops: Vec<Op>| match run_case(backend, model, &ops, &opts) {
-        Ok(_) => Ok(()),
-        Err(d) => Err(TestCaseError::fail(d.reason.to_string())),
+    let test = |ops: Vec<Op>| match diverges(&ops) {
+        None => Ok(()),
+        Some(d) => Err(TestCaseError::fail(d.reason.to_string())),
     };
     let shrunk = match runner.run_one(tree, test) {
         Err(TestError::Fail(_, ops)) => ops,
         _ => found.ops(),
     };
-    // From here on, check after every operation: the cases are short and the step exact.
-    let precise = RunOptions { invariant_every: 1 };
-    let found = run_case(backend, model, &shrunk, &precise)
-        .err()
-        .unwrap_or(found);
+    let found = diverges(&shrunk).unwrap_or(found);
     let budget = MinimizeBudget {
         time: config.shrink_time,
         ..MinimizeBudget::default()
     };
-    minimize(found, budget, |ops| {
-        run_case(backend, model, ops, &precise).err()
-    })
+    let best = minimize(found, budget, diverges);
+    // The exact step: the minimal case checked after every operation.
+    run_case(
+        backend,
+        model,
+        &best.ops(),
+        &RunOptions { invariant_every: 1 },
+    )
+    .err()
+    .unwrap_or(best)
+}
+
+/// Candidates up to this long are checked after every operation while shrinking.
+const PRECISE_UP_TO: usize = 32;
+
+fn shrink_options(len: usize) -> RunOptions {
+    RunOptions {
+        invariant_every: usize::from(len <= PRECISE_UP_TO),
+    }
 }
 
 fn failure(

@@ -9,7 +9,8 @@
 //! `close` appears only in two shapes: immediately followed by `reopen`, or as the start of the
 //! *closing tail* that ends some cases: `close`, then every call once in a random order, each of
 //! which must answer `DbClosed` (`close` itself stays `Ok`). Without that tail no call could reach
-//! its `DbClosed` outcome.
+//! its `DbClosed` outcome. A bulk case has no closing tail: it ends with a *survey* instead, the
+//! list and lookup calls asked once more of the grown store.
 
 use podstate_api::{ContainerConfig, ExecSession};
 use proptest::prelude::RngExt;
@@ -38,97 +39,88 @@ impl Strategy for OpsStrategy {
     }
 }
 
+/// The calls a bulk case ends with: every call answering a list or resolving a string, asked of
+/// the grown store (sprinkled ones may all come too early, before the store is large).
+const SURVEY: &[Call] = &[
+    Call::AllContainers,
+    Call::LookupContainerId,
+    Call::PodContainers,
+    Call::AllPods,
+    Call::PodContainersById,
+    Call::AllVolumes,
+    Call::VolumeInUse,
+    Call::LookupContainer,
+    Call::ContainerInUse,
+    Call::PodContainers,
+];
+
+/// How a case ends after its random operations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// Nothing more.
+    Plain,
+    /// `close`, then every call once in a random order (each must answer `DbClosed`).
+    Closing,
+    /// The [`SURVEY`] of a bulk case.
+    Survey,
+}
+
+impl Ending {
+    fn len(self) -> usize {
+        match self {
+            Ending::Plain => 0,
+            Ending::Closing => Call::ALL.len() + 1,
+            Ending::Survey => SURVEY.len(),
+        }
+    }
+}
+
 /// Draws one case of `len` operations from `rng`.
 pub fn generate(rng: &mut TestRng, len: usize) -> Vec<Op> {
-    let class = if rng.random_bool(0.7) {
-        CaseClass::Small
-    } else {
-        CaseClass::Large
-    };
+    let class = CaseClass::draw(rng);
     let universe = Universe::generate(rng, class);
     let mut g = Gen {
         rng,
         u: &universe,
         shadow: Shadow::default(),
     };
-    let tail = if len >= 2 * Call::ALL.len() && g.chance(0.18) {
-        Call::ALL.len() + 1
-    } else {
-        0
+    // A bulk case needs its operations to grow, and ends with a survey instead.
+    let ending = match class {
+        CaseClass::Bulk if len >= 4 * SURVEY.len() => Ending::Survey,
+        CaseClass::Bulk => Ending::Plain,
+        _ if len >= 2 * Call::ALL.len() && g.chance(0.18) => Ending::Closing,
+        _ => Ending::Plain,
     };
     let mut ops = Vec::with_capacity(len);
-    while ops.len() + tail < len {
+    while ops.len() + ending.len() < len {
         let call = g.weighted_call();
         ops.extend(g.make(call));
     }
-    ops.truncate(len - tail);
-    if tail > 0 {
-        ops.push(Op::Close);
-        let mut calls = Call::ALL.to_vec();
-        for i in (1..calls.len()).rev() {
-            let j = g.rng.random_range(0..=i);
-            calls.swap(i, j);
+    ops.truncate(len - ending.len());
+    match ending {
+        Ending::Plain => {}
+        Ending::Closing => {
+            let mut calls = Call::ALL.to_vec();
+            for i in (1..calls.len()).rev() {
+                let j = g.rng.random_range(0..=i);
+                calls.swap(i, j);
+            }
+            ops.push(Op::Close);
+            ops.extend(calls.into_iter().map(|c| g.only(c)));
         }
-        // `make` may add a helper op (close-then-reopen, a member's pod first): the tail keeps
-        // only the op of the call itself, so a bare (idempotent) close for `Close`.
-        ops.extend(calls.into_iter().map(|c| {
-            let made = g.make(Some(c));
-            made.into_iter()
-                .rfind(|op| op.call() == Some(c))
-                .unwrap_or(Op::Close)
-        }));
+        Ending::Survey => ops.extend(SURVEY.iter().map(|&c| g.only(c))),
     }
     ops
 }
 
-/// Relative weights of the calls (adds outweigh removals; `None` is `reopen`).
-fn weight(call: Option<Call>, class: CaseClass) -> u32 {
-    let grow = match class {
-        CaseClass::Small => 1,
-        CaseClass::Large => 3,
-    };
-    let Some(call) = call else { return 2 };
-    match call {
-        Call::AddContainer => 12 * grow,
-        Call::AddContainerToPod => 8 * grow,
-        Call::AddPod => 5 * grow,
-        Call::AddVolume => 5 * grow,
-        Call::AddExecSession => 5,
-        Call::SetNamespace => 6,
-        Call::LookupContainerId | Call::LookupContainer | Call::LookupPod => 5,
-        Call::NetworkConnect | Call::SaveContainer => 4,
-        Call::RemoveContainer
-        | Call::RemoveExecSession
-        | Call::NetworkDisconnect
-        | Call::RewriteContainerConfig
-        | Call::LookupVolume
-        | Call::ValidateDbConfig
-        | Call::SavePod
-        | Call::SaveVolume
-        | Call::UpdateContainer
-        | Call::GetName
-        | Call::Container
-        | Call::RemoveContainerFromPod
-        | Call::RewritePodConfig => 3,
-        Call::Close => 1,
-        _ => 2,
-    }
-}
-
 impl Gen<'_> {
-    fn weighted_call(&mut self) -> Option<Call> {
-        let class = self.u.class;
-        let choices = Call::ALL.iter().map(|c| Some(*c)).chain([None]);
-        let total: u32 = choices.clone().map(|c| weight(c, class)).sum();
-        let mut roll = self.rng.random_range(0..total);
-        for c in choices {
-            let w = weight(c, class);
-            if roll < w {
-                return c;
-            }
-            roll -= w;
-        }
-        None
+    /// The op of one draw of `call` alone: `make` may add a helper op (close-then-reopen, a
+    /// member's pod first), which an ending leaves out; so a bare (idempotent) close for `Close`.
+    fn only(&mut self, call: Call) -> Op {
+        let made = self.make(Some(call));
+        made.into_iter()
+            .rfind(|op| op.call() == Some(call))
+            .unwrap_or(Op::Close)
     }
 
     // ----- one call --------------------------------------------------------------------------
@@ -457,6 +449,32 @@ mod tests {
             tails += 1;
         }
         assert!(tails > 0, "no case ended with a closing tail");
+    }
+
+    #[test]
+    fn some_cases_are_bulk_loads_that_end_with_a_survey_of_the_grown_store() {
+        let survey: Vec<Option<Call>> = SURVEY.iter().map(|c| Some(*c)).collect();
+        let mut bulk = 0;
+        for seed in 0..40 {
+            let ops = generate(&mut rng(seed), 200);
+            let ending: Vec<Option<Call>> =
+                ops[200 - SURVEY.len()..].iter().map(Op::call).collect();
+            if ending != survey {
+                continue;
+            }
+            bulk += 1;
+            let adds = ops
+                .iter()
+                .filter(|op| matches!(op, Op::AddContainer { .. } | Op::AddContainerToPod { .. }))
+                .count();
+            let removals = ops
+                .iter()
+                .filter(|op| op.name().starts_with("remove"))
+                .count();
+            assert!(adds >= 80, "seed {seed}: only {adds} container adds");
+            assert!(removals <= 12, "seed {seed}: {removals} removals");
+        }
+        assert!((3..=14).contains(&bulk), "{bulk} bulk cases in 40");
     }
 
     #[test]

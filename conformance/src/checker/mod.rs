@@ -6,6 +6,9 @@
 //! 1. [`generate`] draws a case: pools of colliding IDs, names, namespaces, volumes, networks
 //!    and sessions, a fixed config per ID, then a few hundred [`Op`]s biased toward deep states
 //!    (adds outweigh removals, removals target what was added, prefixes of pool IDs for lookups).
+//!    Cases come in three classes: a small pool sharing prefixes (ambiguity, collisions), a pool
+//!    of 100+ IDs, and bulk loads (about one case in seven) that grow the store past 64
+//!    containers and end by asking every list call of it.
 //! 2. [`run_case`] runs every operation on a fresh backend store and a fresh model store. The
 //!    answers must agree exactly (values, sorted lists, error kinds; messages are free; for
 //!    `update_*` the updated object), and every outcome must be one `Call::allows`. After every
@@ -49,6 +52,7 @@ mod report;
 mod run;
 mod shrink;
 mod universe;
+mod weights;
 
 pub use answer::{Answer, Value};
 pub use config::{CheckConfig, Progress, ProgressFn};

@@ -5,18 +5,41 @@
 //! same namespace, pod, dependencies and volumes, so later operations on that ID (rewrites that
 //! keep identity, removals by a passed object, members added to their pod) usually make sense,
 //! while small pools make IDs, names and prefixes collide often.
+//!
+//! Each class of case has its own pools: a small pool that shares prefixes (ambiguity,
+//! collisions), a pool of 100+ IDs with the ordinary mix of calls, and a bulk-loading class that
+//! grows the store past 64 containers, where lists stop fitting whatever small-size shortcut a
+//! backend might take.
+
+use std::ops::RangeInclusive;
 
 use podstate_api::{ContainerConfig, NamedVolume, Payload, PodConfig, Timestamp};
 use proptest::prelude::RngExt;
 use proptest::test_runner::TestRng;
 
-/// The two kinds of case: small pools that collide a lot, or a large ID pool for large states.
+/// The kinds of case: small pools that collide a lot, or large ID pools for large states.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CaseClass {
     /// A dozen IDs sharing prefixes (`a`, `ab`, `abc`, ...): ambiguity, collisions, pods.
     Small,
-    /// 100+ IDs: many objects, fewer collisions.
+    /// 100+ IDs with the ordinary mix of calls: many objects, fewer collisions.
     Large,
+    /// 100+ mostly unique IDs and names, plain valid adds dominating and few removals: the
+    /// store grows past 64 containers while lists, lookups and volume calls keep being asked.
+    Bulk,
+}
+
+impl CaseClass {
+    /// Draws the class of a case: 70% small, 15% large, 15% bulk (about one case in seven).
+    pub fn draw(rng: &mut TestRng) -> CaseClass {
+        if rng.random_bool(0.7) {
+            CaseClass::Small
+        } else if rng.random_bool(0.5) {
+            CaseClass::Large
+        } else {
+            CaseClass::Bulk
+        }
+    }
 }
 
 /// IDs of the small class: groups sharing prefixes, with `_` and `%` (SQL LIKE wildcards).
@@ -40,6 +63,8 @@ const ALIASES: &[&str] = &["al", "web", "db_%", "x"];
 const SESSIONS: &[&str] = &["s1", "s2", "s_%", "a", "e9"];
 /// Alphabet of large-class IDs: few letters, so short prefixes stay ambiguous.
 const LARGE_ALPHABET: &[u8] = b"0123abcA_%";
+/// Volumes a bulk case adds beyond [`VOLUMES`], so that `all_volumes` answers a long list too.
+const BULK_EXTRA_VOLUMES: usize = 24;
 
 /// The raw JSON payloads objects carry (byte-exact round trips are part of the contract).
 const PAYLOADS: &[&str] = &[
@@ -91,16 +116,22 @@ impl Universe {
     pub fn generate(rng: &mut TestRng, class: CaseClass) -> Universe {
         let ids = match class {
             CaseClass::Small => strings(SMALL_IDS),
-            CaseClass::Large => large_ids(rng),
+            CaseClass::Large => large_ids(rng, 100..=140, 2..=6),
+            // More and longer IDs: mostly unique, a few still prefixes of others.
+            CaseClass::Bulk => large_ids(rng, 160..=200, 3..=8),
         };
         let names = match class {
             CaseClass::Small => strings(SMALL_NAMES),
-            CaseClass::Large => {
+            CaseClass::Large | CaseClass::Bulk => {
                 let mut names: Vec<String> = (0..60).map(|i| format!("n{i}")).collect();
                 names.extend(ids.iter().take(5).cloned());
                 names
             }
         };
+        let mut volumes = strings(VOLUMES);
+        if class == CaseClass::Bulk {
+            volumes.extend((0..BULK_EXTRA_VOLUMES).map(|i| format!("vb{i}")));
+        }
         let extra = if rng.random_bool(0.5) { 2 } else { 1 };
         let mut namespaces = vec![String::new()];
         namespaces.extend(NAMESPACES.iter().take(extra).map(|s| (*s).to_owned()));
@@ -113,7 +144,7 @@ impl Universe {
             ids,
             names,
             namespaces,
-            volumes: strings(VOLUMES),
+            volumes,
             networks: strings(NETWORKS),
             aliases: strings(ALIASES),
             sessions: strings(SESSIONS),
@@ -126,9 +157,14 @@ impl Universe {
         u
     }
 
-    /// A namespace for a new template: mostly `""`.
+    /// A namespace for a new template: often `""` (mostly, in a bulk case, whose adds a handle
+    /// set to another namespace would refuse).
     fn template_namespace(&self, rng: &mut TestRng) -> String {
-        if rng.random_bool(0.4) {
+        let home = match self.class {
+            CaseClass::Small | CaseClass::Large => 0.4,
+            CaseClass::Bulk => 0.7,
+        };
+        if rng.random_bool(home) {
             String::new()
         } else {
             pick(rng, &self.namespaces[1..]).clone()
@@ -140,6 +176,7 @@ impl Universe {
         let shared = match self.class {
             CaseClass::Small => 0.45,
             CaseClass::Large => 0.15,
+            CaseClass::Bulk => 0.04,
         };
         if rng.random_bool(shared) {
             pick(rng, &self.names).clone()
@@ -162,6 +199,8 @@ impl Universe {
         let share = match self.class {
             CaseClass::Small => 0.4,
             CaseClass::Large => 0.15,
+            // Fewer pods, so each gathers more members for `pod_containers`.
+            CaseClass::Bulk => 0.05,
         };
         let mut pods = Vec::new();
         for (i, id) in self.ids.iter().enumerate() {
@@ -181,9 +220,10 @@ impl Universe {
     }
 
     fn ctr_templates(&self, rng: &mut TestRng) -> Vec<ContainerConfig> {
-        let (share, dep_chance) = match self.class {
-            CaseClass::Small => (0.8, 0.45),
-            CaseClass::Large => (0.85, 0.2),
+        let (share, member_chance, dep_chance, volume_chance) = match self.class {
+            CaseClass::Small => (0.8, 0.35, 0.45, 0.3),
+            CaseClass::Large => (0.85, 0.35, 0.2, 0.3),
+            CaseClass::Bulk => (0.92, 0.2, 0.15, 0.2),
         };
         let mut ctrs: Vec<ContainerConfig> = Vec::new();
         for (i, id) in self.ids.iter().enumerate() {
@@ -196,7 +236,7 @@ impl Universe {
             cfg.lock_id = u32::try_from(i).unwrap_or(0);
             cfg.created = Self::timestamp(rng);
             cfg.payload = self.payload(rng);
-            if !self.pods.is_empty() && rng.random_bool(0.35) {
+            if !self.pods.is_empty() && rng.random_bool(member_chance) {
                 let pod = pick(rng, &self.pods);
                 cfg.pod = Some(pod.id.clone());
                 cfg.namespace = if rng.random_bool(0.9) {
@@ -226,7 +266,7 @@ impl Universe {
             if rng.random_bool(dep_chance) {
                 self.add_dependencies(rng, &mut cfg, &ctrs);
             }
-            if rng.random_bool(0.3) {
+            if rng.random_bool(volume_chance) {
                 for _ in 0..rng.random_range(1..=2) {
                     cfg.named_volumes.push(NamedVolume {
                         name: pick(rng, &self.volumes).clone(),
@@ -312,12 +352,16 @@ pub fn set_dependency(rng: &mut TestRng, cfg: &mut ContainerConfig, dep: String)
     }
 }
 
-/// 100 to 140 distinct IDs over a tiny alphabet.
-fn large_ids(rng: &mut TestRng) -> Vec<String> {
-    let target = rng.random_range(100..=140);
+/// `count` distinct IDs over a tiny alphabet, of lengths in `lens`.
+fn large_ids(
+    rng: &mut TestRng,
+    count: RangeInclusive<usize>,
+    lens: RangeInclusive<usize>,
+) -> Vec<String> {
+    let target = rng.random_range(count);
     let mut ids = std::collections::BTreeSet::new();
     while ids.len() < target {
-        let len = rng.random_range(2..=6);
+        let len = rng.random_range(lens.clone());
         let id: String = (0..len)
             .map(|_| char::from(*pick(rng, LARGE_ALPHABET)))
             .collect();

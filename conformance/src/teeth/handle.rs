@@ -94,7 +94,6 @@ impl State for FaultyState {
         fn get_db_config(&self) -> Result<DbConfig>;
         fn container(&self, id: &str) -> Result<Container>;
         fn get_container_config(&self, id: &str) -> Result<ContainerConfig>;
-        fn update_container(&self, ctr: &mut Container) -> Result<()>;
         fn get_networks(&self, ctr: &Container) -> Result<Vec<String>>;
         fn get_network_aliases(&self, ctr: &Container, network: &str) -> Result<Vec<String>>;
         fn get_all_network_aliases(&self, ctr: &Container) -> Result<BTreeMap<String, Vec<String>>>;
@@ -120,7 +119,6 @@ impl State for FaultyState {
         fn add_volume(&self, vol: &Volume) -> Result<()>;
         fn update_volume(&self, vol: &mut Volume) -> Result<()>;
         fn save_volume(&self, vol: &Volume) -> Result<()>;
-        fn all_volumes(&self) -> Result<Vec<Volume>>;
         fn rewrite_volume_config(&self, vol: &Volume, cfg: &VolumeConfig) -> Result<()>;
     }
 
@@ -185,29 +183,24 @@ impl State for FaultyState {
         self.faulty_remove(ctr, || self.inner.remove_container(ctr))
     }
 
+    fn update_container(&self, ctr: &mut Container) -> Result<()> {
+        self.live()?;
+        self.faulty_update_container(ctr)
+    }
+
     fn save_container(&self, ctr: &Container) -> Result<()> {
         self.live()?;
-        self.inner.save_container(ctr)?;
-        if self.is(Fault::SaveContainerWritesConfig) {
-            // The bug being modelled writes the config along with the state, unchecked.
-            let _ = self.admin.rewrite_container_config(ctr, &ctr.config);
-        }
-        Ok(())
+        self.faulty_save_container(ctr)
     }
 
     fn container_in_use(&self, ctr: &Container) -> Result<Vec<String>> {
         self.live()?;
-        let dependents = self.inner.container_in_use(ctr)?;
-        Ok(self.with_ghost_dependents(ctr.id(), dependents))
+        self.faulty_container_in_use(ctr)
     }
 
     fn all_containers(&self) -> Result<Vec<Container>> {
         self.live()?;
-        let mut all = self.inner.all_containers()?;
-        if self.is(Fault::AllContainersUnsortedPast64) && all.len() > 64 {
-            all.reverse();
-        }
-        Ok(all)
+        self.faulty_all_containers()
     }
 
     fn rewrite_container_config(&self, ctr: &Container, cfg: &ContainerConfig) -> Result<()> {
@@ -235,8 +228,7 @@ impl State for FaultyState {
 
     fn add_pod(&self, pod: &Pod) -> Result<()> {
         self.live()?;
-        self.check_reserved_name(&pod.config.name)?;
-        self.map_holder_kind(self.inner.add_pod(pod))
+        self.faulty_add_pod(pod)
     }
 
     fn remove_pod_containers(&self, pod: &Pod) -> Result<()> {
@@ -251,13 +243,17 @@ impl State for FaultyState {
 
     fn remove_container_from_pod(&self, pod: &Pod, ctr: &Container) -> Result<()> {
         self.live()?;
-        self.faulty_remove(ctr, || self.inner.remove_container_from_pod(pod, ctr))
+        self.faulty_remove(ctr, || self.faulty_remove_member(pod, ctr))
     }
 
     fn volume_in_use(&self, vol: &Volume) -> Result<Vec<String>> {
         self.live()?;
-        let users = self.inner.volume_in_use(vol)?;
-        Ok(self.with_ghost_users(vol.name(), users))
+        self.faulty_volume_in_use(vol)
+    }
+
+    fn all_volumes(&self) -> Result<Vec<Volume>> {
+        self.live()?;
+        self.faulty_all_volumes()
     }
 
     fn remove_volume(&self, vol: &Volume) -> Result<()> {

@@ -13,6 +13,8 @@ impl FaultyState {
             Fault::PrefixIgnoresOtherNamespace
                 | Fault::NameBeforeExactId
                 | Fault::ContainerPrefixClashesWithPods
+                | Fault::IgnoresSecondPrefixMatch
+                | Fault::LookupStopsAtInvisibleExactId
         )
     }
 
@@ -74,6 +76,26 @@ impl FaultyState {
                 }
                 Ok(id)
             }
+            Fault::IgnoresSecondPrefixMatch => match found {
+                Err(e) if e.kind() == ErrorKind::Ambiguous => {
+                    let visible = self.inner.all_containers()?;
+                    let first = visible.into_iter().find(|c| c.id().starts_with(s));
+                    first.map(|c| c.config.id).ok_or(e)
+                }
+                other => other,
+            },
+            Fault::LookupStopsAtInvisibleExactId => {
+                let ns = self.namespace();
+                let invisible_exact = !ns.is_empty()
+                    && self
+                        .admin
+                        .container(s)
+                        .is_ok_and(|c| c.config.namespace != ns);
+                if invisible_exact {
+                    return Err(StateError::no_such_ctr(s));
+                }
+                found
+            }
             _ => found,
         }
     }
@@ -84,6 +106,9 @@ impl FaultyState {
                 if e.kind() == ErrorKind::NoSuchCtr && self.is(Fault::GetNameIgnoresNamespace) =>
             {
                 self.admin.get_name(id)
+            }
+            Ok(_) if self.is(Fault::GetNameMissesPods) && self.inner.has_pod(id)? => {
+                Err(StateError::no_such_ctr(id))
             }
             other => other,
         }

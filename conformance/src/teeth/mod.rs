@@ -3,13 +3,20 @@
 //! A checker that never fails proves nothing. Each [`Fault`] wraps a correct backend and breaks
 //! exactly one rule, the way real implementations did (several are podman's own bugs, see the
 //! reference notes); the test suite asserts that the model checker catches every one of them
-//! within its default budget, and that the scenario suite catches the ones issue 2 names.
+//! at the CI budget and shrinks the case, and that the scenario suite catches the ones issue 2
+//! names.
 //!
 //! The wrappers only use the public [`State`](podstate_api::State) API of the wrapped backend, so
 //! they work around any backend; each handle keeps a second, unfiltered "admin" handle on the
-//! same store to look things up without disturbing the handle under test.
+//! same store to look things up without disturbing the handle under test. The faults live by
+//! concern: lookups and visibility (`lookups.rs`), adds and removals (`mutations.rs`), lists
+//! (`lists.rs`), copies in and out of the store (`copies.rs`), refresh and DB config
+//! (`lifecycle.rs`); `handle.rs` routes each call to its hook.
 
+mod copies;
 mod handle;
+mod lifecycle;
+mod lists;
 mod lookups;
 mod mutations;
 
@@ -28,6 +35,13 @@ pub enum Fault {
     /// With no namespace set, a container prefix lookup ignores a second match living in
     /// another namespace than the first match.
     PrefixIgnoresOtherNamespace,
+    /// A container prefix lookup answers the first (lowest) of several visible matches instead
+    /// of `Ambiguous`.
+    IgnoresSecondPrefixMatch,
+    /// From a namespace, a container lookup whose string is the exact ID of a container in
+    /// another namespace stops there (`NoSuchCtr`) instead of going on to the visible prefix
+    /// matches (SPEC §3: an invisible object is skipped at every lookup step).
+    LookupStopsAtInvisibleExactId,
     /// A container lookup tries the exact name before the exact ID.
     NameBeforeExactId,
     /// A container prefix lookup is ambiguous when a visible pod ID shares the prefix
@@ -37,10 +51,15 @@ pub enum Fault {
     HasContainerIgnoresNamespace,
     /// `get_name` resolves IDs in other namespaces.
     GetNameIgnoresNamespace,
+    /// `get_name` answers only for containers: a pod's ID is `NoSuchCtr`.
+    GetNameMissesPods,
     /// A failed `add_container` (missing dependency or volume) leaves its name reserved.
     FailedAddReservesName,
     /// A name or ID held by a pod is reported as `CtrExists` (podman's BoltDB kind bug).
     HolderKindAlwaysCtr,
+    /// The mirror image: `add_pod` reports a name or ID held by a container as `PodExists`
+    /// (the kind names the call, not the holder).
+    HolderKindAlwaysPod,
     /// A self-dependency is answered `NoSuchCtr` instead of `InvalidArg`.
     SelfDependencyIsNoSuchCtr,
     /// A dependency check is skipped when the dependency is in a pod: the container is added
@@ -50,6 +69,11 @@ pub enum Fault {
     RemovalIgnoresDependents,
     /// A removed container stays listed as a dependent of its dependencies.
     RemovalLeavesDependentEdge,
+    /// `remove_container_from_pod` removes a member that still has registered exec sessions
+    /// (dropping them) instead of answering `InUse`.
+    MemberRemovalIgnoresSessions,
+    /// `container_in_use` leaves out dependents that are pod members.
+    DependentsMissPodMembers,
     /// `remove_pod_containers` forgets to drop the members' volume uses.
     PodRemovalKeepsVolumeUsers,
     /// `remove_exec_session` removes a session registered to another container.
@@ -58,12 +82,19 @@ pub enum Fault {
     RefreshKeepsExecRegistrations,
     /// `refresh` also clears the exit code.
     RefreshClearsExitCode,
+    /// `refresh` forgets to zero the volumes' mount counts.
+    RefreshKeepsMountCounts,
     /// `save_container` also writes the passed config.
     SaveContainerWritesConfig,
+    /// `update_container` writes into the caller's container even when it fails (SPEC §4: a
+    /// failed call changes nothing, the caller's object included).
+    UpdateScribblesOnError,
     /// `rewrite_container_config` accepts a rename.
     RewriteAcceptsRename,
     /// `all_containers` is unsorted past 64 entries.
     AllContainersUnsortedPast64,
+    /// `all_volumes` lists volumes in reverse order.
+    UnsortedVolumes,
     /// `network_disconnect` also drops every network sorted after the one named (podman's
     /// in-memory state).
     DisconnectDropsLaterNetworks,
@@ -77,23 +108,32 @@ impl Fault {
     /// Every fault.
     pub const ALL: &'static [Fault] = &[
         Fault::PrefixIgnoresOtherNamespace,
+        Fault::IgnoresSecondPrefixMatch,
+        Fault::LookupStopsAtInvisibleExactId,
         Fault::NameBeforeExactId,
         Fault::ContainerPrefixClashesWithPods,
         Fault::HasContainerIgnoresNamespace,
         Fault::GetNameIgnoresNamespace,
+        Fault::GetNameMissesPods,
         Fault::FailedAddReservesName,
         Fault::HolderKindAlwaysCtr,
+        Fault::HolderKindAlwaysPod,
         Fault::SelfDependencyIsNoSuchCtr,
         Fault::PodDependencyUnchecked,
         Fault::RemovalIgnoresDependents,
         Fault::RemovalLeavesDependentEdge,
+        Fault::MemberRemovalIgnoresSessions,
+        Fault::DependentsMissPodMembers,
         Fault::PodRemovalKeepsVolumeUsers,
         Fault::RemoveExecSessionIgnoresOwner,
         Fault::RefreshKeepsExecRegistrations,
         Fault::RefreshClearsExitCode,
+        Fault::RefreshKeepsMountCounts,
         Fault::SaveContainerWritesConfig,
+        Fault::UpdateScribblesOnError,
         Fault::RewriteAcceptsRename,
         Fault::AllContainersUnsortedPast64,
+        Fault::UnsortedVolumes,
         Fault::DisconnectDropsLaterNetworks,
         Fault::ValidateDbConfigPinsOnMismatch,
         Fault::CloseClosesEveryHandle,

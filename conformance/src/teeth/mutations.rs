@@ -1,9 +1,9 @@
-//! Faults in adds, removals, refresh, rewrites and DB config.
+//! Faults in adds, removals and rewrites.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::PoisonError;
 
-use podstate_api::{Container, ContainerConfig, DbConfig, ErrorKind, ExecSession, Pod, Result};
+use podstate_api::{Container, ContainerConfig, ErrorKind, ExecSession, Pod, Result};
 use podstate_api::{StateError, Volume};
 
 use super::Fault;
@@ -13,31 +13,17 @@ use super::handle::FaultyState;
 #[derive(Debug, Default)]
 pub(super) struct Ghosts {
     /// Container ID -> IDs of removed containers still listed as its dependents.
-    dependents: BTreeMap<String, BTreeSet<String>>,
+    pub(super) dependents: BTreeMap<String, BTreeSet<String>>,
     /// Volume name -> IDs of removed containers still listed as its users.
-    volume_users: BTreeMap<String, BTreeSet<String>>,
-}
-
-fn merged(list: Vec<String>, ghosts: Option<&BTreeSet<String>>) -> Vec<String> {
-    let mut all: BTreeSet<String> = list.into_iter().collect();
-    all.extend(ghosts.into_iter().flatten().cloned());
-    all.into_iter().collect()
+    pub(super) volume_users: BTreeMap<String, BTreeSet<String>>,
 }
 
 impl FaultyState {
-    fn ghosts(&self) -> std::sync::MutexGuard<'_, Ghosts> {
+    pub(super) fn ghosts(&self) -> std::sync::MutexGuard<'_, Ghosts> {
         self.shared
             .ghosts
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(super) fn with_ghost_dependents(&self, id: &str, dependents: Vec<String>) -> Vec<String> {
-        merged(dependents, self.ghosts().dependents.get(id))
-    }
-
-    pub(super) fn with_ghost_users(&self, volume: &str, users: Vec<String>) -> Vec<String> {
-        merged(users, self.ghosts().volume_users.get(volume))
     }
 
     pub(super) fn check_reserved_name(&self, name: &str) -> Result<()> {
@@ -56,6 +42,34 @@ impl FaultyState {
         match result {
             Err(e) if e.kind() == ErrorKind::PodExists && self.is(Fault::HolderKindAlwaysCtr) => {
                 Err(StateError::new(ErrorKind::CtrExists, e.message()))
+            }
+            other => other,
+        }
+    }
+
+    /// `add_pod`: the holder kinds of [`Self::map_holder_kind`], and under
+    /// [`Fault::HolderKindAlwaysPod`] any clash blamed on a pod.
+    pub(super) fn faulty_add_pod(&self, pod: &Pod) -> Result<()> {
+        self.check_reserved_name(&pod.config.name)?;
+        match self.map_holder_kind(self.inner.add_pod(pod)) {
+            Err(e) if e.kind() == ErrorKind::CtrExists && self.is(Fault::HolderKindAlwaysPod) => {
+                Err(StateError::new(ErrorKind::PodExists, e.message()))
+            }
+            other => other,
+        }
+    }
+
+    /// `remove_container_from_pod` before the removal faults of [`Self::faulty_remove`].
+    pub(super) fn faulty_remove_member(&self, pod: &Pod, ctr: &Container) -> Result<()> {
+        match self.inner.remove_container_from_pod(pod, ctr) {
+            Err(e)
+                if e.kind() == ErrorKind::InUse
+                    && self.is(Fault::MemberRemovalIgnoresSessions)
+                    && self.admin.container_in_use(ctr)?.is_empty() =>
+            {
+                // Refused for its sessions alone: drop them and remove the member anyway.
+                self.admin.remove_container_exec_sessions(ctr)?;
+                self.inner.remove_container_from_pod(pod, ctr)
             }
             other => other,
         }
@@ -213,54 +227,6 @@ impl FaultyState {
                 }
             }
             other => other,
-        }
-    }
-
-    pub(super) fn faulty_refresh(&self) -> Result<()> {
-        let mut registrations = Vec::new();
-        if self.is(Fault::RefreshKeepsExecRegistrations) {
-            for ctr in self.admin.all_containers()? {
-                for id in self.admin.get_container_exec_sessions(&ctr)? {
-                    registrations.push((ctr.clone(), ExecSession::new(id, ctr.id())));
-                }
-            }
-        }
-        self.inner.refresh()?;
-        for (ctr, session) in registrations {
-            self.admin.add_exec_session(&ctr, &session)?;
-        }
-        if self.is(Fault::RefreshClearsExitCode) {
-            for mut ctr in self.admin.all_containers()? {
-                if ctr.state.exit_code != 0 {
-                    ctr.state.exit_code = 0;
-                    self.admin.save_container(&ctr)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    pub(super) fn faulty_validate_db_config(&self, cfg: &DbConfig) -> Result<()> {
-        let result = self.inner.validate_db_config(cfg);
-        let mismatch = matches!(&result, Err(e) if e.kind() == ErrorKind::DbBadConfig);
-        if mismatch && self.is(Fault::ValidateDbConfigPinsOnMismatch) {
-            let pinned = self.admin.get_db_config()?;
-            let mut before_mismatch = DbConfig::default();
-            self.pin_until_mismatch(cfg, &pinned, &mut before_mismatch);
-            self.admin.validate_db_config(&before_mismatch)?;
-        }
-        result
-    }
-
-    fn pin_until_mismatch(&self, cfg: &DbConfig, pinned: &DbConfig, out: &mut DbConfig) {
-        let fields = cfg.fields().into_iter().zip(pinned.fields());
-        for (((_, value), (_, old)), (_, slot)) in fields.zip(out.fields_mut()) {
-            if !value.is_empty() && !old.is_empty() && value != old {
-                return;
-            }
-            if old.is_empty() {
-                *slot = value.to_owned();
-            }
         }
     }
 

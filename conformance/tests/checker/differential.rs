@@ -7,11 +7,12 @@ use podstate_conformance::checker::{
 };
 use podstate_conformance::model::ModelFactory;
 
-use super::MemoryFactory;
-use super::mutants::{Bug, MutantFactory};
+use podstate_conformance::teeth::{Fault, FaultyFactory};
+
+use super::memory;
 
 // The macro a third-party backend uses: `model_check()` runs the CI budget on memory.
-podstate_conformance::model_check_tests!(super::MemoryFactory);
+podstate_conformance::model_check_tests!(super::memory());
 
 /// One generated sequence run on a correct and a broken backend: the report names the broken
 /// one and the step where it diverged, and the correct one passes.
@@ -21,8 +22,9 @@ fn differential_mode_names_the_diverging_backend_and_step() {
         failure_dir: None,
         ..CheckConfig::ci()
     };
-    let broken = MutantFactory(Bug::UnsortedVolumes);
-    let report = check_differential(&[&MemoryFactory, &broken], &config);
+    let memory = memory();
+    let broken = FaultyFactory::new(&memory, Fault::UnsortedVolumes);
+    let report = check_differential(&[&memory, &broken], &config);
     assert!(!report.passed());
     assert!(report.reports[0].passed(), "{report}");
     assert_eq!(
@@ -31,12 +33,12 @@ fn differential_mode_names_the_diverging_backend_and_step() {
     );
     let diverged = report.divergences();
     assert_eq!(diverged.len(), 1, "{report}");
-    assert_eq!(diverged[0].0, "mutant");
+    assert_eq!(diverged[0].0, "memory+UnsortedVolumes");
     let failure = report.reports[1].failure.as_ref().unwrap();
     assert_eq!(diverged[0].1, failure.divergence.step + 1);
     let text = report.to_string();
     assert!(
-        text.contains(r#"backend "mutant" diverged from the model at step"#),
+        text.contains(r#"backend "memory+UnsortedVolumes" diverged from the model at step"#),
         "{text}"
     );
 }
@@ -45,9 +47,10 @@ fn differential_mode_names_the_diverging_backend_and_step() {
 #[test]
 fn one_sequence_against_several_backends() {
     let ops = generate_case(3, 0, 120);
-    let broken = MutantFactory(Bug::UnsortedVolumes);
+    let memory = memory();
+    let broken = FaultyFactory::new(&memory, Fault::UnsortedVolumes);
     let results = run_differential(
-        &[&MemoryFactory, &broken],
+        &[&memory, &broken],
         &ModelFactory,
         &ops,
         &RunOptions::default(),
@@ -79,7 +82,7 @@ fn progress_is_reported_after_every_case() {
         ..CheckConfig::ci()
     }
     .on_progress(move |p| sink.lock().unwrap().push((p.case, p.cases, p.ops)));
-    let report = podstate_conformance::checker::check_backend(&MemoryFactory, &config);
+    let report = podstate_conformance::checker::check_backend(&memory(), &config);
     report.assert_passed();
     let seen = seen.lock().unwrap();
     assert_eq!(*seen, [(1, 4, 30), (2, 4, 60), (3, 4, 90), (4, 4, 120)]);

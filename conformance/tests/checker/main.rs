@@ -1,40 +1,17 @@
-//! The model checker engine, exercised on the memory backend and the reference model.
+//! The model checker engine, exercised on the memory backend and the reference model; the
+//! deliberately broken backends are the library's `teeth` wrappers around the memory backend.
 
 mod budget;
 mod differential;
-mod mutants;
 mod replaying;
 mod shrinking;
 
-use podstate_api::{State, StateError};
-use podstate_conformance::{BackendFactory, Capabilities, TestStore};
-use podstate_memory::MemoryStore;
+use podstate_conformance::{BackendFactory, Capabilities, FnFactory, StoreFn};
 
-/// The memory backend as the suite sees it.
-pub struct MemoryFactory;
-
-struct MemoryTestStore(MemoryStore);
-
-impl TestStore for MemoryTestStore {
-    fn open(&self) -> Result<Box<dyn State>, StateError> {
-        Ok(Box::new(self.0.open()))
-    }
-}
-
-impl BackendFactory for MemoryFactory {
-    fn name(&self) -> &str {
-        "memory"
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            persistent: false,
-            reopen: true,
-            multi_process: false,
-        }
-    }
-
-    fn create(&self) -> Result<Box<dyn TestStore>, StateError> {
-        Ok(Box::new(MemoryTestStore(MemoryStore::new())))
-    }
+/// The memory backend as the suite sees it (as in backend-memory/tests/conformance.rs).
+pub fn memory() -> impl BackendFactory {
+    FnFactory::new("memory", Capabilities::default(), || {
+        let store = podstate_memory::MemoryStore::new();
+        Ok(StoreFn::new(move || Ok(store.open())))
+    })
 }

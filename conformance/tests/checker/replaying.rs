@@ -7,8 +7,9 @@ use podstate_conformance::checker::{
     replay_dir,
 };
 
-use super::MemoryFactory;
-use super::mutants::{Bug, MutantFactory};
+use podstate_conformance::teeth::{Fault, FaultyFactory};
+
+use super::memory;
 
 /// A scratch directory for this test, emptied first.
 fn scratch_dir(name: &str) -> PathBuf {
@@ -26,8 +27,10 @@ fn a_saved_failing_case_round_trips_and_replays() {
         failure_dir: Some(dir.clone()),
         ..CheckConfig::ci()
     };
-    let report = check_backend(&MutantFactory(Bug::IgnoresSecondPrefixMatch), &config);
-    let failure = report.failure.expect("the mutant is caught");
+    let memory = memory();
+    let broken = FaultyFactory::new(&memory, Fault::IgnoresSecondPrefixMatch);
+    let report = check_backend(&broken, &config);
+    let failure = report.failure.expect("the faulty lookup is caught");
     let path = failure.saved.expect("the case is saved");
     assert!(path.starts_with(&dir));
 
@@ -37,16 +40,20 @@ fn a_saved_failing_case_round_trips_and_replays() {
         failure.divergence.ops(),
         "the file holds the operations"
     );
-    assert!(saved.about.contains("mutant"), "{}", saved.about);
+    assert!(
+        saved.about.contains("IgnoresSecondPrefixMatch"),
+        "{}",
+        saved.about
+    );
 
-    match replay(&path, &MutantFactory(Bug::IgnoresSecondPrefixMatch)) {
+    match replay(&path, &broken) {
         Err(ReplayError::Diverged(_, d)) => {
             assert_eq!(d.step, failure.divergence.step);
             assert_eq!(d.reason, failure.divergence.reason);
         }
         other => panic!("the replay did not diverge again: {other:?}"),
     }
-    replay(&path, &MemoryFactory).expect("the memory backend passes the case");
+    replay(&path, &memory).expect("the memory backend passes the case");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -58,7 +65,7 @@ fn a_broken_file_is_a_load_error() {
     let path = dir.join("bad.json");
     std::fs::write(&path, r#"{"about": "x", "ops": [{"no_such_op": {}}]}"#).unwrap();
     assert!(matches!(
-        replay(&path, &MemoryFactory),
+        replay(&path, &memory()),
         Err(ReplayError::Load(..))
     ));
     let _ = std::fs::remove_dir_all(&dir);
@@ -74,7 +81,7 @@ fn the_regression_cases_pass_on_the_memory_backend() {
         dir.display()
     );
     let files = case_files(&dir).unwrap();
-    let failures = replay_dir(&dir, &MemoryFactory).unwrap();
+    let failures = replay_dir(&dir, &memory()).unwrap();
     let report: Vec<String> = failures.iter().map(ToString::to_string).collect();
     assert!(
         report.is_empty(),
@@ -83,4 +90,29 @@ fn the_regression_cases_pass_on_the_memory_backend() {
         files.len(),
         report.join("\n\n")
     );
+}
+
+/// Every regression case that names the `teeth` fault it was shrunk from (`teeth::Fault::<name>
+/// around ...` in its `about` line) still catches that fault: the labels stay true as the faults
+/// evolve.
+#[test]
+fn each_regression_case_catches_the_fault_it_names() {
+    let memory = memory();
+    let files = case_files(&regressions_dir()).unwrap();
+    let mut named = 0;
+    for path in &files {
+        let case = load_case(path).unwrap();
+        let Some(&fault) = Fault::ALL
+            .iter()
+            .find(|f| case.about.contains(&format!("teeth::Fault::{f:?} around")))
+        else {
+            continue;
+        };
+        named += 1;
+        match replay(path, &FaultyFactory::new(&memory, fault)) {
+            Err(ReplayError::Diverged(..)) => {}
+            other => panic!("{} no longer catches {fault:?}: {other:?}", path.display()),
+        }
+    }
+    assert!(named > 0, "no regression case names a fault");
 }
