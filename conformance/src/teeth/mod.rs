@@ -6,7 +6,7 @@
 //! at the CI budget and shrinks the case, and that the scenario suite catches the ones issue 2
 //! names.
 //!
-//! The wrappers only use the public [`State`](podstate_api::State) API of the wrapped backend, so
+//! The wrappers only use the public [`podstate_api::State`] API of the wrapped backend, so
 //! they work around any backend; each handle keeps a second, unfiltered "admin" handle on the
 //! same store to look things up without disturbing the handle under test. The faults live by
 //! concern: lookups and visibility (`lookups.rs`), adds and removals (`mutations.rs`), lists
