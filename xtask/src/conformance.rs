@@ -130,13 +130,15 @@ fn print_details(results: &[BackendResult]) {
 fn print_table(results: &[BackendResult]) {
     println!(
         "\n{:<10} {:>10} {:>10} {:>14} {:>14} {:>10}",
-        "backend", "scenarios", "failed", "model cases", "model failed", "coverage"
+        "backend", "scenarios", "failed", "model cases", "diverged", "coverage"
     );
     for r in results {
         let (cases, failed, coverage) = match &r.check {
             Some(c) => (
                 c.cases.to_string(),
-                usize::from(!c.passed()).to_string(),
+                c.failure
+                    .as_ref()
+                    .map_or("no".to_owned(), |f| format!("case {}", f.case)),
                 format!(
                     "{}/{}",
                     c.coverage.reached_pairs(),
