@@ -2,16 +2,12 @@
 //! rule issue 2 names (prefix ambiguity, cross-namespace visibility, a name shared by a pod and a
 //! container, a dependency that blocks removal, refresh resetting state).
 
+use podstate_conformance::BackendFactory;
 use podstate_conformance::scenarios::{self, Scenario};
 use podstate_conformance::teeth::{Fault, FaultyFactory};
-use podstate_conformance::{BackendFactory, Capabilities, FnFactory, StoreFn};
 
-fn memory() -> impl BackendFactory {
-    FnFactory::new("memory", Capabilities::default(), || {
-        let store = podstate_memory::MemoryStore::new();
-        Ok(StoreFn::new(move || Ok(store.open())))
-    })
-}
+mod support;
+use support::memory;
 
 /// The scenarios that fail against `factory`.
 fn failing(factory: &dyn BackendFactory) -> Vec<&'static Scenario> {

@@ -8,14 +8,9 @@ use std::time::{Duration, Instant};
 
 use podstate_conformance::checker::{CheckConfig, CheckReport, check_backend};
 use podstate_conformance::teeth::{Fault, FaultyFactory};
-use podstate_conformance::{BackendFactory, Capabilities, FnFactory, StoreFn};
 
-fn memory() -> impl BackendFactory {
-    FnFactory::new("memory", Capabilities::default(), || {
-        let store = podstate_memory::MemoryStore::new();
-        Ok(StoreFn::new(move || Ok(store.open())))
-    })
-}
+mod support;
+use support::memory;
 
 /// The most operations a shrunk case of `fault` may keep: ten, beyond the 65 containers a list
 /// must hold before a fault past 64 entries can show.

@@ -5,13 +5,7 @@ mod budget;
 mod differential;
 mod replaying;
 mod shrinking;
+#[path = "../support/mod.rs"]
+mod support;
 
-use podstate_conformance::{BackendFactory, Capabilities, FnFactory, StoreFn};
-
-/// The memory backend as the suite sees it (as in backend-memory/tests/conformance.rs).
-pub fn memory() -> impl BackendFactory {
-    FnFactory::new("memory", Capabilities::default(), || {
-        let store = podstate_memory::MemoryStore::new();
-        Ok(StoreFn::new(move || Ok(store.open())))
-    })
-}
+pub use support::memory;
