@@ -38,17 +38,12 @@
 //! # Ok::<(), podstate_api::StateError>(())
 //! ```
 
-mod containers;
-mod exec;
-mod lifecycle;
-mod lookup;
-mod networks;
-mod pods;
-mod state_impl;
+mod data;
+mod read;
 mod store;
-mod volumes;
+mod write;
 
-pub use store::{MemoryState, MemoryStore};
+pub use store::{MemoryEngine, MemoryState, MemoryStore};
 
 #[cfg(test)]
 mod tests;

@@ -1,85 +1,22 @@
-//! The shared data, the store that owns it, and the handle that locks it for each call.
+//! The store that owns the data, and the engine each handle runs its transactions on.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, PoisonError, RwLock};
 
-use podstate_api::{
-    ContainerConfig, ContainerState, DbConfig, PodConfig, PodState, Result, StateError,
-    VolumeConfig, VolumeState,
-};
+use podstate_api::raw::{Capabilities, Engine, Handle, Store};
+use podstate_api::{Result, State};
 
-/// A stored container with the indexes that hang off it.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StoredContainer {
-    pub(crate) config: ContainerConfig,
-    pub(crate) state: ContainerState,
-    /// Current networks with their aliases (seeded from the config, then moved by connect and
-    /// disconnect).
-    pub(crate) networks: BTreeMap<String, BTreeSet<String>>,
-    /// Reverse dependency edges: the containers that depend on this one.
-    pub(crate) dependents: BTreeSet<String>,
-    /// Exec sessions registered to this container (the registry's per-container index).
-    pub(crate) exec_sessions: BTreeSet<String>,
-}
-
-/// A stored pod with its membership index.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StoredPod {
-    pub(crate) config: PodConfig,
-    pub(crate) state: PodState,
-    /// IDs of the member containers.
-    pub(crate) members: BTreeSet<String>,
-}
-
-/// A stored volume with its users index.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct StoredVolume {
-    pub(crate) config: VolumeConfig,
-    pub(crate) state: VolumeState,
-    /// IDs of the stored containers whose config names this volume.
-    pub(crate) users: BTreeSet<String>,
-}
-
-/// Which kind of object holds an ID or a name of the shared container/pod spaces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum HolderKind {
-    Container,
-    Pod,
-}
-
-/// The holder of a name: its kind and its ID.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Holder {
-    pub(crate) kind: HolderKind,
-    pub(crate) id: String,
-}
-
-/// Everything one store keeps. Containers and pods live in separate ordered maps (so that prefix
-/// lookups of one kind are range scans of its own map) but share the ID space, which the add
-/// calls enforce by checking both maps, and the name space, which `names` indexes.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub(crate) struct Data {
-    pub(crate) containers: BTreeMap<String, StoredContainer>,
-    pub(crate) pods: BTreeMap<String, StoredPod>,
-    /// The shared container/pod name space: name -> holder.
-    pub(crate) names: BTreeMap<String, Holder>,
-    pub(crate) volumes: BTreeMap<String, StoredVolume>,
-    /// The exec registry: session ID -> container ID.
-    pub(crate) exec_sessions: BTreeMap<String, String>,
-    pub(crate) db_config: DbConfig,
-}
-
-/// The data shared by every handle of one store.
-type Shared = Arc<RwLock<Data>>;
+use crate::data::Data;
 
 /// An in-memory store. Every handle [`open`](MemoryStore::open)ed from it (or from a clone of it)
 /// sees the same data, which lives as long as the store or any handle does. Nothing is persisted.
 #[derive(Clone, Default)]
 pub struct MemoryStore {
-    data: Shared,
+    engine: MemoryEngine,
 }
+
+/// A handle on a [`MemoryStore`]: implements [`State`], with its own namespace and closed flag.
+pub type MemoryState = Handle<MemoryEngine>;
 
 impl MemoryStore {
     /// A new, empty store.
@@ -87,74 +24,63 @@ impl MemoryStore {
         MemoryStore::default()
     }
 
+    /// A fresh, empty store for a test: the same as [`MemoryStore::new`], with the signature of
+    /// the persistent backends' `temporary()`, so that every backend plugs into the conformance
+    /// suite the same way (`StoreFactory::new(MemoryStore::temporary)`).
+    ///
+    /// # Errors
+    /// None: an in-memory store cannot fail to be made.
+    pub fn temporary() -> Result<MemoryStore> {
+        Ok(MemoryStore::new())
+    }
+
     /// A new handle on this store's data: open, in namespace `""`.
     pub fn open(&self) -> MemoryState {
-        MemoryState {
-            data: Arc::clone(&self.data),
-            namespace: Mutex::new(String::new()),
-            closed: AtomicBool::new(false),
-        }
+        Handle::new(self.engine.clone())
     }
 }
 
 impl fmt::Debug for MemoryStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("MemoryStore")
-            .field("handles_and_stores", &Arc::strong_count(&self.data))
+            .field("handles_and_stores", &Arc::strong_count(&self.engine.data))
             .finish()
     }
 }
 
-/// A handle on a [`MemoryStore`]: implements [`State`](podstate_api::State).
-///
-/// Each handle has its own namespace and closed flag; threads sharing one handle share its
-/// namespace. Every call takes the store's lock once, so calls are serializable.
-pub struct MemoryState {
-    data: Shared,
-    namespace: Mutex<String>,
-    closed: AtomicBool,
+impl Store for MemoryStore {
+    fn backend(&self) -> &'static str {
+        "memory"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::in_memory()
+    }
+
+    fn open_handle(&self) -> Result<Box<dyn State>> {
+        Ok(Box::new(self.open()))
+    }
+
+    /// The data lives in this store, so a reopen keeps it: only the handles went.
+    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+        Ok(self)
+    }
 }
 
-impl fmt::Debug for MemoryState {
+/// The data of one store behind one `RwLock`: a read transaction shares it, a write
+/// transaction holds it exclusively, so every call is serializable.
+#[derive(Clone, Default)]
+pub struct MemoryEngine {
+    data: Arc<RwLock<Data>>,
+}
+
+impl fmt::Debug for MemoryEngine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MemoryState")
-            .field("namespace", &self.namespace())
-            .field("closed", &self.closed.load(Ordering::SeqCst))
-            .finish()
+        f.write_str("MemoryEngine")
     }
 }
 
-impl MemoryState {
-    /// Step 1 of every call but `close`.
-    pub(crate) fn ensure_open(&self) -> Result<()> {
-        if self.closed.load(Ordering::SeqCst) {
-            return Err(StateError::closed());
-        }
-        Ok(())
-    }
-
-    /// Marks this handle closed (idempotent).
-    pub(crate) fn mark_closed(&self) {
-        self.closed.store(true, Ordering::SeqCst);
-    }
-
-    /// The handle's namespace, copied so that no lock is held while the data lock is taken.
-    pub(crate) fn namespace(&self) -> String {
-        self.namespace
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
-    }
-
-    /// Replaces the handle's namespace.
-    pub(crate) fn replace_namespace(&self, ns: &str) {
-        let mut guard = self
-            .namespace
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        ns.clone_into(&mut guard);
-    }
-
+impl MemoryEngine {
     /// A copy of the whole store, for tests that prove a failed call changed nothing.
     #[cfg(test)]
     pub(crate) fn snapshot(&self) -> Data {
@@ -163,23 +89,21 @@ impl MemoryState {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+}
 
-    /// Runs a read-only call: closed check, then `f` under the shared lock with the namespace.
-    pub(crate) fn read<T>(&self, f: impl FnOnce(&Data, &str) -> Result<T>) -> Result<T> {
-        self.ensure_open()?;
-        let ns = self.namespace();
-        // A panic in another call cannot leave `Data` half-changed (every mutation checks first
-        // and then applies infallibly), so a poisoned lock is still consistent.
+impl Engine for MemoryEngine {
+    type Read<'a> = Data;
+    type Write<'a> = Data;
+
+    fn read<T>(&self, f: impl FnOnce(&Data) -> Result<T>) -> Result<T> {
+        // Every call checks before it writes and its writes cannot fail, so a panic in another
+        // call cannot have left `Data` half-changed: a poisoned lock is still consistent.
         let data = self.data.read().unwrap_or_else(PoisonError::into_inner);
-        f(&data, &ns)
+        f(&data)
     }
 
-    /// Runs a mutating call: closed check, then `f` under the exclusive lock with the namespace.
-    /// `f` must change nothing when it returns an error.
-    pub(crate) fn write<T>(&self, f: impl FnOnce(&mut Data, &str) -> Result<T>) -> Result<T> {
-        self.ensure_open()?;
-        let ns = self.namespace();
+    fn write<T>(&self, f: impl FnOnce(&mut Data) -> Result<T>) -> Result<T> {
         let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
-        f(&mut data, &ns)
+        f(&mut data)
     }
 }

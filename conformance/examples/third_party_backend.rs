@@ -11,11 +11,12 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use podstate_api::raw::{Capabilities, Store};
 use podstate_api::{
     Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State, Volume,
     VolumeConfig,
 };
-use podstate_conformance::{Capabilities, FnFactory, StoreFn};
+use podstate_conformance::StoreFactory;
 
 /// Calls made on one store, by name.
 #[derive(Debug, Default, Clone)]
@@ -112,18 +113,52 @@ metered! {
     fn rewrite_volume_config(&self, vol: &Volume, cfg: &VolumeConfig) -> Result<()>;
 }
 
-/// The factory the suite needs: a fresh metered in-memory store per test.
-fn metered_factory() -> impl podstate_conformance::BackendFactory {
-    FnFactory::new("metered-memory", Capabilities::default(), || {
-        let store = podstate_memory::MemoryStore::new();
-        let metrics = Metrics::default();
-        Ok(StoreFn::new(move || {
-            Ok(MeteredState {
-                inner: Box::new(store.open()),
-                metrics: metrics.clone(),
-            })
+/// The backend's store: wraps any store and meters every handle it opens. A third party's store
+/// implements the same four methods.
+#[derive(Debug)]
+pub struct MeteredStore {
+    inner: Box<dyn Store>,
+    metrics: Metrics,
+}
+
+impl MeteredStore {
+    /// A fresh metered in-memory store, as a test needs it.
+    pub fn temporary() -> Result<MeteredStore> {
+        Ok(MeteredStore {
+            inner: Box::new(podstate_memory::MemoryStore::new()),
+            metrics: Metrics::default(),
+        })
+    }
+}
+
+impl Store for MeteredStore {
+    fn backend(&self) -> &'static str {
+        "metered-memory"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
+    }
+
+    fn open_handle(&self) -> Result<Box<dyn State>> {
+        Ok(Box::new(MeteredState {
+            inner: self.inner.open_handle()?,
+            metrics: self.metrics.clone(),
         }))
-    })
+    }
+
+    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+        let MeteredStore { inner, metrics } = *self;
+        Ok(Box::new(MeteredStore {
+            inner: inner.reopen()?,
+            metrics,
+        }))
+    }
+}
+
+/// The factory the suite needs: a fresh metered store per test.
+fn metered_factory() -> impl podstate_conformance::BackendFactory {
+    StoreFactory::new(MeteredStore::temporary)
 }
 
 #[cfg(test)]

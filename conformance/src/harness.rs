@@ -25,7 +25,7 @@ use podstate_api::{ErrorKind, Result, State, StateError};
 
 use crate::demanded;
 use crate::dump::{Dump, dump};
-use crate::factory::{BackendFactory, TestStore};
+use crate::factory::{BackendFactory, Store};
 use crate::fixtures::SESSION_IDS;
 use crate::{Call, Outcome};
 
@@ -61,7 +61,7 @@ pub struct Tester {
     // Field order matters: handles are dropped before the store (and its temporary files).
     main: Box<dyn State>,
     admin: Box<dyn State>,
-    store: Box<dyn TestStore>,
+    store: Box<dyn Store>,
 }
 
 impl Tester {
@@ -181,9 +181,9 @@ impl Tester {
     }
 }
 
-fn open(store: &dyn TestStore) -> Box<dyn State> {
+fn open(store: &dyn Store) -> Box<dyn State> {
     store
-        .open()
+        .open_handle()
         .unwrap_or_else(|e| panic!("opening a handle failed: {e}"))
 }
 

@@ -14,26 +14,26 @@
 //!
 //! # Checking a backend
 //!
-//! A backend plugs in through a [`BackendFactory`] that makes fresh, isolated stores;
-//! [`FnFactory`] and [`StoreFn`] build one from two closures. In the backend's
+//! A backend plugs in through its [`Store`] (the trait of `podstate_api::raw`: it hands out
+//! handles and says what it can do, [`Capabilities`]). [`StoreFactory`] turns the function that
+//! makes a fresh, isolated store into a [`BackendFactory`]. In the backend's
 //! `tests/conformance.rs`, one line then emits one `#[test]` per scenario and the model check at
 //! the CI budget:
 //!
 //! ```ignore
-//! podstate_conformance::conformance_tests!(my_factory());
+//! podstate_conformance::conformance_tests!(podstate_conformance::StoreFactory::new(
+//!     my_backend::MyStore::temporary
+//! ));
 //! ```
 //!
 //! The same can be driven by hand, for a custom runner or report:
 //!
 //! ```
 //! use podstate_conformance::checker::{CheckConfig, check_backend};
-//! use podstate_conformance::{BackendFactory, Capabilities, FnFactory, StoreFn, scenarios};
+//! use podstate_conformance::{StoreFactory, scenarios};
 //!
-//! // A fresh in-memory store per test; every `open` is a new handle on it.
-//! let factory = FnFactory::new("memory", Capabilities::default(), || {
-//!     let store = podstate_memory::MemoryStore::new();
-//!     Ok(StoreFn::new(move || Ok(store.open())))
-//! });
+//! // A fresh in-memory store per scenario and per generated case.
+//! let factory = StoreFactory::new(podstate_memory::MemoryStore::temporary);
 //!
 //! // Every scenario, counting failures instead of panicking.
 //! let failed = scenarios::scenarios()
@@ -49,8 +49,8 @@
 //! println!("{}", report.coverage.table());
 //! ```
 //!
-//! A [`Capabilities`] value says what the backend can do (persistent, reopen, multi-process);
-//! the aim is that no check depends on it.
+//! The checker generates only what the store's [`Capabilities`] allow; the aim is that real
+//! backends differ in nothing else.
 
 pub mod calls;
 pub mod checker;
@@ -58,7 +58,6 @@ pub mod demanded;
 pub mod dump;
 pub mod factory;
 pub mod fixtures;
-pub mod fn_factory;
 pub mod harness;
 pub mod invoke;
 pub mod model;
@@ -68,8 +67,7 @@ pub mod teeth;
 
 pub use calls::{Call, Outcome};
 pub use dump::{Dump, dump};
-pub use factory::{BackendFactory, Capabilities, TestStore};
-pub use fn_factory::{FnFactory, StoreFn};
+pub use factory::{BackendFactory, Capabilities, Store, StoreFactory};
 pub use scenarios::{Scenario, scenarios};
 
 /// Emits the whole suite as `#[test]`s for the backend of `$factory` (any expression whose type
@@ -77,13 +75,8 @@ pub use scenarios::{Scenario, scenarios};
 /// ([`scenario_tests!`]), and `model_check` at the CI budget ([`model_check_tests!`]).
 ///
 /// ```ignore
-/// podstate_conformance::conformance_tests!(podstate_conformance::FnFactory::new(
-///     "memory",
-///     podstate_conformance::Capabilities::default(),
-///     || {
-///         let store = podstate_memory::MemoryStore::new();
-///         Ok(podstate_conformance::StoreFn::new(move || Ok(store.open())))
-///     },
+/// podstate_conformance::conformance_tests!(podstate_conformance::StoreFactory::new(
+///     podstate_memory::MemoryStore::temporary
 /// ));
 /// ```
 #[macro_export]

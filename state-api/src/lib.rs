@@ -5,7 +5,8 @@
 //! * [`Container`], [`Pod`], [`Volume`], [`ExecSession`], [`DbConfig`] — the objects of SPEC §1,
 //!   with opaque [`Payload`]s kept as raw JSON text.
 //! * [`StateError`] with [`ErrorKind`] — exactly the kinds of SPEC §4.
-//! * [`rules`] — the argument-shape and namespace rules every backend shares.
+//! * [`raw`] — for backend authors: the check order of SPEC §4 written once, the traits a
+//!   backend implements over its storage, and the [`Store`](raw::Store) trait.
 //!
 //! # Example
 //!
@@ -67,7 +68,7 @@ mod error;
 mod exec;
 mod payload;
 mod pods;
-pub mod rules;
+pub mod raw;
 mod state;
 mod timestamp;
 mod volumes;

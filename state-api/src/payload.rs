@@ -1,6 +1,7 @@
 //! Opaque JSON payloads, kept as raw text and compared byte for byte.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -12,8 +13,11 @@ use serde_json::value::RawValue;
 /// decoding podman's ~7.6 KB configs dominated its reads. The text is checked to be one JSON value
 /// once, when the caller builds the payload. Equality is byte-wise: `{"a":1}` and `{ "a": 1 }` are
 /// different payloads.
+///
+/// The text is shared and immutable: cloning a payload (as every retrieval does) copies a
+/// pointer, not the ~7.5 KiB a podman config carries. See the crate docs, "What retrievals copy".
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Payload(Box<str>);
+pub struct Payload(Arc<str>);
 
 /// The text given to [`Payload::from_json`] is not one JSON value.
 #[derive(Debug, thiserror::Error)]
@@ -25,7 +29,7 @@ impl Payload {
     pub fn from_json(text: impl Into<String>) -> Result<Self, PayloadError> {
         let text = text.into();
         serde_json::from_str::<&RawValue>(&text)?;
-        Ok(Payload(text.into_boxed_str()))
+        Ok(Payload(Arc::from(text)))
     }
 
     /// Wraps text a backend stored earlier from [`Payload::as_str`], without checking it again.
@@ -33,12 +37,12 @@ impl Payload {
     /// Only for backends restoring what they were given: the text was checked when the caller
     /// built the payload, and the state never parses payloads.
     pub fn from_stored(text: impl Into<String>) -> Self {
-        Payload(text.into().into_boxed_str())
+        Payload(Arc::from(text.into()))
     }
 
     /// The empty JSON object `{}`.
     pub fn empty_object() -> Self {
-        Payload("{}".into())
+        Payload(Arc::from("{}"))
     }
 
     /// The raw JSON text.
@@ -69,7 +73,7 @@ impl fmt::Display for Payload {
 impl Serialize for Payload {
     /// Embeds the text as raw JSON (not as a string), so a serialized object stays readable.
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let raw = RawValue::from_string(self.0.to_string()).map_err(serde::ser::Error::custom)?;
+        let raw: &RawValue = serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
         raw.serialize(serializer)
     }
 }
@@ -78,7 +82,7 @@ impl<'de> Deserialize<'de> for Payload {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let raw = Box::<RawValue>::deserialize(deserializer)
             .map_err(|e| D::Error::custom(format!("payload must be raw JSON: {e}")))?;
-        Ok(Payload(String::from(raw.get()).into_boxed_str()))
+        Ok(Payload(Arc::from(raw.get())))
     }
 }
 
@@ -93,6 +97,13 @@ mod tests {
         assert_eq!(json, r#"{ "b": 2,  "a": [1, 2] }"#);
         let back: Payload = serde_json::from_str(&json).unwrap();
         assert_eq!(back.as_str(), p.as_str());
+    }
+
+    #[test]
+    fn clones_share_the_text() {
+        let a = Payload::from_json(r#"{"spec":"big"}"#).unwrap();
+        let b = a.clone();
+        assert!(std::ptr::eq(a.as_str(), b.as_str()));
     }
 
     #[test]

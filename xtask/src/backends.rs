@@ -1,20 +1,11 @@
 //! The backends built into the workspace, as conformance factories.
 
-use podstate_conformance::{BackendFactory, Capabilities, FnFactory, StoreFn};
+use podstate_conformance::{BackendFactory, StoreFactory};
 
-/// Every backend built into the workspace, by name.
+/// Every backend built into the workspace, by name: each one's store type, fresh and temporary.
 pub fn all() -> Vec<Box<dyn BackendFactory>> {
-    vec![Box::new(FnFactory::new(
-        "memory",
-        Capabilities {
-            persistent: false,
-            reopen: true,
-            multi_process: false,
-        },
-        || {
-            let store = podstate_memory::MemoryStore::new();
-            Ok(StoreFn::new(move || Ok(store.open())))
-        },
+    vec![Box::new(StoreFactory::new(
+        podstate_memory::MemoryStore::temporary,
     ))]
 }
 

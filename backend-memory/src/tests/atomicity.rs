@@ -27,37 +27,37 @@ fn populated() -> MemoryState {
 #[test]
 fn an_add_failing_at_its_second_dependency_leaves_no_edge_on_the_first() {
     let state = populated();
-    let before = state.snapshot();
+    let before = state.engine().snapshot();
     let mut c = ctr("c", "c-name", "");
     // Sorted order checks "a" (fine) before "zzz-missing".
     c.config.depends_on = vec!["zzz-missing".into(), "a".into()];
     c.config.named_volumes = vec![mount("v", "/v")];
     c.config.networks = vec!["net".into()];
     assert_kind(state.add_container(&c), ErrorKind::NoSuchCtr);
-    assert_eq!(state.snapshot(), before);
+    assert_eq!(state.engine().snapshot(), before);
 }
 
 #[test]
 fn an_add_failing_at_its_volumes_registers_neither_name_nor_edges() {
     let state = populated();
-    let before = state.snapshot();
+    let before = state.engine().snapshot();
     let mut c = ctr("c", "c-name", "");
     c.config.net_ns_ctr = Some("a".into());
     c.config.named_volumes = vec![mount("v", "/v"), mount("nope", "/n")];
     assert_kind(state.add_container(&c), ErrorKind::NoSuchVolume);
-    assert_eq!(state.snapshot(), before);
+    assert_eq!(state.engine().snapshot(), before);
     assert!(!state.has_container("c").unwrap());
 }
 
 #[test]
 fn a_pod_add_failing_on_a_dependency_outside_the_pod_changes_nothing() {
     let state = populated();
-    let before = state.snapshot();
+    let before = state.engine().snapshot();
     let mut c = member("c", "c-name", "", "p");
     c.config.depends_on = vec!["m".into(), "a".into()];
     let p = state.pod("p").unwrap();
     assert_kind(state.add_container_to_pod(&p, &c), ErrorKind::InvalidArg);
-    assert_eq!(state.snapshot(), before);
+    assert_eq!(state.engine().snapshot(), before);
 }
 
 #[test]
@@ -66,7 +66,7 @@ fn refused_removals_and_rewrites_change_nothing() {
     state
         .add_exec_session(&state.container("m").unwrap(), &ExecSession::new("e", "m"))
         .unwrap();
-    let before = state.snapshot();
+    let before = state.engine().snapshot();
     let p = state.pod("p").unwrap();
     assert_kind(
         state.remove_container(&state.container("a").unwrap()),
@@ -92,7 +92,7 @@ fn refused_removals_and_rewrites_change_nothing() {
         state.remove_exec_session(&ExecSession::new("e", "a")),
         ErrorKind::InvalidArg,
     );
-    assert_eq!(state.snapshot(), before);
+    assert_eq!(state.engine().snapshot(), before);
 }
 
 #[test]

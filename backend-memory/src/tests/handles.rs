@@ -131,5 +131,5 @@ fn handles_on_many_threads_see_each_others_writes() {
     assert_eq!(state.all_containers().unwrap().len(), 200);
     assert_kind(state.lookup_container_id("01"), ErrorKind::Ambiguous);
     assert_eq!(state.lookup_container_id("01049").unwrap(), "01049");
-    super::assert_indexes_consistent(&state.snapshot());
+    super::assert_indexes_consistent(&state.engine().snapshot());
 }

@@ -36,10 +36,10 @@ fn removing_a_pods_containers_drops_every_trace_of_them() {
     assert_eq!(state.volume_in_use(&vol("v")).unwrap(), ["infra"]);
     assert_eq!(state.container_in_use(&infra).unwrap(), ["app"]);
     assert_eq!(state.get_network_aliases(&app, "n").unwrap(), ["x"]);
-    assert_indexes_consistent(&state.snapshot());
+    assert_indexes_consistent(&state.engine().snapshot());
 
     state.remove_pod_containers(&p).unwrap();
-    assert_indexes_consistent(&state.snapshot());
+    assert_indexes_consistent(&state.engine().snapshot());
     assert!(state.pod_containers_by_id(&p).unwrap().is_empty());
     assert_kind(state.get_exec_session("e1"), ErrorKind::NoSuchExecSession);
     assert_kind(state.lookup_container_id("app-name"), ErrorKind::NoSuchCtr);
@@ -47,7 +47,7 @@ fn removing_a_pods_containers_drops_every_trace_of_them() {
     state.remove_pod(&p).unwrap();
     // Names and IDs are free again.
     state.add_pod(&pod("app", "infra-name", "ns")).unwrap();
-    assert_indexes_consistent(&state.snapshot());
+    assert_indexes_consistent(&state.engine().snapshot());
 }
 
 #[test]
@@ -74,7 +74,7 @@ fn names_and_ids_are_shared_by_containers_and_pods_and_kinds_name_the_holder() {
     state.add_container(&ctr("c3", "p1", "")).unwrap();
     state.add_pod(&pod("taken2", "c1", "")).unwrap();
     assert_eq!(state.get_name("p1").unwrap(), "shared");
-    assert_indexes_consistent(&state.snapshot());
+    assert_indexes_consistent(&state.engine().snapshot());
 }
 
 #[test]

@@ -7,7 +7,7 @@ use podstate_api::{ErrorKind, State};
 
 use super::{assert_kind, ctr, pod};
 use crate::MemoryStore;
-use crate::lookup::{PrefixMatch, prefix_match};
+use crate::read::first_two_with_prefix;
 
 #[test]
 fn prefix_scan_visits_only_keys_with_the_prefix_and_stops_at_the_second_match() {
@@ -15,31 +15,16 @@ fn prefix_scan_visits_only_keys_with_the_prefix_and_stops_at_the_second_match() 
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v))
         .collect();
-    assert!(matches!(
-        prefix_match(&map, "ab", |_| true),
-        PrefixMatch::Several("ab", "abc")
-    ));
-    assert!(matches!(
-        prefix_match(&map, "abd", |_| true),
-        PrefixMatch::One("abd")
-    ));
-    assert!(matches!(
-        prefix_match(&map, "abz", |_| true),
-        PrefixMatch::None
-    ));
+    assert_eq!(first_two_with_prefix(&map, "ab", |_| true), ["ab", "abc"]);
+    assert_eq!(first_two_with_prefix(&map, "abd", |_| true), ["abd"]);
+    assert!(first_two_with_prefix(&map, "abz", |_| true).is_empty());
     // The filter applies inside the range: only odd values remain under "ab".
-    assert!(matches!(
-        prefix_match(&map, "ab", |v| v % 2 == 1),
-        PrefixMatch::Several("ab", "abd")
-    ));
-    assert!(matches!(
-        prefix_match(&map, "ab", |v| *v == 2),
-        PrefixMatch::One("abc")
-    ));
-    assert!(matches!(
-        prefix_match(&map, "b", |v| *v == 1),
-        PrefixMatch::None
-    ));
+    assert_eq!(
+        first_two_with_prefix(&map, "ab", |v| v % 2 == 1),
+        ["ab", "abd"]
+    );
+    assert_eq!(first_two_with_prefix(&map, "ab", |v| *v == 2), ["abc"]);
+    assert!(first_two_with_prefix(&map, "b", |v| *v == 1).is_empty());
 }
 
 #[test]

@@ -14,7 +14,9 @@ use std::fmt::Debug;
 use podstate_api::{Container, ContainerConfig, ErrorKind, Pod, PodConfig, Result, Volume};
 use podstate_api::{NamedVolume, VolumeConfig};
 
-use crate::store::{Data, HolderKind};
+use podstate_api::raw::HolderKind;
+
+use crate::data::Data;
 
 /// A container outside any pod, in namespace `ns`.
 fn ctr(id: &str, name: &str, ns: &str) -> Container {

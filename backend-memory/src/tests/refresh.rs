@@ -88,5 +88,5 @@ fn refresh_clears_run_time_state_and_keeps_the_rest() {
     assert!(state.get_container_exec_sessions(&got).unwrap().is_empty());
     assert_eq!(state.get_network_aliases(&got, "n").unwrap(), ["al"]);
     assert_eq!(state.volume_in_use(&got_vol).unwrap(), ["c"]);
-    assert_indexes_consistent(&state.snapshot());
+    assert_indexes_consistent(&state.engine().snapshot());
 }

@@ -6,24 +6,24 @@ use podstate_api::{State, StateError};
 
 use super::answer::{Answer, Value};
 use super::ops::Op;
-use crate::factory::TestStore;
+use crate::factory::Store;
 
 /// One open handle on one store, as a case drives it. `Reopen` replaces the handle.
 pub struct Driver {
-    store: Box<dyn TestStore>,
+    store: Box<dyn Store>,
     handle: Box<dyn State>,
 }
 
 impl Driver {
     /// Opens the first handle on `store`.
-    pub fn new(store: Box<dyn TestStore>) -> Result<Driver, StateError> {
-        let handle = store.open()?;
+    pub fn new(store: Box<dyn Store>) -> Result<Driver, StateError> {
+        let handle = store.open_handle()?;
         Ok(Driver { store, handle })
     }
 
     /// A further handle on the same store (for the invariant checks, in namespace `""`).
     pub fn open_another(&self) -> Result<Box<dyn State>, StateError> {
-        self.store.open()
+        self.store.open_handle()
     }
 
     /// Runs `op`, catching a panic as a broken answer.
@@ -43,7 +43,7 @@ impl Driver {
         let handle = self.handle.as_ref();
         let result = catch_unwind(AssertUnwindSafe(|| {
             handle.close()?;
-            store.open()
+            store.open_handle()
         }));
         match result {
             Ok(Ok(handle)) => {

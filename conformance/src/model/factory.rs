@@ -1,8 +1,8 @@
 //! The model as a backend of the suite, so the shared scenarios can validate the oracle itself.
 
-use podstate_api::{State, StateError};
+use podstate_api::{Result, State, StateError};
 
-use crate::factory::{BackendFactory, Capabilities, TestStore};
+use crate::factory::{BackendFactory, Capabilities, Store};
 
 use super::ModelStore;
 
@@ -17,20 +17,29 @@ impl BackendFactory for ModelFactory {
     }
 
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            persistent: false,
-            reopen: true,
-            multi_process: false,
-        }
+        Capabilities::in_memory()
     }
 
-    fn create(&self) -> Result<Box<dyn TestStore>, StateError> {
+    fn create(&self) -> Result<Box<dyn Store>, StateError> {
         Ok(Box::new(ModelStore::new()))
     }
 }
 
-impl TestStore for ModelStore {
-    fn open(&self) -> Result<Box<dyn State>, StateError> {
+impl Store for ModelStore {
+    fn backend(&self) -> &'static str {
+        "model"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::in_memory()
+    }
+
+    fn open_handle(&self) -> Result<Box<dyn State>> {
         Ok(Box::new(ModelStore::open(self)))
+    }
+
+    /// The data lives in the store: a reopen keeps it.
+    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+        Ok(self)
     }
 }

@@ -38,7 +38,7 @@
 //! podstate_conformance::scenario_tests!(my_backend_factory());
 //! ```
 //!
-//! where the expression is any [`BackendFactory`]; [`FnFactory`](crate::FnFactory) builds one
+//! where the expression is any [`BackendFactory`]; [`StoreFactory`](crate::StoreFactory) builds one
 //! from a closure. `cargo test -p my-backend --test conformance containers::` runs one group. A
 //! runner wanting a count instead of test output walks [`scenarios()`] and calls [`run`].
 //!
@@ -101,13 +101,8 @@ impl Scenario {
 /// factory the expression builds (evaluated once per test).
 ///
 /// ```ignore
-/// podstate_conformance::scenario_tests!(podstate_conformance::FnFactory::new(
-///     "memory",
-///     podstate_conformance::Capabilities::default(),
-///     || {
-///         let store = podstate_memory::MemoryStore::new();
-///         Ok(podstate_conformance::StoreFn::new(move || Ok(store.open())))
-///     },
+/// podstate_conformance::scenario_tests!(podstate_conformance::StoreFactory::new(
+///     podstate_memory::MemoryStore::temporary
 /// ));
 /// ```
 #[macro_export]
@@ -180,13 +175,10 @@ mod tests {
     use podstate_api::ErrorKind;
 
     use super::*;
-    use crate::{Capabilities, FnFactory, Outcome, StoreFn, demanded};
+    use crate::{Outcome, StoreFactory, demanded};
 
     fn memory() -> impl BackendFactory {
-        FnFactory::new("memory", Capabilities::default(), || {
-            let store = podstate_memory::MemoryStore::new();
-            Ok(StoreFn::new(move || Ok(store.open())))
-        })
+        StoreFactory::new(podstate_memory::MemoryStore::temporary)
     }
 
     #[test]

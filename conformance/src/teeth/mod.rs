@@ -23,9 +23,9 @@ mod mutations;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
-use podstate_api::{State, StateError};
+use podstate_api::{Result, State, StateError};
 
-use crate::factory::{BackendFactory, Capabilities, TestStore};
+use crate::factory::{BackendFactory, Capabilities, Store};
 use handle::FaultyState;
 use mutations::Ghosts;
 
@@ -167,7 +167,7 @@ impl BackendFactory for FaultyFactory<'_> {
         self.inner.capabilities()
     }
 
-    fn create(&self) -> Result<Box<dyn TestStore>, StateError> {
+    fn create(&self) -> Result<Box<dyn Store>, StateError> {
         Ok(Box::new(FaultyStore {
             inner: self.inner.create()?,
             fault: self.fault,
@@ -177,7 +177,7 @@ impl BackendFactory for FaultyFactory<'_> {
 }
 
 /// What the handles of one faulty store share: the bookkeeping some faults need.
-#[derive(Default)]
+#[derive(Debug, Default)]
 struct Shared {
     /// Bumped by `close` under [`Fault::CloseClosesEveryHandle`].
     close_epoch: AtomicU64,
@@ -187,19 +187,41 @@ struct Shared {
     ghosts: Mutex<Ghosts>,
 }
 
+#[derive(Debug)]
 struct FaultyStore {
-    inner: Box<dyn TestStore>,
+    inner: Box<dyn Store>,
     fault: Fault,
     shared: Arc<Shared>,
 }
 
-impl TestStore for FaultyStore {
-    fn open(&self) -> Result<Box<dyn State>, StateError> {
+impl Store for FaultyStore {
+    fn backend(&self) -> &'static str {
+        self.inner.backend()
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.inner.capabilities()
+    }
+
+    fn open_handle(&self) -> Result<Box<dyn State>> {
         Ok(Box::new(FaultyState::new(
-            self.inner.open()?,
-            self.inner.open()?,
+            self.inner.open_handle()?,
+            self.inner.open_handle()?,
             self.fault,
             Arc::clone(&self.shared),
         )))
+    }
+
+    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+        let FaultyStore {
+            inner,
+            fault,
+            shared,
+        } = *self;
+        Ok(Box::new(FaultyStore {
+            inner: inner.reopen()?,
+            fault,
+            shared,
+        }))
     }
 }

@@ -192,12 +192,18 @@ fn the_factory_makes_isolated_stores_with_shared_handles() {
     assert!(caps.reopen && !caps.persistent && !caps.multi_process);
 
     let first = factory.create().unwrap();
-    let (a, b) = (first.open().unwrap(), first.open().unwrap());
+    let (a, b) = (first.open_handle().unwrap(), first.open_handle().unwrap());
     a.add_pod(&pod("p", "p")).unwrap();
     assert!(b.has_pod("p").unwrap());
     a.close().unwrap();
-    assert!(first.open().unwrap().has_pod("p").unwrap());
+    assert!(first.open_handle().unwrap().has_pod("p").unwrap());
 
     let second = factory.create().unwrap();
-    assert_eq!(dump(second.open().unwrap().as_ref()).unwrap().pods.len(), 0);
+    assert_eq!(
+        dump(second.open_handle().unwrap().as_ref())
+            .unwrap()
+            .pods
+            .len(),
+        0
+    );
 }

@@ -1,17 +1,9 @@
 //! What the conformance crate's own integration tests share: the memory backend as the suite sees
-//! it (as in backend-memory/tests/conformance.rs).
+//! it.
 
-use podstate_conformance::{BackendFactory, Capabilities, FnFactory, StoreFn};
+use podstate_conformance::{BackendFactory, StoreFactory};
 
-/// A fresh in-memory store per test; every `open` is a new handle on it.
+/// A fresh in-memory store per test.
 pub fn memory() -> impl BackendFactory {
-    let capabilities = Capabilities {
-        persistent: false,
-        reopen: true,
-        multi_process: false,
-    };
-    FnFactory::new("memory", capabilities, || {
-        let store = podstate_memory::MemoryStore::new();
-        Ok(StoreFn::new(move || Ok(store.open())))
-    })
+    StoreFactory::new(podstate_memory::MemoryStore::temporary)
 }

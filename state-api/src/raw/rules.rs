@@ -1,8 +1,8 @@
-//! Argument-shape rules of SPEC §5 "Strings" (check-order step 2) and the namespace rule of
-//! step 3, written once for every backend.
+//! Argument-shape rules of SPEC §5 "Strings" and the pod-field rules (check-order step 2), and
+//! the visibility rule of step 3: pure functions of the arguments, run before any read.
 //!
-//! Backends call these before touching storage. The conformance crate's reference model does
-//! **not** use them: it implements the same rules on its own so that it can catch a bug here.
+//! The conformance crate's reference model does **not** use them: it implements the same rules
+//! on its own so that it can catch a bug here.
 
 use std::collections::BTreeSet;
 
@@ -113,6 +113,30 @@ pub fn check_new_volume(cfg: &VolumeConfig) -> Result<()> {
     check_key("volume name", &cfg.name)
 }
 
+/// Pod-field misuse of `add_container` and `remove_container`: a container outside the pod
+/// calls names no pod. `pod` is the passed or the stored container's pod field.
+pub fn pod_unset(id: &str, pod: Option<&str>) -> Result<()> {
+    match pod {
+        None => Ok(()),
+        Some(pod) => Err(StateError::invalid(format!(
+            "container {id:?} is in pod {pod:?}: use the pod calls (add_container_to_pod, \
+             remove_container_from_pod)"
+        ))),
+    }
+}
+
+/// Pod-field misuse of the membership calls: the container's pod field must name `pod_id`.
+/// `pod` is the passed or the stored container's pod field.
+pub fn pod_is(id: &str, pod: Option<&str>, pod_id: &str) -> Result<()> {
+    match pod {
+        Some(p) if p == pod_id => Ok(()),
+        other => Err(StateError::invalid(format!(
+            "container {id:?} is {} but the call is for pod {pod_id:?}",
+            other.map_or("in no pod".to_owned(), |p| format!("in pod {p:?}"))
+        ))),
+    }
+}
+
 /// Whether an object in namespace `object_ns` is visible to a handle in `handle_ns`.
 pub fn visible(handle_ns: &str, object_ns: &str) -> bool {
     handle_ns.is_empty() || handle_ns == object_ns
@@ -164,6 +188,24 @@ mod tests {
         cfg.uts_ns_ctr = Some(String::new());
         assert_eq!(
             check_new_container(&cfg).unwrap_err().kind(),
+            ErrorKind::InvalidArg
+        );
+    }
+
+    #[test]
+    fn pod_fields_must_match_the_call() {
+        assert!(pod_unset("c", None).is_ok());
+        assert_eq!(
+            pod_unset("c", Some("p")).unwrap_err().kind(),
+            ErrorKind::InvalidArg
+        );
+        assert!(pod_is("c", Some("p"), "p").is_ok());
+        assert_eq!(
+            pod_is("c", Some("q"), "p").unwrap_err().kind(),
+            ErrorKind::InvalidArg
+        );
+        assert_eq!(
+            pod_is("c", None, "p").unwrap_err().kind(),
             ErrorKind::InvalidArg
         );
     }

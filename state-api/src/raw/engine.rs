@@ -1,0 +1,38 @@
+//! The transactions a backend runs its calls in.
+
+use std::fmt::Debug;
+
+use super::{StoreLoad, StoreRead, StoreWrite};
+use crate::Result;
+
+/// A backend's storage as one handle uses it: read and write transactions over its data.
+///
+/// [`Handle`](super::Handle) implements every call of [`State`](crate::State) on top of an
+/// engine, so an engine is all a backend writes: its transactions, its reads
+/// ([`StoreRead`], [`StoreLoad`]) and its apply phase ([`StoreWrite`]).
+pub trait Engine: Send + Sync + Debug {
+    /// A read-only transaction's view.
+    type Read<'a>: StoreRead + StoreLoad
+    where
+        Self: 'a;
+
+    /// A write transaction's view.
+    type Write<'a>: StoreRead + StoreLoad + StoreWrite
+    where
+        Self: 'a;
+
+    /// Runs `f` in one read transaction: every read inside sees one consistent state that
+    /// includes every write committed before the transaction began, by any handle or process.
+    fn read<T>(&self, f: impl FnOnce(&Self::Read<'_>) -> Result<T>) -> Result<T>;
+
+    /// Runs `f` in one write transaction, serialized with every other write to the store. When
+    /// `f` answers `Ok`, everything it wrote is committed (durably, for a persistent backend)
+    /// before this returns; when it answers `Err`, nothing it wrote remains.
+    fn write<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T>;
+
+    /// Releases what the handle holds (a connection, a file); called once, by the first
+    /// `close` of the handle. The default holds nothing.
+    fn close(&self) -> Result<()> {
+        Ok(())
+    }
+}

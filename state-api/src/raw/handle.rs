@@ -1,0 +1,112 @@
+//! The handle every backend hands out: an [`Engine`] plus the handle's own namespace and closed
+//! flag (step 1 and SPEC §3), implementing [`State`](crate::State) once for all backends.
+
+use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use super::{Engine, rules};
+use crate::{Result, StateError};
+
+/// A handle on a store: implements every call of [`State`](crate::State) as the check order of
+/// [`check`](super::check) followed by the engine's apply phase, in one transaction.
+///
+/// The namespace and the closed flag belong to the handle, never to the store: two handles on
+/// one store see one state through their own namespaces, and closing one leaves the other open.
+/// Threads sharing one handle share its namespace.
+pub struct Handle<E> {
+    engine: E,
+    namespace: Mutex<String>,
+    closed: AtomicBool,
+}
+
+impl<E: Engine> Handle<E> {
+    /// An open handle on `engine`, in namespace `""`.
+    pub fn new(engine: E) -> Handle<E> {
+        Handle {
+            engine,
+            namespace: Mutex::new(String::new()),
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// The engine this handle runs its transactions on.
+    pub fn engine(&self) -> &E {
+        &self.engine
+    }
+
+    /// Step 1 of every call but `close`.
+    fn ensure_open(&self) -> Result<()> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(StateError::closed());
+        }
+        Ok(())
+    }
+
+    /// The handle's namespace, copied so that no lock is held during the transaction.
+    pub(super) fn namespace(&self) -> String {
+        self.namespace
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Runs a call that only reads: closed check, then `f` in one read transaction with the
+    /// handle's namespace.
+    pub(super) fn read<T>(&self, f: impl FnOnce(&E::Read<'_>, &str) -> Result<T>) -> Result<T> {
+        self.ensure_open()?;
+        let ns = self.namespace();
+        self.engine.read(|tx| f(tx, &ns))
+    }
+
+    /// Runs a mutating call: closed check, then `f` in one write transaction with the handle's
+    /// namespace. Every call checks everything before its first write, so an engine whose writes
+    /// cannot fail needs no rollback.
+    pub(super) fn write<T>(
+        &self,
+        f: impl FnOnce(&mut E::Write<'_>, &str) -> Result<T>,
+    ) -> Result<T> {
+        self.ensure_open()?;
+        let ns = self.namespace();
+        self.engine.write(|tx| f(tx, &ns))
+    }
+
+    /// `set_namespace`.
+    pub(super) fn set_namespace(&self, ns: &str) -> Result<()> {
+        self.ensure_open()?;
+        rules::check_namespace(ns)?;
+        let mut guard = self
+            .namespace
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        ns.clone_into(&mut guard);
+        Ok(())
+    }
+
+    /// `close`: idempotent; the engine is released by the first call only.
+    pub(super) fn close(&self) -> Result<()> {
+        if self.closed.swap(true, Ordering::SeqCst) {
+            return Ok(());
+        }
+        self.engine.close()
+    }
+}
+
+impl<E: Engine> fmt::Debug for Handle<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("engine", &self.engine)
+            .field("namespace", &self.namespace())
+            .field("closed", &self.closed.load(Ordering::SeqCst))
+            .finish()
+    }
+}
+
+/// `Corrupt` for an object a check found but the same transaction then failed to load: the
+/// backend's indexes and its records disagree.
+pub(super) fn vanished(what: &str, id: &str) -> StateError {
+    StateError::new(
+        crate::ErrorKind::Corrupt,
+        format!("{what} {id:?} is indexed but its record is missing"),
+    )
+}

@@ -1,0 +1,137 @@
+//! What a backend reads inside one transaction: [`StoreRead`] for the checks, [`StoreLoad`] for
+//! the objects the retrieval calls return.
+
+use std::collections::BTreeMap;
+
+use crate::{Container, ContainerConfig, ContainerState, DbConfig, Pod, Result, Volume};
+
+/// Which kind of object holds an ID or a name of the shared container/pod spaces (SPEC §2.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum HolderKind {
+    /// A container.
+    Container,
+    /// A pod.
+    Pod,
+}
+
+impl HolderKind {
+    /// The noun for messages: `"container"` or `"pod"`.
+    pub fn noun(self) -> &'static str {
+        match self {
+            HolderKind::Container => "container",
+            HolderKind::Pod => "pod",
+        }
+    }
+}
+
+/// The holder of a name in the shared container/pod name space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// Container or pod.
+    pub kind: HolderKind,
+    /// The holder's ID.
+    pub id: String,
+}
+
+/// The identity of a stored container or pod, as the checks need it: everything but the
+/// config's lists and payload.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectMeta {
+    /// The stored name.
+    pub name: String,
+    /// The stored libpod namespace (`""` = none).
+    pub namespace: String,
+    /// For a container, the pod it is a member of; always `None` for a pod.
+    pub pod: Option<String>,
+}
+
+/// Every read the backend-neutral checks of [`check`](super::check) make, over one
+/// transaction's consistent view of the store.
+///
+/// Each method answers owned values and a `Result`, because a persistent backend's read can fail
+/// (`Io`, or `Corrupt` for a record that does not decode). Methods that take `ns` see only what
+/// a handle in namespace `ns` sees (`""` sees everything, see [`visible`](super::rules::visible));
+/// the others ignore namespaces.
+pub trait StoreRead {
+    /// The stored container with exactly this ID, in any namespace.
+    fn container_meta(&self, id: &str) -> Result<Option<ObjectMeta>>;
+
+    /// The stored config of the container with exactly this ID, in any namespace.
+    fn container_config(&self, id: &str) -> Result<Option<ContainerConfig>>;
+
+    /// The stored pod with exactly this ID, in any namespace.
+    fn pod_meta(&self, id: &str) -> Result<Option<ObjectMeta>>;
+
+    /// Who holds `id` in the shared container/pod ID space. The default asks
+    /// [`container_meta`](StoreRead::container_meta), then [`pod_meta`](StoreRead::pod_meta); a
+    /// backend with one table for both spaces answers in one probe.
+    fn id_holder(&self, id: &str) -> Result<Option<HolderKind>> {
+        if self.container_meta(id)?.is_some() {
+            return Ok(Some(HolderKind::Container));
+        }
+        Ok(self.pod_meta(id)?.map(|_| HolderKind::Pod))
+    }
+
+    /// Who holds `name` in the shared container/pod name space.
+    fn name_holder(&self, name: &str) -> Result<Option<Holder>>;
+
+    /// The first two IDs, in byte order, of containers visible in `ns` that start with
+    /// `prefix` (fewer when fewer match). Every byte of `prefix` is literal.
+    fn container_id_prefix(&self, prefix: &str, ns: &str) -> Result<Vec<String>>;
+
+    /// As [`container_id_prefix`](StoreRead::container_id_prefix), for pods.
+    fn pod_id_prefix(&self, prefix: &str, ns: &str) -> Result<Vec<String>>;
+
+    /// Whether a volume is named exactly `name`.
+    fn volume_exists(&self, name: &str) -> Result<bool>;
+
+    /// The first two volume names, in byte order, that start with `prefix`.
+    fn volume_name_prefix(&self, prefix: &str) -> Result<Vec<String>>;
+
+    /// The networks container `id` is connected to now, each with its aliases (sorted, no
+    /// duplicates); empty for an unknown container.
+    fn networks(&self, id: &str) -> Result<BTreeMap<String, Vec<String>>>;
+
+    /// The IDs of the containers that depend on container `id`, sorted.
+    fn dependents(&self, id: &str) -> Result<Vec<String>>;
+
+    /// The IDs of the members of pod `id`, sorted.
+    fn pod_members(&self, id: &str) -> Result<Vec<String>>;
+
+    /// The IDs of the stored containers whose config names volume `name`, sorted.
+    fn volume_users(&self, name: &str) -> Result<Vec<String>>;
+
+    /// The IDs of the exec sessions registered to container `id`, sorted.
+    fn container_exec_sessions(&self, id: &str) -> Result<Vec<String>>;
+
+    /// The container exec session `id` is registered to.
+    fn exec_session_owner(&self, id: &str) -> Result<Option<String>>;
+
+    /// The pinned DB config (empty fields where unpinned).
+    fn db_config(&self) -> Result<DbConfig>;
+}
+
+/// The whole objects the retrieval calls return, read in the same transaction as their checks.
+/// Every answer is an independent copy; lists are sorted by ID (volumes by name).
+pub trait StoreLoad {
+    /// The container with exactly this ID, config and state.
+    fn load_container(&self, id: &str) -> Result<Option<Container>>;
+
+    /// The state of the container with exactly this ID.
+    fn load_container_state(&self, id: &str) -> Result<Option<ContainerState>>;
+
+    /// The pod with exactly this ID.
+    fn load_pod(&self, id: &str) -> Result<Option<Pod>>;
+
+    /// The volume named exactly `name`.
+    fn load_volume(&self, name: &str) -> Result<Option<Volume>>;
+
+    /// Every container visible in `ns`.
+    fn load_all_containers(&self, ns: &str) -> Result<Vec<Container>>;
+
+    /// Every pod visible in `ns`.
+    fn load_all_pods(&self, ns: &str) -> Result<Vec<Pod>>;
+
+    /// Every volume.
+    fn load_all_volumes(&self) -> Result<Vec<Volume>>;
+}

@@ -1,0 +1,115 @@
+//! A store: one database (or one in-memory area) that hands out [`State`] handles.
+
+use std::fmt::Debug;
+
+use crate::{Result, State};
+
+/// What a backend's stores can do. The conformance suite generates only what every backend in a
+/// run can do; the aim is that real backends differ in nothing else.
+///
+/// Built from a constructor and the `with_*` setters, never a struct literal, so that a new field
+/// never breaks a third-party backend.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Capabilities {
+    /// Data survives every handle and the store object being dropped (a file on disk).
+    pub persistent: bool,
+    /// [`Store::reopen`] gives a store on the same data, and handles opened after all others
+    /// were closed see everything committed before.
+    pub reopen: bool,
+    /// Several handles may be open on one store at once, each with its own namespace and closed
+    /// flag, all seeing one state.
+    pub shared_handles: bool,
+    /// Several processes may open the same store at once.
+    pub multi_process: bool,
+}
+
+impl Capabilities {
+    /// One handle at a time, nothing else: the least a backend can be.
+    pub const fn single_handle() -> Capabilities {
+        Capabilities {
+            persistent: false,
+            reopen: false,
+            shared_handles: false,
+            multi_process: false,
+        }
+    }
+
+    /// An in-memory store: shared handles, and a reopen that keeps the data while the store
+    /// lives; nothing persisted, one process.
+    pub const fn in_memory() -> Capabilities {
+        Capabilities::single_handle()
+            .with_shared_handles(true)
+            .with_reopen(true)
+    }
+
+    /// A database file shared by handles, threads and processes, surviving every reopen.
+    pub const fn persistent() -> Capabilities {
+        Capabilities {
+            persistent: true,
+            reopen: true,
+            shared_handles: true,
+            multi_process: true,
+        }
+    }
+
+    /// Sets [`persistent`](Capabilities::persistent).
+    pub const fn with_persistent(mut self, yes: bool) -> Capabilities {
+        self.persistent = yes;
+        self
+    }
+
+    /// Sets [`reopen`](Capabilities::reopen).
+    pub const fn with_reopen(mut self, yes: bool) -> Capabilities {
+        self.reopen = yes;
+        self
+    }
+
+    /// Sets [`shared_handles`](Capabilities::shared_handles).
+    pub const fn with_shared_handles(mut self, yes: bool) -> Capabilities {
+        self.shared_handles = yes;
+        self
+    }
+
+    /// Sets [`multi_process`](Capabilities::multi_process).
+    pub const fn with_multi_process(mut self, yes: bool) -> Capabilities {
+        self.multi_process = yes;
+        self
+    }
+
+    /// What both can do: the capabilities a differential run over two backends may use.
+    pub const fn intersect(self, other: Capabilities) -> Capabilities {
+        Capabilities {
+            persistent: self.persistent && other.persistent,
+            reopen: self.reopen && other.reopen,
+            shared_handles: self.shared_handles && other.shared_handles,
+            multi_process: self.multi_process && other.multi_process,
+        }
+    }
+}
+
+/// One store of a backend: hands out [`State`] handles on its data and says what it can do.
+///
+/// Every backend has one type implementing this (`MemoryStore`, `SqliteStore`, `RedbStore`);
+/// the conformance suite, `cargo xtask` and the `podstate` facade all build on it.
+pub trait Store: Send + Sync + Debug {
+    /// The backend's short name (`"memory"`, `"sqlite"`, `"redb"`), for reports and errors.
+    fn backend(&self) -> &'static str;
+
+    /// What this store can do.
+    fn capabilities(&self) -> Capabilities;
+
+    /// A new handle on this store: open, in namespace `""`, with its own closed flag.
+    ///
+    /// # Errors
+    /// `Io` or `Corrupt` when a persistent backend cannot open its database.
+    fn open_handle(&self) -> Result<Box<dyn State>>;
+
+    /// Drops this store's own hold on its data (connections, database objects) and opens the
+    /// same data again, as a process that exits and starts anew would. Handles opened before
+    /// should all be dropped first. An in-memory store keeps its data and answers itself.
+    ///
+    /// # Errors
+    /// `Io` or `Corrupt` when the database cannot be opened again.
+    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>>;
+}
