@@ -1,6 +1,6 @@
 //! The reads of one transaction: map look-ups and range scans over [`Data`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Bound;
 
 use podstate_api::raw::rules::visible;
@@ -22,6 +22,12 @@ pub(crate) fn first_two_with_prefix<V>(
         .map(|(key, _)| key.clone())
         .take(2)
         .collect()
+}
+
+/// The IDs of an index set, or none for an object that is not stored.
+fn ids(set: Option<&BTreeSet<String>>) -> Vec<String> {
+    set.map(|set| set.iter().cloned().collect())
+        .unwrap_or_default()
 }
 
 impl StoredContainer {
@@ -118,35 +124,19 @@ impl StoreRead for Data {
     }
 
     fn dependents(&self, id: &str) -> Result<Vec<String>> {
-        Ok(self
-            .containers
-            .get(id)
-            .map(|c| c.dependents.iter().cloned().collect())
-            .unwrap_or_default())
+        Ok(ids(self.containers.get(id).map(|c| &c.dependents)))
     }
 
     fn pod_members(&self, id: &str) -> Result<Vec<String>> {
-        Ok(self
-            .pods
-            .get(id)
-            .map(|p| p.members.iter().cloned().collect())
-            .unwrap_or_default())
+        Ok(ids(self.pods.get(id).map(|p| &p.members)))
     }
 
     fn volume_users(&self, name: &str) -> Result<Vec<String>> {
-        Ok(self
-            .volumes
-            .get(name)
-            .map(|v| v.users.iter().cloned().collect())
-            .unwrap_or_default())
+        Ok(ids(self.volumes.get(name).map(|v| &v.users)))
     }
 
     fn container_exec_sessions(&self, id: &str) -> Result<Vec<String>> {
-        Ok(self
-            .containers
-            .get(id)
-            .map(|c| c.exec_sessions.iter().cloned().collect())
-            .unwrap_or_default())
+        Ok(ids(self.containers.get(id).map(|c| &c.exec_sessions)))
     }
 
     fn exec_session_owner(&self, id: &str) -> Result<Option<String>> {

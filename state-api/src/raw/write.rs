@@ -86,6 +86,6 @@ pub trait StoreWrite {
     fn set_db_config(&mut self, cfg: &DbConfig) -> Result<()>;
 
     /// Resets every container, pod and volume state with the helpers of
-    /// [`refresh`](super::refresh) and drops every exec registration.
+    /// [`lifecycle`](super::lifecycle) and drops every exec registration.
     fn refresh(&mut self) -> Result<()>;
 }
