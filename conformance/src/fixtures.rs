@@ -13,7 +13,8 @@
 //! assert_eq!(db.config.dependencies(), ["c0"]);
 //! ```
 
-use std::collections::BTreeMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
 
 use podstate_api::{
     Container, ContainerConfig, ContainerStatus, ExecSession, NamedVolume, Payload, Pod, PodConfig,
@@ -24,6 +25,27 @@ use podstate_api::{
 /// before and after a failing call, because the registry cannot be listed through the API; a
 /// scenario that registers a session under another ID would leave that entry unprobed.
 pub const SESSION_IDS: &[&str] = &["e1", "e2", "e3", "e_1", "e%1", "c1", "x"];
+
+thread_local! {
+    /// Every container/pod ID and name the builders made on this thread since the last
+    /// [`forget_keys`]: the harness proves each one not held by a stored object is still free
+    /// after a failed call.
+    static KEYS: RefCell<BTreeSet<String>> = const { RefCell::new(BTreeSet::new()) };
+}
+
+/// The IDs and names of the containers and pods built on this thread since [`forget_keys`].
+pub fn built_keys() -> BTreeSet<String> {
+    KEYS.with(|k| k.borrow().clone())
+}
+
+/// Starts a new scenario's record of [`built_keys`].
+pub fn forget_keys() {
+    KEYS.with(|k| k.borrow_mut().clear());
+}
+
+fn remember(id: &str, name: &str) {
+    KEYS.with(|k| k.borrow_mut().extend([id.to_owned(), name.to_owned()]));
+}
 
 /// A JSON payload with odd spacing and unsorted keys, tagged so that payloads of different objects
 /// differ: a backend that parses and re-encodes payloads, or mixes them up, fails the comparison.
@@ -40,6 +62,7 @@ pub fn at(n: i64) -> Timestamp {
 
 /// A container outside any pod and namespace, with odd payloads and a creation time.
 pub fn ctr(id: &str, name: &str) -> Container {
+    remember(id, name);
     let mut config = ContainerConfig::new(id, name);
     config.payload = odd_payload(&format!("config of {id}"));
     config.created = at(1);
@@ -51,6 +74,7 @@ pub fn ctr(id: &str, name: &str) -> Container {
 
 /// A pod outside any namespace, with odd payloads and a creation time.
 pub fn pod(id: &str, name: &str) -> Pod {
+    remember(id, name);
     let mut config = PodConfig::new(id, name);
     config.payload = odd_payload(&format!("config of pod {id}"));
     config.created = at(2);

@@ -18,15 +18,15 @@
 //! # }
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
 
-use podstate_api::{ErrorKind, Result, State, StateError};
+use podstate_api::{Container, ContainerConfig, ErrorKind, Result, State, StateError};
 
 use crate::demanded;
 use crate::dump::{Dump, dump};
 use crate::factory::{BackendFactory, Store};
-use crate::fixtures::SESSION_IDS;
+use crate::fixtures::{self, SESSION_IDS};
 use crate::{Call, Outcome};
 
 /// Everything the public API shows of a store: the full [`Dump`] plus the exec registry, probed
@@ -73,6 +73,7 @@ impl Tester {
         let store = factory
             .create()
             .unwrap_or_else(|e| panic!("backend {:?} cannot create a store: {e}", factory.name()));
+        fixtures::forget_keys();
         let main = open(store.as_ref());
         let admin = open(store.as_ref());
         Tester { main, admin, store }
@@ -177,7 +178,46 @@ impl Tester {
             "{} failed with {kind} but changed the store",
             call.name()
         );
+        self.assert_keys_free(&after, call);
         err
+    }
+
+    /// After a failed call: every ID and name the scenario built that no stored container or pod
+    /// holds is still free (a failed add must not leave its ID or name reserved). Each one is
+    /// taken by a probe container on the admin handle and given back, leaving the store as it
+    /// was.
+    fn assert_keys_free(&self, now: &Snapshot, call: Call) {
+        let held: BTreeSet<&str> = (now.dump.containers.iter())
+            .flat_map(|c| [c.container.config.id.as_str(), &c.container.config.name])
+            .chain(
+                now.dump
+                    .pods
+                    .iter()
+                    .flat_map(|p| [p.pod.config.id.as_str(), &p.pod.config.name]),
+            )
+            .collect();
+        let admin = self.admin();
+        for key in fixtures::built_keys() {
+            if held.contains(key.as_str()) || key.is_empty() || key.contains('\0') {
+                continue;
+            }
+            for probe in [
+                ContainerConfig::new(key.clone(), "\u{1f50d} probe name"),
+                ContainerConfig::new("\u{1f50d} probe id", key.clone()),
+            ] {
+                let probe = Container::new(probe);
+                let taken = admin.add_container(&probe);
+                assert!(
+                    taken.is_ok(),
+                    "{} failed, and afterwards {key:?} is not free: {}",
+                    call.name(),
+                    taken.map_or_else(|e| e.to_string(), |()| String::new())
+                );
+                admin
+                    .remove_container(&probe)
+                    .unwrap_or_else(|e| panic!("removing the probe {key:?} failed: {e}"));
+            }
+        }
     }
 }
 

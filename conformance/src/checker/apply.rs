@@ -2,54 +2,77 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
-use podstate_api::{State, StateError};
+use podstate_api::{ErrorKind, State, StateError};
 
 use super::answer::{Answer, Value};
+use super::case::HandleOp;
 use super::ops::Op;
 use crate::factory::Store;
 
-/// One open handle on one store, as a case drives it. `Reopen` replaces the handle.
+/// The handles a case drives on one store, plus the checking handle. `Reopen` is a real reopen:
+/// every handle, the checking one included, is dropped, the store is reopened (a persistent
+/// backend drops its connections and opens its path again) and new handles are opened.
 pub struct Driver {
-    store: Box<dyn Store>,
-    handle: Box<dyn State>,
+    // Field order matters: handles are dropped before the store (and its temporary files).
+    handles: Vec<Box<dyn State>>,
+    checker: Option<Box<dyn State>>,
+    store: Option<Box<dyn Store>>,
 }
 
 impl Driver {
-    /// Opens the first handle on `store`.
-    pub fn new(store: Box<dyn Store>) -> Result<Driver, StateError> {
-        let handle = store.open_handle()?;
-        Ok(Driver { store, handle })
+    /// Opens `handles` handles (at least one) and the checking handle on `store`.
+    pub fn new(store: Box<dyn Store>, handles: usize) -> Result<Driver, StateError> {
+        let opened = (0..handles.max(1))
+            .map(|_| store.open_handle())
+            .collect::<Result<Vec<_>, _>>()?;
+        let checker = Some(store.open_handle()?);
+        Ok(Driver {
+            handles: opened,
+            checker,
+            store: Some(store),
+        })
     }
 
-    /// A further handle on the same store (for the invariant checks, in namespace `""`).
-    pub fn open_another(&self) -> Result<Box<dyn State>, StateError> {
-        self.store.open_handle()
+    /// The checking handle: always in namespace `""`, never closed by the case; `None` after a
+    /// reopen that failed.
+    pub fn checker(&self) -> Option<&dyn State> {
+        self.checker.as_deref()
     }
 
-    /// Runs `op`, catching a panic as a broken answer.
-    pub fn apply(&mut self, op: &Op) -> Answer {
-        if let Op::Reopen = op {
+    /// Runs `step`, catching a panic as a broken answer.
+    pub fn apply(&mut self, step: &HandleOp) -> Answer {
+        if let Op::Reopen = step.op {
             return self.reopen();
         }
-        let handle = self.handle.as_ref();
-        match catch_unwind(AssertUnwindSafe(|| call(handle, op))) {
+        let Some(handle) = self.handles.get(step.handle) else {
+            return Answer::Broken(format!("the case has no handle {}", step.handle));
+        };
+        let handle = handle.as_ref();
+        match catch_unwind(AssertUnwindSafe(|| call(handle, &step.op))) {
             Ok(answer) => answer,
             Err(panic) => Answer::Broken(format!("panicked: {}", panic_message(&*panic))),
         }
     }
 
     fn reopen(&mut self) -> Answer {
-        let store = self.store.as_ref();
-        let handle = self.handle.as_ref();
-        let result = catch_unwind(AssertUnwindSafe(|| {
-            handle.close()?;
-            store.open_handle()
+        let count = self.handles.len();
+        let result = catch_unwind(AssertUnwindSafe(|| -> Result<(), StateError> {
+            // Every handle goes before the store is reopened, as in a process that exits.
+            self.handles.clear();
+            self.checker = None;
+            let store = self.store.take().ok_or_else(|| {
+                StateError::new(ErrorKind::Io, "an earlier reopen lost the store")
+            })?;
+            let store = store.reopen()?;
+            self.handles = (0..count)
+                .map(|_| store.open_handle())
+                .collect::<Result<Vec<_>, _>>()?;
+            self.checker = Some(store.open_handle()?);
+            self.store = Some(store);
+            Ok(())
         }));
         match result {
-            Ok(Ok(handle)) => {
-                self.handle = handle;
-                Answer::Ok(Value::Unit)
-            }
+            Ok(Ok(())) => Answer::Ok(Value::Unit),
             Ok(Err(e)) => Answer::from_result(Err(e)),
             Err(panic) => Answer::Broken(format!("panicked: {}", panic_message(&*panic))),
         }

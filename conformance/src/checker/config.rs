@@ -46,13 +46,16 @@ pub struct CheckConfig {
     pub failure_dir: Option<PathBuf>,
     /// Told after every case.
     pub progress: Option<ProgressFn>,
+    /// Worker threads running cases at once (`0`: one per core).
+    pub workers: usize,
 }
 
 impl CheckConfig {
-    /// The CI budget: a fixed seed, 64 cases of 200 operations.
+    /// The budget of `cargo test`: a fixed seed, 128 cases of 200 operations, enough that every
+    /// tooth is caught under each of the four seeds of the teeth test.
     pub fn ci() -> CheckConfig {
         CheckConfig {
-            cases: 64,
+            cases: 128,
             max_ops: 200,
             seed: 0x5eed_2020_0053,
             ..CheckConfig::default()
@@ -86,6 +89,14 @@ impl CheckConfig {
         self
     }
 
+    /// How many worker threads run cases: [`CheckConfig::workers`], or one per core.
+    pub fn threads(&self) -> usize {
+        match self.workers {
+            0 => std::thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+    }
+
     /// The invariant period for a backend with `caps`.
     pub fn invariant_period(&self, caps: Capabilities) -> usize {
         self.invariant_every
@@ -110,6 +121,7 @@ impl Default for CheckConfig {
             shrink_time: Duration::from_secs(60),
             failure_dir: Some(std::env::temp_dir().join("podstate-model-check")),
             progress: None,
+            workers: 0,
         }
     }
 }
@@ -126,6 +138,7 @@ impl fmt::Debug for CheckConfig {
             .field("shrink_time", &self.shrink_time)
             .field("failure_dir", &self.failure_dir)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
+            .field("workers", &self.workers)
             .finish()
     }
 }

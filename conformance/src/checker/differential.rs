@@ -2,9 +2,9 @@
 
 use std::fmt;
 
+use super::case::HandleOp;
 use super::config::CheckConfig;
 use super::engine::check_all;
-use super::ops::Op;
 use super::report::CheckReport;
 use super::run::{CaseStats, Divergence, RunOptions, run_case};
 use crate::factory::BackendFactory;
@@ -68,7 +68,7 @@ pub fn check_differential(
 pub fn run_differential(
     backends: &[&dyn BackendFactory],
     model: &dyn BackendFactory,
-    ops: &[Op],
+    ops: &[HandleOp],
     opts: &RunOptions,
 ) -> Vec<(String, Result<CaseStats, Divergence>)> {
     backends

@@ -12,29 +12,107 @@ use podstate_api::{
 use proptest::prelude::RngExt;
 use proptest::test_runner::TestRng;
 
+use super::ops::Op;
+use super::revisit::Revisits;
 use super::universe::{Universe, pick};
+use crate::factory::Capabilities;
 
-/// What the generator believes it has added, for biasing only.
+/// What the generator believes it has added, and where its handles stand, for biasing only.
 #[derive(Debug, Default)]
 pub(super) struct Shadow {
     pub(super) ctrs: BTreeSet<usize>,
     pub(super) pods: BTreeSet<usize>,
     pub(super) volumes: BTreeSet<String>,
     pub(super) sessions: Vec<ExecSession>,
-    /// The handle's namespace after the last `set_namespace`/`reopen`.
-    pub(super) ns: String,
+    /// Each handle's namespace after the last `set_namespace`/`reopen`.
+    pub(super) ns: Vec<String>,
+    /// Which handles were closed since the last `reopen`.
+    pub(super) closed: Vec<bool>,
+    /// The handle the next operation runs on.
+    pub(super) current: usize,
 }
 
-/// The generator's working state for one case: the random source, the pools, the shadow.
+impl Shadow {
+    /// The shadow of a case driving `handles` handles, all open in namespace `""`.
+    pub(super) fn with_handles(handles: usize) -> Shadow {
+        Shadow {
+            ns: vec![String::new(); handles],
+            closed: vec![false; handles],
+            ..Shadow::default()
+        }
+    }
+
+    /// Every handle was reopened: open, in namespace `""`.
+    pub(super) fn reopened(&mut self) {
+        self.ns.iter_mut().for_each(String::clear);
+        self.closed.iter_mut().for_each(|c| *c = false);
+    }
+
+    /// The current handle moved to namespace `ns`.
+    pub(super) fn set_ns(&mut self, ns: String) {
+        self.ns[self.current] = ns;
+    }
+
+    /// The handles still open.
+    pub(super) fn open_handles(&self) -> Vec<usize> {
+        (0..self.closed.len())
+            .filter(|&h| !self.closed[h])
+            .collect()
+    }
+}
+
+/// The generator's working state for one case: the random source, the pools, what the store
+/// can do, the shadow.
 pub(super) struct Gen<'a> {
     pub(super) rng: &'a mut TestRng,
     pub(super) u: &'a Universe,
+    pub(super) caps: Capabilities,
     pub(super) shadow: Shadow,
+    /// Follow-ups of earlier changes, waiting to be drawn.
+    pub(super) revisits: Revisits,
 }
 
 impl<'a> Gen<'a> {
     pub(super) fn chance(&mut self, p: f64) -> bool {
         self.rng.random_bool(p)
+    }
+
+    /// The current handle's namespace, as the generator believes it.
+    pub(super) fn ns(&self) -> &str {
+        &self.shadow.ns[self.shadow.current]
+    }
+
+    // ----- handles ---------------------------------------------------------------------------
+
+    /// Picks the handle of the next draw: mostly the same one again, else another, rarely a
+    /// closed one (whose calls must all answer `DbClosed`).
+    pub(super) fn next_handle(&mut self) {
+        let handles = self.shadow.closed.len();
+        if handles < 2 || self.chance(0.6) {
+            return;
+        }
+        let open = self.shadow.open_handles();
+        self.shadow.current = if open.is_empty() || self.chance(0.08) {
+            self.rng.random_range(0..handles)
+        } else {
+            *pick(self.rng, &open)
+        };
+    }
+
+    /// One draw of `close`: close then reopen; or, with another handle still open, a bare close
+    /// of this handle, the case going on on the others (SPEC §3: `close` affects only its own
+    /// handle).
+    pub(super) fn close(&mut self) -> Vec<Op> {
+        let current = self.shadow.current;
+        let others_open = self.shadow.open_handles().iter().any(|&h| h != current);
+        if others_open && (!self.caps.reopen || self.chance(0.6)) {
+            self.shadow.closed[current] = true;
+            let open = self.shadow.open_handles();
+            self.shadow.current = *pick(self.rng, &open);
+            return vec![Op::Close];
+        }
+        self.shadow.reopened();
+        vec![Op::Close, Op::Reopen]
     }
 
     // ----- strings ---------------------------------------------------------------------------
@@ -166,16 +244,17 @@ impl<'a> Gen<'a> {
     pub(super) fn lookup_string(&mut self) -> String {
         // From a namespace, an invisible exact ID shadowing visible prefix matches is the case
         // to try most.
-        if !self.shadow.ns.is_empty()
+        let ns = self.ns().to_owned();
+        if !ns.is_empty()
             && self.chance(0.4)
-            && let Some((shorter, _)) = self.namespace_trap(&self.shadow.ns.clone())
+            && let Some((shorter, _)) = self.namespace_trap(&ns)
         {
             return shorter;
         }
         match self.rng.random_range(0..100) {
             0..15 => self.stored_id(),
             15..25 => self.shadowing_id(),
-            25..35 => match self.namespace_trap(&self.shadow.ns.clone()) {
+            25..35 => match self.namespace_trap(&ns) {
                 Some((shorter, _)) => shorter,
                 None => self.shadowing_id(),
             },
@@ -353,9 +432,7 @@ impl<'a> Gen<'a> {
         } else {
             let unstored: Vec<usize> = (0..self.u.pods.len())
                 .filter(|i| !self.shadow.pods.contains(i))
-                .filter(|&i| {
-                    self.shadow.ns.is_empty() || self.shadow.ns == self.u.pods[i].namespace
-                })
+                .filter(|&i| self.ns().is_empty() || self.ns() == self.u.pods[i].namespace)
                 .collect();
             let i = if !unstored.is_empty() && self.chance(0.8) {
                 *pick(self.rng, &unstored)

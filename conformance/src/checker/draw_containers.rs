@@ -57,7 +57,7 @@ impl Gen<'_> {
             let i = self.u.pods.iter().position(|p| p.id == id);
             i.is_some_and(|i| self.shadow.pods.contains(&i))
         };
-        (self.shadow.ns.is_empty() || self.shadow.ns == cfg.namespace)
+        (self.ns().is_empty() || self.ns() == cfg.namespace)
             && cfg.pod.as_deref().is_none_or(stored_pod)
             && cfg.dependencies().iter().all(|d| stored_ctr(d))
             && cfg

@@ -37,8 +37,10 @@
 
 mod answer;
 mod apply;
+mod case;
 mod config;
 mod coverage;
+mod describe;
 mod differential;
 mod draw;
 mod draw_containers;
@@ -46,19 +48,22 @@ mod dump_diff;
 mod engine;
 mod generate;
 mod invariants;
+mod make;
 mod ops;
 mod replay;
 mod report;
+mod revisit;
 mod run;
 mod shrink;
 mod universe;
 mod weights;
 
 pub use answer::{Answer, Value};
+pub use case::{HandleOp, MAX_HANDLES, handles_of};
 pub use config::{CheckConfig, Progress, ProgressFn};
 pub use coverage::Coverage;
 pub use differential::{DifferentialReport, check_differential, run_differential};
-pub use engine::{case_rng, check_all, generate_case};
+pub use engine::{case_rng, check_all, common_capabilities, generate_case};
 pub use generate::{OpsStrategy, generate};
 pub use ops::Op;
 pub use replay::{

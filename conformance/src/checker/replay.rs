@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::ops::Op;
+use super::case::HandleOp;
 use super::run::{CaseStats, Divergence, RunOptions, run_case};
 use crate::factory::BackendFactory;
 use crate::model::ModelFactory;
@@ -21,8 +21,8 @@ use crate::model::ModelFactory;
 pub struct SavedCase {
     /// What the case is about (how it was found, what it failed on).
     pub about: String,
-    /// The operations, in order.
-    pub ops: Vec<Op>,
+    /// The operations, in order, each with its handle (a bare operation runs on handle 0).
+    pub ops: Vec<HandleOp>,
 }
 
 /// Why a replay failed.

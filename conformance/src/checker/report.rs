@@ -35,8 +35,12 @@ pub struct CheckReport {
     pub ops: usize,
     /// Invariant checks (with dump comparisons) run.
     pub checks: usize,
-    /// Wall-clock time, shrinking included.
+    /// Wall-clock time of the whole run (every backend of a differential run together),
+    /// shrinking this backend's divergence included.
     pub elapsed: Duration,
+    /// Time spent running this backend's cases (and the model beside it), summed over the
+    /// worker threads; shrinking excluded.
+    pub busy: Duration,
     /// The backend's (call, outcome) pairs over every case run.
     pub coverage: Coverage,
     /// The largest state any check saw (each field on its own).
@@ -57,6 +61,7 @@ impl CheckReport {
             ops: 0,
             checks: 0,
             elapsed: Duration::ZERO,
+            busy: Duration::ZERO,
             coverage: Coverage::new(),
             largest: StateSize::default(),
             containers_reached: 0,
@@ -84,9 +89,10 @@ impl CheckReport {
         assert!(self.passed(), "{self}");
     }
 
-    /// Operations per second, shrinking included.
+    /// Operations per second of one worker running this backend's cases (each operation run on
+    /// the backend and the model, with the invariant checks): the rate to compare backends by.
     pub fn ops_per_second(&self) -> f64 {
-        self.ops as f64 / self.elapsed.as_secs_f64().max(1e-9)
+        self.ops as f64 / self.busy.as_secs_f64().max(1e-9)
     }
 
     /// One line: backend, verdict, cases, operations, time, coverage, state sizes.

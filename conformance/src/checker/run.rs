@@ -8,10 +8,10 @@ use podstate_api::State;
 
 use super::answer::Answer;
 use super::apply::{Driver, panic_message};
+use super::case::{HandleOp, handles_of};
 use super::coverage::Coverage;
 use super::dump_diff;
 use super::invariants;
-use super::ops::Op;
 use crate::calls::Outcome;
 use crate::factory::BackendFactory;
 
@@ -78,8 +78,8 @@ impl fmt::Display for StateSize {
 /// One operation of a case with both answers.
 #[derive(Debug, Clone)]
 pub struct Step {
-    /// The operation.
-    pub op: Op,
+    /// The operation and the handle it ran on.
+    pub op: HandleOp,
     /// What the backend answered.
     pub backend: Answer,
     /// What the model answered.
@@ -138,7 +138,7 @@ pub struct Divergence {
 
 impl Divergence {
     /// The operations that reproduce the divergence (those run, up to the diverging step).
-    pub fn ops(&self) -> Vec<Op> {
+    pub fn ops(&self) -> Vec<HandleOp> {
         self.trace.iter().map(|s| s.op.clone()).collect()
     }
 }
@@ -213,20 +213,22 @@ impl fmt::Display for Divergence {
 pub fn run_case(
     backend: &dyn BackendFactory,
     model: &dyn BackendFactory,
-    ops: &[Op],
+    ops: &[HandleOp],
     opts: &RunOptions,
 ) -> Result<CaseStats, Divergence> {
     let mut run = CaseRun {
         backend_name: backend.name().to_owned(),
         trace: Vec::with_capacity(ops.len()),
     };
-    let (mut b, b_check) = run.open(backend)?;
-    let (mut m, m_check) = run.open(model)?;
+    let handles = handles_of(ops);
+    let mut b = run.open(backend, handles)?;
+    let mut m = run.open(model, handles)?;
     let mut stats = CaseStats::default();
     let mut sessions = BTreeSet::new();
-    for (i, op) in ops.iter().enumerate() {
-        let backend_answer = b.apply(op);
-        let model_answer = m.apply(op);
+    for (i, step) in ops.iter().enumerate() {
+        let op = &step.op;
+        let backend_answer = b.apply(step);
+        let model_answer = m.apply(step);
         if let Some(id) = op.session_id() {
             sessions.insert(id.to_owned());
         }
@@ -235,7 +237,7 @@ pub fn run_case(
             stats.coverage.record(call, outcome);
         }
         run.trace.push(Step {
-            op: op.clone(),
+            op: step.clone(),
             backend: backend_answer,
             model: model_answer,
         });
@@ -249,7 +251,7 @@ pub fn run_case(
         };
         if due || i + 1 == ops.len() {
             stats.checks += 1;
-            match compare_stores(b_check.as_ref(), m_check.as_ref(), &sessions) {
+            match compare_stores(b.checker(), m.checker(), &sessions) {
                 Ok(size) => stats.largest = stats.largest.max(size),
                 Err(reason) => return Err(run.diverged(reason, stats)),
             }
@@ -263,20 +265,21 @@ pub fn run_case(
 pub fn trace_case(
     backend: &dyn BackendFactory,
     model: &dyn BackendFactory,
-    ops: &[Op],
+    ops: &[HandleOp],
 ) -> Result<Vec<Step>, Divergence> {
     let run = CaseRun {
         backend_name: backend.name().to_owned(),
         trace: Vec::new(),
     };
-    let (mut b, _) = run.open(backend)?;
-    let (mut m, _) = run.open(model)?;
+    let handles = handles_of(ops);
+    let mut b = run.open(backend, handles)?;
+    let mut m = run.open(model, handles)?;
     Ok(ops
         .iter()
-        .map(|op| Step {
-            op: op.clone(),
-            backend: b.apply(op),
-            model: m.apply(op),
+        .map(|step| Step {
+            op: step.clone(),
+            backend: b.apply(step),
+            model: m.apply(step),
         })
         .collect())
 }
@@ -287,17 +290,13 @@ struct CaseRun {
 }
 
 impl CaseRun {
-    /// A driver on a fresh store, and a second handle on it for the checks.
-    fn open(&self, factory: &dyn BackendFactory) -> Result<(Driver, Box<dyn State>), Divergence> {
+    /// A driver with `handles` handles and a checking handle on a fresh store.
+    fn open(&self, factory: &dyn BackendFactory, handles: usize) -> Result<Driver, Divergence> {
         let setup = |what: &str, e: podstate_api::StateError| {
             self.diverged_at(0, Reason::Setup(format!("{} {what}: {e}", factory.name())))
         };
         let store = factory.create().map_err(|e| setup("create", e))?;
-        let driver = Driver::new(store).map_err(|e| setup("open", e))?;
-        let checker = driver
-            .open_another()
-            .map_err(|e| setup("open (second handle)", e))?;
-        Ok((driver, checker))
+        Driver::new(store, handles).map_err(|e| setup("open", e))
     }
 
     fn diverged(&mut self, reason: Reason, stats: CaseStats) -> Divergence {
@@ -320,7 +319,7 @@ impl CaseRun {
 }
 
 /// Why the two answers to `op` make a divergence, if they do.
-fn judge(op: &Op, backend: &Answer, model: &Answer) -> Option<Reason> {
+fn judge(op: &super::ops::Op, backend: &Answer, model: &Answer) -> Option<Reason> {
     if !backend.agrees_with(model) {
         return Some(Reason::Answers);
     }
@@ -357,10 +356,13 @@ fn checked_dump(
 
 /// Checks both stores' invariants and compares their dumps; the state's size.
 fn compare_stores(
-    backend: &dyn State,
-    model: &dyn State,
+    backend: Option<&dyn State>,
+    model: Option<&dyn State>,
     sessions: &BTreeSet<String>,
 ) -> Result<StateSize, Reason> {
+    let lost = |side: Side| Reason::Invariant(side, "the store was lost by a failed reopen".into());
+    let backend = backend.ok_or_else(|| lost(Side::Backend))?;
+    let model = model.ok_or_else(|| lost(Side::Model))?;
     let backend_dump = checked_dump(Side::Backend, backend, sessions)?;
     // The oracle is checked too: a model that broke an invariant would be a wrong oracle.
     let model_dump = checked_dump(Side::Model, model, sessions)?;

@@ -4,8 +4,9 @@
 //!    it removes chunks of operations, halving the chunk size after each sweep, keeping every
 //!    removal after which the case still diverges.
 //! 2. [`minimize`] is our own delta-debugging pass on the result: it cuts everything after the
-//!    diverging step, drops `reopen` and `set_namespace` noise in bulk, then removes chunks and
-//!    single operations until no single removal keeps the divergence (1-minimal).
+//!    diverging step, drops `reopen` and `set_namespace` noise in bulk, tries the whole case on
+//!    one handle, then removes chunks and single operations until no single removal keeps the
+//!    divergence (1-minimal).
 //!
 //! Any divergence counts while shrinking, not only the original one: a smaller case that fails
 //! differently is still a smaller bug report.
@@ -14,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use proptest::strategy::ValueTree;
 
+use super::case::HandleOp;
 use super::ops::Op;
 use super::run::Divergence;
 
@@ -21,9 +23,9 @@ use super::run::Divergence;
 #[derive(Debug, Clone)]
 pub struct OpsTree {
     /// The smallest sequence known to diverge (the generated one at first).
-    base: Vec<Op>,
+    base: Vec<HandleOp>,
     /// The sequence under test, if a removal is being tried.
-    candidate: Option<Vec<Op>>,
+    candidate: Option<Vec<HandleOp>>,
     /// How many operations the current sweep removes at once (0 = done).
     chunk: usize,
     /// Where the current sweep stands in `base`.
@@ -32,7 +34,7 @@ pub struct OpsTree {
 
 impl OpsTree {
     /// The tree of a generated case.
-    pub fn new(ops: Vec<Op>) -> OpsTree {
+    pub fn new(ops: Vec<HandleOp>) -> OpsTree {
         OpsTree {
             chunk: (ops.len() / 2).max(1),
             base: ops,
@@ -59,9 +61,9 @@ impl OpsTree {
 }
 
 impl ValueTree for OpsTree {
-    type Value = Vec<Op>;
+    type Value = Vec<HandleOp>;
 
-    fn current(&self) -> Vec<Op> {
+    fn current(&self) -> Vec<HandleOp> {
         self.candidate.as_ref().unwrap_or(&self.base).clone()
     }
 
@@ -106,14 +108,16 @@ impl Default for MinimizeBudget {
 pub fn minimize(
     found: Divergence,
     budget: MinimizeBudget,
-    mut diverges: impl FnMut(&[Op]) -> Option<Divergence>,
+    mut diverges: impl FnMut(&[HandleOp]) -> Option<Divergence>,
 ) -> Divergence {
     let start = Instant::now();
     let runs = std::cell::Cell::new(0);
     let exhausted = || runs.get() >= budget.runs || start.elapsed() > budget.time;
     let mut best = found;
-    let mut attempt = |ops: &[Op], best: &mut Divergence| -> bool {
-        if exhausted() || ops.len() >= best.trace.len() {
+    let mut attempt = |ops: &[HandleOp], best: &mut Divergence, same_length: bool| -> bool {
+        let shorter =
+            ops.len() < best.trace.len() || (same_length && ops.len() == best.trace.len());
+        if exhausted() || !shorter {
             return false;
         }
         runs.set(runs.get() + 1);
@@ -127,8 +131,17 @@ pub fn minimize(
     };
 
     for noise in [is_reopen as fn(&Op) -> bool, is_set_namespace] {
-        let ops: Vec<Op> = best.ops().into_iter().filter(|op| !noise(op)).collect();
-        attempt(&ops, &mut best);
+        let ops: Vec<HandleOp> = best.ops().into_iter().filter(|s| !noise(&s.op)).collect();
+        attempt(&ops, &mut best, false);
+    }
+    // One handle reads more simply than several, at the same length.
+    if best.trace.iter().any(|s| s.op.handle > 0) {
+        let ops: Vec<HandleOp> = best
+            .ops()
+            .into_iter()
+            .map(|s| HandleOp::first(s.op))
+            .collect();
+        attempt(&ops, &mut best, true);
     }
     let mut chunk = (best.trace.len() / 2).max(1);
     loop {
@@ -138,7 +151,7 @@ pub fn minimize(
             let mut ops = best.ops();
             let end = (pos + chunk).min(ops.len());
             ops.drain(pos..end);
-            if attempt(&ops, &mut best) {
+            if attempt(&ops, &mut best, false) {
                 removed_any = true;
             } else {
                 pos += chunk;
@@ -167,21 +180,21 @@ mod tests {
     use crate::checker::answer::Answer;
     use crate::checker::run::{Reason, Step};
 
-    fn ids(ops: &[Op]) -> Vec<String> {
+    fn ids(ops: &[HandleOp]) -> Vec<String> {
         ops.iter()
-            .map(|op| match op {
+            .map(|s| match &s.op {
                 Op::GetName { id } => id.clone(),
                 other => other.name().to_owned(),
             })
             .collect()
     }
 
-    fn get(id: &str) -> Op {
-        Op::GetName { id: id.into() }
+    fn get(id: &str) -> HandleOp {
+        HandleOp::first(Op::GetName { id: id.into() })
     }
 
     /// A pretend check: diverges at the first `get_name("x")` that follows a `get_name("a")`.
-    fn fake(ops: &[Op]) -> Option<Divergence> {
+    fn fake(ops: &[HandleOp]) -> Option<Divergence> {
         let a = ops.iter().position(|op| *op == get("a"))?;
         let x = a + ops[a..].iter().position(|op| *op == get("x"))?;
         let trace = ops[..=x]
@@ -201,7 +214,7 @@ mod tests {
         })
     }
 
-    fn noisy_case() -> Vec<Op> {
+    fn noisy_case() -> Vec<HandleOp> {
         let mut ops = Vec::new();
         for i in 0..60 {
             ops.push(get(&format!("n{i}")));
@@ -209,7 +222,7 @@ mod tests {
                 ops.push(get("a"));
             }
             if i % 7 == 0 {
-                ops.push(Op::Reopen);
+                ops.push(HandleOp::first(Op::Reopen));
             }
             if i == 41 {
                 ops.push(get("x"));

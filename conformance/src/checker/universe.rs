@@ -27,17 +27,21 @@ pub enum CaseClass {
     /// 100+ mostly unique IDs and names, plain valid adds dominating and few removals: the
     /// store grows past 64 containers while lists, lookups and volume calls keep being asked.
     Bulk,
+    /// The small pools, every template stored first (volumes, pods, members with their volumes
+    /// and dependencies, sessions), then churn: removals weigh more, and after each change the
+    /// generator goes back to the object (see `revisit.rs`).
+    Revisit,
 }
 
 impl CaseClass {
-    /// Draws the class of a case: 70% small, 15% large, 15% bulk (about one case in seven).
+    /// Draws the class of a case: 35% small, 10% large, 20% bulk (one case in five), 35%
+    /// revisit.
     pub fn draw(rng: &mut TestRng) -> CaseClass {
-        if rng.random_bool(0.7) {
-            CaseClass::Small
-        } else if rng.random_bool(0.5) {
-            CaseClass::Large
-        } else {
-            CaseClass::Bulk
+        match rng.random_range(0..100) {
+            0..35 => CaseClass::Small,
+            35..45 => CaseClass::Large,
+            45..65 => CaseClass::Bulk,
+            _ => CaseClass::Revisit,
         }
     }
 }
@@ -115,13 +119,13 @@ impl Universe {
     /// Draws a universe of `class`.
     pub fn generate(rng: &mut TestRng, class: CaseClass) -> Universe {
         let ids = match class {
-            CaseClass::Small => strings(SMALL_IDS),
+            CaseClass::Small | CaseClass::Revisit => strings(SMALL_IDS),
             CaseClass::Large => large_ids(rng, 100..=140, 2..=6),
             // More and longer IDs: mostly unique, a few still prefixes of others.
             CaseClass::Bulk => large_ids(rng, 160..=200, 3..=8),
         };
         let names = match class {
-            CaseClass::Small => strings(SMALL_NAMES),
+            CaseClass::Small | CaseClass::Revisit => strings(SMALL_NAMES),
             CaseClass::Large | CaseClass::Bulk => {
                 let mut names: Vec<String> = (0..60).map(|i| format!("n{i}")).collect();
                 names.extend(ids.iter().take(5).cloned());
@@ -161,7 +165,7 @@ impl Universe {
     /// set to another namespace would refuse).
     fn template_namespace(&self, rng: &mut TestRng) -> String {
         let home = match self.class {
-            CaseClass::Small | CaseClass::Large => 0.4,
+            CaseClass::Small | CaseClass::Large | CaseClass::Revisit => 0.4,
             CaseClass::Bulk => 0.7,
         };
         if rng.random_bool(home) {
@@ -175,13 +179,20 @@ impl Universe {
     fn template_name(&self, rng: &mut TestRng, id: &str) -> String {
         let shared = match self.class {
             CaseClass::Small => 0.45,
+            // Fewer collisions, so that most templates can be stored at once.
+            CaseClass::Revisit => 0.2,
             CaseClass::Large => 0.15,
             CaseClass::Bulk => 0.04,
         };
-        if rng.random_bool(shared) {
-            pick(rng, &self.names).clone()
+        if !rng.random_bool(shared) {
+            return format!("{id}-n");
+        }
+        // A name may equal any ID (SPEC §2.1): in a revisit case half the shared names are IDs,
+        // so that resolving a string meets an exact ID and an exact name at once.
+        if self.class == CaseClass::Revisit && rng.random_bool(0.5) {
+            pick(rng, &self.ids).clone()
         } else {
-            format!("{id}-n")
+            pick(rng, &self.names).clone()
         }
     }
 
@@ -197,7 +208,7 @@ impl Universe {
 
     fn pod_templates(&self, rng: &mut TestRng) -> Vec<PodConfig> {
         let share = match self.class {
-            CaseClass::Small => 0.4,
+            CaseClass::Small | CaseClass::Revisit => 0.4,
             CaseClass::Large => 0.15,
             // Fewer pods, so each gathers more members for `pod_containers`.
             CaseClass::Bulk => 0.05,
@@ -222,6 +233,8 @@ impl Universe {
     fn ctr_templates(&self, rng: &mut TestRng) -> Vec<ContainerConfig> {
         let (share, member_chance, dep_chance, volume_chance) = match self.class {
             CaseClass::Small => (0.8, 0.35, 0.45, 0.3),
+            // Members with volumes, dependencies and sessions are what removals get wrong.
+            CaseClass::Revisit => (0.8, 0.45, 0.45, 0.5),
             CaseClass::Large => (0.85, 0.35, 0.2, 0.3),
             CaseClass::Bulk => (0.92, 0.2, 0.15, 0.2),
         };
@@ -249,8 +262,13 @@ impl Universe {
                 let shadowed = ctrs
                     .iter()
                     .find(|c| c.pod.is_none() && id.starts_with(&c.id));
+                let trap = if self.class == CaseClass::Revisit {
+                    0.8
+                } else {
+                    0.5
+                };
                 if let Some(short) = shadowed
-                    && rng.random_bool(0.5)
+                    && rng.random_bool(trap)
                 {
                     // An ID extending another in a different namespace: from this namespace the
                     // shorter one is an invisible exact match that must not stop a lookup.
@@ -288,7 +306,9 @@ impl Universe {
     }
 
     /// Dependencies, mostly on earlier templates that can legally be depended on (same pod, same
-    /// namespace), so they often exist; sometimes any pool ID, rarely the container itself.
+    /// namespace), so they often exist; sometimes on an earlier template across the pod rule
+    /// (a member from outside its pod, or the other way round) or any pool ID, rarely the
+    /// container itself.
     fn add_dependencies(
         &self,
         rng: &mut TestRng,
@@ -299,9 +319,15 @@ impl Universe {
             .iter()
             .filter(|c| c.pod == cfg.pod && c.namespace == cfg.namespace)
             .collect();
+        let across: Vec<&ContainerConfig> = earlier
+            .iter()
+            .filter(|c| c.pod != cfg.pod && c.namespace == cfg.namespace)
+            .collect();
         for _ in 0..rng.random_range(1..=2) {
             let dep = if rng.random_bool(0.03) {
                 cfg.id.clone()
+            } else if !across.is_empty() && rng.random_bool(0.15) {
+                pick(rng, &across).id.clone()
             } else if !fitting.is_empty() && rng.random_bool(0.92) {
                 pick(rng, &fitting).id.clone()
             } else {

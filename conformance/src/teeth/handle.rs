@@ -2,14 +2,15 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::{
-    Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State, StateError,
-    Volume, VolumeConfig,
+    Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State, Volume,
+    VolumeConfig,
 };
 
+use super::sharing::ReadCache;
 use super::{Fault, Shared};
 
 /// A handle that behaves like the wrapped one but for its [`Fault`].
@@ -24,7 +25,11 @@ pub(super) struct FaultyState {
     /// The namespace the caller set, which the wrapper cannot read back from `inner`.
     namespace: Mutex<String>,
     /// The store's close epoch when this handle was opened.
-    epoch: u64,
+    pub(super) epoch: u64,
+    /// The version of the store-wide namespace this handle last applied.
+    pub(super) ns_version: AtomicU64,
+    /// Reads remembered under a caching fault.
+    pub(super) cache: Mutex<ReadCache>,
 }
 
 impl fmt::Debug for FaultyState {
@@ -51,6 +56,8 @@ impl FaultyState {
             shared,
             namespace: Mutex::new(String::new()),
             epoch,
+            ns_version: AtomicU64::new(0),
+            cache: Mutex::default(),
         }
     }
 
@@ -64,21 +71,10 @@ impl FaultyState {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
-
-    /// Under [`Fault::CloseClosesEveryHandle`], a handle opened before another one closed is
-    /// treated as closed.
-    fn live(&self) -> Result<()> {
-        if self.is(Fault::CloseClosesEveryHandle)
-            && self.shared.close_epoch.load(Ordering::SeqCst) != self.epoch
-        {
-            return Err(StateError::closed());
-        }
-        Ok(())
-    }
 }
 
-/// Calls the faulty wrappers never touch: plain delegation after the liveness check.
-macro_rules! delegate {
+/// Reads the faulty wrappers never touch: plain delegation after the liveness check.
+macro_rules! delegate_reads {
     ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {
         $(
             fn $name(&self $(, $arg: $ty)*) -> $ret {
@@ -89,59 +85,104 @@ macro_rules! delegate {
     };
 }
 
+/// Writes the faulty wrappers never touch: delegation, noting the write.
+macro_rules! delegate_writes {
+    ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {
+        $(
+            fn $name(&self $(, $arg: $ty)*) -> $ret {
+                self.live()?;
+                self.wrote();
+                self.inner.$name($($arg),*)
+            }
+        )*
+    };
+}
+
+/// Writes with a fault of their own: the faulty version, noting the write.
+macro_rules! faulty_writes {
+    ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty => $faulty:ident; )*) => {
+        $(
+            fn $name(&self $(, $arg: $ty)*) -> $ret {
+                self.live()?;
+                self.wrote();
+                self.$faulty($($arg),*)
+            }
+        )*
+    };
+}
+
 impl State for FaultyState {
-    delegate! {
+    delegate_reads! {
         fn get_db_config(&self) -> Result<DbConfig>;
-        fn container(&self, id: &str) -> Result<Container>;
         fn get_container_config(&self, id: &str) -> Result<ContainerConfig>;
         fn get_networks(&self, ctr: &Container) -> Result<Vec<String>>;
         fn get_network_aliases(&self, ctr: &Container, network: &str) -> Result<Vec<String>>;
         fn get_all_network_aliases(&self, ctr: &Container) -> Result<BTreeMap<String, Vec<String>>>;
-        fn network_connect(&self, ctr: &Container, network: &str, aliases: &[String]) -> Result<()>;
-        fn add_exec_session(&self, ctr: &Container, session: &ExecSession) -> Result<()>;
         fn get_exec_session(&self, id: &str) -> Result<String>;
         fn get_container_exec_sessions(&self, ctr: &Container) -> Result<Vec<String>>;
-        fn remove_container_exec_sessions(&self, ctr: &Container) -> Result<()>;
         fn pod(&self, id: &str) -> Result<Pod>;
         fn lookup_pod(&self, id_or_name: &str) -> Result<Pod>;
         fn has_pod(&self, id: &str) -> Result<bool>;
         fn pod_has_container(&self, pod: &Pod, ctr_id: &str) -> Result<bool>;
         fn pod_containers_by_id(&self, pod: &Pod) -> Result<Vec<String>>;
         fn pod_containers(&self, pod: &Pod) -> Result<Vec<Container>>;
-        fn remove_pod(&self, pod: &Pod) -> Result<()>;
         fn update_pod(&self, pod: &mut Pod) -> Result<()>;
-        fn save_pod(&self, pod: &Pod) -> Result<()>;
         fn all_pods(&self) -> Result<Vec<Pod>>;
-        fn rewrite_pod_config(&self, pod: &Pod, cfg: &PodConfig) -> Result<()>;
         fn volume(&self, name: &str) -> Result<Volume>;
         fn lookup_volume(&self, name: &str) -> Result<Volume>;
         fn has_volume(&self, name: &str) -> Result<bool>;
-        fn add_volume(&self, vol: &Volume) -> Result<()>;
         fn update_volume(&self, vol: &mut Volume) -> Result<()>;
+    }
+
+    delegate_writes! {
+        fn network_connect(&self, ctr: &Container, network: &str, aliases: &[String]) -> Result<()>;
+        fn add_exec_session(&self, ctr: &Container, session: &ExecSession) -> Result<()>;
+        fn remove_container_exec_sessions(&self, ctr: &Container) -> Result<()>;
+        fn remove_pod(&self, pod: &Pod) -> Result<()>;
+        fn save_pod(&self, pod: &Pod) -> Result<()>;
+        fn rewrite_pod_config(&self, pod: &Pod, cfg: &PodConfig) -> Result<()>;
+        fn add_volume(&self, vol: &Volume) -> Result<()>;
         fn save_volume(&self, vol: &Volume) -> Result<()>;
         fn rewrite_volume_config(&self, vol: &Volume, cfg: &VolumeConfig) -> Result<()>;
     }
 
+    faulty_writes! {
+        fn refresh(&self) -> Result<()> => faulty_refresh;
+        fn validate_db_config(&self, cfg: &DbConfig) -> Result<()> => faulty_validate_db_config;
+        fn save_container(&self, ctr: &Container) -> Result<()> => faulty_save_container;
+        fn rewrite_container_config(&self, ctr: &Container, cfg: &ContainerConfig) -> Result<()>
+            => faulty_rewrite_container_config;
+        fn network_disconnect(&self, ctr: &Container, network: &str) -> Result<()>
+            => faulty_network_disconnect;
+        fn remove_exec_session(&self, session: &ExecSession) -> Result<()>
+            => faulty_remove_exec_session;
+        fn add_pod(&self, pod: &Pod) -> Result<()> => faulty_add_pod;
+        fn remove_pod_containers(&self, pod: &Pod) -> Result<()> => faulty_remove_pod_containers;
+        fn remove_volume(&self, vol: &Volume) -> Result<()> => faulty_remove_volume;
+    }
+
+    fn update_container(&self, ctr: &mut Container) -> Result<()> {
+        self.live()?;
+        self.faulty_update_container(ctr)
+    }
+
+    fn container(&self, id: &str) -> Result<Container> {
+        self.live()?;
+        self.faulty_container(id)
+    }
+
     fn close(&self) -> Result<()> {
+        self.wrote();
         if self.is(Fault::CloseClosesEveryHandle) {
             self.shared.close_epoch.fetch_add(1, Ordering::SeqCst);
         }
         self.inner.close()
     }
 
-    fn refresh(&self) -> Result<()> {
-        self.live()?;
-        self.faulty_refresh()
-    }
-
-    fn validate_db_config(&self, cfg: &DbConfig) -> Result<()> {
-        self.live()?;
-        self.faulty_validate_db_config(cfg)
-    }
-
     fn set_namespace(&self, ns: &str) -> Result<()> {
         self.live()?;
         self.inner.set_namespace(ns)?;
+        self.share_namespace(ns);
         *self
             .namespace
             .lock()
@@ -175,22 +216,14 @@ impl State for FaultyState {
 
     fn add_container(&self, ctr: &Container) -> Result<()> {
         self.live()?;
+        self.wrote();
         self.faulty_add(ctr, |c| self.inner.add_container(c))
     }
 
     fn remove_container(&self, ctr: &Container) -> Result<()> {
         self.live()?;
+        self.wrote();
         self.faulty_remove(ctr, || self.inner.remove_container(ctr))
-    }
-
-    fn update_container(&self, ctr: &mut Container) -> Result<()> {
-        self.live()?;
-        self.faulty_update_container(ctr)
-    }
-
-    fn save_container(&self, ctr: &Container) -> Result<()> {
-        self.live()?;
-        self.faulty_save_container(ctr)
     }
 
     fn container_in_use(&self, ctr: &Container) -> Result<Vec<String>> {
@@ -203,46 +236,15 @@ impl State for FaultyState {
         self.faulty_all_containers()
     }
 
-    fn rewrite_container_config(&self, ctr: &Container, cfg: &ContainerConfig) -> Result<()> {
-        self.live()?;
-        self.faulty_rewrite_container_config(ctr, cfg)
-    }
-
-    fn network_disconnect(&self, ctr: &Container, network: &str) -> Result<()> {
-        self.live()?;
-        self.inner.network_disconnect(ctr, network)?;
-        if self.is(Fault::DisconnectDropsLaterNetworks) {
-            for later in self.admin.get_networks(ctr)? {
-                if later.as_str() > network {
-                    self.admin.network_disconnect(ctr, &later)?;
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn remove_exec_session(&self, session: &ExecSession) -> Result<()> {
-        self.live()?;
-        self.faulty_remove_exec_session(session)
-    }
-
-    fn add_pod(&self, pod: &Pod) -> Result<()> {
-        self.live()?;
-        self.faulty_add_pod(pod)
-    }
-
-    fn remove_pod_containers(&self, pod: &Pod) -> Result<()> {
-        self.live()?;
-        self.faulty_remove_pod_containers(pod)
-    }
-
     fn add_container_to_pod(&self, pod: &Pod, ctr: &Container) -> Result<()> {
         self.live()?;
+        self.wrote();
         self.faulty_add(ctr, |c| self.inner.add_container_to_pod(pod, c))
     }
 
     fn remove_container_from_pod(&self, pod: &Pod, ctr: &Container) -> Result<()> {
         self.live()?;
+        self.wrote();
         self.faulty_remove(ctr, || self.faulty_remove_member(pod, ctr))
     }
 
@@ -254,10 +256,5 @@ impl State for FaultyState {
     fn all_volumes(&self) -> Result<Vec<Volume>> {
         self.live()?;
         self.faulty_all_volumes()
-    }
-
-    fn remove_volume(&self, vol: &Volume) -> Result<()> {
-        self.live()?;
-        self.faulty_remove_volume(vol)
     }
 }

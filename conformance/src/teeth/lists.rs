@@ -16,7 +16,7 @@ fn merged(list: Vec<String>, ghosts: Option<&BTreeSet<String>>) -> Vec<String> {
 
 impl FaultyState {
     pub(super) fn faulty_all_containers(&self) -> Result<Vec<Container>> {
-        let mut all = self.inner.all_containers()?;
+        let mut all = self.cached_all_containers()?;
         // A backend switching from a small inline list to another structure past some size.
         if self.is(Fault::AllContainersUnsortedPast64) && all.len() > 64 {
             all.reverse();

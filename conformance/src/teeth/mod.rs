@@ -1,17 +1,17 @@
 //! Teeth: faulty wrappers that break one rule of the contract each, subtly, around any backend.
 //!
 //! A checker that never fails proves nothing. Each [`Fault`] wraps a correct backend and breaks
-//! exactly one rule, the way real implementations did (several are podman's own bugs, see the
-//! reference notes); the test suite asserts that the model checker catches every one of them
-//! at the CI budget and shrinks the case, and that the scenario suite catches the ones issue 2
-//! names.
+//! exactly one rule, the way real implementations did (several are podman's own bugs); the test
+//! suite asserts that the model checker catches every one of them at the CI budget under each of
+//! four seeds and shrinks the case, and that the scenario suite catches the classic ones.
 //!
 //! The wrappers only use the public [`podstate_api::State`] API of the wrapped backend, so
 //! they work around any backend; each handle keeps a second, unfiltered "admin" handle on the
 //! same store to look things up without disturbing the handle under test. The faults live by
 //! concern: lookups and visibility (`lookups.rs`), adds and removals (`mutations.rs`), lists
 //! (`lists.rs`), copies in and out of the store (`copies.rs`), refresh and DB config
-//! (`lifecycle.rs`); `handle.rs` routes each call to its hook.
+//! (`lifecycle.rs`), what handles of one store share (`sharing.rs`); `handle.rs` routes each
+//! call to its hook.
 
 mod copies;
 mod handle;
@@ -19,6 +19,7 @@ mod lifecycle;
 mod lists;
 mod lookups;
 mod mutations;
+mod sharing;
 
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
@@ -102,6 +103,12 @@ pub enum Fault {
     ValidateDbConfigPinsOnMismatch,
     /// `close` also closes every other handle open on the store at that time.
     CloseClosesEveryHandle,
+    /// A handle remembers what `container` and `all_containers` answered until its own next
+    /// write, so it never sees what other handles wrote meanwhile (a handle-local cache).
+    StaleReadsAcrossHandles,
+    /// `set_namespace` moves every handle of the store, not just its own (a namespace kept per
+    /// store instead of per handle).
+    NamespacePerStore,
 }
 
 impl Fault {
@@ -137,6 +144,8 @@ impl Fault {
         Fault::DisconnectDropsLaterNetworks,
         Fault::ValidateDbConfigPinsOnMismatch,
         Fault::CloseClosesEveryHandle,
+        Fault::StaleReadsAcrossHandles,
+        Fault::NamespacePerStore,
     ];
 }
 
@@ -185,6 +194,9 @@ struct Shared {
     reserved_names: Mutex<std::collections::BTreeSet<String>>,
     /// Entries that should have been dropped but were "forgotten".
     ghosts: Mutex<Ghosts>,
+    /// The store-wide namespace under [`Fault::NamespacePerStore`], with a version bumped by
+    /// every `set_namespace`.
+    namespace: Mutex<(u64, String)>,
 }
 
 #[derive(Debug)]

@@ -256,3 +256,17 @@ impl FaultyState {
         }
     }
 }
+
+impl FaultyState {
+    pub(super) fn faulty_network_disconnect(&self, ctr: &Container, network: &str) -> Result<()> {
+        self.inner.network_disconnect(ctr, network)?;
+        if self.is(Fault::DisconnectDropsLaterNetworks) {
+            for later in self.admin.get_networks(ctr)? {
+                if later.as_str() > network {
+                    self.admin.network_disconnect(ctr, &later)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -4,7 +4,7 @@ use podstate_conformance::checker::{CheckConfig, check_backend};
 
 use super::memory;
 
-/// The memory backend agrees with the model on 64 cases of 200 operations, and those cases drive
+/// The memory backend agrees with the model on 128 cases of 200 operations, and those cases drive
 /// it into every (call, outcome) pair SPEC makes reachable and grow a store past 64 containers
 /// (past any small-list special case a backend might have).
 #[test]

@@ -2,8 +2,11 @@
 
 use std::sync::{Arc, Mutex};
 
+use podstate_api::{Volume, VolumeConfig};
+use podstate_conformance::Capabilities;
 use podstate_conformance::checker::{
-    CheckConfig, Reason, RunOptions, check_differential, generate_case, run_differential,
+    CheckConfig, HandleOp, Op, Reason, RunOptions, check_differential, generate_case,
+    run_differential,
 };
 use podstate_conformance::model::ModelFactory;
 
@@ -46,7 +49,14 @@ fn differential_mode_names_the_diverging_backend_and_step() {
 /// `run_differential` runs one fixed sequence on each backend.
 #[test]
 fn one_sequence_against_several_backends() {
-    let ops = generate_case(3, 0, 120);
+    let ops = generate_case(3, 0, 120, Capabilities::in_memory())
+        .into_iter()
+        .chain(["v1", "v2"].map(|name| {
+            let vol = Volume::new(VolumeConfig::new(name));
+            HandleOp::first(Op::AddVolume { vol })
+        }))
+        .chain([HandleOp::first(Op::AllVolumes)])
+        .collect::<Vec<_>>();
     let memory = memory();
     let broken = FaultyFactory::new(&memory, Fault::UnsortedVolumes);
     let results = run_differential(
@@ -66,7 +76,7 @@ fn one_sequence_against_several_backends() {
             matches!(d.reason, Reason::Unsorted(_) | Reason::Invariant(..)),
             "{d}"
         ),
-        Ok(_) => panic!("reversed volume lists went unnoticed in 120 ops"),
+        Ok(_) => panic!("reversed volume lists went unnoticed in {} ops", ops.len()),
     }
 }
 

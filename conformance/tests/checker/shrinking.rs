@@ -31,7 +31,7 @@ fn a_backend_ignoring_a_second_prefix_match_is_caught_and_shrunk() {
         "the diverging step is the last one"
     );
     assert!(
-        d.trace[d.step].op.name().starts_with("lookup_container"),
+        d.trace[d.step].op.op.name().starts_with("lookup_container"),
         "{report}"
     );
     let text = report.to_string();
