@@ -1,1 +1,14 @@
-//! redb backend for podstate. Empty for now: a later issue fills it.
+//! redb backend for podstate (docs to come).
+
+mod error;
+mod lock;
+mod open;
+mod read;
+mod record;
+mod schema;
+mod store;
+mod write;
+
+pub use read::{Tx, View};
+pub use schema::{TableInfo, layout};
+pub use store::{RedbEngine, RedbOptions, RedbState, RedbStore};
