@@ -9,6 +9,9 @@ mod schema;
 mod store;
 mod write;
 
+#[cfg(test)]
+mod tests;
+
 pub use read::{Tx, View};
 pub use schema::{TableInfo, layout};
 pub use store::{RedbEngine, RedbOptions, RedbState, RedbStore};

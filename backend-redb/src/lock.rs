@@ -123,15 +123,30 @@ impl BoundedFile {
                 BackendError::Io(io::Error::new(
                     LOCK_TIMEOUT_KIND,
                     format!(
-                        "timed out after {:.1} s waiting for redb's {what} lock on bytes \
-                         {start:?}..{end:?} (held by another handle or process; redb's locks \
-                         do not name their holder)",
-                        waited.as_secs_f64()
+                        "timed out after {:.1} s waiting for {} ({what}; held by another \
+                         handle or process; redb's locks do not name their holder)",
+                        waited.as_secs_f64(),
+                        lock_name(start)
                     ),
                 ))
             })?;
         }
         Ok(())
+    }
+}
+
+/// Byte 2^62 of the file, redb's writer byte (its `LOCK_BASE`).
+const WRITER_BYTE: u64 = 1 << 62;
+
+/// The name of the redb lock a range starts with (redb's design notes, "Lock bytes").
+fn lock_name(start: Bound<u64>) -> String {
+    match start {
+        Bound::Included(WRITER_BYTE) => "the write lock".to_owned(),
+        Bound::Included(0) => "the header lock".to_owned(),
+        Bound::Included(byte) if byte > WRITER_BYTE => {
+            format!("redb's lock byte LOCK_BASE+{}", byte - WRITER_BYTE)
+        }
+        other => format!("redb's lock at {other:?}"),
     }
 }
 

@@ -179,3 +179,11 @@ pub(crate) fn decode_object<T: Lifted>(
     }
     Ok(value)
 }
+
+/// The JSON and the payload texts of an object record, for the layout snapshot.
+#[cfg(test)]
+pub(crate) fn object_parts(bytes: &[u8]) -> Option<(String, Vec<String>)> {
+    let envelope: Envelope = postcard::from_bytes(bytes).ok()?;
+    let payloads = envelope.payloads.iter().map(|p| (*p).to_owned()).collect();
+    Some((envelope.json.to_owned(), payloads))
+}
