@@ -1,4 +1,4 @@
-//! The table layout, the record codecs and the stored format version.
+//! The table layout and the stored format version.
 //!
 //! Every call is key look-ups and range scans over these tables (crate docs, "Layout"). Keys
 //! are redb `&str` or tuples of `&str`, which redb orders by their bytes, element by element:
@@ -15,9 +15,9 @@ use serde::Serialize;
 
 use crate::error::{bad_layout, fault};
 
-/// The layout this build reads and writes. Bump it with any change to the tables or records,
-/// together with the layout snapshot.
-pub(crate) const FORMAT: u32 = 1;
+/// The format version this build reads and writes, stamped in every file it creates. Bumped
+/// with any change to the tables or records, together with the layout snapshot.
+pub const FORMAT: u32 = 1;
 
 /// Key of [`META`] holding [`FORMAT`] in ASCII decimal.
 pub(crate) const FORMAT_KEY: &str = "format";

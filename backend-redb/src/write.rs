@@ -7,7 +7,7 @@ use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ExecSession, Pod, PodConfig, PodState,
     Result, Volume, VolumeConfig, VolumeState,
 };
-use redb::{ReadableTable, TableHandle, WriteTransaction};
+use redb::{ReadableTable, StorageError, Table, TableHandle, WriteTransaction};
 
 use crate::read::{View, after};
 use crate::record::{Lifted, NameRecord, ObjectRecord, decode_object, encode_index, encode_object};
@@ -19,6 +19,9 @@ use crate::schema::{
 
 /// The view a write transaction hands the apply phase.
 type WriteView<'a> = View<'a, WriteTransaction>;
+
+/// A set of pairs open for writing.
+type PairTable<'t> = Table<'t, (&'static str, &'static str), ()>;
 
 impl WriteView<'_> {
     /// Stores `bytes` at `key` of `def`.
@@ -48,11 +51,7 @@ impl WriteView<'_> {
         def: Pairs,
         pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
     ) -> Result<()> {
-        let mut table = self.table(def)?;
-        for pair in pairs {
-            table.insert(pair, ()).map_err(|e| self.fault(e))?;
-        }
-        Ok(())
+        self.edit_pairs(def, pairs, |table, pair| table.insert(pair, ()).map(drop))
     }
 
     /// Removes every pair of `pairs` from `def`.
@@ -61,9 +60,19 @@ impl WriteView<'_> {
         def: Pairs,
         pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
     ) -> Result<()> {
+        self.edit_pairs(def, pairs, |table, pair| table.remove(pair).map(drop))
+    }
+
+    /// Applies `edit` to every pair of `pairs` in `def`.
+    fn edit_pairs<'p>(
+        &self,
+        def: Pairs,
+        pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
+        edit: impl Fn(&mut PairTable<'_>, (&str, &str)) -> std::result::Result<(), StorageError>,
+    ) -> Result<()> {
         let mut table = self.table(def)?;
         for pair in pairs {
-            table.remove(pair).map_err(|e| self.fault(e))?;
+            edit(&mut table, pair).map_err(|e| self.fault(e))?;
         }
         Ok(())
     }
