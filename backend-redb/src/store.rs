@@ -1,0 +1,244 @@
+//! The store (one database file), its options, and the engine each handle runs its calls on.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use podstate_api::raw::{Capabilities, Engine, Handle, Store};
+use podstate_api::{Result, State};
+use redb::{CommitError, Durability, ReadTransaction, ReadableDatabase, WriteTransaction};
+use tempfile::TempDir;
+
+use crate::error::{contain, contain_with, fault};
+use crate::lock::begin_write;
+use crate::open::Shared;
+use crate::read::View;
+
+/// How a [`RedbStore`] opens its file. Built from [`RedbOptions::default`] and the `with_*`
+/// setters, so that a new option never breaks a caller.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RedbOptions {
+    /// How long a call waits for a lock another handle or process holds before it answers `Io`
+    /// naming the lock (SPEC §3). Default 100 s, as podman's SQLite state.
+    pub lock_timeout: Duration,
+    /// The page cache of each of the two redb database objects a store opens (read-only and
+    /// writable), in bytes. Default 64 MiB. redb drops its cache whenever another process
+    /// has committed, so a larger cache helps only runs of reads without writes in between.
+    pub cache_size: usize,
+}
+
+impl Default for RedbOptions {
+    fn default() -> RedbOptions {
+        RedbOptions {
+            lock_timeout: Duration::from_secs(100),
+            cache_size: 64 << 20,
+        }
+    }
+}
+
+impl RedbOptions {
+    /// Sets [`lock_timeout`](RedbOptions::lock_timeout).
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> RedbOptions {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Sets [`cache_size`](RedbOptions::cache_size).
+    pub fn with_cache_size(mut self, bytes: usize) -> RedbOptions {
+        self.cache_size = bytes;
+        self
+    }
+}
+
+/// A podstate database in one redb file, shared by every handle, thread and process that opens
+/// it. Handles come from [`RedbStore::handle`] (or [`Store::open_handle`]); they share this
+/// store's redb database objects, so a handle costs one allocation.
+pub struct RedbStore {
+    shared: Arc<Shared>,
+    /// The directory of a [`temporary`](RedbStore::temporary) store, kept across reopens.
+    temp: Option<Arc<TempDir>>,
+}
+
+/// A handle on a [`RedbStore`]: implements [`State`], with its own namespace and closed flag.
+pub type RedbState = Handle<RedbEngine>;
+
+impl RedbStore {
+    /// Opens the podstate database at `path`, creating it if the file does not exist, with the
+    /// default [`RedbOptions`].
+    ///
+    /// # Errors
+    /// `Corrupt` when the file is not a podstate database (another format, another redb
+    /// database, empty, damaged, a newer podstate format); `Io` when it cannot be read or
+    /// created, or a lock stays taken past the lock timeout. The message names the file.
+    pub fn open(path: impl AsRef<Path>) -> Result<RedbStore> {
+        RedbStore::open_with(path, RedbOptions::default())
+    }
+
+    /// As [`open`](RedbStore::open), with `options`.
+    ///
+    /// # Errors
+    /// As [`open`](RedbStore::open).
+    pub fn open_with(path: impl AsRef<Path>, options: RedbOptions) -> Result<RedbStore> {
+        RedbStore::open_in(path.as_ref(), options, None)
+    }
+
+    fn open_in(path: &Path, options: RedbOptions, temp: Option<Arc<TempDir>>) -> Result<RedbStore> {
+        let shared = contain(path, || Shared::open(path, options))?;
+        Ok(RedbStore {
+            shared: Arc::new(shared),
+            temp,
+        })
+    }
+
+    /// A fresh, empty store in a new temporary directory, removed when the store (and every
+    /// store [`reopen`](Store::reopen)ed from it) is dropped: the test setting.
+    ///
+    /// On Linux the directory is made on the RAM-backed `/dev/shm` when it exists, so that the
+    /// fdatasyncs of every commit cost next to nothing; everything else (multi-writer mode,
+    /// durable commits, the locks) is exactly as for [`open`](RedbStore::open).
+    ///
+    /// # Errors
+    /// `Io` when no temporary directory can be made.
+    pub fn temporary() -> Result<RedbStore> {
+        let dir = temp_dir().map_err(|e| {
+            crate::error::io_fault(Path::new("(temporary)"), "cannot make a directory", e)
+        })?;
+        let path = dir.path().join("podstate.redb");
+        RedbStore::open_in(&path, RedbOptions::default(), Some(Arc::new(dir)))
+    }
+
+    /// A new handle on this store: open, in namespace `""`.
+    pub fn handle(&self) -> RedbState {
+        Handle::new(RedbEngine {
+            shared: self.shared.clone(),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.shared.file
+    }
+
+    /// The options the store was opened with.
+    pub fn options(&self) -> RedbOptions {
+        self.shared.options
+    }
+}
+
+/// A temporary directory, on `/dev/shm` where there is one.
+fn temp_dir() -> std::io::Result<TempDir> {
+    let shm = Path::new("/dev/shm");
+    if cfg!(target_os = "linux")
+        && shm.is_dir()
+        && let Ok(dir) = tempfile::Builder::new()
+            .prefix("podstate-redb-")
+            .tempdir_in(shm)
+    {
+        return Ok(dir);
+    }
+    tempfile::Builder::new().prefix("podstate-redb-").tempdir()
+}
+
+impl fmt::Debug for RedbStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedbStore")
+            .field("path", &self.shared.file)
+            .field("options", &self.shared.options)
+            .field("temporary", &self.temp.is_some())
+            .finish()
+    }
+}
+
+impl Store for RedbStore {
+    fn backend(&self) -> &'static str {
+        "redb"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::persistent()
+    }
+
+    fn open_handle(&self) -> Result<Box<dyn State>> {
+        Ok(Box::new(self.handle()))
+    }
+
+    /// Drops this store's redb database objects (once its handles are gone too) and opens the
+    /// file again, as a new process would.
+    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+        let RedbStore { shared, temp } = *self;
+        let file: PathBuf = shared.file.clone();
+        let options = shared.options;
+        drop(shared);
+        Ok(Box::new(RedbStore::open_in(&file, options, temp)?))
+    }
+}
+
+/// The engine of one handle: a read transaction per reading call on the store's read-only
+/// database object, a write transaction per mutating call on its writable one.
+#[derive(Clone)]
+pub struct RedbEngine {
+    shared: Arc<Shared>,
+}
+
+impl fmt::Debug for RedbEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RedbEngine")
+            .field("path", &self.shared.file)
+            .finish()
+    }
+}
+
+impl Engine for RedbEngine {
+    type Read<'a> = View<'a, ReadTransaction>;
+    type Write<'a> = View<'a, WriteTransaction>;
+
+    fn read<T>(&self, f: impl FnOnce(&Self::Read<'_>) -> Result<T>) -> Result<T> {
+        let file = self.shared.file.as_path();
+        contain(file, || {
+            let tx = self
+                .shared
+                .reader
+                .begin_read()
+                .map_err(|e| fault(file, e))?;
+            f(&View { tx, file })
+        })
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T> {
+        let file = self.shared.file.as_path();
+        let discard = || self.shared.discard_writer();
+        contain_with(
+            file,
+            || {
+                let db = self.shared.writer()?;
+                let mut tx = begin_write(&db, file, self.shared.options.lock_timeout)?;
+                tx.set_durability(Durability::Immediate)
+                    .map_err(|e| fault(file, e))?;
+                let mut view = View { tx, file };
+                let answer = f(&mut view);
+                let View { tx, .. } = view;
+                let value = match answer {
+                    Ok(value) => value,
+                    Err(e) => {
+                        // Dropping aborts too; aborting explicitly releases the lock at once.
+                        let _ = tx.abort();
+                        return Err(e);
+                    }
+                };
+                match tx.commit() {
+                    Ok(()) => Ok(value),
+                    Err(e) => {
+                        if !matches!(e, CommitError::TransactionPoisoned) {
+                            self.shared.discard_writer();
+                        }
+                        Err(fault(file, e))
+                    }
+                }
+            },
+            // A panic may leave redb's in-memory state latched: start over with a new open.
+            discard,
+        )
+    }
+}

@@ -1,0 +1,131 @@
+//! Locks (SPEC §3): no call fails because another writer is busy, but no call waits past the lock
+//! timeout either; then it answers `Io` naming the lock and the file, and changes nothing.
+
+use std::path::Path;
+use std::sync::Arc;
+use std::thread;
+use std::time::Duration;
+
+use podstate_api::{ErrorKind, State, StateError};
+use podstate_conformance::fixtures::{ctr, vol};
+use podstate_redb::{RedbOptions, RedbStore};
+use redb::{Builder, ConcurrencyMode, Database, WriteTransaction};
+
+/// A short timeout, so that the tests that run into it finish quickly.
+fn impatient() -> RedbOptions {
+    RedbOptions::default().with_lock_timeout(Duration::from_millis(300))
+}
+
+/// Another writer on `file`, as another process would open it.
+fn peer(file: &Path) -> Database {
+    let mut builder = Builder::new();
+    builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+    builder.open(file).expect("a multi-writer peer")
+}
+
+/// A write transaction of the peer, holding the write lock until dropped.
+fn hold(db: &Database) -> WriteTransaction {
+    db.begin_write().expect("the write lock")
+}
+
+fn assert_lock_timeout(err: &StateError, file: &Path) {
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.message().contains("write lock"), "{err}");
+    assert!(err.message().contains("timed out"), "{err}");
+    let name = file.display().to_string();
+    assert!(err.message().contains(&name), "{err} does not name {name}");
+}
+
+#[test]
+fn a_write_waits_for_a_busy_writer_no_longer_than_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.redb");
+    let store = RedbStore::open_with(&file, impatient()).unwrap();
+    let state = store.handle();
+    state.add_volume(&vol("before")).unwrap();
+    let db = peer(&file);
+    let held = hold(&db);
+    let err = state.add_volume(&vol("during")).unwrap_err();
+    assert_lock_timeout(&err, &file);
+    // Reads take no write lock: they go on, and see every commit made before.
+    assert_eq!(state.all_volumes().unwrap().len(), 1);
+    drop(held);
+    state.add_volume(&vol("after")).unwrap();
+    let names: Vec<String> = state
+        .all_volumes()
+        .unwrap()
+        .into_iter()
+        .map(|v| v.config.name)
+        .collect();
+    assert_eq!(names, ["after", "before"]);
+}
+
+#[test]
+fn the_first_write_opening_the_file_is_bounded_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.redb");
+    drop(RedbStore::open(&file).unwrap());
+    let db = peer(&file);
+    let held = hold(&db);
+    // Opening and reading need no write lock.
+    let store = RedbStore::open_with(&file, impatient()).unwrap();
+    let state = store.handle();
+    assert!(state.all_containers().unwrap().is_empty());
+    // The first write opens the file for writing, which waits for the writer byte.
+    let err = state.add_container(&ctr("c1", "one")).unwrap_err();
+    assert_lock_timeout(&err, &file);
+    drop(held);
+    state.add_container(&ctr("c1", "one")).unwrap();
+    assert!(state.has_container("c1").unwrap());
+}
+
+#[test]
+fn a_write_waits_out_a_short_busy_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.redb");
+    let store = RedbStore::open(&file).unwrap();
+    let state = store.handle();
+    state.add_volume(&vol("first")).unwrap();
+    let db = peer(&file);
+    let held = hold(&db);
+    let release = thread::spawn(move || {
+        thread::sleep(Duration::from_millis(50));
+        drop(held);
+    });
+    // Starts while the peer holds the lock; must wait, not fail.
+    state.add_volume(&vol("second")).unwrap();
+    release.join().unwrap();
+    assert_eq!(state.all_volumes().unwrap().len(), 2);
+}
+
+#[test]
+fn threads_and_two_stores_in_one_process_share_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.redb");
+    let first = Arc::new(RedbStore::open(&file).unwrap());
+    let second = Arc::new(RedbStore::open(&file).unwrap());
+    let workers: Vec<_> = (0..4)
+        .map(|t| {
+            let store = if t % 2 == 0 { &first } else { &second }.clone();
+            thread::spawn(move || {
+                let state = store.handle();
+                let mut won = 0;
+                for i in 0..20 {
+                    state
+                        .add_container(&ctr(&format!("t{t}-{i}"), &format!("n{t}-{i}")))
+                        .unwrap();
+                    match state.add_volume(&vol(&format!("shared-{i}"))) {
+                        Ok(()) => won += 1,
+                        Err(e) => assert_eq!(e.kind(), ErrorKind::VolumeExists, "{e}"),
+                    }
+                }
+                won
+            })
+        })
+        .collect();
+    let won: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
+    assert_eq!(won, 20, "each shared volume has exactly one winner");
+    let state = first.handle();
+    assert_eq!(state.all_containers().unwrap().len(), 80);
+    assert_eq!(second.handle().all_volumes().unwrap().len(), 20);
+}
