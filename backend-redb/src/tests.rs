@@ -7,7 +7,7 @@ use std::path::Path;
 
 use podstate_api::raw::Store;
 use podstate_api::{DbConfig, State};
-use podstate_conformance::fixtures::{CtrExt, ctr, exec, pod, vol};
+use podstate_conformance::scenarios::fixtures::{CtrExt, ctr, exec, pod, vol};
 use redb::{
     Builder, ConcurrencyMode, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableHandle,
 };

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use podstate_api::{ErrorKind, State, StateError};
-use podstate_conformance::fixtures::{CtrExt, ctr, vol};
+use podstate_conformance::scenarios::fixtures::{CtrExt, ctr, vol};
 use podstate_redb::{RedbState, RedbStore};
 use redb::{Database, TableDefinition};
 use tempfile::TempDir;

@@ -7,7 +7,7 @@ use std::thread;
 use std::time::Duration;
 
 use podstate_api::{ErrorKind, State, StateError};
-use podstate_conformance::fixtures::{ctr, vol};
+use podstate_conformance::scenarios::fixtures::{ctr, vol};
 use podstate_redb::{RedbOptions, RedbStore};
 use redb::{Builder, ConcurrencyMode, Database, WriteTransaction};
 

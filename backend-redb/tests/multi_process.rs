@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use podstate_api::{Container, ErrorKind, ExecSession, Pod, State, StateError};
 use podstate_conformance::dump::Dump;
-use podstate_conformance::fixtures::{CtrExt, ctr, pod, vol};
+use podstate_conformance::scenarios::fixtures::{CtrExt, ctr, pod, vol};
 use podstate_redb::RedbStore;
 
 /// Set to the worker's number in a worker process.

@@ -54,15 +54,10 @@
 
 pub mod calls;
 pub mod checker;
-pub mod demanded;
 pub mod dump;
 pub mod factory;
-pub mod fixtures;
-pub mod harness;
-pub mod invoke;
 pub mod model;
 pub mod scenarios;
-pub mod slots;
 pub mod teeth;
 
 pub use calls::{Call, Outcome};

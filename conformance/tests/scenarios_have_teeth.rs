@@ -1,6 +1,6 @@
-//! The scenario suite must fail against deliberately broken copies of a correct backend: one per
-//! rule issue 2 names (prefix ambiguity, cross-namespace visibility, a name shared by a pod and a
-//! container, a dependency that blocks removal, refresh resetting state).
+//! The scenario suite must fail against deliberately broken copies of a correct backend, one per
+//! classic rule: prefix ambiguity, cross-namespace visibility, a name shared by a pod and a
+//! container, a dependency that blocks removal, refresh resetting state.
 
 use podstate_conformance::BackendFactory;
 use podstate_conformance::scenarios::{self, Scenario};

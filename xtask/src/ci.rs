@@ -19,7 +19,7 @@ pub fn run() -> Result<(), String> {
             ],
         ),
         ("tests", &["test", "--workspace"]),
-        ("conformance", &["xtask", "conformance"]),
+        ("conformance", &["xtask", "conformance", "--ci"]),
     ];
     for (name, args) in steps {
         eprintln!("== {name}: cargo {}", args.join(" "));

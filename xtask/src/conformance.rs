@@ -8,6 +8,7 @@ use podstate_conformance::scenarios::{self, Scenario};
 
 use crate::ConformanceArgs;
 use crate::backends;
+use crate::budget::{self, Budget};
 use crate::progress::Progress;
 
 /// The seed of the main job unless `--seed` says otherwise: fixed, so that CI is reproducible.
@@ -38,7 +39,17 @@ pub fn run(args: &ConformanceArgs) -> Result<(), String> {
         .iter()
         .map(|backend| run_scenarios(*backend))
         .collect();
-    let reports = model_check(&backends, args);
+    let reports = if args.ci {
+        backends
+            .iter()
+            .map(|b| {
+                let budget = budget_of(args, budget::ci(b.name()));
+                model_check(&[*b], args, budget).remove(0)
+            })
+            .collect()
+    } else {
+        model_check(&backends, args, budget_of(args, budget::FULL))
+    };
     for (result, report) in results.iter_mut().zip(reports) {
         result.check = Some(report);
     }
@@ -73,15 +84,29 @@ fn run_scenarios(backend: &dyn BackendFactory) -> BackendResult {
     }
 }
 
+/// `budget`, with `--cases` and `--max-ops` taking precedence.
+fn budget_of(args: &ConformanceArgs, budget: Budget) -> Budget {
+    Budget {
+        cases: args.cases.unwrap_or(budget.cases),
+        max_ops: args.max_ops.unwrap_or(budget.max_ops),
+    }
+}
+
 /// The model checker in differential mode: each generated case runs against every backend and
 /// the reference model.
-fn model_check(backends: &[&dyn BackendFactory], args: &ConformanceArgs) -> Vec<CheckReport> {
-    let total = (args.cases * backends.len()) as u64;
-    let bar = Arc::new(Mutex::new(Progress::new("model check", total)));
+fn model_check(
+    backends: &[&dyn BackendFactory],
+    args: &ConformanceArgs,
+    budget: Budget,
+) -> Vec<CheckReport> {
+    let total = (budget.cases * backends.len()) as u64;
+    let names: Vec<&str> = backends.iter().map(|b| b.name()).collect();
+    let label = format!("model check {}", names.join("+"));
+    let bar = Arc::new(Mutex::new(Progress::new(label, total)));
     let done = Arc::new(Mutex::new(0u64));
     let config = CheckConfig {
-        cases: args.cases,
-        max_ops: args.max_ops,
+        cases: budget.cases,
+        max_ops: budget.max_ops,
         seed: args.seed,
         failure_dir: Some(args.failure_dir.clone()),
         ..CheckConfig::default()
@@ -129,13 +154,15 @@ fn print_details(results: &[BackendResult]) {
 
 fn print_table(results: &[BackendResult]) {
     println!(
-        "\n{:<10} {:>10} {:>10} {:>14} {:>14} {:>10}",
-        "backend", "scenarios", "failed", "model cases", "diverged", "coverage"
+        "\n{:<10} {:>10} {:>8} {:>12} {:>10} {:>12} {:>10} {:>10}",
+        "backend", "scenarios", "failed", "model cases", "ops", "ops/s", "diverged", "coverage"
     );
     for r in results {
-        let (cases, failed, coverage) = match &r.check {
+        let (cases, ops, rate, failed, coverage) = match &r.check {
             Some(c) => (
-                c.cases.to_string(),
+                format!("{} x {}", c.cases, c.ops.checked_div(c.cases).unwrap_or(0)),
+                c.ops.to_string(),
+                format!("{:.0}", c.ops_per_second()),
                 c.failure
                     .as_ref()
                     .map_or("no".to_owned(), |f| format!("case {}", f.case)),
@@ -145,10 +172,10 @@ fn print_table(results: &[BackendResult]) {
                     Coverage::reachable_pairs()
                 ),
             ),
-            None => ("-".into(), "-".into(), "-".into()),
+            None => ("-".into(), "-".into(), "-".into(), "-".into(), "-".into()),
         };
         println!(
-            "{:<10} {:>10} {:>10} {cases:>14} {failed:>14} {coverage:>10}",
+            "{:<10} {:>10} {:>8} {cases:>12} {ops:>10} {rate:>12} {failed:>10} {coverage:>10}",
             r.name,
             r.scenarios_passed,
             r.scenario_failures.len()

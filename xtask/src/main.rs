@@ -3,6 +3,7 @@
 //! `cargo test`.
 
 mod backends;
+mod budget;
 mod ci;
 mod conformance;
 mod progress;
@@ -25,7 +26,8 @@ enum Command {
     /// Run the scenario suite and the model checker against every backend built into the
     /// workspace; print a table of backend x passed / failed; exit non-zero on any failure.
     Conformance(ConformanceArgs),
-    /// Run what CI runs: fmt check, clippy with -D warnings, the tests, the conformance run.
+    /// Run what CI runs: fmt check, clippy with -D warnings, the tests, the conformance run at
+    /// the CI budget.
     Ci,
 }
 
@@ -35,12 +37,16 @@ struct ConformanceArgs {
     /// Only this backend (repeatable); default: every backend built into the workspace.
     #[arg(long = "backend", value_name = "NAME")]
     backends: Vec<String>,
-    /// Generated cases for the model checker.
-    #[arg(long, default_value_t = 1000)]
-    cases: usize,
-    /// Operations per generated case.
-    #[arg(long, default_value_t = 300)]
-    max_ops: usize,
+    /// Run each backend's CI budget (the table in xtask/src/budget.rs) instead of one
+    /// differential run at the full budget.
+    #[arg(long)]
+    ci: bool,
+    /// Generated cases for the model checker (default: the full budget, 1,000).
+    #[arg(long)]
+    cases: Option<usize>,
+    /// Operations per generated case (default: the full budget, 300).
+    #[arg(long)]
+    max_ops: Option<usize>,
     /// Seed of the generated cases (case i is drawn from (seed, i) alone).
     #[arg(long, default_value_t = conformance::DEFAULT_SEED)]
     seed: u64,

@@ -112,7 +112,10 @@ fn updated<T: Clone + PartialEq>(
     }
 }
 
-fn call(s: &dyn State, op: &Op) -> Answer {
+/// Runs `op` on the handle `s`: the one place where an operation becomes a `State` call (the
+/// checker's cases and the scenario tables both come here). [`Op::Reopen`] needs the store, so
+/// a bare handle answers it as broken.
+pub fn call(s: &dyn State, op: &Op) -> Answer {
     let result = match op {
         // Only the driver can reopen: it owns the store.
         Op::Reopen => return Answer::Broken("reopen reached a bare handle".into()),

@@ -3,8 +3,6 @@
 //! Every draw mixes the likely (a template, something believed stored) with the broken (empty
 //! or NUL strings, foreign namespaces, fields the call must ignore) in fixed proportions.
 
-use std::collections::BTreeSet;
-
 use podstate_api::{
     ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, PodState, Volume, VolumeConfig,
     VolumeState,
@@ -12,54 +10,10 @@ use podstate_api::{
 use proptest::prelude::RngExt;
 use proptest::test_runner::TestRng;
 
-use super::ops::Op;
 use super::revisit::Revisits;
+use super::shadow::Shadow;
 use super::universe::{Universe, pick};
 use crate::factory::Capabilities;
-
-/// What the generator believes it has added, and where its handles stand, for biasing only.
-#[derive(Debug, Default)]
-pub(super) struct Shadow {
-    pub(super) ctrs: BTreeSet<usize>,
-    pub(super) pods: BTreeSet<usize>,
-    pub(super) volumes: BTreeSet<String>,
-    pub(super) sessions: Vec<ExecSession>,
-    /// Each handle's namespace after the last `set_namespace`/`reopen`.
-    pub(super) ns: Vec<String>,
-    /// Which handles were closed since the last `reopen`.
-    pub(super) closed: Vec<bool>,
-    /// The handle the next operation runs on.
-    pub(super) current: usize,
-}
-
-impl Shadow {
-    /// The shadow of a case driving `handles` handles, all open in namespace `""`.
-    pub(super) fn with_handles(handles: usize) -> Shadow {
-        Shadow {
-            ns: vec![String::new(); handles],
-            closed: vec![false; handles],
-            ..Shadow::default()
-        }
-    }
-
-    /// Every handle was reopened: open, in namespace `""`.
-    pub(super) fn reopened(&mut self) {
-        self.ns.iter_mut().for_each(String::clear);
-        self.closed.iter_mut().for_each(|c| *c = false);
-    }
-
-    /// The current handle moved to namespace `ns`.
-    pub(super) fn set_ns(&mut self, ns: String) {
-        self.ns[self.current] = ns;
-    }
-
-    /// The handles still open.
-    pub(super) fn open_handles(&self) -> Vec<usize> {
-        (0..self.closed.len())
-            .filter(|&h| !self.closed[h])
-            .collect()
-    }
-}
 
 /// The generator's working state for one case: the random source, the pools, what the store
 /// can do, the shadow.
@@ -75,44 +29,6 @@ pub(super) struct Gen<'a> {
 impl<'a> Gen<'a> {
     pub(super) fn chance(&mut self, p: f64) -> bool {
         self.rng.random_bool(p)
-    }
-
-    /// The current handle's namespace, as the generator believes it.
-    pub(super) fn ns(&self) -> &str {
-        &self.shadow.ns[self.shadow.current]
-    }
-
-    // ----- handles ---------------------------------------------------------------------------
-
-    /// Picks the handle of the next draw: mostly the same one again, else another, rarely a
-    /// closed one (whose calls must all answer `DbClosed`).
-    pub(super) fn next_handle(&mut self) {
-        let handles = self.shadow.closed.len();
-        if handles < 2 || self.chance(0.6) {
-            return;
-        }
-        let open = self.shadow.open_handles();
-        self.shadow.current = if open.is_empty() || self.chance(0.08) {
-            self.rng.random_range(0..handles)
-        } else {
-            *pick(self.rng, &open)
-        };
-    }
-
-    /// One draw of `close`: close then reopen; or, with another handle still open, a bare close
-    /// of this handle, the case going on on the others (SPEC §3: `close` affects only its own
-    /// handle).
-    pub(super) fn close(&mut self) -> Vec<Op> {
-        let current = self.shadow.current;
-        let others_open = self.shadow.open_handles().iter().any(|&h| h != current);
-        if others_open && (!self.caps.reopen || self.chance(0.6)) {
-            self.shadow.closed[current] = true;
-            let open = self.shadow.open_handles();
-            self.shadow.current = *pick(self.rng, &open);
-            return vec![Op::Close];
-        }
-        self.shadow.reopened();
-        vec![Op::Close, Op::Reopen]
     }
 
     // ----- strings ---------------------------------------------------------------------------

@@ -4,7 +4,8 @@ use podstate_api::{Container, ContainerConfig, ContainerState, ContainerStatus};
 use proptest::prelude::RngExt;
 
 use super::draw::Gen;
-use super::universe::{CaseClass, pick, set_dependency};
+use super::templates::set_dependency;
+use super::universe::{CaseClass, pick};
 
 impl Gen<'_> {
     // ----- containers ------------------------------------------------------------------------

@@ -23,9 +23,10 @@ use proptest::strategy::{NewTree, Strategy};
 use proptest::test_runner::{TestRng, TestRunner};
 
 use super::case::{HandleOp, MAX_HANDLES};
-use super::draw::{Gen, Shadow};
+use super::draw::Gen;
 use super::ops::Op;
 use super::revisit::Revisits;
+use super::shadow::Shadow;
 use super::shrink::OpsTree;
 use super::universe::{CaseClass, Universe};
 use crate::calls::Call;

@@ -54,11 +54,14 @@ mod replay;
 mod report;
 mod revisit;
 mod run;
+mod shadow;
 mod shrink;
+mod templates;
 mod universe;
 mod weights;
 
 pub use answer::{Answer, Value};
+pub use apply::call;
 pub use case::{HandleOp, MAX_HANDLES, handles_of};
 pub use config::{CheckConfig, Progress, ProgressFn};
 pub use coverage::Coverage;

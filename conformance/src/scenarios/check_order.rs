@@ -8,8 +8,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §4 step 1 before 2: a closed handle answers `DbClosed` to `get_name("")`.
 pub fn closed_beats_an_empty_id(f: &dyn BackendFactory) {

@@ -7,8 +7,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §5 `add_container`: "then ID, name" - an ID held by a pod beats a name held by a
 /// container (`PodExists`, naming the ID's holder).

@@ -5,8 +5,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §1: "`add_*` stores the passed state verbatim"; configs "are returned verbatim as added".
 pub fn add_container_stores_config_and_state_verbatim(f: &dyn BackendFactory) {

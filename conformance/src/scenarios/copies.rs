@@ -7,8 +7,8 @@ use podstate_api::{ContainerStatus, Payload, Timestamp};
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §1: "Retrievals return **independent copies** ... Nothing a caller does to a returned
 /// object changes the store until it calls a mutating method."

@@ -5,8 +5,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §5: "`container_in_use(ctr)` -> dependent IDs", sorted (§2.8).
 pub fn container_in_use_lists_dependents_sorted(f: &dyn BackendFactory) {

@@ -6,8 +6,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §5: "`get_exec_session(id)` -> container ID" of a registered session.
 pub fn added_session_resolves_to_its_container(f: &dyn BackendFactory) {

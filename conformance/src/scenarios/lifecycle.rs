@@ -8,8 +8,8 @@ use podstate_api::{Container, ContainerState, ContainerStatus, DbConfig};
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// A container whose every state field is set.
 fn busy(id: &str, status: ContainerStatus) -> Container {

@@ -5,8 +5,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §5: `lookup_container_id(s)` - "exact container ID" first.
 pub fn lookup_container_by_full_id(f: &dyn BackendFactory) {

@@ -25,7 +25,7 @@
 //! after `close` and `InvalidArg` for empty or NUL strings, for every call and every string
 //! argument. They run like scenarios but do not count as such ([`Scenario::is_table`]).
 //!
-//! Every scenario goes through [`harness::Tester`](crate::harness::Tester): each observed outcome
+//! Every scenario goes through [`harness::Tester`]: each observed outcome
 //! must be one [`Call::allows`](crate::Call::allows), and each failing call is checked to leave
 //! the store exactly as it was.
 //!
@@ -46,7 +46,7 @@
 //! `__for_each_scenario!`), which feeds both [`scenarios()`] and
 //! [`scenario_tests!`](crate::scenario_tests); a unit test fails when a scenario function is
 //! missing from it. Another unit test runs the suite on the memory backend and checks, through
-//! [`demanded`](crate::demanded), that it demands every outcome SPEC allows each call.
+//! [`demanded`], that it demands every outcome SPEC allows each call.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -56,8 +56,12 @@ pub mod check_order;
 pub mod check_order_rules;
 pub mod containers;
 pub mod copies;
+pub mod demanded;
 pub mod dependencies;
 pub mod exec;
+pub mod fixtures;
+pub mod harness;
+pub mod invoke;
 pub mod lifecycle;
 mod list;
 pub mod lookups;
@@ -68,6 +72,7 @@ pub mod pod_members;
 pub mod pods;
 pub mod rewrite;
 pub mod sharp_edges;
+pub mod slots;
 pub mod strings;
 pub mod tables;
 pub mod visibility;
@@ -174,8 +179,9 @@ mod tests {
 
     use podstate_api::ErrorKind;
 
+    use super::demanded;
     use super::*;
-    use crate::{Outcome, StoreFactory, demanded};
+    use crate::{Outcome, StoreFactory};
 
     fn memory() -> impl BackendFactory {
         StoreFactory::new(podstate_memory::MemoryStore::temporary)
@@ -236,7 +242,7 @@ mod tests {
             {
                 let id = rest.split('"').next().unwrap_or_default();
                 assert!(
-                    crate::fixtures::SESSION_IDS.contains(&id),
+                    crate::scenarios::fixtures::SESSION_IDS.contains(&id),
                     "{group} uses exec session {id:?}, which the harness does not probe"
                 );
             }

@@ -6,8 +6,8 @@ use podstate_api::State;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// Container `ca` and pod `pa` in namespace `a`, container `cb` and pod `pb` in `b`, container
 /// `c0` in none.

@@ -6,8 +6,8 @@ use podstate_api::State;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// `c1` joined to `front` (aliases `web`, `www`) and `back` (no aliases).
 fn connected(s: &dyn State) -> podstate_api::Result<()> {

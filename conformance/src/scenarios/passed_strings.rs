@@ -8,8 +8,8 @@ use podstate_api::State;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// Container `c1` ("one"), empty pod `p1`, unused volume `data`.
 fn stored(s: &dyn State) -> podstate_api::Result<()> {

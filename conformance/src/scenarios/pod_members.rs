@@ -5,8 +5,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §5: `add_container_to_pod(pod, ctr)` stores the member; `pod_has_container` then says so
 /// and the container names its pod.

@@ -7,8 +7,8 @@ use podstate_api::{Result, State};
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// Pod `p1` ("pod1") with members `m1` and `m2`.
 fn pod_with_two_members(s: &dyn State) -> Result<()> {

@@ -6,8 +6,8 @@ use podstate_api::{ContainerConfig, State};
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// `db`, and `app` depending on it through `depends_on`, mounting `data`, on network `n`.
 fn app_and_db(s: &dyn State) -> podstate_api::Result<()> {

@@ -6,8 +6,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §5: exact name comes before ID prefix - "abc" names one container and prefixes another.
 pub fn a_name_beats_an_id_prefix_it_also_is(f: &dyn BackendFactory) {

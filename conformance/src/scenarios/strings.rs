@@ -7,8 +7,8 @@ use podstate_api::State;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// Container `c1` ("one") with exec session `e1`, member `m1` of pod `p1`, volume `data`.
 fn one_of_each(s: &dyn State) -> podstate_api::Result<()> {

@@ -9,12 +9,12 @@
 use podstate_api::ErrorKind::{DbClosed, InvalidArg};
 use podstate_api::{DbConfig, State};
 
-use crate::demanded;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
-use crate::invoke::{Args, invoke};
-use crate::slots::{Bad, Slot, corrupt, slots};
+use crate::scenarios::demanded;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
+use crate::scenarios::invoke::{Args, invoke};
+use crate::scenarios::slots::{Bad, Slot, corrupt, slots};
 use crate::{Call, Outcome};
 
 /// The world every table starts from: volume `v1` (unused); pod `p1` with member `m1`; empty pod

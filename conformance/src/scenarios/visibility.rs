@@ -6,8 +6,8 @@ use podstate_api::ErrorKind::*;
 
 use crate::Call;
 use crate::factory::BackendFactory;
-use crate::fixtures::*;
-use crate::harness::Tester;
+use crate::scenarios::fixtures::*;
+use crate::scenarios::harness::Tester;
 
 /// SPEC §3: an invisible exact ID is skipped and the prefix step finds the visible `abcd`.
 pub fn an_invisible_exact_id_falls_through_to_a_visible_prefix(f: &dyn BackendFactory) {

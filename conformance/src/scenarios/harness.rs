@@ -10,7 +10,8 @@
 //!
 //! ```
 //! use podstate_api::ErrorKind;
-//! use podstate_conformance::{Call, fixtures::*, harness::Tester};
+//! use podstate_conformance::Call;
+//! use podstate_conformance::scenarios::{fixtures::*, harness::Tester};
 //! # fn story(f: &dyn podstate_conformance::BackendFactory) {
 //! let t = Tester::new(f);
 //! t.given(|s| s.add_container(&ctr("c1", "one")));
@@ -23,10 +24,10 @@ use std::fmt::Debug;
 
 use podstate_api::{Container, ContainerConfig, ErrorKind, Result, State, StateError};
 
-use crate::demanded;
 use crate::dump::{Dump, dump};
 use crate::factory::{BackendFactory, Store};
-use crate::fixtures::{self, SESSION_IDS};
+use crate::scenarios::demanded;
+use crate::scenarios::fixtures::{self, SESSION_IDS};
 use crate::{Call, Outcome};
 
 /// Everything the public API shows of a store: the full [`Dump`] plus the exec registry, probed

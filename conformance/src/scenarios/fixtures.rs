@@ -6,7 +6,7 @@
 //! that payloads and times round-trip byte for byte.
 //!
 //! ```
-//! use podstate_conformance::fixtures::*;
+//! use podstate_conformance::scenarios::fixtures::*;
 //!
 //! let db = ctr("c1", "web-db").in_pod("p1").with_deps(&["c0"]).with_volumes(&["data"]);
 //! assert_eq!(db.config.pod.as_deref(), Some("p1"));

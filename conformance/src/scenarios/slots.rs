@@ -10,7 +10,7 @@
 use podstate_api::NamedVolume;
 
 use crate::Call;
-use crate::invoke::Args;
+use crate::scenarios::invoke::Args;
 
 /// A field of a container config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,0 +1,53 @@
+//! How much the model checker runs: the full budget of `cargo xtask conformance`, and the
+//! per-backend CI budget of `cargo xtask conformance --ci` (the table ARCHITECTURE.md shows).
+//!
+//! The CI budget keeps `.ci/run` well inside its time on a 2-core machine with every backend
+//! in; each persistent backend runs fewer cases, because every operation it makes is a real
+//! transaction on a file. The fixed seed makes CI reproducible.
+
+/// Cases and operations per case for one backend.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Generated cases.
+    pub cases: usize,
+    /// Operations per case.
+    pub max_ops: usize,
+}
+
+/// The budget of the main job: every backend, in one differential run.
+pub const FULL: Budget = Budget {
+    cases: 1_000,
+    max_ops: 300,
+};
+
+/// The CI budget, per backend; a backend not listed runs [`FULL`].
+pub const CI: &[(&str, Budget)] = &[
+    (
+        "memory",
+        Budget {
+            cases: 1_000,
+            max_ops: 300,
+        },
+    ),
+    (
+        "sqlite",
+        Budget {
+            cases: 300,
+            max_ops: 300,
+        },
+    ),
+    (
+        "redb",
+        Budget {
+            cases: 300,
+            max_ops: 300,
+        },
+    ),
+];
+
+/// The CI budget of `backend`.
+pub fn ci(backend: &str) -> Budget {
+    CI.iter()
+        .find(|(name, _)| *name == backend)
+        .map_or(FULL, |(_, budget)| *budget)
+}
