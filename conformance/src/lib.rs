@@ -54,15 +54,14 @@
 
 pub mod calls;
 pub mod checker;
-pub mod dump;
 pub mod factory;
 pub mod model;
 pub mod scenarios;
 pub mod teeth;
 
 pub use calls::{Call, Outcome};
-pub use dump::{Dump, dump};
 pub use factory::{BackendFactory, Capabilities, Store, StoreFactory};
+pub use podstate_api::dump::{self, Dump, dump};
 pub use scenarios::{Scenario, scenarios};
 
 /// Emits the whole suite as `#[test]`s for the backend of `$factory` (any expression whose type

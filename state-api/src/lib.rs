@@ -81,6 +81,7 @@
 
 mod containers;
 mod db_config;
+pub mod dump;
 mod error;
 mod exec;
 mod payload;

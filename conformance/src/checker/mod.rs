@@ -44,7 +44,6 @@ mod describe;
 mod differential;
 mod draw;
 mod draw_containers;
-mod dump_diff;
 mod engine;
 mod generate;
 mod invariants;
@@ -62,6 +61,7 @@ mod weights;
 
 pub use answer::{Answer, Value};
 pub use apply::call;
+pub use invariants::check as check_invariants;
 pub use case::{HandleOp, MAX_HANDLES, handles_of};
 pub use config::{CheckConfig, Progress, ProgressFn};
 pub use coverage::Coverage;

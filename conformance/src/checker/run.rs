@@ -10,7 +10,6 @@ use super::answer::Answer;
 use super::apply::{Driver, panic_message};
 use super::case::{HandleOp, handles_of};
 use super::coverage::Coverage;
-use super::dump_diff;
 use super::invariants;
 use crate::calls::Outcome;
 use crate::factory::BackendFactory;
@@ -367,9 +366,10 @@ fn compare_stores(
     // The oracle is checked too: a model that broke an invariant would be a wrong oracle.
     let model_dump = checked_dump(Side::Model, model, sessions)?;
     if backend_dump != model_dump {
-        return Err(Reason::Dumps(dump_diff::describe(
+        return Err(Reason::Dumps(podstate_api::dump::describe(
             &backend_dump,
             &model_dump,
+            ("backend", "model"),
         )));
     }
     Ok(StateSize {

@@ -1,12 +1,19 @@
-//! A full picture of a store, taken through the public API only.
+//! A full picture of a store, taken through the public API only, and what differs between two.
 //!
-//! Scenarios take one before and after a failing call to prove that the call changed nothing; the
-//! model checker compares the backend's against the model's.
+//! The conformance suite takes one before and after a failing call to prove that the call changed
+//! nothing, and compares a backend's with the reference model's; the `podstate migrate` command
+//! compares the source's with the target's. Because a dump goes through [`State`] alone, two
+//! stores of different backends compare exactly when they answer every call the same way.
+
+mod diff;
 
 use std::collections::BTreeMap;
 
-use podstate_api::{Container, DbConfig, Pod, State, StateError, Volume};
 use serde::Serialize;
+
+pub use diff::describe;
+
+use crate::{Container, DbConfig, Pod, State, StateError, Volume};
 
 /// Everything a handle with namespace `""` can list, with every per-object query answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
