@@ -1,1 +1,12 @@
-//! SQLite backend for podstate. Empty for now: a later issue fills it (rusqlite, bundled SQLite).
+//! The SQLite podstate backend (docs to come).
+
+mod busy;
+mod conn;
+mod error;
+mod read;
+mod record;
+pub mod schema;
+mod store;
+mod write;
+
+pub use store::{Durability, SqliteEngine, SqliteOptions, SqliteState, SqliteStore, SqliteTx};
