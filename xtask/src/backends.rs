@@ -4,9 +4,10 @@ use podstate_conformance::{BackendFactory, StoreFactory};
 
 /// Every backend built into the workspace, by name: each one's store type, fresh and temporary.
 pub fn all() -> Vec<Box<dyn BackendFactory>> {
-    vec![Box::new(StoreFactory::new(
-        podstate_memory::MemoryStore::temporary,
-    ))]
+    vec![
+        Box::new(StoreFactory::new(podstate_memory::MemoryStore::temporary)),
+        Box::new(StoreFactory::new(podstate_sqlite::SqliteStore::temporary)),
+    ]
 }
 
 /// The backends named in `names` (all when empty); an unknown name is an error listing the
