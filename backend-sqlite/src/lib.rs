@@ -9,4 +9,7 @@ pub mod schema;
 mod store;
 mod write;
 
+#[cfg(test)]
+mod tests;
+
 pub use store::{Durability, SqliteEngine, SqliteOptions, SqliteState, SqliteStore, SqliteTx};

@@ -97,7 +97,7 @@ struct Shared {
 /// opens a new connection.
 pub struct SqliteStore {
     shared: Arc<Shared>,
-    anchor: Mutex<Conn>,
+    pub(crate) anchor: Mutex<Conn>,
 }
 
 /// A handle on a [`SqliteStore`]: implements [`State`] over its own connection, with its own
