@@ -44,13 +44,15 @@ fn child_process() {
     report.write(&out);
 }
 
-/// Waits until the parent says go, so that the children start together.
-fn wait_for(go: &Path) {
+/// Waits until `file` exists: the parent's go, so that the children start together, or a
+/// child's word that it holds the lock.
+fn wait_for(file: &Path) {
     let start = Instant::now();
-    while !go.exists() {
+    while !file.exists() {
         assert!(
             start.elapsed() < Duration::from_secs(120),
-            "no go from the parent"
+            "{} never came",
+            file.display()
         );
         std::thread::sleep(Duration::from_millis(1));
     }
@@ -183,14 +185,7 @@ fn a_stuck_lock_holder_in_another_process_is_named_and_outlived() {
         .add_container(&Container::new(ContainerConfig::new("before", "before")))
         .unwrap();
     let mut holder = spawn("hold", &path, &holding, &dir.path().join("unused"));
-    let start = Instant::now();
-    while !holding.exists() {
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "the holder never held"
-        );
-        std::thread::sleep(Duration::from_millis(1));
-    }
+    wait_for(&holding);
 
     let blocked = Container::new(ContainerConfig::new("blocked", "blocked"));
     let err: StateError = state.add_container(&blocked).unwrap_err();
