@@ -3,9 +3,13 @@
 use std::collections::BTreeMap;
 
 use podstate_api::raw::{Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
-use podstate_api::{Container, ContainerConfig, ContainerState, DbConfig, Pod, Result, Volume};
+use podstate_api::{
+    Container, ContainerConfig, ContainerState, DbConfig, ErrorKind, Pod, PodConfig, Result,
+    StateError, Volume, VolumeConfig,
+};
 use rusqlite::{Params, Row, ToSql};
 
+use crate::error;
 use crate::record::{self, Record};
 use crate::store::SqliteTx;
 
@@ -112,10 +116,24 @@ impl SqliteTx<'_> {
 
     /// The record stored in columns `idx` (JSON) and `idx + 1` (its payload) of `row`; `what`
     /// names it in an error.
-    fn record<R: Record>(&self, row: &Row<'_>, idx: usize, what: &str) -> Result<R> {
+    fn record<R: Record>(&self, row: &Row<'_>, idx: usize, what: impl Fn() -> String) -> Result<R> {
         let json = self.text_ref(row, idx)?;
         let payload = self.text_ref(row, idx + 1)?;
-        record::decode(&self.conn.path, what, json, payload)
+        record::decode(json, payload).map_err(|e| error::record(&self.conn.path, &what(), e))
+    }
+
+    /// `Corrupt` unless the record found under key `key` is the one it names (`stored`).
+    fn same_key(&self, noun: &str, key: &str, stored: &str) -> Result<()> {
+        if key == stored {
+            return Ok(());
+        }
+        Err(StateError::new(
+            ErrorKind::Corrupt,
+            format!(
+                "SQLite database {}: the record of {noun} {key:?} holds {noun} {stored:?}",
+                self.conn.path.display()
+            ),
+        ))
     }
 
     /// The first two keys that start with `prefix` (see [`prefix_end`]): `bounded` takes the
@@ -140,28 +158,30 @@ impl SqliteTx<'_> {
         self.strings(sql, params.as_slice())
     }
 
-    /// A container stored in columns `idx..idx + 4` of `row`.
+    /// A container stored in columns `idx..idx + 4` of `row`, under ID `id`.
     fn container_row(&self, row: &Row<'_>, idx: usize, id: &str) -> Result<Container> {
-        Ok(Container {
-            config: self.record(row, idx, &format!("config of container {id:?}"))?,
-            state: self.record(row, idx + 2, &format!("state of container {id:?}"))?,
-        })
+        let config: ContainerConfig =
+            self.record(row, idx, || format!("config of container {id:?}"))?;
+        self.same_key("container", id, &config.id)?;
+        let state = self.record(row, idx + 2, || format!("state of container {id:?}"))?;
+        Ok(Container { config, state })
     }
 
-    /// A pod stored in columns `idx..idx + 4` of `row`.
+    /// A pod stored in columns `idx..idx + 4` of `row`, under ID `id`.
     fn pod_row(&self, row: &Row<'_>, idx: usize, id: &str) -> Result<Pod> {
-        Ok(Pod {
-            config: self.record(row, idx, &format!("config of pod {id:?}"))?,
-            state: self.record(row, idx + 2, &format!("state of pod {id:?}"))?,
-        })
+        let config: PodConfig = self.record(row, idx, || format!("config of pod {id:?}"))?;
+        self.same_key("pod", id, &config.id)?;
+        let state = self.record(row, idx + 2, || format!("state of pod {id:?}"))?;
+        Ok(Pod { config, state })
     }
 
-    /// A volume stored in columns `idx..idx + 4` of `row`.
+    /// A volume stored in columns `idx..idx + 4` of `row`, under name `name`.
     fn volume_row(&self, row: &Row<'_>, idx: usize, name: &str) -> Result<Volume> {
-        Ok(Volume {
-            config: self.record(row, idx, &format!("config of volume {name:?}"))?,
-            state: self.record(row, idx + 2, &format!("state of volume {name:?}"))?,
-        })
+        let config: VolumeConfig =
+            self.record(row, idx, || format!("config of volume {name:?}"))?;
+        self.same_key("volume", name, &config.name)?;
+        let state = self.record(row, idx + 2, || format!("state of volume {name:?}"))?;
+        Ok(Volume { config, state })
     }
 }
 
@@ -185,7 +205,12 @@ impl StoreRead for SqliteTx<'_> {
         self.one(
             "SELECT config, config_payload FROM container WHERE id = ?1",
             [id],
-            |row| self.record(row, 0, &format!("config of container {id:?}")),
+            |row| {
+                let config: ContainerConfig =
+                    self.record(row, 0, || format!("config of container {id:?}"))?;
+                self.same_key("container", id, &config.id)?;
+                Ok(config)
+            },
         )
     }
 
@@ -305,8 +330,8 @@ fn kind(tx: &SqliteTx<'_>, row: &Row<'_>) -> Result<HolderKind> {
     match kind.as_str() {
         "container" => Ok(HolderKind::Container),
         "pod" => Ok(HolderKind::Pod),
-        other => Err(podstate_api::StateError::new(
-            podstate_api::ErrorKind::Corrupt,
+        other => Err(StateError::new(
+            ErrorKind::Corrupt,
             format!(
                 "SQLite database {}: object kind {other:?} is neither container nor pod",
                 tx.conn.path.display()
@@ -328,7 +353,7 @@ impl StoreLoad for SqliteTx<'_> {
         self.one(
             "SELECT state, state_payload FROM container WHERE id = ?1",
             [id],
-            |row| self.record(row, 0, &format!("state of container {id:?}")),
+            |row| self.record(row, 0, || format!("state of container {id:?}")),
         )
     }
 

@@ -83,13 +83,10 @@ pub(crate) fn encode<R: Record>(record: &R) -> Result<String> {
     encode_plain(&stored)
 }
 
-/// The record stored as `json` with payload text `payload`: the `what` (e.g. `config of
-/// container "c1"`) of database `path`.
-pub(crate) fn decode<R: Record>(path: &Path, what: &str, json: &str, payload: &str) -> Result<R> {
-    let mut record: R = decode_plain(path, what, json)?;
-    record
-        .unwrap_nested()
-        .map_err(|e| error::record(path, what, e))?;
+/// The record stored as `json` with payload text `payload`.
+pub(crate) fn decode<R: Record>(json: &str, payload: &str) -> Result<R, serde_json::Error> {
+    let mut record: R = serde_json::from_str(json)?;
+    record.unwrap_nested()?;
     *record.payload_mut() = Payload::from_stored(payload);
     Ok(record)
 }
@@ -130,8 +127,7 @@ mod tests {
             !json.contains("\"a\" : 1"),
             "the payload is not in the JSON: {json}"
         );
-        let back: ContainerState =
-            decode(Path::new("db"), "state", &json, state.payload.as_str()).unwrap();
+        let back: ContainerState = decode(&json, state.payload.as_str()).unwrap();
         assert_eq!(back, state);
         assert_eq!(back.exec_sessions["e1"].as_str(), " [ \"\\u00e9\" ] ");
     }
@@ -139,7 +135,7 @@ mod tests {
     #[test]
     fn a_record_that_does_not_decode_is_corrupt_and_named() {
         let err =
-            decode::<PodState>(Path::new("/d/x.db"), "state of pod \"p\"", "{", "{}").unwrap_err();
+            decode_plain::<PodState>(Path::new("/d/x.db"), "state of pod \"p\"", "{").unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Corrupt);
         assert!(err.message().contains("/d/x.db") && err.message().contains("pod \"p\""));
     }

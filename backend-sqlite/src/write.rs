@@ -10,6 +10,7 @@ use podstate_api::{
 };
 use rusqlite::Params;
 
+use crate::error;
 use crate::record::{self, Record, encode, encode_plain};
 use crate::store::SqliteTx;
 
@@ -46,8 +47,8 @@ impl SqliteTx<'_> {
         };
         let update = format!("UPDATE {table} SET state = ?2 WHERE {key} = ?1");
         for (id, json) in states {
-            let what = format!("state of {table} {id:?}");
-            let mut state: S = record::decode(&conn.path, &what, &json, "null")?;
+            let mut state: S = record::decode(&json, "null")
+                .map_err(|e| error::record(&conn.path, &format!("state of {table} {id:?}"), e))?;
             reset(&mut state);
             self.exec(&update, (&id, encode(&state)?))?;
         }

@@ -6,7 +6,9 @@ use podstate_api::{Container, ContainerConfig, ErrorKind};
 
 use super::with_conn;
 use crate::SqliteStore;
-use crate::read::{ID_PREFIX, ID_PREFIX_OPEN, VOLUME_PREFIX, VOLUME_PREFIX_OPEN, prefix_end};
+use crate::read::{
+    ALL_CONTAINERS, ID_PREFIX, ID_PREFIX_OPEN, VOLUME_PREFIX, VOLUME_PREFIX_OPEN, prefix_end,
+};
 
 /// Characters at the edges of UTF-8's encodings and of the surrogate gap, and SQL's wildcards.
 const EDGES: [char; 13] = [
@@ -135,4 +137,14 @@ fn prefix_scans_are_index_range_searches_without_a_sort() {
         assert!(steps[0].contains(expected), "{sql}: {steps:?}");
         assert!(!sql.contains("LIKE") && !sql.contains("GLOB") && sql.ends_with("LIMIT 2"));
     }
+}
+
+#[test]
+fn listing_every_container_walks_the_id_index_without_sorting_records() {
+    let store = SqliteStore::temporary().unwrap();
+    let steps = plan(&store, ALL_CONTAINERS);
+    assert!(
+        steps.iter().all(|s| !s.contains("TEMP B-TREE")),
+        "{steps:?}"
+    );
 }

@@ -195,3 +195,34 @@ fn removing_a_container_leaves_no_index_row_behind() {
     assert_eq!(rows, 0);
     store.verify().unwrap();
 }
+
+#[test]
+fn a_damaged_record_answers_corrupt_naming_it() {
+    let store = SqliteStore::temporary().unwrap();
+    let state = store.open_handle().unwrap();
+    for id in ["c1", "c2"] {
+        state
+            .add_container(&Container::new(ContainerConfig::new(id, format!("n-{id}"))))
+            .unwrap();
+    }
+    let damage = |sql: &str| with_conn(&store, |conn| conn.sql.execute_batch(sql).unwrap());
+    // A record that holds another container's config.
+    damage(
+        "UPDATE container SET config = (SELECT config FROM container WHERE id = 'c2') WHERE id = 'c1'",
+    );
+    let err = state.container("c1").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert!(
+        err.message().contains("\"c1\"") && err.message().contains("\"c2\""),
+        "{err}"
+    );
+    // A record that is not JSON.
+    damage("UPDATE container SET state = '{' WHERE id = 'c2'");
+    let err = state.container("c2").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert!(err.message().contains("state of container \"c2\""), "{err}");
+    assert!(
+        err.message().contains(&store.path().display().to_string()),
+        "{err}"
+    );
+}
