@@ -62,6 +62,19 @@ fn another_applications_sqlite_database_is_refused_and_left_alone() {
     let err = refused_untouched(&path, ErrorKind::Corrupt);
     assert!(err.message().contains("another application"), "{err}");
 
+    // One in WAL mode: reading it through SQLite must leave no -wal or -shm behind either.
+    let wal_dir = tempfile::tempdir().unwrap();
+    let wal = wal_dir.path().join("wal.db");
+    {
+        let other = rusqlite::Connection::open(&wal).unwrap();
+        other
+            .execute_batch(
+                "PRAGMA journal_mode = WAL; CREATE TABLE t (x); INSERT INTO t VALUES (1);",
+            )
+            .unwrap();
+    }
+    refused_untouched(&wal, ErrorKind::Corrupt);
+
     let tagged = dir.path().join("tagged.db");
     {
         let other = rusqlite::Connection::open(&tagged).unwrap();
