@@ -111,7 +111,14 @@ impl Conn {
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         })?;
         if mode.eq_ignore_ascii_case("wal") {
-            return Ok(());
+            // One read in WAL mode opens the WAL and takes the shared lock a connection holds
+            // while it is open, so that a connection of this process that closes meanwhile does
+            // not take itself for the last one (checkpointing and deleting the WAL each time).
+            return self.retry_sql(|| {
+                self.sql
+                    .query_row("PRAGMA user_version", [], |r| r.get::<_, i32>(0))
+                    .map(drop)
+            });
         }
         Err(StateError::new(
             ErrorKind::Io,
