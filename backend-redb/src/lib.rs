@@ -147,7 +147,7 @@
 //!
 //! # Figures
 //!
-//! One release run of `examples/rates.rs` on this machine's disk (ext4, 4 KiB write + fdatasync
+//! One release run of `examples/redb_rates.rs` on this machine's disk (ext4, 4 KiB write + fdatasync
 //! 99 µs), podman-sized containers (7.5 KiB config payload, 0.6 KiB state payload), beside the
 //! memory backend:
 //!

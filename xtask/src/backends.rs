@@ -6,6 +6,7 @@ use podstate_conformance::{BackendFactory, StoreFactory};
 pub fn all() -> Vec<Box<dyn BackendFactory>> {
     vec![
         Box::new(StoreFactory::new(podstate_memory::MemoryStore::temporary)),
+        Box::new(StoreFactory::new(podstate_sqlite::SqliteStore::temporary)),
         Box::new(StoreFactory::new(podstate_redb::RedbStore::temporary)),
     ]
 }

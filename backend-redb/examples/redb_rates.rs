@@ -2,7 +2,7 @@
 //! disk, durable commits) next to the in-memory backend, with podman-sized containers (7.5 KiB
 //! config payload, 0.6 KiB state payload); plus open + one lookup + close, as a CLI process does.
 //!
-//! `cargo run --release -p podstate-redb --example rates -- [DIR] [N...]` (default: a temporary
+//! `cargo run --release -p podstate-redb --example redb_rates -- [DIR] [N...]` (default: a temporary
 //! directory under /tmp, N = 1000 10000).
 
 use std::path::PathBuf;

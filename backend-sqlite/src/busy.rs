@@ -1,0 +1,126 @@
+//! Waiting out other connections' locks, up to the lock timeout of SPEC §3.
+//!
+//! Each connection has one [`LockClock`]. Every call (and every open) starts it with
+//! [`LockClock::start`]; SQLite's busy handler then sleeps and retries while the call's deadline
+//! has not passed, and [`LockClock::retry`] does the same for the few `SQLITE_BUSY` answers
+//! SQLite gives without asking the busy handler (it may, to avoid a deadlock). The timeout is
+//! per call, not per lock: a call that meets several locks waits at most the timeout in all.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use rusqlite::Connection;
+
+use crate::error::is_busy;
+
+/// The first sleep between two tries; each later sleep doubles, up to the poll interval.
+const FIRST_SLEEP: Duration = Duration::from_micros(50);
+
+/// When the current call of one connection gives up waiting for a lock.
+#[derive(Debug)]
+pub(crate) struct LockClock {
+    /// The instant deadlines are counted from.
+    origin: Instant,
+    /// The current call's deadline, in nanoseconds after `origin`.
+    deadline: AtomicU64,
+    /// The lock timeout of every call.
+    timeout: Duration,
+    /// The longest sleep between two tries.
+    poll: Duration,
+}
+
+impl LockClock {
+    /// A clock for calls that each wait at most `timeout`, sleeping at most `poll` at a time.
+    pub(crate) fn new(timeout: Duration, poll: Duration) -> Arc<LockClock> {
+        let clock = Arc::new(LockClock {
+            origin: Instant::now(),
+            deadline: AtomicU64::new(0),
+            timeout,
+            poll: poll.max(FIRST_SLEEP),
+        });
+        clock.start();
+        clock
+    }
+
+    /// Starts a call: its waits end `timeout` from now.
+    pub(crate) fn start(&self) {
+        let deadline = self.origin.elapsed().saturating_add(self.timeout);
+        let nanos = u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX);
+        self.deadline.store(nanos, Ordering::Relaxed);
+    }
+
+    /// The lock timeout.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// Sleeps before try number `attempt + 1` and answers true, or answers false once the
+    /// deadline has passed.
+    fn wait(&self, attempt: u32) -> bool {
+        let now = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let deadline = self.deadline.load(Ordering::Relaxed);
+        if now >= deadline {
+            return false;
+        }
+        let backoff = FIRST_SLEEP.saturating_mul(1 << attempt.min(16));
+        let left = Duration::from_nanos(deadline - now);
+        std::thread::sleep(backoff.min(self.poll).min(left));
+        true
+    }
+
+    /// Installs the busy handler of `conn`, which waits on this clock.
+    pub(crate) fn install(self: &Arc<Self>, conn: &mut Connection) -> rusqlite::Result<()> {
+        let clock = Arc::clone(self);
+        conn.busy_handler(Some(move |count: i32| {
+            clock.wait(u32::try_from(count).unwrap_or(u32::MAX))
+        }))
+    }
+
+    /// Runs `op` until it answers something other than "busy", or the deadline passes (then
+    /// the last busy error is the answer). For statements whose failure leaves nothing to undo:
+    /// `BEGIN`, `COMMIT`, the first read of a transaction, and the steps of opening.
+    pub(crate) fn retry<T>(
+        &self,
+        mut op: impl FnMut() -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        let mut attempt = 0;
+        loop {
+            match op() {
+                Err(e) if is_busy(&e) && self.wait(attempt) => attempt = attempt.saturating_add(1),
+                other => return other,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_gives_up_with_the_busy_error_after_the_deadline() {
+        let clock = LockClock::new(Duration::from_millis(5), Duration::from_millis(1));
+        let mut tries = 0;
+        let busy = || {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                None,
+            )
+        };
+        let answer: rusqlite::Result<()> = clock.retry(|| {
+            tries += 1;
+            Err(busy())
+        });
+        assert!(is_busy(&answer.unwrap_err()));
+        assert!(tries > 1, "retried {tries} times");
+
+        clock.start();
+        let mut left = 3;
+        let answer = clock.retry(|| {
+            left -= 1;
+            if left == 0 { Ok(7) } else { Err(busy()) }
+        });
+        assert_eq!(answer.unwrap(), 7);
+    }
+}

@@ -1,0 +1,160 @@
+//! One connection to the database file, opened and set up the way every handle and store uses
+//! it: the busy handler, the per-connection pragmas, the identity check of [`schema`], and WAL.
+
+use std::cell::Cell;
+use std::path::Path;
+use std::sync::Arc;
+
+use podstate_api::{ErrorKind, Result, StateError};
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::busy::LockClock;
+use crate::store::{Durability, SqliteOptions};
+use crate::{error, schema};
+
+/// How many prepared statements each connection keeps: every statement of the backend, with
+/// room to spare, so that no call ever prepares one twice.
+const STATEMENT_CACHE: usize = 64;
+
+/// An open connection with what its errors and lock waits need.
+pub(crate) struct Conn {
+    /// The SQLite connection.
+    pub(crate) sql: Connection,
+    /// The database file, for messages.
+    pub(crate) path: Arc<Path>,
+    /// The lock timeout of the current call.
+    pub(crate) clock: Arc<LockClock>,
+    /// Whether commits wait for the disk (see [`Durability`]).
+    pub(crate) durable: bool,
+    /// Set when a transaction could not be rolled back: the connection is then replaced before
+    /// the next call.
+    pub(crate) broken: Cell<bool>,
+}
+
+impl Conn {
+    /// Opens `path` (creating an empty file if there is none) and makes sure it is a podstate
+    /// database of this version, laying it out when it is empty.
+    pub(crate) fn open(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let clock = LockClock::new(options.lock_timeout, options.busy_poll);
+        let mut sql = Connection::open_with_flags(path, flags)
+            .map_err(|e| error::sqlite(path, options.lock_timeout, e))?;
+        clock
+            .install(&mut sql)
+            .map_err(|e| error::sqlite(path, options.lock_timeout, e))?;
+        let conn = Conn {
+            sql,
+            path: Arc::clone(path),
+            clock,
+            durable: options.durability == Durability::Full,
+            broken: Cell::new(false),
+        };
+        // Connection settings only: neither pragma reads or writes the file.
+        let synchronous = match options.durability {
+            Durability::Full => "FULL",
+            Durability::NoSync => "OFF",
+        };
+        conn.sql
+            .execute_batch(&format!(
+                "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};"
+            ))
+            .map_err(|e| conn.err(e))?;
+        // The query planner stability guarantee: plans never depend on bound values, so a
+        // cached statement is never re-prepared when it is bound anew (without it, SQLite
+        // re-parses several of our statements on every call: a third of a lookup's time).
+        conn.sql
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
+            .map_err(|e| conn.err(e))?;
+        schema::prepare(&conn)?;
+        conn.use_wal()?;
+        conn.sql
+            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        Ok(conn)
+    }
+
+    /// Maps an SQLite error of this connection.
+    pub(crate) fn err(&self, e: rusqlite::Error) -> StateError {
+        error::sqlite(&self.path, self.clock.timeout(), e)
+    }
+
+    /// Runs `op` until no other connection's lock is in its way, up to the lock timeout.
+    pub(crate) fn retry_sql<T>(&self, op: impl FnMut() -> rusqlite::Result<T>) -> Result<T> {
+        self.clock.retry(op).map_err(|e| self.err(e))
+    }
+
+    /// Runs one cached statement that answers no rows (`BEGIN`, `COMMIT`...), retried while
+    /// another connection holds a lock it needs.
+    pub(crate) fn run(&self, sql: &str) -> Result<()> {
+        self.retry_sql(|| self.sql.prepare_cached(sql)?.execute([]).map(drop))
+    }
+
+    /// Ends the open transaction, if any, keeping nothing of it. A connection whose transaction
+    /// cannot be rolled back is marked broken.
+    pub(crate) fn rollback(&self) {
+        if self.sql.is_autocommit() {
+            // SQLite already rolled back (it does after some I/O errors), or nothing was begun.
+            return;
+        }
+        if self.sql.execute_batch("ROLLBACK").is_err() && !self.sql.is_autocommit() {
+            self.broken.set(true);
+        }
+    }
+
+    /// Switches the database to WAL mode (see the crate docs, "Durability and WAL"). The mode is
+    /// stored in the file, so this changes something only on a newly laid out database.
+    fn use_wal(&self) -> Result<()> {
+        let mode: String = self.retry_sql(|| {
+            self.sql
+                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        })?;
+        if mode.eq_ignore_ascii_case("wal") {
+            // One read in WAL mode opens the WAL and takes the shared lock a connection holds
+            // while it is open, so that a connection of this process that closes meanwhile does
+            // not take itself for the last one (checkpointing and deleting the WAL each time).
+            return self.retry_sql(|| {
+                self.sql
+                    .query_row("PRAGMA user_version", [], |r| r.get::<_, i32>(0))
+                    .map(drop)
+            });
+        }
+        Err(StateError::new(
+            ErrorKind::Io,
+            format!(
+                "SQLite database {} cannot use WAL mode (journal mode stays {mode:?})",
+                self.path.display()
+            ),
+        ))
+    }
+
+    /// Makes the directory entry of a newly created database file durable. Opens the directory,
+    /// never the database file (closing a descriptor of the database file would drop this
+    /// process's SQLite locks on it).
+    pub(crate) fn sync_directory(&self) -> Result<()> {
+        if !self.durable {
+            return Ok(());
+        }
+        let Some(dir) = self.path.parent() else {
+            return Ok(());
+        };
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| {
+                StateError::new(
+                    ErrorKind::Io,
+                    format!(
+                        "cannot sync the directory of SQLite database {}: {e}",
+                        self.path.display()
+                    ),
+                )
+                .with_source(e)
+            })
+    }
+}

@@ -1,0 +1,168 @@
+//! The layout of a podstate database and its version: what marks a file as podstate's, how a
+//! new one is laid out, and how a file of another version or another application is refused.
+//!
+//! A podstate database has `PRAGMA application_id` = [`APPLICATION_ID`] and `PRAGMA
+//! user_version` = the schema version it was laid out with ([`SCHEMA_VERSION`] for this
+//! build). Opening checks both through SQLite itself, before anything writes:
+//!
+//! * an empty database (a new or zero-length file: no application ID, no version, no schema
+//!   object) is laid out with [`SCHEMA`] in one `BEGIN IMMEDIATE` transaction, so two processes
+//!   creating one file at once lay it out once;
+//! * a newer version is refused with `Io` naming both versions (nothing is damaged; a newer
+//!   podstate reads it), and so is an older one until a migration exists (see the crate docs,
+//!   "Versions and upgrades");
+//! * anything else (another application's database, a file that is not SQLite at all) is
+//!   refused with `Corrupt` naming the file, and is never written to.
+
+use podstate_api::{ErrorKind, Result, StateError};
+
+use crate::conn::Conn;
+use crate::error;
+
+/// The schema of version [`SCHEMA_VERSION`], as run on an empty database.
+pub const SCHEMA: &str = include_str!("schema.sql");
+
+/// `PRAGMA application_id` of every podstate database: `"PodS"` in ASCII.
+pub const APPLICATION_ID: i32 = 0x506f_6453;
+
+/// The schema version this build lays out and understands.
+pub const SCHEMA_VERSION: i32 = 1;
+
+/// The tables and indexes of [`SCHEMA`] (SQLite's own automatic indexes aside), sorted: a
+/// database that claims to be podstate's but lacks one is refused as damaged.
+const OBJECTS: [&str; 14] = [
+    "container",
+    "container_pod",
+    "db_config",
+    "dependency",
+    "dependency_ctr",
+    "exec_session",
+    "exec_session_ctr",
+    "network",
+    "network_alias",
+    "object",
+    "pod",
+    "volume",
+    "volume_user",
+    "volume_user_ctr",
+];
+
+/// What a database file holds, as far as opening it is concerned.
+#[derive(Debug, PartialEq, Eq)]
+enum Identity {
+    /// Nothing yet: to be laid out.
+    Empty,
+    /// A podstate database of this version.
+    Current,
+}
+
+/// Makes sure the database of `conn` is a podstate database of this version, laying out an
+/// empty one. Runs before anything else touches the file.
+pub(crate) fn prepare(conn: &Conn) -> Result<()> {
+    if identify(conn)? == Identity::Current {
+        return Ok(());
+    }
+    conn.retry_sql(|| conn.sql.execute_batch("BEGIN IMMEDIATE"))?;
+    let laid_out = identify(conn).and_then(|identity| match identity {
+        Identity::Current => Ok(false),
+        Identity::Empty => {
+            conn.sql
+                .execute_batch(SCHEMA)
+                .and_then(|()| {
+                    conn.sql.execute_batch(&format!(
+                        "PRAGMA application_id = {APPLICATION_ID}; \
+                         PRAGMA user_version = {SCHEMA_VERSION};"
+                    ))
+                })
+                .map_err(|e| conn.err(e))?;
+            Ok(true)
+        }
+    });
+    match laid_out {
+        Ok(laid_out) => {
+            conn.retry_sql(|| conn.sql.execute_batch("COMMIT"))?;
+            if laid_out {
+                conn.sync_directory()?;
+            }
+            Ok(())
+        }
+        Err(e) => {
+            conn.rollback();
+            Err(e)
+        }
+    }
+}
+
+/// Reads the application ID, the version and the schema's names through SQLite.
+fn identify(conn: &Conn) -> Result<Identity> {
+    let read = || -> rusqlite::Result<(i32, i32, Vec<String>)> {
+        let app = conn
+            .sql
+            .query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let version = conn
+            .sql
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let mut stmt = conn
+            .sql
+            .prepare("SELECT name FROM sqlite_schema ORDER BY name")?;
+        let names = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok((app, version, names))
+    };
+    let (app, version, names) = conn.retry_sql(read)?;
+    let own: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !n.starts_with("sqlite_"))
+        .collect();
+    if app == 0 && version == 0 && names.is_empty() {
+        return Ok(Identity::Empty);
+    }
+    if app != APPLICATION_ID {
+        let why = if app == 0 {
+            format!(
+                "an SQLite database of another application ({} schema objects, no podstate \
+                 application ID)",
+                names.len()
+            )
+        } else {
+            format!("an SQLite database of another application (application ID {app:#x})")
+        };
+        return Err(error::foreign(&conn.path, &why));
+    }
+    check_version(conn, version)?;
+    if own != OBJECTS {
+        return Err(StateError::new(
+            ErrorKind::Corrupt,
+            format!(
+                "podstate database {} is damaged: its schema holds {own:?}, version \
+                 {SCHEMA_VERSION} has {:?}",
+                conn.path.display(),
+                OBJECTS
+            ),
+        ));
+    }
+    Ok(Identity::Current)
+}
+
+/// Refuses a database of another schema version than this build's.
+pub(crate) fn check_version(conn: &Conn, version: i32) -> Result<()> {
+    if version == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let file = conn.path.display();
+    let message = if version > SCHEMA_VERSION {
+        format!(
+            "podstate database {file} has schema version {version}, newer than version \
+             {SCHEMA_VERSION} that this podstate understands: use a podstate that knows version \
+             {version}"
+        )
+    } else {
+        format!(
+            "podstate database {file} has schema version {version}, older than version \
+             {SCHEMA_VERSION} that this podstate understands, and no migration from it exists"
+        )
+    };
+    Err(StateError::new(ErrorKind::Io, message))
+}

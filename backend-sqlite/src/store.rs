@@ -1,0 +1,353 @@
+//! The store (one database file), its options, and the engine each handle runs its
+//! transactions on: one connection per handle.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use podstate_api::raw::{Capabilities, Engine, Handle, Store};
+use podstate_api::{ErrorKind, Result, State, StateError};
+
+use crate::conn::Conn;
+use crate::schema;
+
+/// Whether a commit waits until the disk has it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Durability {
+    /// `synchronous=FULL`: every successful mutating call is on disk when it returns (one
+    /// fsync of the WAL per commit). The default, and the only setting for real use.
+    #[default]
+    Full,
+    /// `synchronous=OFF`, **for tests only**: the same statements, transactions and locks, so
+    /// the logic is identical, but nothing waits for the disk. A crash of the process loses
+    /// nothing; a crash of the machine may lose or damage the database.
+    NoSync,
+}
+
+/// How a store opens its database.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SqliteOptions {
+    /// How long one call waits for other connections' locks before answering `Io` (SPEC §3;
+    /// default 100 s, as podman's SQLite state).
+    pub lock_timeout: Duration,
+    /// The longest sleep between two tries of a lock (default 2 ms; the first sleeps are
+    /// shorter, from 50 µs, doubling).
+    pub busy_poll: Duration,
+    /// Whether commits wait for the disk (default [`Durability::Full`]).
+    pub durability: Durability,
+}
+
+impl Default for SqliteOptions {
+    fn default() -> Self {
+        SqliteOptions {
+            lock_timeout: Duration::from_secs(100),
+            busy_poll: Duration::from_millis(2),
+            durability: Durability::Full,
+        }
+    }
+}
+
+impl SqliteOptions {
+    /// The defaults: 100 s lock timeout, durable commits.
+    pub fn new() -> SqliteOptions {
+        SqliteOptions::default()
+    }
+
+    /// The test setting of [`SqliteStore::temporary`]: the defaults with
+    /// [`Durability::NoSync`].
+    pub fn for_tests() -> SqliteOptions {
+        SqliteOptions::new().with_durability(Durability::NoSync)
+    }
+
+    /// Sets [`lock_timeout`](SqliteOptions::lock_timeout).
+    pub fn with_lock_timeout(mut self, timeout: Duration) -> SqliteOptions {
+        self.lock_timeout = timeout;
+        self
+    }
+
+    /// Sets [`busy_poll`](SqliteOptions::busy_poll).
+    pub fn with_busy_poll(mut self, poll: Duration) -> SqliteOptions {
+        self.busy_poll = poll;
+        self
+    }
+
+    /// Sets [`durability`](SqliteOptions::durability).
+    pub fn with_durability(mut self, durability: Durability) -> SqliteOptions {
+        self.durability = durability;
+        self
+    }
+}
+
+/// What a store and every engine made from it share: where the database is and how to open it.
+struct Shared {
+    path: Arc<Path>,
+    options: SqliteOptions,
+    /// The directory of a [`SqliteStore::temporary`] store: removed when the last store or
+    /// handle on it is gone, never by a reopen.
+    _temp: Option<tempfile::TempDir>,
+}
+
+/// A podstate database in one SQLite file, shared by every handle, thread and process that
+/// opens it.
+///
+/// The store keeps one connection of its own (which keeps the WAL open between handles, so a
+/// handle that closes last does not checkpoint); every [`open_handle`](Store::open_handle)
+/// opens a new connection.
+pub struct SqliteStore {
+    shared: Arc<Shared>,
+    pub(crate) anchor: Mutex<Conn>,
+}
+
+/// A handle on a [`SqliteStore`]: implements [`State`] over its own connection, with its own
+/// namespace and closed flag.
+pub type SqliteState = Handle<SqliteEngine>;
+
+impl SqliteStore {
+    /// Opens the podstate database at `path` with the default [options](SqliteOptions),
+    /// creating it if there is no file.
+    ///
+    /// # Errors
+    /// `Io` when the file cannot be opened or created, its lock is not released within the
+    /// lock timeout, or it has another schema version; `Corrupt` when it is not a podstate
+    /// database (it is then left untouched) or is damaged.
+    pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        SqliteStore::open_with(path, SqliteOptions::default())
+    }
+
+    /// Opens the podstate database at `path` with `options`, creating it if there is no file.
+    ///
+    /// # Errors
+    /// As [`open`](SqliteStore::open).
+    pub fn open_with(path: impl AsRef<Path>, options: SqliteOptions) -> Result<SqliteStore> {
+        SqliteStore::connect(Arc::new(Shared {
+            path: Arc::from(path.as_ref()),
+            options,
+            _temp: None,
+        }))
+    }
+
+    /// A fresh database in a new temporary directory, for tests: with
+    /// [`SqliteOptions::for_tests`] (no fsync). The directory lives as long as this store, the
+    /// stores its [`reopen`](Store::reopen)s give, and their handles.
+    ///
+    /// # Errors
+    /// `Io` when no temporary directory can be made.
+    pub fn temporary() -> Result<SqliteStore> {
+        let dir = tempfile::Builder::new()
+            .prefix("podstate-sqlite-")
+            .tempdir()
+            .map_err(|e| {
+                StateError::new(
+                    ErrorKind::Io,
+                    format!("cannot make a temporary directory: {e}"),
+                )
+                .with_source(e)
+            })?;
+        let path: PathBuf = dir.path().join("podstate.db");
+        SqliteStore::connect(Arc::new(Shared {
+            path: Arc::from(path),
+            options: SqliteOptions::for_tests(),
+            _temp: Some(dir),
+        }))
+    }
+
+    fn connect(shared: Arc<Shared>) -> Result<SqliteStore> {
+        let anchor = Conn::open(&shared.path, &shared.options)?;
+        Ok(SqliteStore {
+            shared,
+            anchor: Mutex::new(anchor),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.shared.path
+    }
+
+    /// The options the store was opened with.
+    pub fn options(&self) -> &SqliteOptions {
+        &self.shared.options
+    }
+
+    /// A new handle with a connection of its own: open, in namespace `""`.
+    ///
+    /// # Errors
+    /// As [`open`](SqliteStore::open).
+    pub fn open_state(&self) -> Result<SqliteState> {
+        Ok(Handle::new(SqliteEngine::new(Arc::clone(&self.shared))?))
+    }
+
+    /// Checks the whole file: SQLite's `integrity_check` (every page, every index entry) and
+    /// every foreign key. Reads everything, so it is for tools and tests, not for every open.
+    ///
+    /// # Errors
+    /// `Corrupt` listing the first problems found; `Io` when the file cannot be read.
+    pub fn verify(&self) -> Result<()> {
+        let conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
+        conn.clock.start();
+        let problems = conn.retry_sql(|| {
+            let mut found: Vec<String> = conn
+                .sql
+                .prepare("PRAGMA integrity_check(20)")?
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            found.retain(|line| line != "ok");
+            let mut fk = conn.sql.prepare("PRAGMA foreign_key_check")?;
+            let dangling = fk.query_map([], |r| {
+                Ok(format!(
+                    "a row of {} refers to a missing row of {}",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(2)?
+                ))
+            })?;
+            for line in dangling.take(20) {
+                found.push(line?);
+            }
+            Ok(found)
+        })?;
+        if problems.is_empty() {
+            return Ok(());
+        }
+        Err(StateError::new(
+            ErrorKind::Corrupt,
+            format!(
+                "SQLite database {} is damaged: {}",
+                self.path().display(),
+                problems.join("; ")
+            ),
+        ))
+    }
+}
+
+impl fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("path", &self.shared.path)
+            .field("options", &self.shared.options)
+            .finish()
+    }
+}
+
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::persistent()
+    }
+
+    fn open_handle(&self) -> Result<Box<dyn State>> {
+        Ok(Box::new(self.open_state()?))
+    }
+
+    /// Closes the store's own connection and opens the file again.
+    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+        let shared = Arc::clone(&self.shared);
+        drop(self);
+        Ok(Box::new(SqliteStore::connect(shared)?))
+    }
+}
+
+/// Where one handle's connection stands.
+enum Slot {
+    Open(Conn),
+    /// A transaction could not be rolled back: the next call opens a new connection.
+    Broken,
+    /// `close` dropped the connection.
+    Closed,
+}
+
+/// One handle's connection: a read transaction (`BEGIN`) or a write transaction
+/// (`BEGIN IMMEDIATE`) per call, waiting out other connections' locks up to the lock timeout.
+pub struct SqliteEngine {
+    shared: Arc<Shared>,
+    slot: Mutex<Slot>,
+}
+
+impl SqliteEngine {
+    fn new(shared: Arc<Shared>) -> Result<SqliteEngine> {
+        let conn = Conn::open(&shared.path, &shared.options)?;
+        Ok(SqliteEngine {
+            shared,
+            slot: Mutex::new(Slot::Open(conn)),
+        })
+    }
+
+    /// Runs one transaction on the handle's connection: `BEGIN` (as `begin` says) and the
+    /// version check, `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK` otherwise.
+    fn transaction<T>(&self, begin: &str, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*slot, Slot::Broken) {
+            *slot = Slot::Open(Conn::open(&self.shared.path, &self.shared.options)?);
+        }
+        let Slot::Open(conn) = &*slot else {
+            return Err(StateError::closed());
+        };
+        conn.clock.start();
+        // A call that panicked half-way left its transaction open.
+        conn.rollback();
+        let answer = run(conn, begin, f);
+        if conn.broken.get() {
+            *slot = Slot::Broken;
+        }
+        answer
+    }
+}
+
+/// The body of [`SqliteEngine::transaction`].
+fn run<T>(conn: &Conn, begin: &str, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+    conn.run(begin)?;
+    let answer = conn
+        .retry_sql(|| {
+            conn.sql
+                .prepare_cached("PRAGMA user_version")?
+                .query_row([], |r| r.get(0))
+        })
+        .and_then(|version| schema::check_version(conn, version))
+        .and_then(|()| f(conn))
+        .and_then(|value| conn.run("COMMIT").map(|()| value));
+    if answer.is_err() {
+        conn.rollback();
+    }
+    answer
+}
+
+impl fmt::Debug for SqliteEngine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteEngine")
+            .field("path", &self.shared.path)
+            .finish()
+    }
+}
+
+/// One transaction's view of the database: the reads of [`StoreRead`](podstate_api::raw::StoreRead)
+/// and [`StoreLoad`](podstate_api::raw::StoreLoad) and, in a write transaction, the writes of
+/// [`StoreWrite`](podstate_api::raw::StoreWrite), each a cached prepared statement.
+pub struct SqliteTx<'c> {
+    pub(crate) conn: &'c Conn,
+}
+
+impl Engine for SqliteEngine {
+    type Read<'a> = SqliteTx<'a>;
+    type Write<'a> = SqliteTx<'a>;
+
+    fn read<T>(&self, f: impl FnOnce(&SqliteTx<'_>) -> Result<T>) -> Result<T> {
+        // The version check is the transaction's first read: it takes the snapshot every later
+        // read of the call sees.
+        self.transaction("BEGIN", |conn| f(&SqliteTx { conn }))
+    }
+
+    fn write<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
+        self.transaction("BEGIN IMMEDIATE", |conn| f(&mut SqliteTx { conn }))
+    }
+
+    /// Drops the handle's connection (after any call in flight on another thread).
+    fn close(&self) -> Result<()> {
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        *slot = Slot::Closed;
+        Ok(())
+    }
+}

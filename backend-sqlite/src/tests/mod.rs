@@ -1,0 +1,17 @@
+//! Unit tests that look inside the database: the schema as SQLite stores it, the query plans of
+//! the prefix scans, and what the schema itself refuses.
+
+mod prefix;
+mod schema;
+
+use crate::SqliteStore;
+use crate::conn::Conn;
+
+/// Runs `f` on the store's own connection.
+fn with_conn<T>(store: &SqliteStore, f: impl FnOnce(&Conn) -> T) -> T {
+    let conn = store
+        .anchor
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    f(&conn)
+}

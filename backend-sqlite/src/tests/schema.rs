@@ -1,0 +1,228 @@
+//! The schema as SQLite stores it, snapshot-tested, and the constraints it enforces on its own.
+
+use podstate_api::raw::Store;
+use podstate_api::{Container, ContainerConfig, ErrorKind, Pod, PodConfig};
+
+use super::with_conn;
+use crate::SqliteStore;
+use crate::schema::{APPLICATION_ID, SCHEMA_VERSION};
+
+#[test]
+fn schema_as_stored_by_sqlite() {
+    let store = SqliteStore::temporary().unwrap();
+    let text = with_conn(&store, |conn| {
+        let header: (i32, i32, String) = conn
+            .sql
+            .query_row(
+                "SELECT (SELECT application_id FROM pragma_application_id), \
+                 (SELECT user_version FROM pragma_user_version), \
+                 (SELECT journal_mode FROM pragma_journal_mode)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        let mut stmt = conn
+            .sql
+            .prepare("SELECT type, name, coalesce(sql, '(automatic)') FROM sqlite_schema ORDER BY tbl_name, type DESC, name")
+            .unwrap();
+        let objects: Vec<String> = stmt
+            .query_map([], |r| {
+                Ok(format!(
+                    "-- {} {}\n{};",
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        format!(
+            "-- application_id {:#x}, user_version {}, journal_mode {}\n\n{}\n",
+            header.0,
+            header.1,
+            header.2,
+            objects.join("\n\n")
+        )
+    });
+    assert!(text.contains(&format!("application_id {APPLICATION_ID:#x}")));
+    assert!(text.contains(&format!("user_version {SCHEMA_VERSION}")));
+    insta::assert_snapshot!(text);
+}
+
+/// A raw statement on the store's connection, inside a transaction that is rolled back.
+fn refused(store: &SqliteStore, sql: &str) -> bool {
+    with_conn(store, |conn| {
+        conn.sql.execute_batch("BEGIN").unwrap();
+        let answer = conn.sql.execute_batch(sql);
+        let commit = answer.and_then(|()| conn.sql.execute_batch("COMMIT"));
+        if commit.is_err() {
+            conn.sql.execute_batch("ROLLBACK").unwrap();
+        }
+        commit.is_err()
+    })
+}
+
+#[test]
+fn the_schema_refuses_what_breaks_an_invariant() {
+    let store = SqliteStore::temporary().unwrap();
+    let state = store.open_handle().unwrap();
+    state
+        .add_pod(&Pod::new(PodConfig::new("p1", "pod")))
+        .unwrap();
+    state
+        .add_container(&Container::new(ContainerConfig::new("c1", "one")))
+        .unwrap();
+    let obj = "INSERT INTO object (id, kind, name, namespace) VALUES";
+    // One ID space and one name space for containers and pods.
+    assert!(refused(
+        &store,
+        &format!("{obj} ('p1', 'container', 'x', '')")
+    ));
+    assert!(refused(
+        &store,
+        &format!("{obj} ('x', 'container', 'pod', '')")
+    ));
+    // Keys are non-empty and NUL-free; kinds are known.
+    assert!(refused(
+        &store,
+        &format!("{obj} ('', 'container', 'x', '')")
+    ));
+    assert!(refused(
+        &store,
+        &format!("{obj} ('a' || char(0), 'pod', 'x', '')")
+    ));
+    assert!(refused(&store, &format!("{obj} ('x', 'volume', 'x', '')")));
+    // A container record needs its object row, a member its pod in the same namespace.
+    let ctr = "INSERT INTO container (id, namespace, pod, config, config_payload, state, \
+               state_payload) VALUES";
+    assert!(refused(
+        &store,
+        &format!("{ctr} ('c9', '', NULL, '{{}}', '{{}}', '{{}}', '{{}}')")
+    ));
+    assert!(refused(
+        &store,
+        &format!(
+            "{obj} ('c9', 'container', 'n9', 'ns'); \
+                  {ctr} ('c9', 'ns', 'p1', '{{}}', '{{}}', '{{}}', '{{}}')"
+        )
+    ));
+    // Index rows never dangle: dependencies, volume users, exec sessions, aliases.
+    assert!(refused(
+        &store,
+        "INSERT INTO dependency (ctr, dep) VALUES ('c1', 'nope')"
+    ));
+    assert!(refused(
+        &store,
+        "INSERT INTO dependency (ctr, dep) VALUES ('c1', 'c1')"
+    ));
+    assert!(refused(
+        &store,
+        "INSERT INTO volume_user (volume, ctr) VALUES ('nope', 'c1')"
+    ));
+    assert!(refused(
+        &store,
+        "INSERT INTO exec_session (id, ctr) VALUES ('e1', 'nope')"
+    ));
+    assert!(refused(
+        &store,
+        "INSERT INTO network_alias (ctr, network, alias) VALUES ('c1', 'net', 'a')"
+    ));
+    // A pod with members cannot go.
+    let member = Container::new(ContainerConfig {
+        pod: Some("p1".into()),
+        ..ContainerConfig::new("c2", "two")
+    });
+    state
+        .add_container_to_pod(&Pod::new(PodConfig::new("p1", "pod")), &member)
+        .unwrap();
+    assert!(refused(&store, "DELETE FROM object WHERE id = 'p1'"));
+    // And what the checks allow, the schema allows.
+    assert!(!refused(
+        &store,
+        "INSERT INTO network (ctr, network) VALUES ('c1', 'net'); \
+         INSERT INTO network_alias (ctr, network, alias) VALUES ('c1', 'net', 'a')"
+    ));
+    assert_eq!(state.all_containers().unwrap().len(), 2);
+    assert_eq!(
+        state
+            .remove_pod(&Pod::new(PodConfig::new("p1", "pod")))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::InUse
+    );
+}
+
+#[test]
+fn removing_a_container_leaves_no_index_row_behind() {
+    use podstate_api::{ExecSession, NamedVolume, Volume, VolumeConfig};
+
+    let store = SqliteStore::temporary().unwrap();
+    let state = store.open_handle().unwrap();
+    state
+        .add_volume(&Volume::new(VolumeConfig::new("v1")))
+        .unwrap();
+    let base = Container::new(ContainerConfig::new("base", "base"));
+    state.add_container(&base).unwrap();
+    let mut cfg = ContainerConfig::new("c1", "one");
+    cfg.depends_on = vec!["base".into()];
+    cfg.networks = vec!["net".into()];
+    cfg.network_aliases
+        .insert("net".into(), vec!["alias".into()]);
+    cfg.named_volumes = vec![NamedVolume {
+        name: "v1".into(),
+        ..NamedVolume::default()
+    }];
+    let ctr = Container::new(cfg);
+    state.add_container(&ctr).unwrap();
+    state
+        .add_exec_session(&ctr, &ExecSession::new("e1", "c1"))
+        .unwrap();
+    state.remove_container_exec_sessions(&ctr).unwrap();
+    state.remove_container(&ctr).unwrap();
+    let rows: i64 = with_conn(&store, |conn| {
+        conn.sql
+            .query_row(
+                "SELECT (SELECT count(*) FROM dependency) + (SELECT count(*) FROM volume_user) \
+                 + (SELECT count(*) FROM exec_session) + (SELECT count(*) FROM network) \
+                 + (SELECT count(*) FROM network_alias) \
+                 + (SELECT count(*) FROM object WHERE id = 'c1')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    });
+    assert_eq!(rows, 0);
+    store.verify().unwrap();
+}
+
+#[test]
+fn a_damaged_record_answers_corrupt_naming_it() {
+    let store = SqliteStore::temporary().unwrap();
+    let state = store.open_handle().unwrap();
+    for id in ["c1", "c2"] {
+        state
+            .add_container(&Container::new(ContainerConfig::new(id, format!("n-{id}"))))
+            .unwrap();
+    }
+    let damage = |sql: &str| with_conn(&store, |conn| conn.sql.execute_batch(sql).unwrap());
+    // A record that holds another container's config.
+    damage(
+        "UPDATE container SET config = (SELECT config FROM container WHERE id = 'c2') WHERE id = 'c1'",
+    );
+    let err = state.container("c1").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert!(
+        err.message().contains("\"c1\"") && err.message().contains("\"c2\""),
+        "{err}"
+    );
+    // A record that is not JSON.
+    damage("UPDATE container SET state = '{' WHERE id = 'c2'");
+    let err = state.container("c2").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert!(err.message().contains("state of container \"c2\""), "{err}");
+    assert!(
+        err.message().contains(&store.path().display().to_string()),
+        "{err}"
+    );
+}

@@ -1,0 +1,4 @@
+//! What the multi-process test's parent and children share.
+
+pub mod invariants;
+pub mod roles;
