@@ -61,13 +61,13 @@ mod weights;
 
 pub use answer::{Answer, Value};
 pub use apply::call;
-pub use invariants::check as check_invariants;
 pub use case::{HandleOp, MAX_HANDLES, handles_of};
 pub use config::{CheckConfig, Progress, ProgressFn};
 pub use coverage::Coverage;
 pub use differential::{DifferentialReport, check_differential, run_differential};
 pub use engine::{case_rng, check_all, common_capabilities, generate_case};
 pub use generate::{OpsStrategy, generate};
+pub use invariants::check as check_invariants;
 pub use ops::Op;
 pub use replay::{
     ReplayError, SavedCase, case_files, load_case, regressions_dir, replay, replay_against,
