@@ -14,7 +14,6 @@ use std::thread;
 use std::time::Duration;
 
 use podstate_api::{Container, ErrorKind, ExecSession, Pod, State, StateError};
-use podstate_conformance::dump::Dump;
 use podstate_conformance::scenarios::fixtures::{CtrExt, ctr, pod, vol};
 use podstate_redb::RedbStore;
 
@@ -307,107 +306,9 @@ fn verify(state: &dyn State, facts: &[String]) {
     invariants(state, &sessions);
 }
 
-/// SPEC §2 through the public API, from a dump.
+/// SPEC §2 through the public API: the conformance checker's own invariant check.
 fn invariants(state: &dyn State, sessions: &BTreeSet<String>) {
-    let d: Dump = podstate_conformance::dump(state).expect("a dump");
-    let ctrs: BTreeMap<&str, _> = d.containers.iter().map(|c| (c.container.id(), c)).collect();
-    let pods: BTreeMap<&str, _> = d.pods.iter().map(|p| (p.pod.id(), p)).collect();
-    // 8: lists sorted, no duplicates.
-    let sorted = |l: &[&str]| l.windows(2).all(|w| w[0] < w[1]);
-    assert!(sorted(&ctrs.keys().copied().collect::<Vec<_>>()));
-    assert!(sorted(
-        &d.containers
-            .iter()
-            .map(|c| c.container.id())
-            .collect::<Vec<_>>()
-    ));
-    // 1: one ID space, one name space.
-    let mut names = BTreeSet::new();
-    for (id, name) in d
-        .containers
-        .iter()
-        .map(|c| (c.container.id(), &c.container.config.name))
-        .chain(d.pods.iter().map(|p| (p.pod.id(), &p.pod.config.name)))
-    {
-        assert!(names.insert(name.clone()), "name {name} held twice");
-        assert!(
-            !(ctrs.contains_key(id) && pods.contains_key(id)),
-            "ID {id} held twice"
-        );
-        assert_eq!(
-            state.lookup_container_id(name).ok().is_some(),
-            ctrs.contains_key(id)
-        );
-    }
-    let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for (&id, c) in &ctrs {
-        let cfg = &c.container.config;
-        // 2: dependencies stored, same namespace and pod.
-        for dep in cfg.dependencies() {
-            let target = ctrs
-                .get(dep.as_str())
-                .unwrap_or_else(|| panic!("{id} -> {dep}"));
-            assert_eq!(target.container.config.pod, cfg.pod);
-            assert_eq!(target.container.config.namespace, cfg.namespace);
-            dependents
-                .entry(target.container.id())
-                .or_default()
-                .push(id);
-        }
-        // 3: every member names a stored pod that lists it.
-        if let Some(p) = &cfg.pod {
-            assert!(
-                pods[p.as_str()].members.iter().any(|m| m == id),
-                "{id} not in {p}"
-            );
-        }
-        // 4: named volumes stored and using it.
-        for v in cfg.volume_names() {
-            let vol = d
-                .volumes
-                .iter()
-                .find(|x| x.volume.name() == v)
-                .expect("stored volume");
-            assert!(vol.users.iter().any(|u| u == id));
-        }
-        // 6: aliases only on current networks.
-        assert_eq!(c.aliases.keys().cloned().collect::<Vec<_>>(), c.networks);
-        // 5: sessions registered to it answer it.
-        for s in &c.exec_sessions {
-            assert_eq!(state.get_exec_session(s).unwrap(), id);
-        }
-    }
-    // 7: reverse edges, members and users name only stored objects that name them back.
-    for (&id, c) in &ctrs {
-        assert_eq!(
-            c.dependents,
-            dependents.remove(id).unwrap_or_default(),
-            "{id}"
-        );
-    }
-    for p in &d.pods {
-        for m in &p.members {
-            assert_eq!(
-                ctrs[m.as_str()].container.config.pod.as_deref(),
-                Some(p.pod.id())
-            );
-        }
-    }
-    for v in &d.volumes {
-        for u in &v.users {
-            assert!(
-                ctrs[u.as_str()]
-                    .container
-                    .config
-                    .volume_names()
-                    .contains(&v.volume.config.name)
-            );
-        }
-    }
-    for s in sessions {
-        match state.get_exec_session(s) {
-            Ok(owner) => assert!(ctrs[owner.as_str()].exec_sessions.contains(s), "{s}"),
-            Err(e) => assert_eq!(e.kind(), ErrorKind::NoSuchExecSession, "{e}"),
-        }
+    if let Err(why) = podstate_conformance::checker::check_invariants(state, sessions) {
+        panic!("an invariant of SPEC §2 broke: {why}");
     }
 }

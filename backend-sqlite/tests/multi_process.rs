@@ -108,7 +108,7 @@ fn processes_mutating_one_file_at_once_keep_every_invariant() {
         .values()
         .flat_map(|r| r.sessions.iter().cloned())
         .collect();
-    let dump = support::invariants::check(&*state, &sessions).unwrap();
+    let dump = podstate_conformance::checker::check_invariants(&*state, &sessions).unwrap();
     let stored: BTreeMap<&str, &Container> = dump
         .containers
         .iter()

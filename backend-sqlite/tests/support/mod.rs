@@ -1,4 +1,3 @@
 //! What the multi-process test's parent and children share.
 
-pub mod invariants;
 pub mod roles;
