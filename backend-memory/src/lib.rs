@@ -41,6 +41,7 @@
 mod data;
 mod read;
 mod store;
+mod verify;
 mod write;
 
 pub use store::{MemoryEngine, MemoryState, MemoryStore};

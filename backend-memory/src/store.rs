@@ -3,7 +3,9 @@
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store};
+use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::snapshot::Snapshot;
+use podstate_api::verify::{Violation, violations};
 use podstate_api::{Result, State};
 
 use crate::data::Data;
@@ -32,6 +34,12 @@ impl MemoryStore {
     /// None: an in-memory store cannot fail to be made.
     pub fn temporary() -> Result<MemoryStore> {
         Ok(MemoryStore::new())
+    }
+
+    /// The engine, for tests that look inside.
+    #[cfg(test)]
+    pub(crate) fn engine_for_tests(&self) -> &MemoryEngine {
+        &self.engine
     }
 
     /// A new handle on this store's data: open, in namespace `""`.
@@ -65,6 +73,18 @@ impl Store for MemoryStore {
     fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
         Ok(self)
     }
+
+    fn snapshot(&self) -> Result<Snapshot> {
+        whole::snapshot_of(&self.engine)
+    }
+
+    fn restore(&self, snapshot: &Snapshot) -> Result<()> {
+        whole::restore_into(&self.engine, snapshot)
+    }
+
+    fn verify(&self) -> Result<Vec<Violation>> {
+        self.engine.read(|data| Ok(violations(&data.inventory())))
+    }
 }
 
 /// The data of one store behind one `RwLock`: a read transaction shares it, a write
@@ -81,6 +101,12 @@ impl fmt::Debug for MemoryEngine {
 }
 
 impl MemoryEngine {
+    /// The data itself, for tests that plant damage.
+    #[cfg(test)]
+    pub(crate) fn data_mut(&self) -> std::sync::RwLockWriteGuard<'_, Data> {
+        self.data.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// A copy of the whole store, for tests that prove a failed call changed nothing.
     #[cfg(test)]
     pub(crate) fn snapshot(&self) -> Data {

@@ -180,6 +180,7 @@ mod read;
 mod record;
 mod schema;
 mod store;
+mod verify;
 mod write;
 
 #[cfg(test)]

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store};
+use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::snapshot::Snapshot;
+use podstate_api::verify::{Violation, violations};
 use podstate_api::{Result, State};
 use redb::{CommitError, Durability, ReadTransaction, ReadableDatabase, WriteTransaction};
 use tempfile::TempDir;
@@ -111,9 +113,14 @@ impl RedbStore {
 
     /// A new handle on this store: open, in namespace `""`.
     pub fn handle(&self) -> RedbState {
-        Handle::new(RedbEngine {
+        Handle::new(self.engine())
+    }
+
+    /// An engine on this store's database objects.
+    fn engine(&self) -> RedbEngine {
+        RedbEngine {
             shared: self.shared.clone(),
-        })
+        }
     }
 
     /// The database file.
@@ -172,6 +179,25 @@ impl Store for RedbStore {
         let options = shared.options;
         drop(shared);
         Ok(Box::new(RedbStore::open_in(&file, options, temp)?))
+    }
+
+    fn snapshot(&self) -> Result<Snapshot> {
+        whole::snapshot_of(&self.engine())
+    }
+
+    fn restore(&self, snapshot: &Snapshot) -> Result<()> {
+        whole::restore_into(&self.engine(), snapshot)
+    }
+
+    /// Every entry of every table checked against SPEC §2 (see `verify.rs`).
+    fn verify(&self) -> Result<Vec<Violation>> {
+        match self.engine().read(|view| view.inventory()) {
+            Ok(inventory) => Ok(violations(&inventory)),
+            Err(e) => Ok(vec![Violation::unreadable(
+                format!("redb database {}", self.shared.file.display()),
+                e,
+            )]),
+        }
     }
 }
 

@@ -121,8 +121,10 @@
 //! [`schema`]); a file that is not a podstate database answers `Corrupt` naming it and is left
 //! byte for byte as it was; a zero-length file is an empty database (SQLite's own view, and
 //! what a process that died between creating and laying out the file leaves). Damage SQLite
-//! detects (`SQLITE_CORRUPT`, `SQLITE_NOTADB`) answers `Corrupt`; [`SqliteStore::verify`] runs
-//! the full `integrity_check` and `foreign_key_check` on demand.
+//! detects (`SQLITE_CORRUPT`, `SQLITE_NOTADB`) answers `Corrupt`;
+//! [`SqliteStore::check_integrity`] runs the full `integrity_check` and `foreign_key_check` on
+//! demand, and `Store::verify` runs them and then reads every row of every table against the
+//! invariants of SPEC §2 (listing each record that does not decode rather than stopping).
 //!
 //! # Versions and upgrades
 //!
@@ -182,6 +184,7 @@ mod read;
 mod record;
 pub mod schema;
 mod store;
+mod verify;
 mod write;
 
 pub use store::{Durability, SqliteEngine, SqliteOptions, SqliteState, SqliteStore, SqliteTx};

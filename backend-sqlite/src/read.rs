@@ -63,7 +63,7 @@ pub(crate) fn prefix_end(prefix: &str) -> Option<String> {
 
 impl SqliteTx<'_> {
     /// The first row `sql` answers, mapped, or `None`.
-    fn one<T>(
+    pub(crate) fn one<T>(
         &self,
         sql: &str,
         params: impl Params,
@@ -79,7 +79,7 @@ impl SqliteTx<'_> {
     }
 
     /// Every row `sql` answers, mapped.
-    fn all<T>(
+    pub(crate) fn all<T>(
         &self,
         sql: &str,
         params: impl Params,
@@ -101,7 +101,7 @@ impl SqliteTx<'_> {
     }
 
     /// Column `idx` of `row` as an owned string.
-    fn text(&self, row: &Row<'_>, idx: usize) -> Result<String> {
+    pub(crate) fn text(&self, row: &Row<'_>, idx: usize) -> Result<String> {
         row.get(idx).map_err(|e| self.conn.err(e))
     }
 
@@ -159,7 +159,7 @@ impl SqliteTx<'_> {
     }
 
     /// A container stored in columns `idx..idx + 4` of `row`, under ID `id`.
-    fn container_row(&self, row: &Row<'_>, idx: usize, id: &str) -> Result<Container> {
+    pub(crate) fn container_row(&self, row: &Row<'_>, idx: usize, id: &str) -> Result<Container> {
         let config: ContainerConfig =
             self.record(row, idx, || format!("config of container {id:?}"))?;
         self.same_key("container", id, &config.id)?;
@@ -168,7 +168,7 @@ impl SqliteTx<'_> {
     }
 
     /// A pod stored in columns `idx..idx + 4` of `row`, under ID `id`.
-    fn pod_row(&self, row: &Row<'_>, idx: usize, id: &str) -> Result<Pod> {
+    pub(crate) fn pod_row(&self, row: &Row<'_>, idx: usize, id: &str) -> Result<Pod> {
         let config: PodConfig = self.record(row, idx, || format!("config of pod {id:?}"))?;
         self.same_key("pod", id, &config.id)?;
         let state = self.record(row, idx + 2, || format!("state of pod {id:?}"))?;
@@ -176,7 +176,7 @@ impl SqliteTx<'_> {
     }
 
     /// A volume stored in columns `idx..idx + 4` of `row`, under name `name`.
-    fn volume_row(&self, row: &Row<'_>, idx: usize, name: &str) -> Result<Volume> {
+    pub(crate) fn volume_row(&self, row: &Row<'_>, idx: usize, name: &str) -> Result<Volume> {
         let config: VolumeConfig =
             self.record(row, idx, || format!("config of volume {name:?}"))?;
         self.same_key("volume", name, &config.name)?;

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store};
+use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::snapshot::Snapshot;
+use podstate_api::verify::{Violation, violations};
 use podstate_api::{ErrorKind, Result, State, StateError};
 
 use crate::conn::Conn;
@@ -179,15 +181,16 @@ impl SqliteStore {
         Ok(Handle::new(SqliteEngine::new(Arc::clone(&self.shared))?))
     }
 
-    /// Checks the whole file: SQLite's `integrity_check` (every page, every index entry) and
-    /// every foreign key. Reads everything, so it is for tools and tests, not for every open.
+    /// SQLite's own checks of the whole file: `integrity_check` (every page, every index entry)
+    /// and every foreign key; the first problems found, empty when there are none. Reads
+    /// everything, so it is for tools and tests, not for every open.
     ///
     /// # Errors
-    /// `Corrupt` listing the first problems found; `Io` when the file cannot be read.
-    pub fn verify(&self) -> Result<()> {
+    /// `Io` when the file cannot be read at all.
+    pub fn integrity_problems(&self) -> Result<Vec<String>> {
         let conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
         conn.clock.start();
-        let problems = conn.retry_sql(|| {
+        conn.retry_sql(|| {
             let mut found: Vec<String> = conn
                 .sql
                 .prepare("PRAGMA integrity_check(20)")?
@@ -206,7 +209,15 @@ impl SqliteStore {
                 found.push(line?);
             }
             Ok(found)
-        })?;
+        })
+    }
+
+    /// [`integrity_problems`](SqliteStore::integrity_problems) as one error.
+    ///
+    /// # Errors
+    /// `Corrupt` listing the first problems found; `Io` when the file cannot be read.
+    pub fn check_integrity(&self) -> Result<()> {
+        let problems = self.integrity_problems()?;
         if problems.is_empty() {
             return Ok(());
         }
@@ -218,6 +229,11 @@ impl SqliteStore {
                 problems.join("; ")
             ),
         ))
+    }
+
+    /// An engine on a connection of its own, for the whole-store operations.
+    fn engine(&self) -> Result<SqliteEngine> {
+        SqliteEngine::new(Arc::clone(&self.shared))
     }
 }
 
@@ -248,6 +264,30 @@ impl Store for SqliteStore {
         let shared = Arc::clone(&self.shared);
         drop(self);
         Ok(Box::new(SqliteStore::connect(shared)?))
+    }
+
+    fn snapshot(&self) -> Result<Snapshot> {
+        whole::snapshot_of(&self.engine()?)
+    }
+
+    fn restore(&self, snapshot: &Snapshot) -> Result<()> {
+        whole::restore_into(&self.engine()?, snapshot)
+    }
+
+    /// SQLite's own integrity and foreign-key checks, then every row of every table checked
+    /// against SPEC §2 (see `verify.rs`).
+    fn verify(&self) -> Result<Vec<Violation>> {
+        let file = format!("SQLite database {}", self.path().display());
+        let mut found: Vec<Violation> = self
+            .integrity_problems()?
+            .into_iter()
+            .map(|problem| Violation::unreadable(file.clone(), problem))
+            .collect();
+        match self.engine()?.read(|tx| tx.inventory()) {
+            Ok(inventory) => found.extend(violations(&inventory)),
+            Err(e) => found.push(Violation::unreadable(file, e)),
+        }
+        Ok(found)
     }
 }
 

@@ -163,7 +163,7 @@ fn first_error(path: &Path) -> Option<StateError> {
     state
         .all_containers()
         .err()
-        .or_else(|| store.verify().err())
+        .or_else(|| store.check_integrity().err())
 }
 
 #[test]

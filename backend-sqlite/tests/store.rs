@@ -49,7 +49,7 @@ fn handles_on_threads_see_one_state() {
         t.join().unwrap();
     }
     assert_eq!(shared.all_containers().unwrap().len(), 150);
-    store.verify().unwrap();
+    assert_eq!(store.verify().unwrap(), []);
 }
 
 #[test]

@@ -147,6 +147,18 @@ impl Store for MeteredStore {
         }))
     }
 
+    fn snapshot(&self) -> Result<podstate_api::snapshot::Snapshot> {
+        self.inner.snapshot()
+    }
+
+    fn restore(&self, snapshot: &podstate_api::snapshot::Snapshot) -> Result<()> {
+        self.inner.restore(snapshot)
+    }
+
+    fn verify(&self) -> Result<Vec<podstate_api::verify::Violation>> {
+        self.inner.verify()
+    }
+
     fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
         let MeteredStore { inner, metrics } = *self;
         Ok(Box::new(MeteredStore {

@@ -87,8 +87,10 @@ mod exec;
 mod payload;
 mod pods;
 pub mod raw;
+pub mod snapshot;
 mod state;
 mod timestamp;
+pub mod verify;
 mod volumes;
 
 pub use containers::{Container, ContainerConfig, ContainerState, ContainerStatus, NamedVolume};

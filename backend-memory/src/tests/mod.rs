@@ -7,6 +7,7 @@ mod handles;
 mod indexes;
 mod lookups;
 mod refresh;
+mod whole;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;

@@ -193,7 +193,7 @@ fn removing_a_container_leaves_no_index_row_behind() {
             .unwrap()
     });
     assert_eq!(rows, 0);
-    store.verify().unwrap();
+    assert_eq!(store.verify().unwrap(), []);
 }
 
 #[test]

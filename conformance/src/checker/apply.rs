@@ -33,6 +33,11 @@ impl Driver {
         })
     }
 
+    /// The store the handles are on; `None` after a reopen that failed.
+    pub fn store(&self) -> Option<&dyn Store> {
+        self.store.as_deref()
+    }
+
     /// The checking handle: always in namespace `""`, never closed by the case; `None` after a
     /// reopen that failed.
     pub fn checker(&self) -> Option<&dyn State> {

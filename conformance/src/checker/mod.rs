@@ -58,6 +58,7 @@ mod shrink;
 mod templates;
 mod universe;
 mod weights;
+mod whole;
 
 pub use answer::{Answer, Value};
 pub use apply::call;

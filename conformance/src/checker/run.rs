@@ -11,6 +11,7 @@ use super::apply::{Driver, panic_message};
 use super::case::{HandleOp, handles_of};
 use super::coverage::Coverage;
 use super::invariants;
+use super::whole;
 use crate::calls::Outcome;
 use crate::factory::BackendFactory;
 
@@ -118,6 +119,8 @@ pub enum Reason {
     Invariant(Side, String),
     /// The backend's dump differs from the model's after the step.
     Dumps(String),
+    /// A whole-store operation (snapshot, verify, restore) went wrong at the end of the case.
+    WholeStore(String),
 }
 
 /// A case on which the backend and the model disagree.
@@ -158,6 +161,7 @@ impl fmt::Display for Reason {
                 write!(f, "an invariant of SPEC §2 broke in the {side}: {why}")
             }
             Reason::Dumps(diff) => write!(f, "the stores now differ:\n{diff}"),
+            Reason::WholeStore(why) => write!(f, "at the end of the case: {why}"),
         }
     }
 }
@@ -255,6 +259,9 @@ pub fn run_case(
                 Err(reason) => return Err(run.diverged(reason, stats)),
             }
         }
+    }
+    if let Err(reason) = whole::check(backend, &b, &m) {
+        return Err(run.diverged(reason, stats));
     }
     Ok(stats)
 }

@@ -1,5 +1,7 @@
 //! The model as a backend of the suite, so the shared scenarios can validate the oracle itself.
 
+use podstate_api::snapshot::Snapshot;
+use podstate_api::verify::Violation;
 use podstate_api::{Result, State, StateError};
 
 use crate::factory::{BackendFactory, Capabilities, Store};
@@ -41,5 +43,17 @@ impl Store for ModelStore {
     /// The data lives in the store: a reopen keeps it.
     fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
         Ok(self)
+    }
+
+    fn snapshot(&self) -> Result<Snapshot> {
+        Ok(self.with_data(|data| data.snapshot()))
+    }
+
+    fn restore(&self, snapshot: &Snapshot) -> Result<()> {
+        self.replace_data(|data| data.restored(snapshot))
+    }
+
+    fn verify(&self) -> Result<Vec<Violation>> {
+        Ok(self.with_data(|data| data.violations()))
     }
 }

@@ -54,6 +54,7 @@ mod networks;
 mod pods;
 mod store;
 mod volumes;
+mod whole;
 
 pub use factory::ModelFactory;
 pub use store::{ModelState, ModelStore};

@@ -59,6 +59,22 @@ impl ModelStore {
     pub fn invariant_violations(&self) -> Vec<String> {
         lock(&self.data).invariant_violations()
     }
+
+    /// Reads the whole data.
+    pub(super) fn with_data<T>(&self, f: impl FnOnce(&ModelData) -> T) -> T {
+        f(&lock(&self.data))
+    }
+
+    /// Replaces the whole data with what `f` makes of it, unless `f` fails.
+    pub(super) fn replace_data(
+        &self,
+        f: impl FnOnce(&ModelData) -> Result<ModelData>,
+    ) -> Result<()> {
+        let mut data = lock(&self.data);
+        let next = f(&data)?;
+        *data = next;
+        Ok(())
+    }
 }
 
 impl ModelState {

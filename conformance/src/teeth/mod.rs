@@ -224,6 +224,19 @@ impl Store for FaultyStore {
         )))
     }
 
+    /// Whole-store operations are not faulted: they pass to the wrapped store.
+    fn snapshot(&self) -> Result<podstate_api::snapshot::Snapshot> {
+        self.inner.snapshot()
+    }
+
+    fn restore(&self, snapshot: &podstate_api::snapshot::Snapshot) -> Result<()> {
+        self.inner.restore(snapshot)
+    }
+
+    fn verify(&self) -> Result<Vec<podstate_api::verify::Violation>> {
+        self.inner.verify()
+    }
+
     fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
         let FaultyStore {
             inner,

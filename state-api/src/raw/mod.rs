@@ -40,6 +40,7 @@ pub mod lifecycle;
 mod read;
 pub mod rules;
 mod store;
+pub mod whole;
 mod write;
 
 pub use engine::Engine;

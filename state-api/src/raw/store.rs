@@ -2,6 +2,8 @@
 
 use std::fmt::Debug;
 
+use crate::snapshot::Snapshot;
+use crate::verify::Violation;
 use crate::{Result, State};
 
 /// What a backend's stores can do. The conformance suite generates only what every backend in a
@@ -112,4 +114,27 @@ pub trait Store: Send + Sync + Debug {
     /// # Errors
     /// `Io` or `Corrupt` when the database cannot be opened again.
     fn reopen(self: Box<Self>) -> Result<Box<dyn Store>>;
+
+    /// Everything the store holds, read in one read transaction, so that a live store never
+    /// exports a torn state.
+    ///
+    /// # Errors
+    /// `Io` or `Corrupt` when the storage cannot be read.
+    fn snapshot(&self) -> Result<Snapshot>;
+
+    /// Writes `snapshot` into this store, which must be empty, in one write transaction: all
+    /// or nothing.
+    ///
+    /// # Errors
+    /// `InvalidArg` when the store is not empty or the snapshot breaks SPEC §2 (then nothing
+    /// is written); `Io` or `Corrupt` from the storage.
+    fn restore(&self, snapshot: &Snapshot) -> Result<()>;
+
+    /// Walks the stored data itself (not the API) and lists every violation of SPEC §2 and
+    /// every record that cannot be read, instead of stopping at the first; empty when the store
+    /// is sound.
+    ///
+    /// # Errors
+    /// `Io` when the storage cannot be walked at all.
+    fn verify(&self) -> Result<Vec<Violation>>;
 }

@@ -1,0 +1,152 @@
+//! What `SqliteStore::verify` reads: every row of every table, in one read transaction, as an
+//! [`Inventory`] for the invariant checks of `podstate-api`. A row that does not decode is
+//! listed, not fatal, so that one damaged record does not hide the rest.
+
+use std::collections::BTreeMap;
+
+use podstate_api::raw::HolderKind;
+use podstate_api::verify::{Indexes, Inventory, Violation};
+use podstate_api::{DbConfig, Result};
+
+use crate::record;
+use crate::store::SqliteTx;
+
+/// The rows of one table, each decoded or listed as unreadable.
+fn each<T>(
+    tx: &SqliteTx<'_>,
+    sql: &str,
+    inv: &mut Inventory,
+    decode: impl Fn(&rusqlite::Row<'_>) -> Result<(String, T)>,
+    mut keep: impl FnMut(String, T),
+    table: &str,
+) -> Result<()> {
+    let rows = tx.all(sql, [], |row| {
+        let key: String = tx.text(row, 0)?;
+        Ok(decode(row).map_err(|e| (key, e)))
+    })?;
+    for row in rows {
+        match row {
+            Ok((key, value)) => keep(key, value),
+            Err((key, e)) => inv
+                .unreadable
+                .push(Violation::unreadable(format!("{table} {key:?}"), e)),
+        }
+    }
+    Ok(())
+}
+
+impl SqliteTx<'_> {
+    /// Every record and index row, as stored.
+    pub(crate) fn inventory(&self) -> Result<Inventory> {
+        let mut inv = Inventory::default();
+        let mut idx = Indexes::default();
+        let mut containers = BTreeMap::new();
+        each(
+            self,
+            "SELECT id, config, config_payload, state, state_payload FROM container ORDER BY id",
+            &mut inv,
+            |row| {
+                let id: String = self.text(row, 0)?;
+                Ok((id.clone(), self.container_row(row, 1, &id)?))
+            },
+            |id, c| {
+                containers.insert(id, c);
+            },
+            "container",
+        )?;
+        let mut pods = BTreeMap::new();
+        each(
+            self,
+            "SELECT id, config, config_payload, state, state_payload FROM pod ORDER BY id",
+            &mut inv,
+            |row| {
+                let id: String = self.text(row, 0)?;
+                Ok((id.clone(), self.pod_row(row, 1, &id)?))
+            },
+            |id, p| {
+                pods.insert(id, p);
+            },
+            "pod",
+        )?;
+        let mut volumes = BTreeMap::new();
+        each(
+            self,
+            "SELECT name, config, config_payload, state, state_payload FROM volume ORDER BY name",
+            &mut inv,
+            |row| {
+                let name: String = self.text(row, 0)?;
+                Ok((name.clone(), self.volume_row(row, 1, &name)?))
+            },
+            |name, v| {
+                volumes.insert(name, v);
+            },
+            "volume",
+        )?;
+        for (id, kind, name) in self.all("SELECT id, kind, name FROM object", [], |row| {
+            Ok((self.text(row, 0)?, self.text(row, 1)?, self.text(row, 2)?))
+        })? {
+            let kind = match kind.as_str() {
+                "container" => HolderKind::Container,
+                "pod" => HolderKind::Pod,
+                other => {
+                    let why = format!("unknown kind {other:?}");
+                    inv.unreadable
+                        .push(Violation::unreadable(format!("object {id:?}"), why));
+                    continue;
+                }
+            };
+            idx.names.insert(name, (kind, id));
+        }
+        for (dep, ctr) in self.pairs("SELECT dep, ctr FROM dependency")? {
+            idx.dependents.entry(dep).or_default().insert(ctr);
+        }
+        for (pod, ctr) in self.pairs("SELECT pod, id FROM container WHERE pod IS NOT NULL")? {
+            idx.members.entry(pod).or_default().insert(ctr);
+        }
+        for (vol, ctr) in self.pairs("SELECT volume, ctr FROM volume_user")? {
+            idx.volume_users.entry(vol).or_default().insert(ctr);
+        }
+        for (session, ctr) in self.pairs("SELECT id, ctr FROM exec_session")? {
+            idx.container_sessions
+                .entry(ctr.clone())
+                .or_default()
+                .insert(session.clone());
+            inv.exec_sessions.insert(session, ctr);
+        }
+        for (ctr, net) in self.pairs("SELECT ctr, network FROM network")? {
+            inv.networks
+                .entry(ctr.clone())
+                .or_default()
+                .insert(net.clone());
+            inv.aliases.entry(ctr).or_default().entry(net).or_default();
+        }
+        for (ctr, net, alias) in
+            self.all("SELECT ctr, network, alias FROM network_alias", [], |row| {
+                Ok((self.text(row, 0)?, self.text(row, 1)?, self.text(row, 2)?))
+            })?
+        {
+            inv.aliases
+                .entry(ctr)
+                .or_default()
+                .entry(net)
+                .or_default()
+                .insert(alias);
+        }
+        if let Some(json) = self.one("SELECT config FROM db_config", [], |row| self.text(row, 0))?
+            && let Err(e) =
+                record::decode_plain::<DbConfig>(&self.conn.path, "the DB config", &json)
+        {
+            inv.unreadable.push(Violation::unreadable("db_config", e));
+        }
+        inv.containers = containers;
+        inv.pods = pods;
+        inv.volumes = volumes;
+        inv.indexes = Some(idx);
+        Ok(inv)
+    }
+
+    /// Every row of a two-column query.
+    fn pairs(&self, sql: &str) -> Result<Vec<(String, String)>> {
+        self.all(sql, [], |row| Ok((self.text(row, 0)?, self.text(row, 1)?)))
+    }
+}

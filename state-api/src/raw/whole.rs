@@ -1,0 +1,135 @@
+//! Whole-store operations on an engine's transactions, written once: a snapshot read in one read
+//! transaction, and a restore into an empty store in one write transaction.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Engine, NewContainer, StoreLoad, StoreRead, StoreWrite};
+use crate::snapshot::{Snapshot, SnapshotContainer};
+use crate::verify::{Inventory, violations};
+use crate::{DbConfig, ErrorKind, ExecSession, Result, StateError};
+
+/// Everything `tx` holds (see [`Snapshot`]), read in its one transaction.
+pub fn snapshot(tx: &(impl StoreRead + StoreLoad + ?Sized)) -> Result<Snapshot> {
+    let mut containers = Vec::new();
+    let mut exec_sessions = Vec::new();
+    for container in tx.load_all_containers("")? {
+        let id = container.id();
+        exec_sessions.extend(
+            tx.container_exec_sessions(id)?
+                .into_iter()
+                .map(|session| ExecSession::new(session, id)),
+        );
+        containers.push(SnapshotContainer {
+            networks: tx.networks(id)?,
+            container,
+        });
+    }
+    exec_sessions.sort();
+    Ok(Snapshot {
+        db_config: tx.db_config()?,
+        volumes: tx.load_all_volumes()?,
+        pods: tx.load_all_pods("")?,
+        containers,
+        exec_sessions,
+    })
+}
+
+/// Writes `snapshot` into the empty store of `tx`: all of it, or (on any error) nothing.
+///
+/// # Errors
+/// `InvalidArg` when the store is not empty, or when the snapshot breaks an invariant of SPEC §2
+/// (the message names the first few violations); then nothing is written. `Io` or `Corrupt`
+/// from the engine, which rolls the transaction back.
+pub fn restore(
+    tx: &mut (impl StoreRead + StoreLoad + StoreWrite + ?Sized),
+    snapshot: &Snapshot,
+) -> Result<()> {
+    let empty = tx.load_all_containers("")?.is_empty()
+        && tx.load_all_pods("")?.is_empty()
+        && tx.load_all_volumes()?.is_empty()
+        && tx.db_config()? == DbConfig::default();
+    if !empty {
+        return Err(StateError::invalid(
+            "the store to restore into is not empty",
+        ));
+    }
+    let found = violations(&Inventory::from(snapshot));
+    if !found.is_empty() {
+        let shown: Vec<String> = found.iter().take(3).map(ToString::to_string).collect();
+        return Err(StateError::invalid(format!(
+            "the snapshot breaks {} rule(s) of SPEC §2: {}",
+            found.len(),
+            shown.join("; ")
+        )));
+    }
+    let order = dependency_order(snapshot)?;
+    for vol in &snapshot.volumes {
+        tx.insert_volume(vol)?;
+    }
+    for pod in &snapshot.pods {
+        tx.insert_pod(pod)?;
+    }
+    for c in order {
+        let cfg = &c.container.config;
+        let new = NewContainer {
+            dependencies: cfg.dependencies(),
+            volumes: cfg.volume_names(),
+            networks: c.networks.clone(),
+        };
+        tx.insert_container(&c.container, &new)?;
+    }
+    for session in &snapshot.exec_sessions {
+        tx.insert_exec_session(session)?;
+    }
+    if snapshot.db_config != DbConfig::default() {
+        tx.set_db_config(&snapshot.db_config)?;
+    }
+    Ok(())
+}
+
+/// The snapshot's containers, each after its dependencies; `InvalidArg` for a cycle, which no
+/// sequence of calls can build.
+fn dependency_order(snapshot: &Snapshot) -> Result<Vec<&SnapshotContainer>> {
+    let by_id: BTreeMap<&str, &SnapshotContainer> = snapshot
+        .containers
+        .iter()
+        .map(|c| (c.container.id(), c))
+        .collect();
+    let mut placed: BTreeSet<&str> = BTreeSet::new();
+    let mut order = Vec::with_capacity(by_id.len());
+    let mut pending: Vec<&SnapshotContainer> = by_id.values().copied().collect();
+    while !pending.is_empty() {
+        let before = pending.len();
+        pending.retain(|c| {
+            let ready = c
+                .container
+                .config
+                .dependencies()
+                .iter()
+                .all(|d| placed.contains(d.as_str()));
+            if ready {
+                placed.insert(c.container.id());
+                order.push(*c);
+            }
+            !ready
+        });
+        if pending.len() == before {
+            let ids: Vec<&str> = pending.iter().map(|c| c.container.id()).collect();
+            return Err(StateError::new(
+                ErrorKind::InvalidArg,
+                format!("the snapshot's containers depend on each other in a cycle: {ids:?}"),
+            ));
+        }
+    }
+    Ok(order)
+}
+
+/// [`snapshot`] in one read transaction of `engine`: what a backend's `Store::snapshot` does.
+pub fn snapshot_of<E: Engine>(engine: &E) -> Result<Snapshot> {
+    engine.read(|tx| snapshot(tx))
+}
+
+/// [`restore`] in one write transaction of `engine`: what a backend's `Store::restore` does.
+pub fn restore_into<E: Engine>(engine: &E, snap: &Snapshot) -> Result<()> {
+    engine.write(|tx| restore(tx, snap))
+}

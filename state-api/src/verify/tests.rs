@@ -1,0 +1,124 @@
+//! Each invariant of SPEC §2 broken once, on purpose, in records and in indexes.
+
+use super::*;
+use crate::snapshot::SnapshotContainer;
+use crate::{ContainerConfig, ExecSession, NamedVolume, PodConfig, VolumeConfig};
+
+fn ctr(id: &str, name: &str) -> SnapshotContainer {
+    SnapshotContainer {
+        container: Container::new(ContainerConfig::new(id, name)),
+        networks: BTreeMap::new(),
+    }
+}
+
+/// The invariants the violations of `snapshot` break, sorted, without duplicates.
+fn broken(snapshot: &Snapshot) -> Vec<u8> {
+    let mut found: Vec<u8> = violations(&Inventory::from(snapshot))
+        .iter()
+        .map(|v| v.invariant)
+        .collect();
+    found.dedup();
+    found
+}
+
+fn sound() -> Snapshot {
+    let mut db = ctr("c1", "db");
+    db.container.config.pod = Some("p1".into());
+    db.container.config.named_volumes.push(NamedVolume {
+        name: "data".into(),
+        ..NamedVolume::default()
+    });
+    db.networks.insert("net".into(), vec!["alias".into()]);
+    let mut app = ctr("c2", "app");
+    app.container.config.pod = Some("p1".into());
+    app.container.config.depends_on = vec!["c1".into()];
+    Snapshot {
+        volumes: vec![Volume::new(VolumeConfig::new("data"))],
+        pods: vec![Pod::new(PodConfig::new("p1", "pod"))],
+        containers: vec![db, app],
+        exec_sessions: vec![ExecSession::new("e1", "c2")],
+        ..Snapshot::default()
+    }
+}
+
+#[test]
+fn a_sound_snapshot_has_no_violation() {
+    assert_eq!(violations(&Inventory::from(&sound())), []);
+}
+
+#[test]
+fn each_broken_rule_is_named_by_its_invariant() {
+    let mut s = sound();
+    s.containers[1].container.config.name = "pod".into();
+    assert_eq!(broken(&s), [1], "a name held by a pod and a container");
+
+    let mut s = sound();
+    s.containers[1].container.config.depends_on = vec!["gone".into()];
+    assert_eq!(broken(&s), [2], "a dependency on a missing container");
+
+    let mut s = sound();
+    s.containers[0].container.config.depends_on = vec!["c2".into()];
+    assert_eq!(broken(&s), [2], "a dependency cycle");
+
+    let mut s = sound();
+    s.pods.clear();
+    assert_eq!(broken(&s), [3], "members of a missing pod");
+
+    let mut s = sound();
+    s.volumes.clear();
+    assert_eq!(broken(&s), [4], "a named volume that is not stored");
+
+    let mut s = sound();
+    s.exec_sessions.push(ExecSession::new("e2", "nobody"));
+    assert_eq!(broken(&s), [5], "a session of a missing container");
+
+    let mut inv = Inventory::from(&sound());
+    let db = inv
+        .containers
+        .get_mut("c1")
+        .expect("c1 is in the sound snapshot");
+    db.config.id = "c9".into();
+    let found = violations(&inv);
+    assert_eq!(
+        found[0].invariant, 1,
+        "a record under another key: {found:?}"
+    );
+    assert_eq!(found[0].objects, ["c1", "c9"]);
+}
+
+#[test]
+fn indexes_must_say_what_the_records_say() {
+    let mut inv = Inventory::from(&sound());
+    let mut idx = Indexes::default();
+    idx.names
+        .insert("db".into(), (HolderKind::Container, "c1".into()));
+    idx.names
+        .insert("app".into(), (HolderKind::Container, "c2".into()));
+    idx.names
+        .insert("pod".into(), (HolderKind::Pod, "p1".into()));
+    idx.dependents.insert("c1".into(), ["c2".into()].into());
+    idx.members
+        .insert("p1".into(), ["c1".into(), "c2".into()].into());
+    idx.volume_users.insert("data".into(), ["c1".into()].into());
+    idx.container_sessions
+        .insert("c2".into(), ["e1".into()].into());
+    inv.indexes = Some(idx.clone());
+    assert_eq!(violations(&inv), []);
+
+    // A reverse edge left behind by a removal dangles (SPEC §2.7).
+    let mut stale = idx.clone();
+    stale
+        .dependents
+        .insert("c1".into(), ["c2".into(), "c3".into()].into());
+    inv.indexes = Some(stale);
+    let found = violations(&inv);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].invariant, 7);
+    assert!(found[0].objects.contains(&"c3".to_owned()));
+
+    // A name the index lost hides the object from lookups (SPEC §2.1).
+    let mut lost = idx;
+    lost.names.remove("app");
+    inv.indexes = Some(lost);
+    assert_eq!(violations(&inv)[0].invariant, 1);
+}
