@@ -9,7 +9,7 @@
 //! (SPEC §3), the error kinds, the order in which a call checks its rules and the kinds each call
 //! may answer (SPEC §4), and every call's rules (SPEC §5). Each scenario's doc line cites the
 //! clause it checks (SPEC §5 Strings, SPEC §4 step 3, ...), so a failing test leads straight to
-//! the rule.
+//! the rule; a unit test keeps every citation pointing at a clause that exists ([`citations`]).
 //!
 //! * [`scenarios`](mod@scenarios): 350+ hand-written stories, one exact outcome each, plus tables driven by
 //!   [`Call::ALL`] (`DbClosed` and bad strings for every call). Every failing call is checked to
@@ -21,6 +21,8 @@
 //!   shrunk to a minimal case saved as JSON, coverage of every (call, outcome) pair.
 //! * [`teeth`]: faulty wrappers, each breaking one rule, that the checker must catch.
 //! * [`calls`]: the 53 calls and the outcomes SPEC §4 allows each, as data.
+//! * [`citations`]: finds the SPEC citations in a text and checks that each names a clause of
+//!   the contract.
 //!
 //! # Checking a backend
 //!
@@ -64,6 +66,7 @@
 
 pub mod calls;
 pub mod checker;
+pub mod citations;
 pub mod dump;
 pub mod factory;
 pub mod model;

@@ -1,5 +1,5 @@
 //! Containers outside pods: `add_container`, `remove_container`, `container_in_use`,
-//! `all_containers`, `get_container_config` (SPEC §5 "Containers", §2.1).
+//! `all_containers`, `get_container_config` (SPEC §5 Containers, §2.1).
 
 use podstate_api::ErrorKind::*;
 

@@ -1,4 +1,4 @@
-//! Dependencies between containers (SPEC §1 "Dependencies of a container", §2.2, and the
+//! Dependencies between containers (SPEC §1 on the dependencies of a container, §2.2, and the
 //! dependency rules of `add_container` and `add_container_to_pod`).
 
 use podstate_api::ErrorKind::*;

@@ -1,6 +1,6 @@
 //! The exec-session registry: `add_exec_session`, `get_exec_session`, `remove_exec_session`,
-//! `get_container_exec_sessions`, `remove_container_exec_sessions` (SPEC §5 "Exec sessions",
-//! §1 ExecSession, §2.5).
+//! `get_container_exec_sessions`, `remove_container_exec_sessions` (SPEC §5 Exec sessions,
+//! §1 on exec sessions, §2.5).
 
 use podstate_api::ErrorKind::*;
 

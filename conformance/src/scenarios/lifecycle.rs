@@ -1,5 +1,5 @@
 //! Handle and store lifecycle: `refresh`, `get_db_config`, `validate_db_config`, `close`
-//! (SPEC §5 "Lifecycle", §3 handles).
+//! (SPEC §5 Lifecycle, §3 handles).
 
 use std::collections::BTreeMap;
 

@@ -1,5 +1,5 @@
 //! Names and lookups: `get_name`, `container`, `lookup_container_id`, `lookup_container`,
-//! `has_container`, `pod`, `lookup_pod`, `has_pod`, `lookup_volume` (SPEC §5 "Names and lookups").
+//! `has_container`, `pod`, `lookup_pod`, `has_pod`, `lookup_volume` (SPEC §5 Names and lookups).
 
 use podstate_api::ErrorKind::*;
 

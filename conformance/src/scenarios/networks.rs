@@ -1,5 +1,5 @@
 //! Current networks and aliases: `get_networks`, `get_network_aliases`,
-//! `get_all_network_aliases`, `network_connect`, `network_disconnect` (SPEC §5 "Networks", §2.6).
+//! `get_all_network_aliases`, `network_connect`, `network_disconnect` (SPEC §5 Networks, §2.6).
 
 use podstate_api::ErrorKind::*;
 use podstate_api::State;

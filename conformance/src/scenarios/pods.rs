@@ -1,6 +1,6 @@
 //! Pods and their members: `add_pod`, `remove_pod`, `add_container_to_pod`,
 //! `remove_container_from_pod`, `remove_pod_containers`, `pod_has_container`, `pod_containers*`,
-//! `all_pods` (SPEC §5 "Pods", §2.3).
+//! `all_pods` (SPEC §5 Pods, §2.3).
 
 use podstate_api::ErrorKind::*;
 use podstate_api::{Result, State};

@@ -1,6 +1,6 @@
 //! Podman's traps in keys and lookups: prefixes that are names, pods and containers sharing the
 //! name space, SQL `LIKE`/`GLOB` wildcards and escapes inside keys, case, Unicode and byte order
-//! (SPEC §2.1, §2.8, §5 "Strings" and "Names and lookups": keys "compare byte for byte").
+//! (SPEC §2.1, §2.8, §5 Strings and §5 Names and lookups: keys "compare byte for byte").
 
 use podstate_api::ErrorKind::*;
 

@@ -1,4 +1,4 @@
-//! The string rules on the keys a call looks up (SPEC §5 "Strings": "an ID or name to look up (so
+//! The string rules on the keys a call looks up (SPEC §5 Strings: "an ID or name to look up (so
 //! `get_name("")` is `InvalidArg`)"). Each story stores the object the bad key would reach if a
 //! backend truncated at NUL, or treated `""` as the prefix of everything.
 

@@ -192,7 +192,7 @@ pub fn a_handle_without_namespace_ignores_the_passed_namespace(f: &dyn BackendFa
     );
 }
 
-/// SPEC §3 / state-api docs, step 4: `add_container_to_pod` checks the stored pod against the
+/// SPEC §4 step 4: `add_container_to_pod` checks the stored pod against the
 /// handle - a pod stored in `b`, passed as if in `a`, is `NsMismatch`.
 pub fn adding_to_a_pod_stored_in_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     let t = Tester::new(f);

@@ -1,5 +1,5 @@
 //! Volumes and their users: `add_volume`, `remove_volume`, `volume_in_use`, `volume`,
-//! `has_volume`, `all_volumes`, `save_volume`, `update_volume` (SPEC §5 "Volumes", §2.4).
+//! `has_volume`, `all_volumes`, `save_volume`, `update_volume` (SPEC §5 Volumes, §2.4).
 
 use podstate_api::ErrorKind::*;
 
