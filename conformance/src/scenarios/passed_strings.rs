@@ -27,7 +27,7 @@ pub fn save_container_with_an_empty_id_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5 Strings: "non-empty namespaces ... without NUL" - a passed container's namespace, read
+/// SPEC §5 Strings: non-empty namespaces ... without NUL - a passed container's namespace, read
 /// by `update_container`, which then leaves the object alone.
 pub fn update_container_with_a_nul_namespace_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -188,7 +188,7 @@ pub fn a_passed_container_with_an_empty_name_is_fine(f: &dyn BackendFactory) {
     assert!(!t.ok(Call::HasContainer, |s| s.has_container("c1")));
 }
 
-/// SPEC §3: "every other config field of a passed object is ignored" - a passed pod with a NUL in
+/// SPEC §3: every other config field of a passed object is ignored - a passed pod with a NUL in
 /// its name still works.
 pub fn a_passed_pod_with_a_bad_name_is_fine(f: &dyn BackendFactory) {
     let t = Tester::new(f);
