@@ -71,7 +71,7 @@ pub struct View<'a, T> {
 }
 
 /// The upper bound of every pair key whose first element is `first`: no string lies between
-/// `first` and `first + "\0"`, and NUL never occurs in a stored string (SPEC §5, Strings).
+/// `first` and `first + "\0"`, and NUL never occurs in a stored string (SPEC §5 Strings).
 pub(crate) fn after(first: &str) -> String {
     format!("{first}\0")
 }

@@ -168,6 +168,35 @@ mod tests {
         }
     }
 
+    /// SPEC §4 "Allowed outcomes" lists the same kinds as `allowed_errors`, less `DbClosed`.
+    #[test]
+    fn the_contract_lists_the_same_allowed_errors() {
+        let text = podstate_api::contract::TEXT;
+        let part = &text[text.find("### Allowed outcomes").expect("the part")..];
+        let part = &part[..part.find("\n## ").expect("the next section")];
+        let rows: Vec<(&str, Vec<&str>)> = part
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `"))
+            .map(|row| {
+                let (name, kinds) = row.split_once("` | ").expect("two columns");
+                let kinds = kinds.trim_end_matches(" |");
+                let kinds = match kinds {
+                    "none" => Vec::new(),
+                    _ => kinds.split(", ").map(|k| k.trim_matches('`')).collect(),
+                };
+                (name, kinds)
+            })
+            .collect();
+        let expected: Vec<(&str, Vec<&str>)> = Call::ALL
+            .iter()
+            .map(|call| {
+                let kinds = call.allowed_errors().iter().filter(|k| **k != DbClosed);
+                (call.name(), kinds.map(|k| k.name()).collect())
+            })
+            .collect();
+        assert_eq!(rows, expected);
+    }
+
     #[test]
     fn fault_kinds_are_allowed_but_not_expected() {
         assert!(Call::HasPod.allows(Outcome::Err(Io)));

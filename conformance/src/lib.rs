@@ -1,5 +1,15 @@
-//! The podstate conformance suite: everything a backend needs to prove it obeys the contract of
-//! SPEC.md, usable unchanged by third-party backends.
+//! The podstate conformance suite: everything a backend needs to prove it obeys the contract,
+//! usable unchanged by third-party backends.
+//!
+//! # What the suite demands
+//!
+//! Exactly the contract: [`podstate_api::contract`] (the file `state-api/CONTRACT.md` in the
+//! repository), called SPEC throughout. Read it first: it defines the objects, the invariants
+//! the checker verifies after every step (SPEC §2), namespaces, concurrency and durability
+//! (SPEC §3), the error kinds, the order in which a call checks its rules and the kinds each call
+//! may answer (SPEC §4), and every call's rules (SPEC §5). Each scenario's doc line cites the
+//! clause it checks (SPEC §5 Strings, SPEC §4 step 3, ...), so a failing test leads straight to
+//! the rule; a unit test keeps every citation pointing at a clause that exists ([`citations`]).
 //!
 //! * [`scenarios`](mod@scenarios): 350+ hand-written stories, one exact outcome each, plus tables driven by
 //!   [`Call::ALL`] (`DbClosed` and bad strings for every call). Every failing call is checked to
@@ -11,6 +21,8 @@
 //!   shrunk to a minimal case saved as JSON, coverage of every (call, outcome) pair.
 //! * [`teeth`]: faulty wrappers, each breaking one rule, that the checker must catch.
 //! * [`calls`]: the 53 calls and the outcomes SPEC §4 allows each, as data.
+//! * [`citations`]: finds the SPEC citations in a text and checks that each names a clause of
+//!   the contract.
 //!
 //! # Checking a backend
 //!
@@ -54,6 +66,7 @@
 
 pub mod calls;
 pub mod checker;
+pub mod citations;
 pub mod factory;
 pub mod model;
 pub mod scenarios;

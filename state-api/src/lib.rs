@@ -1,6 +1,7 @@
 //! The podstate contract: podman's libpod `State` interface (late 2020, 53 calls) as one
 //! object-safe Rust trait, its object types, and its one error type. No storage lives here.
 //!
+//! * [`contract`] — the contract (SPEC) in full: what every backend must do.
 //! * [`State`] — the calls; each one's rustdoc lists its `# Errors`.
 //! * [`Container`], [`Pod`], [`Volume`], [`ExecSession`], [`DbConfig`] — the objects of SPEC §1,
 //!   with opaque [`Payload`]s kept as raw JSON text.
@@ -39,28 +40,15 @@
 //! deploy(state.as_ref()).unwrap();
 //! ```
 //!
-//! # How this crate reads SPEC §4 and §5
+//! # The contract
 //!
-//! SPEC is normative; where it leaves a choice open, every backend and the reference model make
-//! the one written here.
-//!
-//! * **Step 2, argument shape.** For a *passed* object (every call but `add_*`) only the strings
-//!   the call reads are checked: a container's ID, namespace (no NUL) and pod (when set); a pod's
-//!   ID and namespace; a volume's name; both IDs of an exec session. The passed name is ignored.
-//!   A *new* config (`add_*`, and `cfg` of `rewrite_*`) is checked whole: ID, name, namespace,
-//!   pod, the seven namespace-sharing fields, `depends_on`, named-volume names, networks (none
-//!   twice) and alias keys and values. Pod-field misuse: `add_container` and `remove_container`
-//!   need `pod` unset; `add_container_to_pod` and `remove_container_from_pod` need `pod` equal to
-//!   the pod's ID. All of these are `InvalidArg`.
-//! * **Step 3, passed namespaces.** With a namespace set, every passed pod and then container
-//!   (in calls that honour namespaces) must carry the handle's namespace, else `NsMismatch`.
-//! * **Step 4, targets.** Existence first, pod before container (`NoSuchPod`, `NoSuchCtr`); then
-//!   the stored namespaces, pod before container (`NsMismatch`); then the stored container's pod
-//!   where the call cares (`InvalidArg`). `add_container_to_pod`'s target is the pod.
-//! * **Step 5** follows each call's `# Errors` in order.
-//! * Exec-session calls other than `add_exec_session`, volume calls, `refresh` and the DB-config
-//!   calls ignore namespaces entirely.
-//! * Errors leave `&mut` arguments (`update_*`) unchanged.
+//! [`contract`] is the contract itself, "SPEC" for short: the objects, the global invariants,
+//! handles, namespaces, concurrency and durability, the error kinds and the order in which a
+//! call checks its rules, and the rules of each of the 53 calls. It is normative, and every
+//! "SPEC §N" in this project's docs, code and messages refers to one of its numbered sections.
+//! It settles every point a backend could read two ways (which strings step 2 of the check
+//! order reads, the order within steps 3 and 4, which calls ignore namespaces), so that every
+//! backend and the reference model answer every call the same way.
 //!
 //! # What retrievals copy
 //!
@@ -78,6 +66,12 @@
 //! `Vec`s; sharing them would put `Arc<str>` into every field of the public types for a saving
 //! of a few hundred nanoseconds, and an edited copy would have to re-allocate anyway. Payloads
 //! are the one part that is large, opaque and never edited piecewise.
+
+#[doc = include_str!("../CONTRACT.md")]
+pub mod contract {
+    /// The text of this page (`state-api/CONTRACT.md`), for tools that check citations of it.
+    pub const TEXT: &str = include_str!("../CONTRACT.md");
+}
 
 mod containers;
 mod db_config;

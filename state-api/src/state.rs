@@ -10,7 +10,7 @@ use crate::{
 /// A handle on a podstate store: the 53 calls of podman's libpod `State` (SPEC §5).
 ///
 /// Every call is one atomic, serializable transaction on `&self`; a failed call changes nothing.
-/// Errors follow the check order of SPEC §4 (see the crate docs); each call lists the kinds it may
+/// Errors follow the check order of SPEC §4 (see [`contract`](crate::contract)); each call lists the kinds it may
 /// answer under `# Errors`. Besides those, every call except `close` answers
 /// [`DbClosed`](crate::ErrorKind::DbClosed) once the handle is closed, and a persistent backend whose
 /// storage fails may answer [`Io`](crate::ErrorKind::Io) or [`Corrupt`](crate::ErrorKind::Corrupt).

@@ -2,9 +2,11 @@
 
 use std::process::Command;
 
-/// Runs fmt check, clippy with `-D warnings`, the tests and the conformance run; stops at the
-/// first failure.
+/// Runs the tidy checks, fmt check, clippy with `-D warnings`, the tests and the conformance
+/// run; stops at the first failure.
 pub fn run() -> Result<(), String> {
+    eprintln!("== tidy: links, paths and SPEC citations of every tracked file");
+    crate::tidy::run(&crate::tidy::root()).map_err(|why| format!("tidy failed: {why}"))?;
     let steps: [(&str, &[&str]); 4] = [
         ("fmt", &["fmt", "--all", "--", "--check"]),
         (

@@ -7,6 +7,7 @@ mod budget;
 mod ci;
 mod conformance;
 mod progress;
+mod tidy;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,9 +27,12 @@ enum Command {
     /// Run the scenario suite and the model checker against every backend built into the
     /// workspace; print a table of backend x passed / failed; exit non-zero on any failure.
     Conformance(ConformanceArgs),
-    /// Run what CI runs: fmt check, clippy with -D warnings, the tests, the conformance run at
-    /// the CI budget.
+    /// Run what CI runs: the tidy checks, fmt check, clippy with -D warnings, the tests, the
+    /// conformance run at the CI budget.
     Ci,
+    /// Check that no tracked file points outside the repository (paths, markdown links) and
+    /// that every SPEC citation names a clause of the contract.
+    Tidy,
 }
 
 /// Flags of `cargo xtask conformance`.
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Conformance(args) => conformance::run(&args),
         Command::Ci => ci::run(),
+        Command::Tidy => tidy::run(&tidy::root()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,6 @@
 //! Steps 2 to 4 of the SPEC §4 check order, as small named checks the calls compose.
 //!
-//! Step 2 (argument shape), per the state-api crate docs: a *passed* object has only the strings
+//! Step 2 (argument shape), as SPEC §4 step 2 reads it: a *passed* object has only the strings
 //! the call reads checked (a container's ID, namespace and pod when set; a pod's ID and namespace;
 //! a volume's name; both IDs of an exec session), while a *new* config is checked whole.
 

@@ -1,10 +1,10 @@
 //! The reference model: the oracle of the model checker.
 //!
-//! [`ModelStore`] is a pure, deliberately naive implementation of SPEC (the contract)
-//! and of the binding reading of its open points in the `podstate-api` crate docs. It keeps
-//! everything in ordered maps, has no indexes and no storage, and answers every call with the
-//! exact value or error kind SPEC demands. The model checker runs the same calls against a backend
-//! and against this model and compares every answer and a full [`dump`](crate::dump()) of both.
+//! [`ModelStore`] is a pure, deliberately naive implementation of SPEC, the contract
+//! ([`podstate_api::contract`], the file `state-api/CONTRACT.md`). It keeps everything in ordered
+//! maps, has no indexes and no storage, and answers every call with the exact value or error kind
+//! SPEC demands. The model checker runs the same calls against a backend and against this model
+//! and compares every answer and a full [`dump`](crate::dump()) of both.
 //!
 //! # Why it shares no code with the backends
 //!

@@ -1,7 +1,7 @@
-//! SPEC §4 check order across steps: "1 closed; 2 argument shape ...; 3 namespace of each passed
+//! SPEC §4 check order across steps: 1 closed; 2 argument shape ...; 3 namespace of each passed
 //! object vs the handle (pod before container); 4 existence of the target (pod before container
 //! where both are named), then the stored object's namespace (`NsMismatch`) and pod (`InvalidArg`);
-//! 5 the call's own rules". Each story breaks two rules at once; the one ordered first answers.
+//! 5 the call's own rules. Each story breaks two rules at once; the one ordered first answers.
 //! The order within step 5 is in [`check_order_rules`](super::check_order_rules).
 
 use podstate_api::ErrorKind::*;
@@ -43,7 +43,7 @@ pub fn empty_name_beats_a_foreign_namespace(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 2 before 3: "pod-field misuse of the passed object" beats a foreign namespace.
+/// SPEC §4 step 2 before 3: pod-field misuse of the passed object beats a foreign namespace.
 pub fn pod_misuse_beats_a_foreign_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.set_ns("a");
@@ -138,7 +138,7 @@ pub fn foreign_update_beats_a_missing_container(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 4, "pod before container": both missing in `remove_container_from_pod` is
+/// SPEC §4 step 4, pod before container: both missing in `remove_container_from_pod` is
 /// `NoSuchPod`.
 pub fn missing_pod_beats_a_missing_member(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -147,7 +147,7 @@ pub fn missing_pod_beats_a_missing_member(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4 step 4, "existence ... then the stored object's namespace": a missing member beats a pod
+/// SPEC §4 step 4, existence ... then the stored object's namespace: a missing member beats a pod
 /// stored in another namespace.
 pub fn missing_member_beats_a_pod_stored_elsewhere(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -214,7 +214,7 @@ pub fn member_namespace_beats_a_taken_id(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: `add_exec_session` - "container exists (step 4); then `s.container_id` must equal":
+/// SPEC §5: `add_exec_session` - container exists (step 4); then `s.container_id` must equal:
 /// a missing container beats a mismatched session.
 pub fn missing_container_beats_a_mismatched_session(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -224,7 +224,7 @@ pub fn missing_container_beats_a_mismatched_session(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: `rewrite_container_config` - identity is compared "after the existence check".
+/// SPEC §5: `rewrite_container_config` - identity is compared after the existence check.
 pub fn missing_container_beats_an_identity_change(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let cfg = ctr("c1", "renamed").config;

@@ -1,6 +1,6 @@
-//! SPEC §4 check order inside step 5: "the call's own rules in the order listed in §5.
+//! SPEC §4 check order inside step 5: the call's own rules in the order listed in §5.
 //! Dependencies are checked one at a time in sorted order, each through all its rules before the
-//! next". Each story breaks two of a call's own rules; the one listed first answers.
+//! next. Each story breaks two of a call's own rules; the one listed first answers.
 
 use podstate_api::DbConfig;
 use podstate_api::ErrorKind::*;
@@ -10,7 +10,7 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
-/// SPEC §5 `add_container`: "then ID, name" - an ID held by a pod beats a name held by a
+/// SPEC §5 `add_container`: then ID, name - an ID held by a pod beats a name held by a
 /// container (`PodExists`, naming the ID's holder).
 pub fn taken_id_beats_a_taken_name(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -33,7 +33,7 @@ pub fn add_pod_taken_id_beats_a_taken_name(f: &dyn BackendFactory) {
     t.fails(Call::AddPod, CtrExists, |s| s.add_pod(&pod("x1", "web")));
 }
 
-/// SPEC §5 `add_container`: "name, aliases only for listed networks" - a taken name beats an
+/// SPEC §5 `add_container`: name, aliases only for listed networks - a taken name beats an
 /// alias for an unlisted network.
 pub fn taken_name_beats_a_stray_alias(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -120,8 +120,8 @@ pub fn member_dependency_outside_the_pod_beats_a_missing_volume(f: &dyn BackendF
     });
 }
 
-/// SPEC §5 `add_exec_session`: "then `s.container_id` must equal the ctr ID (`InvalidArg`); then
-/// the session ID is unused" - the mismatch answers first.
+/// SPEC §5 `add_exec_session`: then `s.container_id` must equal the ctr ID (`InvalidArg`); then
+/// the session ID is unused - the mismatch answers first.
 pub fn mismatched_session_beats_a_taken_session_id(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -133,8 +133,8 @@ pub fn mismatched_session_beats_a_taken_session_id(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5 `validate_db_config`: "for each field in the order of §1 ... `DbBadConfig` naming the
-/// field" - the first mismatching field is named, not a later one.
+/// SPEC §5 `validate_db_config`: for each field in the order of §1 ... `DbBadConfig` naming the
+/// field - the first mismatching field is named, not a later one.
 pub fn validate_names_the_first_mismatching_field(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let pinned = DbConfig {
@@ -166,7 +166,7 @@ pub fn validate_names_the_first_mismatching_field(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 `remove_exec_session`: "registered (else `NoSuchExecSession`)" is its first rule and
+/// SPEC §5 `remove_exec_session`: registered (else `NoSuchExecSession`) is its first rule and
 /// it ignores containers - an unregistered session naming a missing container is not `NoSuchCtr`.
 pub fn unregistered_session_beats_a_missing_container(f: &dyn BackendFactory) {
     let t = Tester::new(f);

@@ -1,5 +1,5 @@
 //! Containers outside pods: `add_container`, `remove_container`, `container_in_use`,
-//! `all_containers`, `get_container_config` (SPEC §5 "Containers", §2.1).
+//! `all_containers`, `get_container_config` (SPEC §5 Containers, §2.1).
 
 use podstate_api::ErrorKind::*;
 
@@ -8,7 +8,7 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
-/// SPEC §1: "`add_*` stores the passed state verbatim"; configs "are returned verbatim as added".
+/// SPEC §1: `add_*` stores the passed state verbatim; configs are returned verbatim as added.
 pub fn add_container_stores_config_and_state_verbatim(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_volume(&vol("data")));
@@ -22,7 +22,7 @@ pub fn add_container_stores_config_and_state_verbatim(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Container, |s| s.container("c1")), c);
 }
 
-/// SPEC §5: "`add_container(ctr)` - `pod` must be unset (`InvalidArg`, step 2)".
+/// SPEC §5: `add_container(ctr)` - `pod` must be unset (`InvalidArg`, step 2).
 pub fn add_container_with_pod_set_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "pod1")));
@@ -31,7 +31,7 @@ pub fn add_container_with_pod_set_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4: `CtrExists` - "the ID/name is taken" by a container.
+/// SPEC §4: `CtrExists` - the ID/name is taken by a container.
 pub fn add_container_with_taken_container_id_is_ctr_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "one")));
@@ -40,8 +40,8 @@ pub fn add_container_with_taken_container_id_is_ctr_exists(f: &dyn BackendFactor
     });
 }
 
-/// SPEC §4: "the kind names the **holder** (name held by a pod -> `PodExists`, even in
-/// `add_container`)" - here the ID is held by a pod.
+/// SPEC §4: the kind names the **holder** (name held by a pod -> `PodExists`, even in
+/// `add_container`) - here the ID is held by a pod.
 pub fn add_container_with_id_of_a_pod_is_pod_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("x1", "pod1")));
@@ -50,7 +50,7 @@ pub fn add_container_with_id_of_a_pod_is_pod_exists(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §4: "name held by a pod -> `PodExists`, even in `add_container`".
+/// SPEC §4: name held by a pod -> `PodExists`, even in `add_container`.
 pub fn add_container_with_name_of_a_pod_is_pod_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "web")));
@@ -68,7 +68,7 @@ pub fn add_container_with_name_of_a_container_is_ctr_exists(f: &dyn BackendFacto
     });
 }
 
-/// SPEC §2.1: "a name may equal any ID: only ID-ID and name-name collisions count".
+/// SPEC §2.1: a name may equal any ID: only ID-ID and name-name collisions count.
 pub fn add_container_named_like_another_id_succeeds(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "one")));
@@ -76,7 +76,7 @@ pub fn add_container_named_like_another_id_succeeds(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::GetName, |s| s.get_name("c2")), "c1");
 }
 
-/// SPEC §5: "aliases only for listed networks (`InvalidArg`)".
+/// SPEC §5: aliases only for listed networks (`InvalidArg`).
 pub fn add_container_with_aliases_for_an_unlisted_network_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = ctr("c1", "one")
@@ -85,14 +85,14 @@ pub fn add_container_with_aliases_for_an_unlisted_network_is_invalid_arg(f: &dyn
     t.fails(Call::AddContainer, InvalidArg, |s| s.add_container(&c));
 }
 
-/// SPEC §5 Strings: "A config may not list a network twice (`InvalidArg`)".
+/// SPEC §5 Strings: a config may not list a network twice (`InvalidArg`).
 pub fn add_container_listing_a_network_twice_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = ctr("c1", "one").with_networks(&["front", "back", "front"]);
     t.fails(Call::AddContainer, InvalidArg, |s| s.add_container(&c));
 }
 
-/// SPEC §5: "each named volume (exists, else `NoSuchVolume`)".
+/// SPEC §5: each named volume (exists, else `NoSuchVolume`).
 pub fn add_container_mounting_a_missing_volume_is_no_such_volume(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_volume(&vol("data")));
@@ -100,7 +100,7 @@ pub fn add_container_mounting_a_missing_volume_is_no_such_volume(f: &dyn Backend
     t.fails(Call::AddContainer, NoSuchVolume, |s| s.add_container(&c));
 }
 
-/// SPEC §5 Strings: "a field set to an empty string is `InvalidArg`" (a sharing field).
+/// SPEC §5 Strings: a field set to an empty string is `InvalidArg` (a sharing field).
 pub fn add_container_with_an_empty_sharing_field_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let mut c = ctr("c1", "one");
@@ -118,8 +118,8 @@ pub fn remove_container_frees_its_id_and_name(f: &dyn BackendFactory) {
     t.ok(Call::AddPod, |s| s.add_pod(&pod("c1", "web")));
 }
 
-/// SPEC §5: "`remove_container(ctr)` - `pod` unset on the passed and the stored container
-/// (`InvalidArg`)" - the stored one is a pod member, the passed copy claims no pod.
+/// SPEC §5: `remove_container(ctr)` - `pod` unset on the passed and the stored container
+/// (`InvalidArg`) - the stored one is a pod member, the passed copy claims no pod.
 pub fn remove_container_of_a_pod_member_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -131,7 +131,7 @@ pub fn remove_container_of_a_pod_member_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "`pod` unset on the passed ... container (`InvalidArg`)" - even if the stored one is
+/// SPEC §5: `pod` unset on the passed ... container (`InvalidArg`) - even if the stored one is
 /// not in a pod, and even if the pod named does not exist.
 pub fn remove_container_passed_with_a_pod_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -150,7 +150,7 @@ pub fn remove_missing_container_is_no_such_ctr(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: `remove_container` - "no dependents (`InUse`)".
+/// SPEC §5: `remove_container` - no dependents (`InUse`).
 pub fn remove_container_with_a_dependent_is_in_use(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -162,7 +162,7 @@ pub fn remove_container_with_a_dependent_is_in_use(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §2.7: "Nothing dangles after any removal" - a removed container's volume use, networks and
+/// SPEC §2.7: nothing dangles after any removal - a removed container's volume use, networks and
 /// dependency edges are gone, so its dependency becomes removable.
 pub fn remove_container_drops_its_edges(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -189,7 +189,7 @@ pub fn container_in_use_of_a_missing_container_is_no_such_ctr(f: &dyn BackendFac
     });
 }
 
-/// SPEC §2.8: "Every list a call computes is sorted ascending ... objects by ID".
+/// SPEC §2.8: every list a call computes is sorted ascending ... objects by ID.
 pub fn all_containers_are_sorted_by_id(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -216,7 +216,7 @@ pub fn all_containers_include_pod_members(f: &dyn BackendFactory) {
     assert_eq!(ids, ["c1", "m1"]);
 }
 
-/// SPEC §5: "`container(id)`, `get_container_config(id)` - exact ID"; the config is verbatim.
+/// SPEC §5: `container(id)`, `get_container_config(id)` - exact ID; the config is verbatim.
 pub fn get_container_config_returns_the_config_as_added(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = ctr("c1", "one")

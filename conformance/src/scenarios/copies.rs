@@ -1,6 +1,6 @@
 //! Objects in and out: independent copies, verbatim payloads and times, and the state-only calls
-//! `save_container`, `update_container`, `save_pod`, `update_pod` (SPEC §1, §3 "A passed object is
-//! identified by its ID").
+//! `save_container`, `update_container`, `save_pod`, `update_pod` (SPEC §1, §3: a passed object is
+//! identified by its ID).
 
 use podstate_api::ErrorKind::*;
 use podstate_api::{ContainerStatus, Payload, Timestamp};
@@ -10,8 +10,8 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
-/// SPEC §1: "Retrievals return **independent copies** ... Nothing a caller does to a returned
-/// object changes the store until it calls a mutating method."
+/// SPEC §1: retrievals return **independent copies** ... Nothing a caller does to a returned
+/// object changes the store until it calls a mutating method.
 pub fn mutating_a_returned_container_changes_nothing(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = ctr("c1", "one").with_networks(&["n"]);
@@ -52,7 +52,7 @@ pub fn mutating_returned_pods_and_volumes_changes_nothing(f: &dyn BackendFactory
     assert_eq!(t.ok(Call::Volume, |s| s.volume("data")), vol("data"));
 }
 
-/// SPEC §1: "Payloads stay raw JSON text ... and round-trip byte for byte" - whitespace, key
+/// SPEC §1: payloads stay raw JSON text ... and round-trip byte for byte - whitespace, key
 /// order, escapes and number spellings included.
 pub fn payloads_round_trip_byte_for_byte(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -68,7 +68,7 @@ pub fn payloads_round_trip_byte_for_byte(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Container, |s| s.container("c1")), c);
 }
 
-/// SPEC §1: "Timestamps are UTC with nanosecond precision and round-trip exactly" - before 1970
+/// SPEC §1: timestamps are UTC with nanosecond precision and round-trip exactly - before 1970
 /// too.
 pub fn timestamps_round_trip_to_the_nanosecond(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -79,7 +79,7 @@ pub fn timestamps_round_trip_to_the_nanosecond(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Container, |s| s.container("c1")), c);
 }
 
-/// SPEC §1: "Configs are returned verbatim as added (lists keep their order)" while computed lists
+/// SPEC §1: configs are returned verbatim as added (lists keep their order) while computed lists
 /// are sorted.
 pub fn config_lists_keep_their_order(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -100,7 +100,7 @@ pub fn config_lists_keep_their_order(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5: "`save_container(ctr)` stores its state (never its config)".
+/// SPEC §5: `save_container(ctr)` stores its state (never its config).
 pub fn save_container_stores_the_state_not_the_config(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let stored = ctr("c1", "one");
@@ -122,7 +122,7 @@ pub fn save_missing_container_is_no_such_ctr(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "`update_container(ctr)` reloads the state into the caller's object" (the config is
+/// SPEC §5: `update_container(ctr)` reloads the state into the caller's object (the config is
 /// left alone).
 pub fn update_container_reloads_only_the_state(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -135,7 +135,7 @@ pub fn update_container_reloads_only_the_state(f: &dyn BackendFactory) {
     assert_eq!(mine.state, stored.state);
 }
 
-/// SPEC §4: `NoSuchCtr` for `update_container`; "Errors leave `&mut` arguments unchanged".
+/// SPEC §4: `NoSuchCtr` for `update_container`; Errors leave `&mut` arguments unchanged.
 pub fn update_missing_container_is_no_such_ctr_and_keeps_the_object(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let mut mine = ctr("c1", "one").with_status(ContainerStatus::Paused);
@@ -165,7 +165,7 @@ pub fn save_missing_pod_is_no_such_pod(f: &dyn BackendFactory) {
     t.fails(Call::SavePod, NoSuchPod, |s| s.save_pod(&pod("p1", "pod1")));
 }
 
-/// SPEC §4: `NoSuchPod` for `update_pod`; "Errors leave `&mut` arguments unchanged".
+/// SPEC §4: `NoSuchPod` for `update_pod`; Errors leave `&mut` arguments unchanged.
 pub fn update_missing_pod_is_no_such_pod_and_keeps_the_object(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let mut mine = pod("p1", "pod1");

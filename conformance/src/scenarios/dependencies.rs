@@ -1,4 +1,4 @@
-//! Dependencies between containers (SPEC §1 "Dependencies of a container", §2.2, and the
+//! Dependencies between containers (SPEC §1 on the dependencies of a container, §2.2, and the
 //! dependency rules of `add_container` and `add_container_to_pod`).
 
 use podstate_api::ErrorKind::*;
@@ -8,7 +8,7 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
-/// SPEC §5: "`container_in_use(ctr)` -> dependent IDs", sorted (§2.8).
+/// SPEC §5: `container_in_use(ctr)` -> dependent IDs, sorted (§2.8).
 pub fn container_in_use_lists_dependents_sorted(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -22,8 +22,8 @@ pub fn container_in_use_lists_dependents_sorted(f: &dyn BackendFactory) {
     assert_eq!(deps, ["web1", "web2"]);
 }
 
-/// SPEC §1: dependencies = "the set of the namespace-sharing fields that are set, plus
-/// `depends_on`, de-duplicated" - one dependent listed once.
+/// SPEC §1: dependencies = the set of the namespace-sharing fields that are set, plus
+/// `depends_on`, de-duplicated - one dependent listed once.
 pub fn a_dependency_named_twice_counts_once(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -38,7 +38,7 @@ pub fn a_dependency_named_twice_counts_once(f: &dyn BackendFactory) {
     assert_eq!(deps, ["app"]);
 }
 
-/// SPEC §5: each dependency "not itself, else `InvalidArg`" - through `depends_on`.
+/// SPEC §5: each dependency not itself, else `InvalidArg` - through `depends_on`.
 pub fn depending_on_itself_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.fails(Call::AddContainer, InvalidArg, |s| {
@@ -46,7 +46,7 @@ pub fn depending_on_itself_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "not itself, else `InvalidArg`" - through a namespace-sharing field (the container is
+/// SPEC §5: not itself, else `InvalidArg` - through a namespace-sharing field (the container is
 /// not stored yet, yet the answer is `InvalidArg`, not `NoSuchCtr`).
 pub fn sharing_a_namespace_with_itself_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -55,7 +55,7 @@ pub fn sharing_a_namespace_with_itself_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "exists as a container, else `NoSuchCtr`".
+/// SPEC §5: exists as a container, else `NoSuchCtr`.
 pub fn depending_on_a_missing_container_is_no_such_ctr(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.fails(Call::AddContainer, NoSuchCtr, |s| {
@@ -63,7 +63,7 @@ pub fn depending_on_a_missing_container_is_no_such_ctr(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "exists as a container, else `NoSuchCtr`" - a pod's ID is not a container.
+/// SPEC §5: exists as a container, else `NoSuchCtr` - a pod's ID is not a container.
 pub fn depending_on_a_pod_is_no_such_ctr(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "pod1")));
@@ -90,7 +90,7 @@ pub fn depending_on_an_id_prefix_is_no_such_ctr(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "same namespace, else `NsMismatch`" - the dependency is in another namespace.
+/// SPEC §5: same namespace, else `NsMismatch` - the dependency is in another namespace.
 pub fn depending_on_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("db", "db").in_ns("a")));
@@ -99,7 +99,7 @@ pub fn depending_on_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §2.2: "Every dependency of a stored container is a stored container in the same namespace"
+/// SPEC §2.2: every dependency of a stored container is a stored container in the same namespace
 /// - the empty namespace is a namespace too.
 pub fn depending_on_the_empty_namespace_from_a_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -109,7 +109,7 @@ pub fn depending_on_the_empty_namespace_from_a_namespace_is_ns_mismatch(f: &dyn 
     });
 }
 
-/// SPEC §5: "not in a pod, else `InvalidArg`" - a container outside pods may not depend on a
+/// SPEC §5: not in a pod, else `InvalidArg` - a container outside pods may not depend on a
 /// member.
 pub fn depending_on_a_pod_member_from_outside_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -122,7 +122,7 @@ pub fn depending_on_a_pod_member_from_outside_is_invalid_arg(f: &dyn BackendFact
     });
 }
 
-/// SPEC §5: `add_container_to_pod` - "every dependency must be in the same pod (`InvalidArg`)" -
+/// SPEC §5: `add_container_to_pod` - every dependency must be in the same pod (`InvalidArg`) -
 /// here it is outside any pod.
 pub fn member_depending_on_a_container_outside_pods_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -138,7 +138,7 @@ pub fn member_depending_on_a_container_outside_pods_is_invalid_arg(f: &dyn Backe
     });
 }
 
-/// SPEC §5: "every dependency must be in the same pod" - a member of another pod will not do.
+/// SPEC §5: every dependency must be in the same pod - a member of another pod will not do.
 pub fn member_depending_on_a_member_of_another_pod_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -154,7 +154,7 @@ pub fn member_depending_on_a_member_of_another_pod_is_invalid_arg(f: &dyn Backen
     });
 }
 
-/// SPEC §2.2: "a container in a pod depends only on containers of the same pod" - allowed.
+/// SPEC §2.2: a container in a pod depends only on containers of the same pod - allowed.
 pub fn member_depending_on_a_member_of_its_pod_succeeds(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {

@@ -1,6 +1,6 @@
 //! The exec-session registry: `add_exec_session`, `get_exec_session`, `remove_exec_session`,
-//! `get_container_exec_sessions`, `remove_container_exec_sessions` (SPEC §5 "Exec sessions",
-//! §1 ExecSession, §2.5).
+//! `get_container_exec_sessions`, `remove_container_exec_sessions` (SPEC §5 Exec sessions,
+//! §1 on exec sessions, §2.5).
 
 use podstate_api::ErrorKind::*;
 
@@ -9,7 +9,7 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
-/// SPEC §5: "`get_exec_session(id)` -> container ID" of a registered session.
+/// SPEC §5: `get_exec_session(id)` -> container ID of a registered session.
 pub fn added_session_resolves_to_its_container(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "one")));
@@ -22,7 +22,7 @@ pub fn added_session_resolves_to_its_container(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5: `add_exec_session(ctr, s)` - "container exists (step 4)".
+/// SPEC §5: `add_exec_session(ctr, s)` - container exists (step 4).
 pub fn add_session_to_a_missing_container_is_no_such_ctr(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.fails(Call::AddExecSession, NoSuchCtr, |s| {
@@ -30,7 +30,7 @@ pub fn add_session_to_a_missing_container_is_no_such_ctr(f: &dyn BackendFactory)
     });
 }
 
-/// SPEC §5: "then `s.container_id` must equal the ctr ID (`InvalidArg`)".
+/// SPEC §5: then `s.container_id` must equal the ctr ID (`InvalidArg`).
 pub fn add_session_naming_another_container_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -42,7 +42,7 @@ pub fn add_session_naming_another_container_is_invalid_arg(f: &dyn BackendFactor
     });
 }
 
-/// SPEC §5: "then the session ID is unused (`ExecSessionExists`)" - across containers.
+/// SPEC §5: then the session ID is unused (`ExecSessionExists`) - across containers.
 pub fn add_session_with_an_id_used_by_another_container_is_exec_session_exists(
     f: &dyn BackendFactory,
 ) {
@@ -57,7 +57,7 @@ pub fn add_session_with_an_id_used_by_another_container_is_exec_session_exists(
     });
 }
 
-/// SPEC §2.1: "Exec session IDs are a separate space" - a session may be named like a container.
+/// SPEC §2.1: exec session IDs are a separate space - a session may be named like a container.
 pub fn session_id_may_equal_a_container_id(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "one")));
@@ -70,7 +70,7 @@ pub fn session_id_may_equal_a_container_id(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §1: "exec calls touch only the registry" - the container's state is unchanged.
+/// SPEC §1: exec calls touch only the registry - the container's state is unchanged.
 pub fn add_session_leaves_the_container_state_alone(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = ctr("c1", "one");
@@ -81,7 +81,7 @@ pub fn add_session_leaves_the_container_state_alone(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Container, |s| s.container("c1")), c);
 }
 
-/// SPEC §1: "exec calls touch only the registry, `save_container` only the state" - a session in
+/// SPEC §1: exec calls touch only the registry, `save_container` only the state - a session in
 /// the state is not registered.
 pub fn sessions_in_the_state_are_not_registered(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -113,7 +113,7 @@ pub fn removed_session_is_no_longer_registered(f: &dyn BackendFactory) {
     assert_eq!(left, ["e2"]);
 }
 
-/// SPEC §5: `remove_exec_session(s)` - "registered (else `NoSuchExecSession`)".
+/// SPEC §5: `remove_exec_session(s)` - registered (else `NoSuchExecSession`).
 pub fn remove_unregistered_session_is_no_such_exec_session(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -125,7 +125,7 @@ pub fn remove_unregistered_session_is_no_such_exec_session(f: &dyn BackendFactor
     });
 }
 
-/// SPEC §5: `remove_exec_session(s)` - "and to `s.container_id` (else `InvalidArg`)".
+/// SPEC §5: `remove_exec_session(s)` - and to `s.container_id` (else `InvalidArg`).
 pub fn remove_session_of_another_container_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -138,7 +138,7 @@ pub fn remove_session_of_another_container_is_invalid_arg(f: &dyn BackendFactory
     });
 }
 
-/// SPEC §3: "all exec-session calls except `add_exec_session` ... ignore namespaces".
+/// SPEC §3: all exec-session calls except `add_exec_session` ... ignore namespaces.
 pub fn remove_session_ignores_the_handle_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -203,7 +203,7 @@ pub fn remove_sessions_of_a_missing_container_is_no_such_ctr(f: &dyn BackendFact
     });
 }
 
-/// SPEC §5: "`remove_container(ctr)` - ... no registered exec sessions (`InUse`)".
+/// SPEC §5: `remove_container(ctr)` - ... no registered exec sessions (`InUse`).
 pub fn remove_container_with_a_session_is_in_use(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -215,7 +215,7 @@ pub fn remove_container_with_a_session_is_in_use(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: `remove_container_from_pod` "as `remove_container`": registered sessions are `InUse`.
+/// SPEC §5: `remove_container_from_pod` as `remove_container`: registered sessions are `InUse`.
 pub fn remove_member_with_a_session_is_in_use(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let m1 = ctr("m1", "member1").in_pod("p1");

@@ -1,5 +1,5 @@
 //! Handle and store lifecycle: `refresh`, `get_db_config`, `validate_db_config`, `close`
-//! (SPEC §5 "Lifecycle", §3 handles).
+//! (SPEC §5 Lifecycle, §3 handles).
 
 use std::collections::BTreeMap;
 
@@ -50,8 +50,8 @@ fn refreshed(c: &Container, status: ContainerStatus) -> ContainerState {
     }
 }
 
-/// SPEC §5 `refresh`: "status -> Configured unless Exited, and `pid`, ... `netns_path` cleared
-/// (exit code, times, oom flag and payload kept)".
+/// SPEC §5 `refresh`: status -> Configured unless Exited, and `pid`, ... `netns_path` cleared
+/// (exit code, times, oom flag and payload kept).
 pub fn refresh_resets_a_running_container(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = busy("c1", ContainerStatus::Running);
@@ -62,7 +62,7 @@ pub fn refresh_resets_a_running_container(f: &dyn BackendFactory) {
     assert_eq!(after.config, c.config);
 }
 
-/// SPEC §5 `refresh`: "status -> Configured unless Exited" - an exited container stays Exited.
+/// SPEC §5 `refresh`: status -> Configured unless Exited - an exited container stays Exited.
 pub fn refresh_keeps_an_exited_container_exited(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = busy("c1", ContainerStatus::Exited);
@@ -72,7 +72,7 @@ pub fn refresh_keeps_an_exited_container_exited(f: &dyn BackendFactory) {
     assert_eq!(after.state, refreshed(&c, ContainerStatus::Exited));
 }
 
-/// SPEC §5 `refresh`: "every pod's `cgroup_path` cleared"; `infra_container_id` and payload kept.
+/// SPEC §5 `refresh`: every pod's `cgroup_path` cleared; `infra_container_id` and payload kept.
 pub fn refresh_clears_pod_cgroups_only(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let mut p = pod("p1", "pod1");
@@ -84,7 +84,7 @@ pub fn refresh_clears_pod_cgroups_only(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Pod, |s| s.pod("p1")), p);
 }
 
-/// SPEC §5 `refresh`: "every volume's `mount_count` = 0" (payload kept).
+/// SPEC §5 `refresh`: every volume's `mount_count` = 0 (payload kept).
 pub fn refresh_zeroes_volume_mount_counts(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let mut v = vol("data");
@@ -95,7 +95,7 @@ pub fn refresh_zeroes_volume_mount_counts(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Volume, |s| s.volume("data")), v);
 }
 
-/// SPEC §5 `refresh`: "all exec registrations dropped; all namespaces" - even from a handle in
+/// SPEC §5 `refresh`: all exec registrations dropped; all namespaces - even from a handle in
 /// another namespace.
 pub fn refresh_drops_exec_registrations_in_every_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -111,8 +111,8 @@ pub fn refresh_drops_exec_registrations_in_every_namespace(f: &dyn BackendFactor
     });
 }
 
-/// SPEC §5 `refresh`: "Configs, names, memberships, dependencies, current networks and aliases,
-/// and volume users are untouched" - a dump differs only in the states.
+/// SPEC §5 `refresh`: configs, names, memberships, dependencies, current networks and aliases,
+/// and volume users are untouched - a dump differs only in the states.
 pub fn refresh_keeps_every_relation(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -137,7 +137,7 @@ pub fn refresh_keeps_every_relation(f: &dyn BackendFactory) {
     assert_eq!(before, after);
 }
 
-/// SPEC §5: "`get_db_config` - the pinned values (empty where unpinned)" - a new store pins
+/// SPEC §5: `get_db_config` - the pinned values (empty where unpinned) - a new store pins
 /// nothing.
 pub fn a_new_store_has_an_empty_db_config(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -147,7 +147,7 @@ pub fn a_new_store_has_an_empty_db_config(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 `validate_db_config`: "pin every non-empty unpinned value. An empty value never pins".
+/// SPEC §5 `validate_db_config`: pin every non-empty unpinned value. An empty value never pins.
 pub fn validate_pins_the_non_empty_values(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let cfg = DbConfig {
@@ -188,8 +188,8 @@ pub fn validate_fills_unpinned_fields_later(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 `validate_db_config`: "a non-empty value that differs from a pinned one ->
-/// `DbBadConfig` ... (and nothing is pinned)" - not even the new unpinned field of the same call.
+/// SPEC §5 `validate_db_config`: a non-empty value that differs from a pinned one ->
+/// `DbBadConfig` ... (and nothing is pinned) - not even the new unpinned field of the same call.
 pub fn validate_mismatch_is_db_bad_config_and_pins_nothing(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -213,7 +213,7 @@ pub fn validate_mismatch_is_db_bad_config_and_pins_nothing(f: &dyn BackendFactor
     );
 }
 
-/// SPEC §5 Strings: "DbConfig values compare byte for byte (no path cleaning)".
+/// SPEC §5 Strings: `DbConfig` values compare byte for byte (no path cleaning).
 pub fn validate_does_not_clean_paths(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -231,7 +231,7 @@ pub fn validate_does_not_clean_paths(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §3: "After `close`, every call answers `DbClosed`" - here `refresh`, which would otherwise
+/// SPEC §3: after `close`, every call answers `DbClosed` - here `refresh`, which would otherwise
 /// have reset the running container.
 pub fn refresh_after_close_is_db_closed(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -253,7 +253,7 @@ pub fn validate_after_close_is_db_closed(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §3: "`close` affects only its own handle" - another handle keeps adding and reading.
+/// SPEC §3: `close` affects only its own handle - another handle keeps adding and reading.
 pub fn close_leaves_other_handles_open(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let other = t.open("");
@@ -266,7 +266,7 @@ pub fn close_leaves_other_handles_open(f: &dyn BackendFactory) {
     }));
 }
 
-/// SPEC §3: "Several handles may share one store" - what one handle adds, another sees at once.
+/// SPEC §3: several handles may share one store - what one handle adds, another sees at once.
 pub fn handles_on_one_store_see_each_others_writes(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let other = t.open("");

@@ -1,5 +1,5 @@
 //! Names and lookups: `get_name`, `container`, `lookup_container_id`, `lookup_container`,
-//! `has_container`, `pod`, `lookup_pod`, `has_pod`, `lookup_volume` (SPEC §5 "Names and lookups").
+//! `has_container`, `pod`, `lookup_pod`, `has_pod`, `lookup_volume` (SPEC §5 Names and lookups).
 
 use podstate_api::ErrorKind::*;
 
@@ -8,7 +8,7 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
-/// SPEC §5: `lookup_container_id(s)` - "exact container ID" first.
+/// SPEC §5: `lookup_container_id(s)` - exact container ID first.
 pub fn lookup_container_by_full_id(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("abc123", "web")));
@@ -16,7 +16,7 @@ pub fn lookup_container_by_full_id(f: &dyn BackendFactory) {
     assert_eq!(id, "abc123");
 }
 
-/// SPEC §5: lookup order - "exact container name" second.
+/// SPEC §5: lookup order - exact container name second.
 pub fn lookup_container_by_exact_name(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("abc123", "web")));
@@ -24,7 +24,7 @@ pub fn lookup_container_by_exact_name(f: &dyn BackendFactory) {
     assert_eq!(id, "abc123");
 }
 
-/// SPEC §5: lookup order - "unique prefix of container IDs" third.
+/// SPEC §5: lookup order - unique prefix of container IDs third.
 pub fn lookup_container_by_unique_prefix(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -35,7 +35,7 @@ pub fn lookup_container_by_unique_prefix(f: &dyn BackendFactory) {
     assert_eq!(c, ctr("abc123", "web"));
 }
 
-/// SPEC §5: "Several prefix matches -> `Ambiguous`" (`lookup_container_id`).
+/// SPEC §5: several prefix matches -> `Ambiguous` (`lookup_container_id`).
 pub fn lookup_container_id_by_shared_prefix_is_ambiguous(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -47,7 +47,7 @@ pub fn lookup_container_id_by_shared_prefix_is_ambiguous(f: &dyn BackendFactory)
     });
 }
 
-/// SPEC §5: "Several prefix matches -> `Ambiguous`" (`lookup_container`).
+/// SPEC §5: several prefix matches -> `Ambiguous` (`lookup_container`).
 pub fn lookup_container_by_shared_prefix_is_ambiguous(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -59,7 +59,7 @@ pub fn lookup_container_by_shared_prefix_is_ambiguous(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "none -> `NoSuchCtr`" (`lookup_container`).
+/// SPEC §5: none -> `NoSuchCtr` (`lookup_container`).
 pub fn lookup_container_matching_nothing_is_no_such_ctr(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("abc123", "web")));
@@ -95,7 +95,7 @@ pub fn exact_id_beats_an_exact_name(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5: "Names are never prefix-matched for containers and pods".
+/// SPEC §5: names are never prefix-matched for containers and pods.
 pub fn names_are_never_prefix_matched(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "webserver")));
@@ -123,7 +123,7 @@ pub fn container_lookup_never_matches_a_pod_id_prefix(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "`pod(id)`, `has_pod(id)`, `lookup_pod(s)` likewise for pods" - by name.
+/// SPEC §5: `pod(id)`, `has_pod(id)`, `lookup_pod(s)` likewise for pods - by name.
 pub fn lookup_pod_by_exact_name(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p123", "web")));
@@ -174,7 +174,7 @@ pub fn container_by_a_prefix_is_no_such_ctr(f: &dyn BackendFactory) {
     t.fails(Call::Container, NoSuchCtr, |s| s.container("c12"));
 }
 
-/// SPEC §5: "`get_name(id)` - exact ID of a visible container or pod -> its name" (a pod here).
+/// SPEC §5: `get_name(id)` - exact ID of a visible container or pod -> its name (a pod here).
 pub fn get_name_of_a_pod_id_is_its_name(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "web")));
@@ -188,14 +188,14 @@ pub fn get_name_of_a_prefix_is_no_such_ctr(f: &dyn BackendFactory) {
     t.fails(Call::GetName, NoSuchCtr, |s| s.get_name("c12"));
 }
 
-/// SPEC §5: `get_name` - "else `NoSuchCtr` (also for pods)": a name is not an ID.
+/// SPEC §5: `get_name` - else `NoSuchCtr` (also for pods): a name is not an ID.
 pub fn get_name_of_a_name_is_no_such_ctr(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "web")));
     t.fails(Call::GetName, NoSuchCtr, |s| s.get_name("web"));
 }
 
-/// SPEC §5: "`has_container(id)` - exact, visible" - false for a pod's ID.
+/// SPEC §5: `has_container(id)` - exact, visible - false for a pod's ID.
 pub fn has_container_is_false_for_a_pod_id(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "web")));
@@ -213,7 +213,7 @@ pub fn has_pod_is_false_for_a_container_id_and_a_pod_name(f: &dyn BackendFactory
     assert!(!t.ok(Call::HasPod, |s| s.has_pod("web")));
 }
 
-/// SPEC §5: "`lookup_volume(s)` (exact name, then unique name prefix)" - exact beats a longer name.
+/// SPEC §5: `lookup_volume(s)` (exact name, then unique name prefix) - exact beats a longer name.
 pub fn lookup_volume_exact_name_beats_a_longer_name(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {

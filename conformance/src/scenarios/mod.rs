@@ -181,7 +181,7 @@ mod tests {
 
     use super::demanded;
     use super::*;
-    use crate::{Outcome, StoreFactory};
+    use crate::{Outcome, StoreFactory, citations};
 
     fn memory() -> impl BackendFactory {
         StoreFactory::new(podstate_memory::MemoryStore::temporary)
@@ -199,7 +199,8 @@ mod tests {
         assert_eq!(names.len(), scenarios().len(), "a name repeats");
     }
 
-    /// A scenario written but left out of `__for_each_scenario!` would never run.
+    /// A scenario written but left out of `__for_each_scenario!` would never run; one that cites
+    /// no clause of the contract, or one the contract does not have, cannot be traced to a rule.
     #[test]
     fn every_scenario_function_is_listed_and_cites_spec() {
         let listed: BTreeSet<_> = scenarios().iter().map(|s| (s.group, s.name)).collect();
@@ -220,14 +221,31 @@ mod tests {
                     .take_while(|l| l.starts_with("///"))
                     .copied()
                     .collect();
-                let cites = doc
-                    .iter()
-                    .any(|l| l.contains("SPEC") || l.contains("State-api"));
+                let cited = citations::find(&doc.join("\n"));
                 assert!(
-                    *group == "tables" || cites,
+                    *group == "tables" || !cited.is_empty(),
                     "{group}::{name} cites no clause"
                 );
+                for citation in cited {
+                    assert!(
+                        citation.clause.exists(),
+                        "{group}::{name} cites {}, which the contract does not have",
+                        citation.clause
+                    );
+                }
             }
+        }
+    }
+
+    /// Module docs and comments of the scenarios cite the contract too.
+    #[test]
+    fn every_citation_in_the_scenarios_resolves() {
+        for (group, source) in SOURCES {
+            let unresolved = citations::unresolved(source);
+            assert!(
+                unresolved.is_empty(),
+                "{group}.rs cites clauses the contract does not have: {unresolved:?}"
+            );
         }
     }
 

@@ -19,7 +19,7 @@ fn two_namespaces(s: &dyn State) -> podstate_api::Result<()> {
     s.add_pod(&pod("pb", "pod-b").in_ns("b"))
 }
 
-/// SPEC §3: "With a namespace set: list/lookup calls see only that namespace" - `all_containers`.
+/// SPEC §3: with a namespace set: list/lookup calls see only that namespace - `all_containers`.
 pub fn all_containers_lists_only_the_handle_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -37,7 +37,7 @@ pub fn all_pods_lists_only_the_handle_namespace(f: &dyn BackendFactory) {
     assert_eq!(all, [pod("pb", "pod-b").in_ns("b")]);
 }
 
-/// SPEC §3: "A handle has a namespace (... default empty = see everything)".
+/// SPEC §3: a handle has a namespace (... default empty = see everything).
 pub fn the_empty_namespace_sees_everything(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -47,7 +47,7 @@ pub fn the_empty_namespace_sees_everything(f: &dyn BackendFactory) {
     assert_eq!(all.len(), 3);
 }
 
-/// SPEC §3: "`has_*` answers false for other namespaces" - also for an object in no namespace.
+/// SPEC §3: `has_*` answers false for other namespaces - also for an object in no namespace.
 pub fn has_container_is_false_outside_the_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -56,7 +56,7 @@ pub fn has_container_is_false_outside_the_namespace(f: &dyn BackendFactory) {
     assert!(t.ok(Call::HasContainer, |s| s.has_container("ca")));
 }
 
-/// SPEC §3: "`has_*` answers false for other namespaces" - pods.
+/// SPEC §3: `has_*` answers false for other namespaces - pods.
 pub fn has_pod_is_false_outside_the_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -64,7 +64,7 @@ pub fn has_pod_is_false_outside_the_namespace(f: &dyn BackendFactory) {
     assert!(!t.ok(Call::HasPod, |s| s.has_pod("pb")));
 }
 
-/// SPEC §3: "exact-ID getters (`container`, `pod`, `get_container_config`) answer `NsMismatch`".
+/// SPEC §3: exact-ID getters (`container`, `pod`, `get_container_config`) answer `NsMismatch`.
 pub fn container_of_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -90,7 +90,7 @@ pub fn pod_of_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     t.fails(Call::Pod, NsMismatch, |s| s.pod("pb"));
 }
 
-/// SPEC §5: "an exact hit in another namespace is `NoSuchCtr` here (unlike `container(id)`)".
+/// SPEC §5: an exact hit in another namespace is `NoSuchCtr` here (unlike `container(id)`).
 pub fn lookup_of_a_foreign_exact_id_is_no_such_ctr(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -108,7 +108,7 @@ pub fn lookup_pod_of_a_foreign_name_is_no_such_pod(f: &dyn BackendFactory) {
     t.fails(Call::LookupPod, NoSuchPod, |s| s.lookup_pod("pod-b"));
 }
 
-/// SPEC §5: `get_name` - "exact ID of a visible container or pod", else `NoSuchCtr`.
+/// SPEC §5: `get_name` - exact ID of a visible container or pod, else `NoSuchCtr`.
 pub fn get_name_of_a_foreign_id_is_no_such_ctr(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -116,8 +116,8 @@ pub fn get_name_of_a_foreign_id_is_no_such_ctr(f: &dyn BackendFactory) {
     t.fails(Call::GetName, NoSuchCtr, |s| s.get_name("pa"));
 }
 
-/// SPEC §3: "`add_container`, `add_container_to_pod` and `add_pod` require the object's namespace
-/// to equal the handle's" - `add_container`.
+/// SPEC §3: `add_container`, `add_container_to_pod` and `add_pod` require the object's namespace
+/// to equal the handle's - `add_container`.
 pub fn add_container_in_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.set_ns("a");
@@ -146,8 +146,8 @@ pub fn add_container_to_pod_in_another_namespace_is_ns_mismatch(f: &dyn BackendF
     });
 }
 
-/// SPEC §3: "every other call on a passed container ... answers `NsMismatch` when the passed **or
-/// the stored** object's namespace differs" - the stored one differs here.
+/// SPEC §3: every other call on a passed container ... answers `NsMismatch` when the passed **or
+/// the stored** object's namespace differs - the stored one differs here.
 pub fn save_container_stored_in_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "one").in_ns("b")));
@@ -272,7 +272,7 @@ pub fn remove_member_of_a_pod_of_another_namespace_is_ns_mismatch(f: &dyn Backen
     });
 }
 
-/// SPEC §2.1: "one ID space ... across all namespaces" - an ID taken in `a` is taken in `b`.
+/// SPEC §2.1: one ID space ... across all namespaces - an ID taken in `a` is taken in `b`.
 pub fn ids_are_shared_across_namespaces(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -282,7 +282,7 @@ pub fn ids_are_shared_across_namespaces(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §2.1: "one name space, across all namespaces" - a pod name taken in `a` is taken in `b`.
+/// SPEC §2.1: one name space, across all namespaces - a pod name taken in `a` is taken in `b`.
 pub fn names_are_shared_across_namespaces(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -292,7 +292,7 @@ pub fn names_are_shared_across_namespaces(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §3: "A newly opened handle starts in namespace \"\"", whatever other handles did.
+/// SPEC §3: a newly opened handle starts in namespace `""`, whatever other handles did.
 pub fn a_new_handle_starts_in_the_empty_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(two_namespaces);
@@ -302,7 +302,7 @@ pub fn a_new_handle_starts_in_the_empty_namespace(f: &dyn BackendFactory) {
     assert_eq!(all.len(), 3);
 }
 
-/// SPEC §5 Strings: "non-empty namespaces ... without NUL" - `set_namespace` with a NUL is
+/// SPEC §5 Strings: non-empty namespaces ... without NUL - `set_namespace` with a NUL is
 /// `InvalidArg`.
 pub fn set_namespace_with_a_nul_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);

@@ -1,5 +1,5 @@
 //! Current networks and aliases: `get_networks`, `get_network_aliases`,
-//! `get_all_network_aliases`, `network_connect`, `network_disconnect` (SPEC §5 "Networks", §2.6).
+//! `get_all_network_aliases`, `network_connect`, `network_disconnect` (SPEC §5 Networks, §2.6).
 
 use podstate_api::ErrorKind::*;
 use podstate_api::State;
@@ -17,7 +17,7 @@ fn connected(s: &dyn State) -> podstate_api::Result<()> {
     s.add_container(&c)
 }
 
-/// SPEC §5: "Current networks and aliases start as the config's"; §2.8: lists are sorted.
+/// SPEC §5: current networks and aliases start as the config's; §2.8: lists are sorted.
 pub fn current_networks_start_as_the_config_sorted(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(connected);
@@ -25,8 +25,8 @@ pub fn current_networks_start_as_the_config_sorted(f: &dyn BackendFactory) {
     assert_eq!(nets, ["back", "front"]);
 }
 
-/// SPEC §5: "`get_all_network_aliases(ctr)` -> every connected network ... (`[]` when it has
-/// none)".
+/// SPEC §5: `get_all_network_aliases(ctr)` -> every connected network ... (`[]` when it has
+/// none).
 pub fn all_aliases_list_every_network_even_without_aliases(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(connected);
@@ -36,7 +36,7 @@ pub fn all_aliases_list_every_network_even_without_aliases(f: &dyn BackendFactor
     assert_eq!(all, alias_map(&[("back", &[]), ("front", &["web", "www"])]));
 }
 
-/// SPEC §5: "`get_network_aliases(ctr, net)` -> aliases", sorted (§2.8).
+/// SPEC §5: `get_network_aliases(ctr, net)` -> aliases, sorted (§2.8).
 pub fn network_aliases_are_sorted(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(connected);
@@ -46,7 +46,7 @@ pub fn network_aliases_are_sorted(f: &dyn BackendFactory) {
     assert_eq!(aliases, ["web", "www"]);
 }
 
-/// SPEC §5: `get_network_aliases` - "(`NoSuchNetwork` if not connected)".
+/// SPEC §5: `get_network_aliases` - (`NoSuchNetwork` if not connected).
 pub fn aliases_of_an_unconnected_network_is_no_such_network(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(connected);
@@ -55,7 +55,7 @@ pub fn aliases_of_an_unconnected_network_is_no_such_network(f: &dyn BackendFacto
     });
 }
 
-/// SPEC §5: `network_connect(ctr, net, aliases)` - "duplicate aliases ... collapse"; sorted.
+/// SPEC §5: `network_connect(ctr, net, aliases)` - duplicate aliases ... collapse; sorted.
 pub fn connect_adds_the_network_with_collapsed_aliases(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(connected);
@@ -76,7 +76,7 @@ pub fn connect_adds_the_network_with_collapsed_aliases(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5: `network_connect` - "(`NetworkExists` if connected)".
+/// SPEC §5: `network_connect` - (`NetworkExists` if connected).
 pub fn connect_to_a_connected_network_is_network_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(connected);
@@ -103,7 +103,7 @@ pub fn connect_with_an_empty_alias_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "`network_disconnect(ctr, net)` drops the network and its aliases".
+/// SPEC §5: `network_disconnect(ctr, net)` drops the network and its aliases.
 pub fn disconnect_drops_the_network_and_its_aliases(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(connected);
@@ -117,7 +117,7 @@ pub fn disconnect_drops_the_network_and_its_aliases(f: &dyn BackendFactory) {
     assert_eq!(all, alias_map(&[("back", &[])]));
 }
 
-/// SPEC §2.6: "Stored aliases exist only for networks the container is currently connected to" -
+/// SPEC §2.6: stored aliases exist only for networks the container is currently connected to -
 /// reconnecting starts with the new aliases only.
 pub fn reconnect_does_not_bring_back_old_aliases(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -133,7 +133,7 @@ pub fn reconnect_does_not_bring_back_old_aliases(f: &dyn BackendFactory) {
     assert_eq!(aliases, ["new"]);
 }
 
-/// SPEC §5: `network_disconnect` - "(`NoSuchNetwork` if not connected)".
+/// SPEC §5: `network_disconnect` - (`NoSuchNetwork` if not connected).
 pub fn disconnect_an_unconnected_network_is_no_such_network(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(connected);
@@ -249,7 +249,7 @@ pub fn two_containers_may_share_an_alias(f: &dyn BackendFactory) {
     assert_eq!(aliases, ["db"]);
 }
 
-/// SPEC §5 Strings: "duplicate aliases ... collapse" - in the config too.
+/// SPEC §5 Strings: duplicate aliases ... collapse - in the config too.
 pub fn duplicate_config_aliases_collapse(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let c = ctr("c1", "one")

@@ -1,7 +1,7 @@
-//! The string rules on *passed* objects (SPEC §5 "Strings": "The rule covers the identity and
-//! index strings a call reads: a passed object"; state-api docs: a container's ID, namespace and
-//! pod when set, a pod's ID and namespace, a volume's name). The object a truncating backend
-//! would reach is stored each time.
+//! The string rules on *passed* objects (SPEC §5 Strings: the rule covers the identity strings
+//! of a passed object; SPEC §4 step 2 names them: a container's ID, namespace and pod when set,
+//! a pod's ID and namespace, a volume's name). The object a truncating backend would reach is
+//! stored each time.
 
 use podstate_api::ErrorKind::*;
 use podstate_api::State;
@@ -27,7 +27,7 @@ pub fn save_container_with_an_empty_id_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5 Strings: "non-empty namespaces ... without NUL" - a passed container's namespace, read
+/// SPEC §5 Strings: non-empty namespaces ... without NUL - a passed container's namespace, read
 /// by `update_container`, which then leaves the object alone.
 pub fn update_container_with_a_nul_namespace_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -40,7 +40,7 @@ pub fn update_container_with_a_nul_namespace_is_invalid_arg(f: &dyn BackendFacto
     assert_eq!(mine, before);
 }
 
-/// State-api docs, step 2: a passed container's pod "(when set)" is checked - `Some("")` is
+/// SPEC §4 step 2: a passed container's pod is checked when set - `Some("")` is
 /// `InvalidArg` for `container_in_use`.
 pub fn container_in_use_with_an_empty_pod_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -177,7 +177,7 @@ pub fn save_volume_with_a_nul_suffixed_name_is_invalid_arg(f: &dyn BackendFactor
     t.fails(Call::SaveVolume, InvalidArg, |s| s.save_volume(&mine));
 }
 
-/// State-api docs, step 2: "The passed name is ignored" - a passed container with an empty name
+/// SPEC §4 step 2: a passed name is not read - a passed container with an empty name
 /// is identified by its ID and removed.
 pub fn a_passed_container_with_an_empty_name_is_fine(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -188,7 +188,7 @@ pub fn a_passed_container_with_an_empty_name_is_fine(f: &dyn BackendFactory) {
     assert!(!t.ok(Call::HasContainer, |s| s.has_container("c1")));
 }
 
-/// SPEC §3: "every other config field of a passed object is ignored" - a passed pod with a NUL in
+/// SPEC §3: every other config field of a passed object is ignored - a passed pod with a NUL in
 /// its name still works.
 pub fn a_passed_pod_with_a_bad_name_is_fine(f: &dyn BackendFactory) {
     let t = Tester::new(f);

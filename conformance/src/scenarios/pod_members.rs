@@ -22,8 +22,8 @@ pub fn add_container_to_pod_makes_it_a_member(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Container, |s| s.container("m1")), m1);
 }
 
-/// SPEC §5: "`add_container_to_pod(pod, ctr)` - `ctr.pod` must equal the pod ID (`InvalidArg`,
-/// step 2)" - here it is unset.
+/// SPEC §5: `add_container_to_pod(pod, ctr)` - `ctr.pod` must equal the pod ID (`InvalidArg`,
+/// step 2) - here it is unset.
 pub fn add_container_to_pod_without_pod_field_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "pod1")));
@@ -32,7 +32,7 @@ pub fn add_container_to_pod_without_pod_field_is_invalid_arg(f: &dyn BackendFact
     });
 }
 
-/// SPEC §5: "`ctr.pod` must equal the pod ID (`InvalidArg`)" - here it names another stored pod.
+/// SPEC §5: `ctr.pod` must equal the pod ID (`InvalidArg`) - here it names another stored pod.
 pub fn add_container_to_pod_naming_another_pod_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -44,7 +44,7 @@ pub fn add_container_to_pod_naming_another_pod_is_invalid_arg(f: &dyn BackendFac
     });
 }
 
-/// SPEC §5: `add_container_to_pod` - "pod exists" (`NoSuchPod`).
+/// SPEC §5: `add_container_to_pod` - pod exists (`NoSuchPod`).
 pub fn add_container_to_a_missing_pod_is_no_such_pod(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.fails(Call::AddContainerToPod, NoSuchPod, |s| {
@@ -52,7 +52,7 @@ pub fn add_container_to_a_missing_pod_is_no_such_pod(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "container namespace equals the pod's (`NsMismatch`)", even for a handle in `""`.
+/// SPEC §5: container namespace equals the pod's (`NsMismatch`), even for a handle in `""`.
 pub fn add_container_to_pod_of_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "pod1").in_ns("a")));
@@ -62,7 +62,7 @@ pub fn add_container_to_pod_of_another_namespace_is_ns_mismatch(f: &dyn BackendF
     });
 }
 
-/// SPEC §5: "then the rules of `add_container`" - an ID held by a container is `CtrExists`.
+/// SPEC §5: then the rules of `add_container` - an ID held by a container is `CtrExists`.
 pub fn add_container_to_pod_with_taken_id_is_ctr_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -74,7 +74,7 @@ pub fn add_container_to_pod_with_taken_id_is_ctr_exists(f: &dyn BackendFactory) 
     });
 }
 
-/// SPEC §4: "name held by a pod -> `PodExists`" - a member may not take its own pod's name.
+/// SPEC §4: name held by a pod -> `PodExists` - a member may not take its own pod's name.
 pub fn add_container_to_pod_named_like_its_pod_is_pod_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "web")));
@@ -95,7 +95,7 @@ pub fn add_container_to_pod_with_a_missing_dependency_is_no_such_ctr(f: &dyn Bac
     });
 }
 
-/// SPEC §5: add_container's rules apply - "each named volume (exists, else `NoSuchVolume`)".
+/// SPEC §5: add_container's rules apply - each named volume (exists, else `NoSuchVolume`).
 pub fn add_container_to_pod_with_a_missing_volume_is_no_such_volume(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "pod1")));
@@ -123,7 +123,7 @@ pub fn remove_container_from_pod_drops_the_membership(f: &dyn BackendFactory) {
     t.ok(Call::RemovePod, |s| s.remove_pod(&p1));
 }
 
-/// SPEC §5: "`ctr.pod` (passed and stored) must equal the pod ID (`InvalidArg`)" - the passed copy
+/// SPEC §5: `ctr.pod` (passed and stored) must equal the pod ID (`InvalidArg`) - the passed copy
 /// claims no pod.
 pub fn remove_container_from_pod_passed_without_pod_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -136,7 +136,7 @@ pub fn remove_container_from_pod_passed_without_pod_is_invalid_arg(f: &dyn Backe
     });
 }
 
-/// SPEC §5: "`ctr.pod` (passed and stored) must equal the pod ID" - the passed copy claims the
+/// SPEC §5: `ctr.pod` (passed and stored) must equal the pod ID - the passed copy claims the
 /// pod, but the stored container belongs to another pod.
 pub fn remove_container_from_pod_of_a_member_of_another_pod_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -150,7 +150,7 @@ pub fn remove_container_from_pod_of_a_member_of_another_pod_is_invalid_arg(f: &d
     });
 }
 
-/// SPEC §5: `remove_container_from_pod` "as `remove_container`" - the container must exist.
+/// SPEC §5: `remove_container_from_pod` as `remove_container` - the container must exist.
 pub fn remove_missing_container_from_pod_is_no_such_ctr(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_pod(&pod("p1", "pod1")));
@@ -171,7 +171,7 @@ pub fn remove_container_from_a_missing_pod_is_no_such_pod(f: &dyn BackendFactory
     });
 }
 
-/// SPEC §5: `remove_container_from_pod` "as `remove_container`": a member with a dependent in the
+/// SPEC §5: `remove_container_from_pod` as `remove_container`: a member with a dependent in the
 /// pod is `InUse`.
 pub fn remove_container_from_pod_with_a_dependent_is_in_use(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -186,7 +186,7 @@ pub fn remove_container_from_pod_with_a_dependent_is_in_use(f: &dyn BackendFacto
     });
 }
 
-/// SPEC §5: "`ctr.pod` (passed and stored) must equal the pod ID" - the stored container is in no
+/// SPEC §5: `ctr.pod` (passed and stored) must equal the pod ID - the stored container is in no
 /// pod at all.
 pub fn remove_container_from_pod_of_a_container_outside_pods_is_invalid_arg(
     f: &dyn BackendFactory,

@@ -1,6 +1,6 @@
 //! Pods and their members: `add_pod`, `remove_pod`, `add_container_to_pod`,
 //! `remove_container_from_pod`, `remove_pod_containers`, `pod_has_container`, `pod_containers*`,
-//! `all_pods` (SPEC §5 "Pods", §2.3).
+//! `all_pods` (SPEC §5 Pods, §2.3).
 
 use podstate_api::ErrorKind::*;
 use podstate_api::{Result, State};
@@ -28,7 +28,7 @@ pub fn add_pod_stores_config_and_state_verbatim(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Pod, |s| s.pod("p1")), p);
 }
 
-/// SPEC §2.1: "Containers and pods share one ID space" - kind names the holder (`CtrExists`).
+/// SPEC §2.1: containers and pods share one ID space - kind names the holder (`CtrExists`).
 pub fn add_pod_with_id_of_a_container_is_ctr_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("x1", "one")));
@@ -42,7 +42,7 @@ pub fn add_pod_with_taken_pod_id_is_pod_exists(f: &dyn BackendFactory) {
     t.fails(Call::AddPod, PodExists, |s| s.add_pod(&pod("p1", "pod2")));
 }
 
-/// SPEC §2.1: "one name space" for containers and pods - a pod may not take a container's name.
+/// SPEC §2.1: one name space for containers and pods - a pod may not take a container's name.
 pub fn add_pod_with_name_of_a_container_is_ctr_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "web")));
@@ -71,7 +71,7 @@ pub fn remove_empty_pod_frees_its_name(f: &dyn BackendFactory) {
     t.ok(Call::AddContainer, |s| s.add_container(&ctr("c1", "web")));
 }
 
-/// SPEC §5: "`remove_pod(pod)` - must be empty (`InUse`)".
+/// SPEC §5: `remove_pod(pod)` - must be empty (`InUse`).
 pub fn remove_pod_with_members_is_in_use(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(pod_with_two_members);
@@ -87,7 +87,7 @@ pub fn remove_missing_pod_is_no_such_pod(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §2.3: "every member names its pod" - membership shows in `pod_containers_by_id` (sorted).
+/// SPEC §2.3: every member names its pod - membership shows in `pod_containers_by_id` (sorted).
 pub fn pod_containers_by_id_lists_members_sorted(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -157,8 +157,8 @@ pub fn pod_has_container_on_a_missing_pod_is_no_such_pod(f: &dyn BackendFactory)
     });
 }
 
-/// SPEC §5: "`remove_pod_containers(pod)` - removes every member at once (dependencies among
-/// members do not block) ... it never answers `InUse`"; the pod itself stays, empty.
+/// SPEC §5: `remove_pod_containers(pod)` - removes every member at once (dependencies among
+/// members do not block) ... it never answers `InUse`; the pod itself stays, empty.
 pub fn remove_pod_containers_removes_members_despite_their_dependencies(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -218,7 +218,7 @@ pub fn pod_has_container_is_false_for_an_unknown_id(f: &dyn BackendFactory) {
     assert!(!t.ok(Call::PodHasContainer, |s| s.pod_has_container(&p1, "m3")));
 }
 
-/// SPEC §3: "After the existence check the stored object's namespace and pod are what count" -
+/// SPEC §3: after the existence check the stored object's namespace and pod are what count -
 /// state calls ignore a passed member's wrong pod field.
 pub fn save_container_ignores_the_passed_pod_field(f: &dyn BackendFactory) {
     let t = Tester::new(f);

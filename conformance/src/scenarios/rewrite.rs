@@ -25,8 +25,8 @@ fn app_config(s: &dyn State) -> ContainerConfig {
     s.get_container_config("app").expect("app is stored")
 }
 
-/// SPEC §5: `rewrite_container_config` "replaces the stored config verbatim (current networks and
-/// aliases are not touched)".
+/// SPEC §5: `rewrite_container_config` replaces the stored config verbatim (current networks and
+/// aliases are not touched).
 pub fn rewrite_container_config_replaces_it_but_not_the_networks(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(app_and_db);
@@ -46,7 +46,7 @@ pub fn rewrite_container_config_replaces_it_but_not_the_networks(f: &dyn Backend
     assert_eq!(nets, ["n"]);
 }
 
-/// SPEC §5: the rewrite must keep "dependencies (as the derived set)" - moving a dependency from
+/// SPEC §5: the rewrite must keep dependencies (as the derived set) - moving a dependency from
 /// `depends_on` to a sharing field keeps the set, so it is allowed.
 pub fn rewrite_moving_a_dependency_between_fields_succeeds(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -64,7 +64,7 @@ pub fn rewrite_moving_a_dependency_between_fields_succeeds(f: &dyn BackendFactor
     );
 }
 
-/// SPEC §5: "it must keep the stored config's ... name ... else `InvalidArg`".
+/// SPEC §5: it must keep the stored config's ... name ... else `InvalidArg`.
 pub fn rewrite_changing_the_container_name_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(app_and_db);
@@ -77,7 +77,7 @@ pub fn rewrite_changing_the_container_name_is_invalid_arg(f: &dyn BackendFactory
     });
 }
 
-/// SPEC §5: the rewrite must keep "dependencies (as the derived set)" - dropping one is
+/// SPEC §5: the rewrite must keep dependencies (as the derived set) - dropping one is
 /// `InvalidArg`.
 pub fn rewrite_dropping_a_dependency_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -89,7 +89,7 @@ pub fn rewrite_dropping_a_dependency_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: the rewrite must keep "named-volume names (as a set)" - adding one is `InvalidArg`.
+/// SPEC §5: the rewrite must keep named-volume names (as a set) - adding one is `InvalidArg`.
 pub fn rewrite_adding_a_volume_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(app_and_db);
@@ -165,7 +165,7 @@ pub fn rewrite_pod_config_replaces_it(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Pod, |s| s.pod("p1")).config, cfg);
 }
 
-/// SPEC §5: `rewrite_pod_config` "must keep the stored id, name, namespace" - a rename is
+/// SPEC §5: `rewrite_pod_config` must keep the stored id, name, namespace - a rename is
 /// `InvalidArg`.
 pub fn rewrite_pod_config_renaming_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -208,7 +208,7 @@ pub fn rewrite_volume_config_replaces_it(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Volume, |s| s.volume("data")).config, cfg);
 }
 
-/// SPEC §5: `rewrite_volume_config` "(keeps name)" - a rename is `InvalidArg`.
+/// SPEC §5: `rewrite_volume_config` (keeps name) - a rename is `InvalidArg`.
 pub fn rewrite_volume_config_renaming_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_volume(&vol("data")));
@@ -239,7 +239,7 @@ pub fn rewrite_with_another_containers_id_is_invalid_arg(f: &dyn BackendFactory)
     });
 }
 
-/// SPEC §5 Strings: "A config may not list a network twice (`InvalidArg`)" - a rewritten config
+/// SPEC §5 Strings: a config may not list a network twice (`InvalidArg`) - a rewritten config
 /// neither.
 pub fn rewrite_listing_a_network_twice_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -251,7 +251,7 @@ pub fn rewrite_listing_a_network_twice_is_invalid_arg(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: `rewrite_pod_config` "must keep the stored id" - a config carrying another stored
+/// SPEC §5: `rewrite_pod_config` must keep the stored id - a config carrying another stored
 /// pod's ID is `InvalidArg`.
 pub fn rewrite_pod_config_with_another_pods_id_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);

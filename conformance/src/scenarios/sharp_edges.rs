@@ -1,6 +1,6 @@
 //! Podman's traps in keys and lookups: prefixes that are names, pods and containers sharing the
 //! name space, SQL `LIKE`/`GLOB` wildcards and escapes inside keys, case, Unicode and byte order
-//! (SPEC §2.1, §2.8, §5 "Strings" and "Names and lookups": keys "compare byte for byte").
+//! (SPEC §2.1, §2.8, §5 Strings and §5 Names and lookups: keys compare byte for byte).
 
 use podstate_api::ErrorKind::*;
 
@@ -51,7 +51,7 @@ pub fn a_pod_id_sharing_a_prefix_is_not_ambiguous(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §2.1: "a name may equal any ID" - a container named like a pod's ID is found by that name,
+/// SPEC §2.1: a name may equal any ID - a container named like a pod's ID is found by that name,
 /// and `lookup_pod` of the same string finds the pod by ID.
 pub fn a_container_named_like_a_pod_id(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -66,7 +66,7 @@ pub fn a_container_named_like_a_pod_id(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::LookupPod, |s| s.lookup_pod("p1")).id(), "p1");
 }
 
-/// SPEC §3: "A passed object is identified by its ID" - removing `c2` leaves `c1`, whose name is
+/// SPEC §3: a passed object is identified by its ID - removing `c2` leaves `c1`, whose name is
 /// `"c2"`.
 pub fn removal_goes_by_id_not_by_a_matching_name(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -83,7 +83,7 @@ pub fn removal_goes_by_id_not_by_a_matching_name(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": `_` is no wildcard - `"a_"` prefixes `a_1` only,
+/// SPEC §5 Strings, keys compare byte for byte: `_` is no wildcard - `"a_"` prefixes `a_1` only,
 /// not `ab1`.
 pub fn underscore_in_a_prefix_is_literal(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -97,7 +97,7 @@ pub fn underscore_in_a_prefix_is_literal(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": `"a_"` matches nothing when only `ab1` exists.
+/// SPEC §5 Strings, keys compare byte for byte: `"a_"` matches nothing when only `ab1` exists.
 pub fn underscore_prefix_does_not_match_any_character(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("ab1", "two")));
@@ -106,7 +106,7 @@ pub fn underscore_prefix_does_not_match_any_character(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": `%` is no wildcard - `"a%"` does not prefix `ab`.
+/// SPEC §5 Strings, keys compare byte for byte: `%` is no wildcard - `"a%"` does not prefix `ab`.
 pub fn percent_prefix_does_not_match_anything(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("ab", "one")));
@@ -115,7 +115,7 @@ pub fn percent_prefix_does_not_match_anything(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": `"a%"` prefixes `a%b` and nothing else.
+/// SPEC §5 Strings, keys compare byte for byte: `"a%"` prefixes `a%b` and nothing else.
 pub fn percent_in_a_prefix_is_literal(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -129,7 +129,7 @@ pub fn percent_in_a_prefix_is_literal(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": `*`, `?` and `[...]` are no `GLOB` patterns.
+/// SPEC §5 Strings, keys compare byte for byte: `*`, `?` and `[...]` are no `GLOB` patterns.
 pub fn glob_characters_in_a_prefix_are_literal(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -142,7 +142,7 @@ pub fn glob_characters_in_a_prefix_are_literal(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": a backslash escapes nothing - `"a\\_"` prefixes
+/// SPEC §5 Strings, keys compare byte for byte: a backslash escapes nothing - `"a\\_"` prefixes
 /// `a\_y` only, not `a_x`.
 pub fn backslash_in_a_prefix_is_literal(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -174,7 +174,7 @@ pub fn names_differing_in_case_are_distinct(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::LookupPod, |s| s.lookup_pod("Web")).id(), "p1");
 }
 
-/// SPEC §5 Strings: "no Unicode normalisation" - a decomposed `é` is not the composed one.
+/// SPEC §5 Strings: no Unicode normalisation - a decomposed `é` is not the composed one.
 pub fn names_are_not_unicode_normalised(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "caf\u{e9}")));
@@ -206,7 +206,7 @@ pub fn a_trailing_space_makes_another_id(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::GetName, |s| s.get_name("a ")), "two");
 }
 
-/// SPEC §5 Strings: "no length cap" - a 10 000-byte ID round-trips and resolves by prefix.
+/// SPEC §5 Strings: no length cap - a 10 000-byte ID round-trips and resolves by prefix.
 pub fn very_long_ids_round_trip(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let id = format!("{}z", "0123456789".repeat(1000));
@@ -218,7 +218,7 @@ pub fn very_long_ids_round_trip(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": slashes, newlines and quotes are ordinary bytes.
+/// SPEC §5 Strings, keys compare byte for byte: slashes, newlines and quotes are ordinary bytes.
 pub fn ids_with_slashes_newlines_and_quotes_work(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let id = "a/b\nc'd\"e";
@@ -230,7 +230,7 @@ pub fn ids_with_slashes_newlines_and_quotes_work(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": `_` in volume prefixes is literal too.
+/// SPEC §5 Strings, keys compare byte for byte: `_` in volume prefixes is literal too.
 pub fn underscore_in_a_volume_prefix_is_literal(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -243,14 +243,14 @@ pub fn underscore_in_a_volume_prefix_is_literal(f: &dyn BackendFactory) {
     );
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": volume prefixes are case-sensitive.
+/// SPEC §5 Strings, keys compare byte for byte: volume prefixes are case-sensitive.
 pub fn volume_prefixes_are_case_sensitive(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_volume(&vol("Data")));
     t.fails(Call::LookupVolume, NoSuchVolume, |s| s.lookup_volume("da"));
 }
 
-/// SPEC §5 Strings, keys "compare byte for byte": `%` in pod prefixes is literal.
+/// SPEC §5 Strings, keys compare byte for byte: `%` in pod prefixes is literal.
 pub fn percent_in_a_pod_prefix_is_literal(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -260,7 +260,7 @@ pub fn percent_in_a_pod_prefix_is_literal(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::LookupPod, |s| s.lookup_pod("p%")).id(), "p%1");
 }
 
-/// SPEC §5 Strings, network names "compare byte for byte": disconnecting `"n%"` does not disconnect
+/// SPEC §5 Strings, network names compare byte for byte: disconnecting `"n%"` does not disconnect
 /// `n1`.
 pub fn a_wildcard_network_name_matches_no_network(f: &dyn BackendFactory) {
     let t = Tester::new(f);

@@ -1,7 +1,7 @@
-//! Every string argument every call reads (SPEC §5 "Strings"), as data.
+//! Every string argument every call reads (SPEC §5 Strings), as data.
 //!
 //! [`slots`] lists, for each [`Call`], the string slots of [`Args`] the call must check at step 2,
-//! following the state-api crate docs: a *passed* container's ID, namespace and pod; a passed
+//! following SPEC §4 step 2: a *passed* container's ID, namespace and pod; a passed
 //! pod's ID and namespace; a passed volume's name; both IDs of an exec session; a lookup key, a
 //! network, an alias; and every identity and index string of a *new* config. [`corrupt`] writes an
 //! empty or NUL-holding value into a slot. The mechanical tables use them so that no call and no

@@ -1,5 +1,5 @@
-//! The string rules on the keys a call looks up (SPEC §5 "Strings": "an ID or name to look up (so
-//! `get_name("")` is `InvalidArg`)"). Each story stores the object the bad key would reach if a
+//! The string rules on the keys a call looks up (SPEC §5 Strings: an ID or name to look up (so
+//! `get_name("")` is `InvalidArg`)). Each story stores the object the bad key would reach if a
 //! backend truncated at NUL, or treated `""` as the prefix of everything.
 
 use podstate_api::ErrorKind::*;
@@ -19,14 +19,14 @@ fn one_of_each(s: &dyn State) -> podstate_api::Result<()> {
     s.add_volume(&vol("data"))
 }
 
-/// SPEC §5 Strings: "`get_name(\"\")` is `InvalidArg`".
+/// SPEC §5 Strings: `get_name("")` is `InvalidArg`.
 pub fn get_name_of_the_empty_id_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(one_of_each);
     t.fails(Call::GetName, InvalidArg, |s| s.get_name(""));
 }
 
-/// SPEC §5 Strings: IDs are "without NUL" - `container("c1\0")` does not reach `c1`.
+/// SPEC §5 Strings: IDs are without NUL - `container("c1\0")` does not reach `c1`.
 pub fn container_with_a_nul_suffixed_id_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(one_of_each);
@@ -106,7 +106,7 @@ pub fn pod_has_container_with_a_nul_suffixed_id_is_invalid_arg(f: &dyn BackendFa
     });
 }
 
-/// SPEC §5 Strings: volume names are "without NUL" - `volume("data\0")` does not reach `data`.
+/// SPEC §5 Strings: volume names are without NUL - `volume("data\0")` does not reach `data`.
 pub fn volume_with_a_nul_suffixed_name_is_invalid_arg(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(one_of_each);

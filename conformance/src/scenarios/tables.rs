@@ -2,8 +2,8 @@
 //!
 //! Each table builds the same small world per call, takes the call's baseline arguments (which
 //! succeed, as [`every_call_succeeds_with_its_baseline_arguments`] proves), then breaks one thing:
-//! the handle is closed (SPEC §3 "After `close`, every call answers `DbClosed`"), or one string
-//! argument from [`slots`] is empty or holds a NUL (SPEC §5 "Strings", `InvalidArg`). Every table
+//! the handle is closed (SPEC §3: after `close`, every call answers `DbClosed`), or one string
+//! argument from [`slots`] is empty or holds a NUL (SPEC §5 Strings, `InvalidArg`). Every table
 //! walks [`Call::ALL`], so no call can be skipped.
 
 use podstate_api::ErrorKind::{DbClosed, InvalidArg};
@@ -98,7 +98,7 @@ pub fn every_call_succeeds_with_its_baseline_arguments(f: &dyn BackendFactory) {
     }
 }
 
-/// SPEC §3: "After `close`, every call answers `DbClosed`, except `close` itself" - and the closed
+/// SPEC §3: after `close`, every call answers `DbClosed`, except `close` itself - and the closed
 /// handle's calls change nothing.
 pub fn closed_handle_answers_db_closed_to_every_call(f: &dyn BackendFactory) {
     for call in Call::ALL {
@@ -137,7 +137,7 @@ pub fn closed_handle_answers_db_closed_before_checking_arguments(f: &dyn Backend
     }
 }
 
-/// SPEC §3: "`close` affects only its own handle" and is idempotent; a new handle works.
+/// SPEC §3: `close` affects only its own handle and is idempotent; a new handle works.
 pub fn close_is_idempotent_and_leaves_other_handles_working(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     world(&t);
@@ -175,13 +175,13 @@ fn bad_strings(f: &dyn BackendFactory, bad: Bad) {
     }
 }
 
-/// SPEC §5 "Strings": IDs, names, set sharing fields, `depends_on` entries, volume names, networks
+/// SPEC §5 Strings: IDs, names, set sharing fields, `depends_on` entries, volume names, networks
 /// and aliases are non-empty - for every string argument of every call (`InvalidArg`).
 pub fn empty_strings_are_invalid_arg_for_every_call(f: &dyn BackendFactory) {
     bad_strings(f, Bad::Empty);
 }
 
-/// SPEC §5 "Strings": ... and "without NUL (`InvalidArg` otherwise)", namespaces included - for
+/// SPEC §5 Strings: ... and without NUL (`InvalidArg` otherwise), namespaces included - for
 /// every string argument of every call. The NUL follows a valid value, so a backend truncating at
 /// NUL would find a stored object instead.
 pub fn nul_strings_are_invalid_arg_for_every_call(f: &dyn BackendFactory) {

@@ -1,5 +1,5 @@
-//! Sharp edges of namespace visibility (SPEC §3: "an invisible object is skipped at every lookup
-//! step, and resolution goes on to the next step"): exact IDs and names in other namespaces,
+//! Sharp edges of namespace visibility (SPEC §3: an invisible object is skipped at every lookup
+//! step, and resolution goes on to the next step): exact IDs and names in other namespaces,
 //! ambiguity among visible objects only, and dependencies across namespaces.
 
 use podstate_api::ErrorKind::*;
@@ -53,7 +53,7 @@ pub fn an_invisible_exact_id_falls_through_to_a_visible_name(f: &dyn BackendFact
     );
 }
 
-/// SPEC §5: "Only visible containers take part" - two IDs share the prefix, one is invisible:
+/// SPEC §5: only visible containers take part - two IDs share the prefix, one is invisible:
 /// not ambiguous.
 pub fn ambiguity_counts_visible_containers_only(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -131,8 +131,8 @@ pub fn an_invisible_holder_still_holds_its_id(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §5: "`volume_in_use(vol)` -> IDs of every stored container using it, whatever the
-/// handle's namespace" - so an invisible user still blocks `remove_volume`.
+/// SPEC §5: `volume_in_use(vol)` -> IDs of every stored container using it, whatever the
+/// handle's namespace - so an invisible user still blocks `remove_volume`.
 pub fn an_invisible_user_keeps_a_volume_in_use(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -177,7 +177,7 @@ pub fn removing_sessions_of_an_invisible_container_works(f: &dyn BackendFactory)
     assert!(left.is_empty());
 }
 
-/// SPEC §3: the `NsMismatch` rules hold "with a namespace set" - a handle in `""` ignores the
+/// SPEC §3: the `NsMismatch` rules hold with a namespace set - a handle in `""` ignores the
 /// passed namespace: "the stored object's namespace and pod are what count".
 pub fn a_handle_without_namespace_ignores_the_passed_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -192,7 +192,7 @@ pub fn a_handle_without_namespace_ignores_the_passed_namespace(f: &dyn BackendFa
     );
 }
 
-/// SPEC §3 / state-api docs, step 4: `add_container_to_pod` checks the stored pod against the
+/// SPEC §4 step 4: `add_container_to_pod` checks the stored pod against the
 /// handle - a pod stored in `b`, passed as if in `a`, is `NsMismatch`.
 pub fn adding_to_a_pod_stored_in_another_namespace_is_ns_mismatch(f: &dyn BackendFactory) {
     let t = Tester::new(f);

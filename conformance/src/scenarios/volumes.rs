@@ -1,5 +1,5 @@
 //! Volumes and their users: `add_volume`, `remove_volume`, `volume_in_use`, `volume`,
-//! `has_volume`, `all_volumes`, `save_volume`, `update_volume` (SPEC §5 "Volumes", §2.4).
+//! `has_volume`, `all_volumes`, `save_volume`, `update_volume` (SPEC §5 Volumes, §2.4).
 
 use podstate_api::ErrorKind::*;
 
@@ -8,7 +8,7 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
-/// SPEC §1: "`add_*` stores the passed state verbatim"; `volume(name)` returns it.
+/// SPEC §1: `add_*` stores the passed state verbatim; `volume(name)` returns it.
 pub fn add_volume_stores_config_and_state_verbatim(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let mut v = vol("data");
@@ -17,7 +17,7 @@ pub fn add_volume_stores_config_and_state_verbatim(f: &dyn BackendFactory) {
     assert_eq!(t.ok(Call::Volume, |s| s.volume("data")), v);
 }
 
-/// SPEC §4: `VolumeExists` - "the ID/name is taken".
+/// SPEC §4: `VolumeExists` - the ID/name is taken.
 pub fn add_volume_with_a_taken_name_is_volume_exists(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_volume(&vol("data")));
@@ -26,7 +26,7 @@ pub fn add_volume_with_a_taken_name_is_volume_exists(f: &dyn BackendFactory) {
     });
 }
 
-/// SPEC §2.1: "Volume names are a separate space" - a volume may be named like a container.
+/// SPEC §2.1: volume names are a separate space - a volume may be named like a container.
 pub fn volume_named_like_a_container_is_fine(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("data", "data")));
@@ -34,7 +34,7 @@ pub fn volume_named_like_a_container_is_fine(f: &dyn BackendFactory) {
     assert!(t.ok(Call::HasVolume, |s| s.has_volume("data")));
 }
 
-/// SPEC §5: "`remove_volume(vol)` (`InUse` while a stored container uses it)".
+/// SPEC §5: `remove_volume(vol)` (`InUse` while a stored container uses it).
 pub fn remove_volume_in_use_is_in_use(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -61,8 +61,8 @@ pub fn remove_unused_volume_removes_it(f: &dyn BackendFactory) {
     assert!(!t.ok(Call::HasVolume, |s| s.has_volume("data")));
 }
 
-/// SPEC §5: "`volume_in_use(vol)` -> IDs of every stored container using it, whatever the
-/// handle's namespace", sorted.
+/// SPEC §5: `volume_in_use(vol)` -> IDs of every stored container using it, whatever the
+/// handle's namespace, sorted.
 pub fn volume_in_use_lists_users_of_every_namespace(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| {
@@ -76,7 +76,7 @@ pub fn volume_in_use_lists_users_of_every_namespace(f: &dyn BackendFactory) {
     assert_eq!(users, ["c1", "c2"]);
 }
 
-/// SPEC §5 Strings: "duplicate ... named-volume names collapse" - a container mounting a volume
+/// SPEC §5 Strings: duplicate ... named-volume names collapse - a container mounting a volume
 /// twice is one user.
 pub fn a_volume_mounted_twice_counts_one_user(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -96,7 +96,7 @@ pub fn volume_in_use_of_a_missing_volume_is_no_such_volume(f: &dyn BackendFactor
     });
 }
 
-/// SPEC §2.7: "Nothing dangles after any removal: no ... volume-user" - after
+/// SPEC §2.7: nothing dangles after any removal: no ... volume-user - after
 /// `remove_container_from_pod` the volume is free (podman's in-memory state kept it "in use").
 pub fn volume_is_free_after_its_user_leaves_the_pod(f: &dyn BackendFactory) {
     let t = Tester::new(f);
@@ -175,7 +175,7 @@ pub fn update_volume_reloads_the_state(f: &dyn BackendFactory) {
     assert_eq!(mine, stored);
 }
 
-/// SPEC §4: `NoSuchVolume` for `update_volume`; "Errors leave `&mut` arguments unchanged".
+/// SPEC §4: `NoSuchVolume` for `update_volume`; Errors leave `&mut` arguments unchanged.
 pub fn update_missing_volume_is_no_such_volume_and_keeps_the_object(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     let mut mine = vol("data");

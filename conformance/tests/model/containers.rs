@@ -5,8 +5,8 @@ use podstate_conformance::dump;
 
 use super::*;
 
-/// §4: "Dependencies are checked one at a time in sorted order, each through all its rules before
-/// the next": the first dependency's namespace rule beats the second one's existence rule.
+/// §4: dependencies are checked one at a time in sorted order, each through all its rules before
+/// the next: the first dependency's namespace rule beats the second one's existence rule.
 #[test]
 fn each_dependency_goes_through_all_its_rules_before_the_next() {
     let (store, s) = fresh();
@@ -27,8 +27,8 @@ fn each_dependency_goes_through_all_its_rules_before_the_next() {
     assert_invariants(&store);
 }
 
-/// §1: dependencies are "the set of the namespace-sharing fields that are set, plus depends_on,
-/// de-duplicated, sorted"; §5: "not itself, else InvalidArg", checked before existence.
+/// §1: dependencies are the set of the namespace-sharing fields that are set, plus depends_on,
+/// de-duplicated, sorted; §5: not itself, else InvalidArg, checked before existence.
 #[test]
 fn dependencies_merge_sharing_fields_and_a_self_dependency_is_invalid() {
     let (_store, s) = fresh();
@@ -50,7 +50,7 @@ fn dependencies_merge_sharing_fields_and_a_self_dependency_is_invalid() {
     );
 }
 
-/// §5 add_container: "each dependency ... not in a pod, else InvalidArg", and dependencies come
+/// §5 add_container: each dependency ... not in a pod, else InvalidArg, and dependencies come
 /// before named volumes.
 #[test]
 fn a_container_outside_pods_cannot_depend_on_a_member_and_dependencies_precede_volumes() {
@@ -69,8 +69,8 @@ fn a_container_outside_pods_cannot_depend_on_a_member_and_dependencies_precede_v
     );
 }
 
-/// §5 add_container: "then ID, name, aliases only for listed networks (InvalidArg)"; §5 Strings:
-/// "A config may not list a network twice (InvalidArg)" is step 2, before everything else.
+/// §5 add_container: then ID, name, aliases only for listed networks (InvalidArg); §5 Strings:
+/// A config may not list a network twice (InvalidArg) is step 2, before everything else.
 #[test]
 fn network_rules_sit_at_their_steps_of_the_check_order() {
     let (_store, s) = fresh();
@@ -95,8 +95,8 @@ fn network_rules_sit_at_their_steps_of_the_check_order() {
     assert_eq!(err(s.add_container(&twice)), ErrorKind::NsMismatch);
 }
 
-/// §5 remove_container: "`pod` unset on the passed and the stored container (InvalidArg);
-/// exists; no registered exec sessions (InUse); no dependents (InUse)".
+/// §5 remove_container: `pod` unset on the passed and the stored container (InvalidArg);
+/// exists; no registered exec sessions (InUse); no dependents (InUse).
 #[test]
 fn remove_container_checks_pod_fields_then_existence_then_use() {
     let (store, s) = fresh();
@@ -134,8 +134,8 @@ fn remove_container_checks_pod_fields_then_existence_then_use() {
     assert_invariants(&store);
 }
 
-/// §5 rewrite_container_config: it "must keep the stored config's id, name, pod and namespace
-/// (equal), dependencies (as the derived set) and named-volume names (as a set)".
+/// §5 rewrite_container_config: it must keep the stored config's id, name, pod and namespace
+/// (equal), dependencies (as the derived set) and named-volume names (as a set).
 #[test]
 fn rewrite_keeps_identity_but_compares_dependencies_and_volumes_as_sets() {
     let (_store, s) = fresh();
@@ -192,8 +192,8 @@ fn rewrite_checks_strings_then_existence_then_identity() {
     );
 }
 
-/// §3: "`save_*` stores only the passed state; `update_*` replaces only the passed object's
-/// state"; the API docs: "On error `ctr` is unchanged".
+/// §3: `save_*` stores only the passed state; `update_*` replaces only the passed object's
+/// state; the API docs: On error `ctr` is unchanged.
 #[test]
 fn save_stores_only_state_and_update_reloads_only_state() {
     let (_store, s) = fresh();
@@ -221,7 +221,7 @@ fn save_stores_only_state_and_update_reloads_only_state() {
     assert_eq!(ghost, before);
 }
 
-/// §3: "A failed call changes nothing": a call that fails at its last rule leaves no trace.
+/// §3: a failed call changes nothing: a call that fails at its last rule leaves no trace.
 #[test]
 fn a_call_failing_late_leaves_the_store_untouched() {
     let (store, s) = fresh();

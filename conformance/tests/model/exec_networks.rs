@@ -4,8 +4,8 @@ use podstate_api::{ErrorKind, ExecSession, Payload, State};
 
 use super::*;
 
-/// §5 add_exec_session: "container exists (step 4); then `s.container_id` must equal the ctr ID
-/// (InvalidArg); then the session ID is unused (ExecSessionExists)".
+/// §5 add_exec_session: container exists (step 4); then `s.container_id` must equal the ctr ID
+/// (InvalidArg); then the session ID is unused (ExecSessionExists).
 #[test]
 fn add_exec_session_checks_container_then_owner_then_id() {
     let (store, s) = fresh();
@@ -38,8 +38,8 @@ fn add_exec_session_checks_container_then_owner_then_id() {
     assert_invariants(&store);
 }
 
-/// §5 remove_exec_session: "registered (else NoSuchExecSession), and to `s.container_id` (else
-/// InvalidArg)".
+/// §5 remove_exec_session: registered (else NoSuchExecSession), and to `s.container_id` (else
+/// InvalidArg).
 #[test]
 fn remove_exec_session_needs_the_right_owner() {
     let (_store, s) = fresh();
@@ -60,8 +60,8 @@ fn remove_exec_session_needs_the_right_owner() {
     assert_eq!(err(s.get_exec_session("e")), ErrorKind::NoSuchExecSession);
 }
 
-/// §1: "The registry and ContainerState.exec_sessions are independent: exec calls touch only the
-/// registry, save_container only the state".
+/// §1: the registry and ContainerState.exec_sessions are independent: exec calls touch only the
+/// registry, save_container only the state.
 #[test]
 fn the_exec_registry_and_the_state_sessions_are_independent() {
     let (_store, s) = fresh();
@@ -136,7 +136,7 @@ fn networks_start_from_the_config_and_change_only_by_connect_and_disconnect() {
     assert_eq!(s.get_container_config("c").unwrap(), c.config);
 }
 
-/// §4: "the first failing step decides": a bad network name (step 2) beats a missing container
+/// §4: the first failing step decides: a bad network name (step 2) beats a missing container
 /// (step 4), which beats a network that is not joined (step 5).
 #[test]
 fn network_calls_follow_the_check_order() {

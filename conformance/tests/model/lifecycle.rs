@@ -34,8 +34,8 @@ fn busy_state(status: ContainerStatus) -> ContainerState {
     }
 }
 
-/// §5 refresh: status -> Configured unless Exited; the listed fields cleared; "exit code, times,
-/// oom flag and payload kept"; `exited`, `infra_container_id` and payloads kept; pods'
+/// §5 refresh: status -> Configured unless Exited; the listed fields cleared; exit code, times,
+/// oom flag and payload kept; `exited`, `infra_container_id` and payloads kept; pods'
 /// `cgroup_path` cleared; volumes' `mount_count` = 0; exec registrations dropped; all namespaces.
 #[test]
 fn refresh_resets_exactly_the_listed_fields_in_every_namespace() {
@@ -120,9 +120,9 @@ fn db(values: [&str; 6]) -> DbConfig {
     }
 }
 
-/// §5 validate_db_config: "a non-empty value that differs from a pinned one -> DbBadConfig naming
+/// §5 validate_db_config: a non-empty value that differs from a pinned one -> DbBadConfig naming
 /// the field (and nothing is pinned); otherwise pin every non-empty unpinned value. An empty value
-/// never pins and never conflicts."
+/// never pins and never conflicts.
 #[test]
 fn validate_db_config_pins_all_or_nothing() {
     let (_store, s) = fresh();
@@ -157,8 +157,8 @@ fn validate_db_config_pins_all_or_nothing() {
     );
 }
 
-/// §3: "After close, every call answers DbClosed, except close itself, which is idempotent";
-/// "close affects only its own handle".
+/// §3: after close, every call answers DbClosed, except close itself, which is idempotent;
+/// close affects only its own handle.
 #[test]
 fn a_closed_handle_answers_db_closed_and_others_carry_on() {
     let (store, s) = fresh();

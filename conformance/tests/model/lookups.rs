@@ -4,8 +4,8 @@ use podstate_api::{ErrorKind, State};
 
 use super::*;
 
-/// §2.1 + §4: "for the shared container/pod spaces the kind names the holder (name held by a pod
-/// -> PodExists, even in add_container)".
+/// §2.1 + §4: for the shared container/pod spaces the kind names the holder (name held by a pod
+/// -> PodExists, even in add_container).
 #[test]
 fn taken_ids_and_names_answer_with_the_kind_of_their_holder() {
     let (store, s) = fresh();
@@ -22,7 +22,7 @@ fn taken_ids_and_names_answer_with_the_kind_of_their_holder() {
     assert_invariants(&store);
 }
 
-/// §2.1: "only ID-ID and name-name collisions count", and the ID is checked before the name.
+/// §2.1: only ID-ID and name-name collisions count, and the ID is checked before the name.
 #[test]
 fn a_name_may_equal_an_id_and_the_id_is_checked_first() {
     let (store, s) = fresh();
@@ -38,7 +38,7 @@ fn a_name_may_equal_an_id_and_the_id_is_checked_first() {
     assert_invariants(&store);
 }
 
-/// §5: "in order: exact container ID; exact container name; unique prefix of container IDs".
+/// §5: in order: exact container ID; exact container name; unique prefix of container IDs.
 #[test]
 fn lookup_prefers_exact_id_then_exact_name_then_unique_prefix() {
     let (_store, s) = fresh();
@@ -51,8 +51,8 @@ fn lookup_prefers_exact_id_then_exact_name_then_unique_prefix() {
     assert_eq!(s.lookup_container("ab").unwrap().config.name, "x");
 }
 
-/// §5: "Several prefix matches -> Ambiguous; none -> NoSuchCtr"; "Names are never
-/// prefix-matched".
+/// §5: several prefix matches -> Ambiguous; none -> NoSuchCtr; Names are never
+/// prefix-matched.
 #[test]
 fn prefixes_match_ids_only_and_must_be_unique() {
     let (_store, s) = fresh();
@@ -83,8 +83,8 @@ fn pods_never_match_container_lookups_nor_containers_pod_lookups() {
     assert!(!s.has_pod("c1").unwrap());
 }
 
-/// §5: `get_name(id)` - "exact ID of a visible container or pod -> its name, else NoSuchCtr
-/// (also for pods)"; `get_name("")` is InvalidArg.
+/// §5: `get_name(id)` - exact ID of a visible container or pod -> its name, else NoSuchCtr
+/// (also for pods); `get_name("")` is InvalidArg.
 #[test]
 fn get_name_answers_for_containers_and_pods_and_no_such_ctr_for_both() {
     let (_store, s) = fresh();
@@ -99,8 +99,8 @@ fn get_name_answers_for_containers_and_pods_and_no_such_ctr_for_both() {
     assert_eq!(err(s.get_name("c\0x")), ErrorKind::InvalidArg);
 }
 
-/// §3: "an invisible object is skipped at every lookup step, and resolution goes on to the next
-/// step"; §5: "an exact hit in another namespace is NoSuchCtr here (unlike container(id))".
+/// §3: an invisible object is skipped at every lookup step, and resolution goes on to the next
+/// step; §5: an exact hit in another namespace is NoSuchCtr here (unlike container(id)).
 #[test]
 fn invisible_containers_are_skipped_by_lookups_but_mismatch_for_exact_getters() {
     let (_store, s) = fresh();
@@ -124,7 +124,7 @@ fn invisible_containers_are_skipped_by_lookups_but_mismatch_for_exact_getters() 
     assert_eq!(s.lookup_container_id("hidden").unwrap(), "abc");
 }
 
-/// §5: "`pod(id)`, `has_pod(id)`, `lookup_pod(s)` likewise for pods".
+/// §5: `pod(id)`, `has_pod(id)`, `lookup_pod(s)` likewise for pods.
 #[test]
 fn pods_follow_the_same_visibility_rules() {
     let (_store, s) = fresh();
@@ -147,7 +147,7 @@ fn pods_follow_the_same_visibility_rules() {
     assert_eq!(all, ["p12"]);
 }
 
-/// §5: `lookup_volume(s)` - "exact name, then unique name prefix"; volumes ignore namespaces.
+/// §5: `lookup_volume(s)` - exact name, then unique name prefix; volumes ignore namespaces.
 #[test]
 fn volume_lookup_prefers_the_exact_name_and_ignores_namespaces() {
     let (_store, s) = fresh();

@@ -4,8 +4,8 @@ use podstate_api::{ErrorKind, ExecSession, State};
 
 use super::*;
 
-/// §3: "every other call on a passed container or pod answers NsMismatch when the passed **or
-/// the stored** object's namespace differs"; §4: the passed one (step 3) before existence (4).
+/// §3: every other call on a passed container or pod answers NsMismatch when the passed **or
+/// the stored** object's namespace differs; §4: the passed one (step 3) before existence (4).
 #[test]
 fn passed_and_stored_namespaces_both_count() {
     let (_store, s) = fresh();
@@ -32,8 +32,8 @@ fn passed_and_stored_namespaces_both_count() {
     assert!(s.get_networks(&ctr_in("zzz", "c", "")).unwrap().is_empty());
 }
 
-/// §3: "add_container, add_container_to_pod and add_pod require the object's namespace to equal
-/// the handle's" (step 3, before the ID and name rules of step 5).
+/// §3: add_container, add_container_to_pod and add_pod require the object's namespace to equal
+/// the handle's (step 3, before the ID and name rules of step 5).
 #[test]
 fn adds_require_the_handles_namespace_before_checking_ids() {
     let (_store, s) = fresh();
@@ -57,7 +57,7 @@ fn adds_require_the_handles_namespace_before_checking_ids() {
     s.add_container(&ctr_in("a", "c", "c")).unwrap();
 }
 
-/// §2.2: "Every dependency of a stored container is a stored container in the same namespace",
+/// §2.2: every dependency of a stored container is a stored container in the same namespace,
 /// checked against the new container's namespace even with handle namespace "".
 #[test]
 fn dependencies_stay_within_one_namespace() {
@@ -70,8 +70,8 @@ fn dependencies_stay_within_one_namespace() {
     s.add_container(&c).unwrap();
 }
 
-/// §3: "Volumes, all exec-session calls except add_exec_session, refresh and DB config ignore
-/// namespaces"; `volume_in_use` lists users "whatever the handle's namespace".
+/// §3: volumes, all exec-session calls except add_exec_session, refresh and DB config ignore
+/// namespaces; `volume_in_use` lists users "whatever the handle's namespace".
 #[test]
 fn volumes_and_most_exec_calls_ignore_namespaces() {
     let (_store, s) = fresh();
@@ -98,8 +98,8 @@ fn volumes_and_most_exec_calls_ignore_namespaces() {
     );
 }
 
-/// §3: "A handle shared by threads shares its namespace; open one handle per namespace
-/// instead"; a new handle starts in "". `set_namespace` rejects a NUL.
+/// §3: a handle shared by threads shares its namespace; open one handle per namespace
+/// instead; a new handle starts in "". `set_namespace` rejects a NUL.
 #[test]
 fn each_handle_has_its_own_namespace() {
     let (store, s) = fresh();
@@ -116,7 +116,7 @@ fn each_handle_has_its_own_namespace() {
     assert_eq!(s.lookup_container_id("c").unwrap(), "ca");
 }
 
-/// §4: "the first failing step decides" when two rules break at once: shape (2) before passed
+/// §4: the first failing step decides when two rules break at once: shape (2) before passed
 /// namespaces (3), passed namespaces before existence (4), existence before stored namespaces
 /// and the stored pod field.
 #[test]

@@ -4,8 +4,8 @@ use podstate_api::{ErrorKind, ExecSession, State};
 
 use super::*;
 
-/// §5 add_container_to_pod: "`ctr.pod` must equal the pod ID (InvalidArg, step 2); pod exists;
-/// container namespace equals the pod's (NsMismatch)".
+/// §5 add_container_to_pod: `ctr.pod` must equal the pod ID (InvalidArg, step 2); pod exists;
+/// container namespace equals the pod's (NsMismatch).
 #[test]
 fn add_to_pod_checks_the_pod_field_then_the_pod_then_the_namespaces() {
     let (store, s) = fresh();
@@ -64,8 +64,8 @@ fn add_to_pod_checks_passed_namespaces_before_the_pod_exists() {
     );
 }
 
-/// §5 add_container_to_pod: "then the rules of add_container after its pod rule, except that
-/// every dependency must be in the same pod (InvalidArg)".
+/// §5 add_container_to_pod: then the rules of add_container after its pod rule, except that
+/// every dependency must be in the same pod (InvalidArg).
 #[test]
 fn members_depend_only_on_members_of_the_same_pod() {
     let (store, s) = fresh();
@@ -113,9 +113,9 @@ fn members_depend_only_on_members_of_the_same_pod() {
     assert_invariants(&store);
 }
 
-/// §5 remove_pod_containers: "removes every member at once (dependencies among members do not
+/// §5 remove_pod_containers: removes every member at once (dependencies among members do not
 /// block ...) with all their networks, aliases, volume uses and exec registrations; it never
-/// answers InUse".
+/// answers InUse.
 #[test]
 fn remove_pod_containers_drops_every_member_and_all_it_held() {
     let (store, s) = fresh();
@@ -150,9 +150,9 @@ fn remove_pod_containers_drops_every_member_and_all_it_held() {
     assert_invariants(&store);
 }
 
-/// §5 remove_container_from_pod: "`ctr.pod` (passed and stored) must equal the pod ID
-/// (InvalidArg)"; §4 step 4: "existence of the target (pod before container where both are
-/// named)".
+/// §5 remove_container_from_pod: `ctr.pod` (passed and stored) must equal the pod ID
+/// (InvalidArg); §4 step 4: existence of the target (pod before container where both are
+/// named).
 #[test]
 fn remove_from_pod_checks_pod_fields_and_existence_in_order() {
     let (store, s) = fresh();
@@ -185,7 +185,7 @@ fn remove_from_pod_checks_pod_fields_and_existence_in_order() {
     assert_invariants(&store);
 }
 
-/// §5 remove_container_from_pod: "then as remove_container after its pod rule".
+/// §5 remove_container_from_pod: then as remove_container after its pod rule.
 #[test]
 fn a_member_with_dependents_or_sessions_stays() {
     let (_store, s) = fresh();
@@ -235,7 +235,7 @@ fn pod_has_container_answers_membership_of_an_exact_id() {
     );
 }
 
-/// §5 rewrite_pod_config: "must keep the stored id, name, namespace"; update and save touch
+/// §5 rewrite_pod_config: must keep the stored id, name, namespace; update and save touch
 /// only the state.
 #[test]
 fn rewrite_pod_keeps_identity_and_save_update_move_only_state() {

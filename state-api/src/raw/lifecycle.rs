@@ -1,4 +1,4 @@
-//! Pure helpers for `refresh` and the DB config: the reset of SPEC §5 "Lifecycle" and the
+//! Pure helpers for `refresh` and the DB config: the reset of SPEC §5 Lifecycle and the
 //! validate-then-pin rule, so that every backend resets and pins the same fields.
 
 use crate::VolumeState;

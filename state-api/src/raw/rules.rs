@@ -1,4 +1,4 @@
-//! Argument-shape rules of SPEC §5 "Strings" and the pod-field rules (check-order step 2), and
+//! Argument-shape rules of SPEC §5 Strings and the pod-field rules (check-order step 2), and
 //! the visibility rule of step 3: pure functions of the arguments, run before any read.
 //!
 //! The conformance crate's reference model does **not** use them: it implements the same rules

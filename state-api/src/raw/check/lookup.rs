@@ -1,4 +1,4 @@
-//! Lookup resolution (SPEC §5 "Names and lookups"): exact ID, then exact name, then unique ID
+//! Lookup resolution (SPEC §5 Names and lookups): exact ID, then exact name, then unique ID
 //! prefix, among the objects the handle sees; exact-ID getters; `has_*` and `get_name`.
 
 use super::targets::{existing_container, existing_pod, existing_volume};
