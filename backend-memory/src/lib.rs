@@ -48,8 +48,3 @@ pub use store::{MemoryEngine, MemoryState, MemoryStore};
 
 #[cfg(test)]
 mod tests;
-
-/// The README's Rust examples, compiled and run as doctests so they cannot rot.
-#[cfg(doctest)]
-#[doc = include_str!("../../README.md")]
-pub struct ReadmeDoctests;

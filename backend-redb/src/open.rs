@@ -45,7 +45,9 @@ impl Shared {
     /// Opens `file` (creating it if missing) and checks that it is a podstate database.
     pub(crate) fn open(file: &Path, options: RedbOptions) -> Result<Shared> {
         match fs::metadata(file) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound => create(file, options)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound && !options.read_only => {
+                create(file, options)?
+            }
             Err(e) => return Err(io_fault(file, "cannot read its metadata", e)),
             Ok(meta) if !meta.is_file() => {
                 return Err(StateError::new(
@@ -66,7 +68,7 @@ impl Shared {
             // The last writer of the file died without closing it: only a writable open may
             // recover it. A file that is not a podstate database but needs recovery is the one
             // case where something is written before the layout check can run.
-            Err(DatabaseError::RepairAborted) => {
+            Err(DatabaseError::RepairAborted) if !options.read_only => {
                 let writer = open_writer(file, options)?;
                 let reader = open_reader(file, options).map_err(|e| fault(file, e))?;
                 (reader, Some(Arc::new(writer)))
@@ -84,6 +86,12 @@ impl Shared {
 
     /// The writable database object, opened now if no write has needed it yet.
     pub(crate) fn writer(&self) -> Result<Arc<Database>> {
+        if self.options.read_only {
+            return Err(StateError::new(
+                ErrorKind::Io,
+                format!("redb database {} is opened read-only", self.file.display()),
+            ));
+        }
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(db) = slot.as_ref() {
             return Ok(db.clone());

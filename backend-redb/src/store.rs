@@ -29,6 +29,10 @@ pub struct RedbOptions {
     /// writable), in bytes. Default 64 MiB. redb drops its cache whenever another process
     /// has committed, so a larger cache helps only runs of reads without writes in between.
     pub cache_size: usize,
+    /// Open the file read-only (default false): nothing is created or written (not even the
+    /// recovery a writable open makes after a writer died), and every mutating call answers
+    /// `Io`. For tools that may read a database but not write it.
+    pub read_only: bool,
 }
 
 impl Default for RedbOptions {
@@ -36,6 +40,7 @@ impl Default for RedbOptions {
         RedbOptions {
             lock_timeout: Duration::from_secs(100),
             cache_size: 64 << 20,
+            read_only: false,
         }
     }
 }
@@ -44,6 +49,12 @@ impl RedbOptions {
     /// Sets [`lock_timeout`](RedbOptions::lock_timeout).
     pub fn with_lock_timeout(mut self, timeout: Duration) -> RedbOptions {
         self.lock_timeout = timeout;
+        self
+    }
+
+    /// Sets [`read_only`](RedbOptions::read_only).
+    pub fn with_read_only(mut self, read_only: bool) -> RedbOptions {
+        self.read_only = read_only;
         self
     }
 
@@ -84,6 +95,16 @@ impl RedbStore {
     /// As [`open`](RedbStore::open).
     pub fn open_with(path: impl AsRef<Path>, options: RedbOptions) -> Result<RedbStore> {
         RedbStore::open_in(path.as_ref(), options, None)
+    }
+
+    /// Opens the existing podstate database at `path` read-only (see
+    /// [`RedbOptions::read_only`]): for tools that inspect, check or export a database they may
+    /// not write. A file whose last writer died needs a writable open to recover first.
+    ///
+    /// # Errors
+    /// As [`open`](RedbStore::open); `Io` when there is no file.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<RedbStore> {
+        RedbStore::open_with(path, RedbOptions::default().with_read_only(true))
     }
 
     fn open_in(path: &Path, options: RedbOptions, temp: Option<Arc<TempDir>>) -> Result<RedbStore> {

@@ -36,9 +36,13 @@ impl Conn {
     /// Opens `path` (creating an empty file if there is none) and makes sure it is a podstate
     /// database of this version, laying it out when it is empty.
     pub(crate) fn open(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let flags = if options.read_only {
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        };
         let clock = LockClock::new(options.lock_timeout, options.busy_poll);
         let mut sql = Connection::open_with_flags(path, flags)
             .map_err(|e| error::sqlite(path, options.lock_timeout, e))?;
@@ -68,8 +72,15 @@ impl Conn {
         conn.sql
             .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(|e| conn.err(e))?;
-        schema::prepare(&conn)?;
-        conn.use_wal()?;
+        if options.read_only {
+            // Nothing that writes: no layout, no journal-mode switch (a read-only connection
+            // reads the mode the file has).
+            schema::expect_current(&conn)?;
+            conn.open_wal()?;
+        } else {
+            schema::prepare(&conn)?;
+            conn.use_wal()?;
+        }
         conn.sql
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
@@ -111,14 +122,7 @@ impl Conn {
                 .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         })?;
         if mode.eq_ignore_ascii_case("wal") {
-            // One read in WAL mode opens the WAL and takes the shared lock a connection holds
-            // while it is open, so that a connection of this process that closes meanwhile does
-            // not take itself for the last one (checkpointing and deleting the WAL each time).
-            return self.retry_sql(|| {
-                self.sql
-                    .query_row("PRAGMA user_version", [], |r| r.get::<_, i32>(0))
-                    .map(drop)
-            });
+            return self.open_wal();
         }
         Err(StateError::new(
             ErrorKind::Io,
@@ -127,6 +131,17 @@ impl Conn {
                 self.path.display()
             ),
         ))
+    }
+
+    /// One read in WAL mode opens the WAL and takes the shared lock a connection holds while it
+    /// is open, so that a connection of this process that closes meanwhile does not take itself
+    /// for the last one (checkpointing and deleting the WAL each time).
+    fn open_wal(&self) -> Result<()> {
+        self.retry_sql(|| {
+            self.sql
+                .query_row("PRAGMA user_version", [], |r| r.get::<_, i32>(0))
+                .map(drop)
+        })
     }
 
     /// Makes the directory entry of a newly created database file durable. Opens the directory,

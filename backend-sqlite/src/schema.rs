@@ -56,6 +56,22 @@ enum Identity {
     Current,
 }
 
+/// Makes sure the database of a read-only `conn` is a podstate database of this version: it
+/// cannot lay out an empty one.
+pub(crate) fn expect_current(conn: &Conn) -> Result<()> {
+    match identify(conn)? {
+        Identity::Current => Ok(()),
+        Identity::Empty => Err(StateError::new(
+            ErrorKind::Corrupt,
+            format!(
+                "SQLite database {} is empty, not a podstate database (opened read-only, so \
+                 nothing was laid out)",
+                conn.path.display()
+            ),
+        )),
+    }
+}
+
 /// Makes sure the database of `conn` is a podstate database of this version, laying out an
 /// empty one. Runs before anything else touches the file.
 pub(crate) fn prepare(conn: &Conn) -> Result<()> {

@@ -39,6 +39,9 @@ pub struct SqliteOptions {
     pub busy_poll: Duration,
     /// Whether commits wait for the disk (default [`Durability::Full`]).
     pub durability: Durability,
+    /// Open the file read-only (default false): nothing is created, laid out or written, and
+    /// every mutating call answers `Io`. For tools that may read a database but not write it.
+    pub read_only: bool,
 }
 
 impl Default for SqliteOptions {
@@ -47,6 +50,7 @@ impl Default for SqliteOptions {
             lock_timeout: Duration::from_secs(100),
             busy_poll: Duration::from_millis(2),
             durability: Durability::Full,
+            read_only: false,
         }
     }
 }
@@ -72,6 +76,12 @@ impl SqliteOptions {
     /// Sets [`busy_poll`](SqliteOptions::busy_poll).
     pub fn with_busy_poll(mut self, poll: Duration) -> SqliteOptions {
         self.busy_poll = poll;
+        self
+    }
+
+    /// Sets [`read_only`](SqliteOptions::read_only).
+    pub fn with_read_only(mut self, read_only: bool) -> SqliteOptions {
+        self.read_only = read_only;
         self
     }
 
@@ -128,6 +138,16 @@ impl SqliteStore {
             options,
             _temp: None,
         }))
+    }
+
+    /// Opens the existing podstate database at `path` read-only (see
+    /// [`SqliteOptions::read_only`]): for tools that inspect, check or export a database they
+    /// may not write.
+    ///
+    /// # Errors
+    /// As [`open`](SqliteStore::open); `Io` when there is no file.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore> {
+        SqliteStore::open_with(path, SqliteOptions::default().with_read_only(true))
     }
 
     /// A fresh database in a new temporary directory, for tests: with
@@ -188,27 +208,35 @@ impl SqliteStore {
     /// # Errors
     /// `Io` when the file cannot be read at all.
     pub fn integrity_problems(&self) -> Result<Vec<String>> {
+        let (mut pages, keys) = self.sqlite_checks()?;
+        pages.extend(keys);
+        Ok(pages)
+    }
+
+    /// `integrity_check`'s problems, then the foreign keys that point nowhere (deduplicated).
+    fn sqlite_checks(&self) -> Result<(Vec<String>, Vec<String>)> {
         let conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
         conn.clock.start();
         conn.retry_sql(|| {
-            let mut found: Vec<String> = conn
+            let mut pages: Vec<String> = conn
                 .sql
                 .prepare("PRAGMA integrity_check(20)")?
                 .query_map([], |r| r.get::<_, String>(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            found.retain(|line| line != "ok");
+            pages.retain(|line| line != "ok");
             let mut fk = conn.sql.prepare("PRAGMA foreign_key_check")?;
             let dangling = fk.query_map([], |r| {
                 Ok(format!(
-                    "a row of {} refers to a missing row of {}",
+                    "rows of {} refer to missing rows of {}",
                     r.get::<_, String>(0)?,
                     r.get::<_, String>(2)?
                 ))
             })?;
-            for line in dangling.take(20) {
-                found.push(line?);
+            let mut keys = std::collections::BTreeSet::new();
+            for line in dangling.take(1000) {
+                keys.insert(line?);
             }
-            Ok(found)
+            Ok((pages, keys.into_iter().collect()))
         })
     }
 
@@ -278,11 +306,14 @@ impl Store for SqliteStore {
     /// against SPEC §2 (see `verify.rs`).
     fn verify(&self) -> Result<Vec<Violation>> {
         let file = format!("SQLite database {}", self.path().display());
-        let mut found: Vec<Violation> = self
-            .integrity_problems()?
+        let (pages, keys) = self.sqlite_checks()?;
+        let mut found: Vec<Violation> = pages
             .into_iter()
             .map(|problem| Violation::unreadable(file.clone(), problem))
             .collect();
+        found.extend(keys.into_iter().map(|dangling| {
+            Violation::new(7, &[], format!("foreign key check of {file}: {dangling}"))
+        }));
         match self.engine()?.read(|tx| tx.inventory()) {
             Ok(inventory) => found.extend(violations(&inventory)),
             Err(e) => found.push(Violation::unreadable(file, e)),
@@ -381,6 +412,15 @@ impl Engine for SqliteEngine {
     }
 
     fn write<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
+        if self.shared.options.read_only {
+            return Err(StateError::new(
+                ErrorKind::Io,
+                format!(
+                    "SQLite database {} is opened read-only",
+                    self.shared.path.display()
+                ),
+            ));
+        }
         self.transaction("BEGIN IMMEDIATE", |conn| f(&mut SqliteTx { conn }))
     }
 

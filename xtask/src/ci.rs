@@ -7,7 +7,7 @@ use std::process::Command;
 pub fn run() -> Result<(), String> {
     eprintln!("== tidy: links, paths and SPEC citations of every tracked file");
     crate::tidy::run(&crate::tidy::root()).map_err(|why| format!("tidy failed: {why}"))?;
-    let steps: [(&str, &[&str]); 4] = [
+    let steps: [(&str, &[&str]); 5] = [
         ("fmt", &["fmt", "--all", "--", "--check"]),
         (
             "clippy",
@@ -21,6 +21,7 @@ pub fn run() -> Result<(), String> {
             ],
         ),
         ("tests", &["test", "--workspace"]),
+        ("features", &["xtask", "features"]),
         ("conformance", &["xtask", "conformance", "--ci"]),
     ];
     for (name, args) in steps {
@@ -38,6 +39,6 @@ pub fn run() -> Result<(), String> {
 }
 
 /// The cargo that runs this xtask, so a pinned toolchain stays pinned.
-fn cargo() -> String {
+pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }

@@ -6,6 +6,8 @@ mod backends;
 mod budget;
 mod ci;
 mod conformance;
+mod features;
+mod generate;
 mod progress;
 mod tidy;
 
@@ -30,9 +32,27 @@ enum Command {
     /// Run what CI runs: the tidy checks, fmt check, clippy with -D warnings, the tests, the
     /// conformance run at the CI budget.
     Ci,
+    /// Check every feature combination of the podstate facade (clippy, warnings denied) and
+    /// run its tests with every backend.
+    Features,
     /// Check that no tracked file points outside the repository (paths, markdown links) and
     /// that every SPEC citation names a clause of the contract.
     Tidy,
+    /// Build a large, consistent state through the API into the (empty) store URL, to try the
+    /// podstate command on (e.g. `cargo xtask gen sqlite:/tmp/a.db`).
+    Gen {
+        /// The store: memory:, sqlite:PATH or redb:PATH (created if missing).
+        url: String,
+        /// Containers.
+        #[arg(long, default_value_t = 10_000)]
+        containers: usize,
+        /// Pods (five members each, taken from the containers).
+        #[arg(long, default_value_t = 500)]
+        pods: usize,
+        /// Volumes.
+        #[arg(long, default_value_t = 100)]
+        volumes: usize,
+    },
 }
 
 /// Flags of `cargo xtask conformance`.
@@ -71,6 +91,20 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&args),
         Command::Ci => ci::run(),
         Command::Tidy => tidy::run(&tidy::root()),
+        Command::Features => features::run(),
+        Command::Gen {
+            url,
+            containers,
+            pods,
+            volumes,
+        } => generate::run(
+            &url,
+            generate::Shape {
+                containers,
+                pods,
+                volumes,
+            },
+        ),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

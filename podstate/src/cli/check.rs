@@ -1,0 +1,30 @@
+//! `podstate check`: `Store::verify` on an existing database, every violation listed.
+
+use std::process::ExitCode;
+
+/// Runs `check`: exit 0 when the store is sound, 1 with every violation listed otherwise.
+pub fn run(url: &str) -> Result<ExitCode, String> {
+    let (_, store) = super::open(url, true)?;
+    let bar = super::progress::Phase::start(format!("checking {url}"));
+    let found = store
+        .verify()
+        .map_err(|e| format!("cannot check {url}: {e}"))?;
+    bar.finish();
+    if found.is_empty() {
+        let snapshot = store
+            .snapshot()
+            .map_err(|e| format!("cannot read {url}: {e}"))?;
+        println!(
+            "{url}: no violation found ({} containers, {} pods, {} volumes)",
+            snapshot.containers.len(),
+            snapshot.pods.len(),
+            snapshot.volumes.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!("{url}: {} violation(s) found:", found.len());
+    for violation in &found {
+        println!("  {violation}");
+    }
+    Ok(ExitCode::FAILURE)
+}

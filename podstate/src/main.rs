@@ -1,0 +1,23 @@
+//! `podstate`: look inside a state database, check it, and move it between backends.
+//!
+//! Every command takes store URLs: `memory:`, `sqlite:PATH`, `redb:PATH`. `inspect`, `check`
+//! and `export` open the database read-only, so they work on a file the user cannot write.
+//! Errors are one line naming the file, and a non-zero exit; nothing is written anywhere
+//! unless the whole command succeeds.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match cli::run(args) {
+        Ok(code) => code,
+        Err(why) => {
+            eprintln!("podstate: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,250 @@
+//! The `podstate` command run as a user runs it: a real process on files in temporary
+//! directories. Needs the `sqlite` and `redb` features (on in workspace builds and in CI's
+//! feature checks).
+#![cfg(all(feature = "sqlite", feature = "redb"))]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use podstate::{
+    Container, ContainerConfig, ExecSession, NamedVolume, Pod, PodConfig, State, Volume,
+    VolumeConfig,
+};
+
+/// Runs `podstate args...` in `dir`.
+fn podstate(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_podstate"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("the podstate binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A small state: a pod with two members (one depending on the other, one with a volume and
+/// an exec session), a container in namespace `team`, on networks with aliases.
+fn fill(state: &dyn State) {
+    state
+        .add_volume(&Volume::new(VolumeConfig::new("data")))
+        .unwrap();
+    let pod = Pod::new(PodConfig::new("b0ca7e11a5e1", "web"));
+    state.add_pod(&pod).unwrap();
+    let mut db = ContainerConfig::new("d8a1c0ffee42", "web-db");
+    db.pod = Some(pod.id().into());
+    db.named_volumes.push(NamedVolume {
+        name: "data".into(),
+        dest: "/var/lib/db".into(),
+        options: vec![],
+    });
+    db.networks = vec!["podman".into()];
+    db.network_aliases
+        .insert("podman".into(), vec!["db".into()]);
+    state
+        .add_container_to_pod(&pod, &Container::new(db))
+        .unwrap();
+    let mut app = ContainerConfig::new("a11ce5a11ce5", "web-app");
+    app.pod = Some(pod.id().into());
+    app.depends_on = vec!["d8a1c0ffee42".into()];
+    let app = Container::new(app);
+    state.add_container_to_pod(&pod, &app).unwrap();
+    state
+        .add_exec_session(&app, &ExecSession::new("exec-1", app.id()))
+        .unwrap();
+    let mut job = ContainerConfig::new("0b5e55ed0b5e", "nightly");
+    job.namespace = "team".into();
+    state.add_container(&Container::new(job)).unwrap();
+}
+
+/// A directory with `name` filled (see [`fill`]) at `url_scheme:dir/name`.
+fn filled(scheme: &str, name: &str) -> (tempfile::TempDir, PathBuf, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    let url = format!("{scheme}:{}", path.display());
+    let store = podstate::open(&url).unwrap();
+    fill(store.open_handle().unwrap().as_ref());
+    (dir, path, url)
+}
+
+#[test]
+fn inspect_prints_a_table_and_json_and_filters_by_namespace() {
+    let (dir, _, _) = filled("sqlite", "state.db");
+    let out = podstate(dir.path(), &["inspect", "sqlite:state.db"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("inspect_table", stdout(&out));
+
+    let out = podstate(
+        dir.path(),
+        &["inspect", "sqlite:state.db", "--namespace", "team"],
+    );
+    insta::assert_snapshot!("inspect_namespace", stdout(&out));
+
+    let out = podstate(dir.path(), &["inspect", "sqlite:state.db", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["containers"].as_array().unwrap().len(), 3);
+    assert_eq!(json["containers"][1]["exec_sessions"][0], "exec-1");
+    assert_eq!(json["pods"][0]["members"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn reading_commands_leave_the_file_as_it_was() {
+    let (dir, path, url) = filled("redb", "state.redb");
+    let before = fs::read(&path).unwrap();
+    for args in [
+        vec!["inspect", url.as_str()],
+        vec!["check", url.as_str()],
+        vec!["export", url.as_str(), "out.json"],
+    ] {
+        let out = podstate(dir.path(), &args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(
+        fs::read(&path).unwrap(),
+        before,
+        "a reading command wrote to the file"
+    );
+}
+
+#[test]
+fn export_then_import_into_another_backend_then_export_again_is_byte_identical() {
+    let (dir, _, url) = filled("sqlite", "a.db");
+    let out = podstate(dir.path(), &["export", &url, "a.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    insta::assert_snapshot!("export_message", stdout(&out).replace(&url, "sqlite:A"));
+    let out = podstate(dir.path(), &["import", "a.json", "redb:b.redb"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = podstate(dir.path(), &["export", "redb:b.redb", "b.json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let (a, b) = (
+        fs::read(dir.path().join("a.json")).unwrap(),
+        fs::read(dir.path().join("b.json")).unwrap(),
+    );
+    assert_eq!(a, b, "the two exports differ");
+}
+
+#[test]
+fn migrate_moves_everything_and_says_both_stores_agree() {
+    let (dir, _, url) = filled("sqlite", "a.db");
+    let out = podstate(dir.path(), &["migrate", &url, "redb:b.redb"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out).replace(&url, "sqlite:A");
+    insta::assert_snapshot!("migrate", text);
+
+    // A second migration into the now non-empty target is refused, then forced.
+    let out = podstate(dir.path(), &["migrate", &url, "redb:b.redb"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("redb:b.redb is not empty (use --force"),
+        "{}",
+        stderr(&out)
+    );
+    let out = podstate(dir.path(), &["migrate", &url, "redb:b.redb", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn check_reports_a_dependency_on_a_container_deleted_with_plain_sql() {
+    let (dir, path, url) = filled("sqlite", "state.db");
+    let out = podstate(dir.path(), &["check", &url]);
+    assert!(out.status.success());
+    assert!(stdout(&out).contains("no violation found (3 containers, 1 pods, 1 volumes)"));
+
+    let sql = rusqlite::Connection::open(&path).unwrap();
+    sql.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM network_alias WHERE ctr = 'd8a1c0ffee42';
+         DELETE FROM network WHERE ctr = 'd8a1c0ffee42';
+         DELETE FROM volume_user WHERE ctr = 'd8a1c0ffee42';
+         DELETE FROM container WHERE id = 'd8a1c0ffee42';
+         DELETE FROM object WHERE id = 'd8a1c0ffee42';",
+    )
+    .unwrap();
+    drop(sql);
+    let out = podstate(dir.path(), &["check", &url]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let report = stdout(&out).replace(&path.display().to_string(), "state.db");
+    insta::assert_snapshot!("check_violation", report);
+}
+
+#[test]
+fn bad_input_is_one_line_naming_the_file_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::write(
+        d.join("random.bin"),
+        [0x13u8, 0x37, 0xde, 0xad, 0xbe, 0xef].repeat(700),
+    )
+    .unwrap();
+    fs::write(
+        d.join("cut.json"),
+        br#"{"format":"podstate-snapshot","version":1,"snapshot":{"db_con"#,
+    )
+    .unwrap();
+    fs::write(
+        d.join("newer.json"),
+        br#"{"format":"podstate-snapshot","version":7,"snapshot":{}}"#,
+    )
+    .unwrap();
+    let (_keep, _, nonempty) = filled("sqlite", "full.db");
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["inspect", "sqlite:missing.db"], "missing.db"),
+        (vec!["check", "redb:random.bin"], "random.bin"),
+        (vec!["inspect", "sqlite:random.bin"], "random.bin"),
+        (vec!["import", "cut.json", "sqlite:new.db"], "cut.json"),
+        (
+            vec!["import", "newer.json", "redb:new.redb"],
+            "version 7, newer than version 1",
+        ),
+        (
+            vec!["import", "missing.json", "sqlite:new.db"],
+            "missing.json",
+        ),
+        (
+            vec!["export", "bolt:old.db", "x.json"],
+            "unknown store scheme \"bolt\"",
+        ),
+        (
+            vec!["migrate", "sqlite:missing.db", "redb:new.redb"],
+            "missing.db",
+        ),
+    ];
+    let before: Vec<PathBuf> = entries(d);
+    for (args, named) in cases {
+        let out = podstate(d, &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.contains(named), "{args:?} should name {named:?}: {err}");
+        assert_eq!(entries(d), before, "{args:?} left files behind");
+    }
+    // An import into a store that is not empty changes nothing in it.
+    fs::write(d.join("empty.json"), export_of("memory:")).unwrap();
+    let out = podstate(d, &["import", "empty.json", &nonempty]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is not empty"), "{}", stderr(&out));
+}
+
+/// The export file of the store `url`.
+fn export_of(url: &str) -> Vec<u8> {
+    let store = podstate::open(url).unwrap();
+    let mut file = Vec::new();
+    podstate::export::write(&mut file, &store.snapshot().unwrap()).unwrap();
+    file
+}
+
+/// The directory's entries, sorted.
+fn entries(dir: &Path) -> Vec<PathBuf> {
+    let mut all: Vec<PathBuf> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    all.sort();
+    all
+}

@@ -1,0 +1,41 @@
+//! `cargo xtask features`: every feature combination of the `podstate` facade builds, and its
+//! tests pass with every backend in.
+
+use std::process::Command;
+
+/// The combinations that must build: each backend alone without the defaults, the library
+/// without any backend, the defaults, and everything.
+pub const COMBINATIONS: &[&[&str]] = &[
+    &["--no-default-features"],
+    &["--no-default-features", "--features", "memory"],
+    &["--no-default-features", "--features", "sqlite"],
+    &["--no-default-features", "--features", "redb"],
+    &["--no-default-features", "--features", "cli"],
+    &[],
+    &["--all-features"],
+];
+
+/// Checks every combination (with clippy, warnings denied), then runs the facade's tests with
+/// all features.
+pub fn run() -> Result<(), String> {
+    for combination in COMBINATIONS {
+        let mut args = vec!["clippy", "-p", "podstate", "--all-targets"];
+        args.extend_from_slice(combination);
+        args.extend_from_slice(&["--", "-D", "warnings"]);
+        cargo(&args)?;
+    }
+    cargo(&["test", "-p", "podstate", "--all-features"])
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    eprintln!("== cargo {}", args.join(" "));
+    let status = Command::new(crate::ci::cargo())
+        .args(args)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("cargo {} failed ({status})", args.join(" ")))
+    }
+}
