@@ -42,11 +42,12 @@ impl Data {
             inv.volumes.insert(name.clone(), vol);
             idx.volume_users.insert(name.clone(), v.users.clone());
         }
-        idx.names = self
-            .names
-            .iter()
-            .map(|(name, h)| (name.clone(), (h.kind, h.id.clone())))
-            .collect();
+        idx.names = Some(
+            self.names
+                .iter()
+                .map(|(name, h)| (name.clone(), (h.kind, h.id.clone())))
+                .collect(),
+        );
         inv.exec_sessions = self.exec_sessions.clone();
         inv.indexes = Some(idx);
         inv

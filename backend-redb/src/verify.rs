@@ -53,14 +53,18 @@ impl View<'_, ReadTransaction> {
             .map(|(name, (config, state))| (name, Volume { config, state }))
             .collect();
 
-        let mut idx = Indexes::default();
+        let mut idx = Indexes {
+            names: Some(BTreeMap::new()),
+            ..Indexes::default()
+        };
         for entry in self.table(NAMES)?.iter().map_err(|e| self.fault(e))? {
             let (name, value) = entry.map_err(|e| self.fault(e))?;
             let name = name.value();
             match decode_index::<NameRecord>(value.value(), self.file, NAMES.name(), name) {
                 Ok(rec) => {
                     let kind = HolderKind::from(rec.kind);
-                    idx.names.insert(name.to_owned(), (kind, rec.id.to_owned()));
+                    let names = idx.names.get_or_insert_default();
+                    names.insert(name.to_owned(), (kind, rec.id.to_owned()));
                 }
                 Err(e) => inv
                     .unreadable

@@ -39,7 +39,10 @@ impl SqliteTx<'_> {
     /// Every record and index row, as stored.
     pub(crate) fn inventory(&self) -> Result<Inventory> {
         let mut inv = Inventory::default();
-        let mut idx = Indexes::default();
+        let mut idx = Indexes {
+            names: Some(BTreeMap::new()),
+            ..Indexes::default()
+        };
         let mut containers = BTreeMap::new();
         each(
             self,
@@ -95,7 +98,7 @@ impl SqliteTx<'_> {
                     continue;
                 }
             };
-            idx.names.insert(name, (kind, id));
+            idx.names.get_or_insert_default().insert(name, (kind, id));
         }
         for (dep, ctr) in self.pairs("SELECT dep, ctr FROM dependency")? {
             idx.dependents.entry(dep).or_default().insert(ctr);

@@ -2,11 +2,15 @@
 //!
 //! The checks run on a handle in namespace `""` (so everything is visible) other than the one the
 //! case drives. They start from a [`dump`](crate::dump::dump), which already answers every
-//! per-object query, then probe what a dump cannot list: exec sessions by the IDs the case used,
-//! and the exact-ID and name lookups of every stored object.
+//! per-object query: the records and what the calls report of them go through
+//! `podstate_api::verify::violations`, the one implementation of the invariants that
+//! `Store::verify` also runs on a backend's own tables. Then come what only the API shows:
+//! sorted lists, every connected network a key of `get_all_network_aliases`, exec sessions
+//! probed by the IDs the case used, and the exact-ID and name lookups of every stored object.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use podstate_api::verify::{Indexes, Inventory, violations};
 use podstate_api::{ErrorKind, State, StateError};
 
 use super::answer::unsorted_keys;
@@ -17,16 +21,55 @@ use crate::dump::{ContainerDump, Dump, dump};
 pub fn check(state: &dyn State, sessions: &BTreeSet<String>) -> Result<Dump, String> {
     let d = dump(state).map_err(|e| failed("dump", &e))?;
     sorted_lists(&d)?;
-    shared_spaces(&d)?;
+    if let Some(first) = violations(&inventory(&d)).first() {
+        return Err(first.to_string());
+    }
     let ctrs: BTreeMap<&str, &ContainerDump> =
         d.containers.iter().map(|c| (c.container.id(), c)).collect();
-    dependencies(&ctrs)?;
-    memberships(&d, &ctrs)?;
-    volumes(&d, &ctrs)?;
     networks(&d)?;
     exec_sessions(state, &ctrs, sessions)?;
     lookups(state, &d)?;
     Ok(d)
+}
+
+/// What the public API shows of the store, as the records and indexes the invariant checks of
+/// `podstate-api` read (the same checks `Store::verify` runs on a backend's own tables):
+/// dependents, members, volume users and a container's sessions as the calls answer them.
+fn inventory(d: &Dump) -> Inventory {
+    let mut inv = Inventory::default();
+    let mut idx = Indexes::default();
+    for c in &d.containers {
+        let id = c.container.id().to_owned();
+        inv.containers.insert(id.clone(), c.container.clone());
+        inv.networks
+            .insert(id.clone(), c.networks.iter().cloned().collect());
+        let aliases = c
+            .aliases
+            .iter()
+            .map(|(net, a)| (net.clone(), a.iter().cloned().collect()))
+            .collect();
+        inv.aliases.insert(id.clone(), aliases);
+        for session in &c.exec_sessions {
+            inv.exec_sessions.insert(session.clone(), id.clone());
+        }
+        idx.dependents
+            .insert(id.clone(), c.dependents.iter().cloned().collect());
+        idx.container_sessions
+            .insert(id, c.exec_sessions.iter().cloned().collect());
+    }
+    for p in &d.pods {
+        let id = p.pod.id().to_owned();
+        inv.pods.insert(id.clone(), p.pod.clone());
+        idx.members.insert(id, p.members.iter().cloned().collect());
+    }
+    for v in &d.volumes {
+        let name = v.volume.name().to_owned();
+        inv.volumes.insert(name.clone(), v.volume.clone());
+        idx.volume_users
+            .insert(name, v.users.iter().cloned().collect());
+    }
+    inv.indexes = Some(idx);
+    inv
 }
 
 fn failed(what: &str, e: &StateError) -> String {
@@ -72,157 +115,6 @@ fn sorted_lists(d: &Dump) -> Result<(), String> {
     for v in &d.volumes {
         if let Some(why) = unsorted_keys("volume_in_use", v.users.iter().map(String::as_str)) {
             return Err(format!("volume {:?}: {why}", v.volume.name()));
-        }
-    }
-    Ok(())
-}
-
-/// Invariant 1: one ID space and one name space for containers and pods.
-fn shared_spaces(d: &Dump) -> Result<(), String> {
-    let pod_ids: BTreeSet<&str> = d.pods.iter().map(|p| p.pod.id()).collect();
-    if let Some(c) = d
-        .containers
-        .iter()
-        .find(|c| pod_ids.contains(c.container.id()))
-    {
-        return Err(format!(
-            "ID {:?} is held by a container and a pod",
-            c.container.id()
-        ));
-    }
-    let mut names = BTreeMap::new();
-    let all_names = d
-        .containers
-        .iter()
-        .map(|c| (c.container.config.name.as_str(), c.container.id()))
-        .chain(
-            d.pods
-                .iter()
-                .map(|p| (p.pod.config.name.as_str(), p.pod.id())),
-        );
-    for (name, id) in all_names {
-        if let Some(other) = names.insert(name, id) {
-            return Err(format!(
-                "name {name:?} is held by both {other:?} and {id:?}"
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Invariant 2, plus the reverse edges `container_in_use` reports (invariant 7).
-fn dependencies(ctrs: &BTreeMap<&str, &ContainerDump>) -> Result<(), String> {
-    let mut dependents: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (&id, c) in ctrs {
-        let cfg = &c.container.config;
-        for dep in cfg.dependencies() {
-            let Some(target) = ctrs.get(dep.as_str()) else {
-                return Err(format!(
-                    "container {id:?} depends on {dep:?}, which is not stored"
-                ));
-            };
-            let target_cfg = &target.container.config;
-            if dep == id {
-                return Err(format!("container {id:?} depends on itself"));
-            }
-            if target_cfg.namespace != cfg.namespace {
-                return Err(format!(
-                    "container {id:?} (namespace {:?}) depends on {dep:?} (namespace {:?})",
-                    cfg.namespace, target_cfg.namespace
-                ));
-            }
-            if target_cfg.pod != cfg.pod {
-                return Err(format!(
-                    "container {id:?} (pod {:?}) depends on {dep:?} (pod {:?})",
-                    cfg.pod, target_cfg.pod
-                ));
-            }
-            dependents
-                .entry(target.container.id())
-                .or_default()
-                .insert(id);
-        }
-    }
-    for (&id, c) in ctrs {
-        let expected: Vec<&str> = dependents
-            .remove(id)
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
-        if c.dependents != expected {
-            return Err(format!(
-                "container_in_use({id:?}) = {:?}, but the stored configs say {expected:?}",
-                c.dependents
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// Invariant 3, both ways.
-fn memberships(d: &Dump, ctrs: &BTreeMap<&str, &ContainerDump>) -> Result<(), String> {
-    let pods: BTreeMap<&str, _> = d.pods.iter().map(|p| (p.pod.id(), p)).collect();
-    for (&id, c) in ctrs {
-        let Some(pod_id) = &c.container.config.pod else {
-            continue;
-        };
-        let Some(pod) = pods.get(pod_id.as_str()) else {
-            return Err(format!(
-                "container {id:?} names pod {pod_id:?}, which is not stored"
-            ));
-        };
-        if !pod.members.iter().any(|m| m == id) {
-            return Err(format!(
-                "container {id:?} names pod {pod_id:?}, which does not list it"
-            ));
-        }
-        if pod.pod.config.namespace != c.container.config.namespace {
-            return Err(format!(
-                "container {id:?} and its pod {pod_id:?} differ in namespace"
-            ));
-        }
-    }
-    for p in &d.pods {
-        for member in &p.members {
-            let names_pod = ctrs
-                .get(member.as_str())
-                .is_some_and(|c| c.container.config.pod.as_deref() == Some(p.pod.id()));
-            if !names_pod {
-                return Err(format!(
-                    "pod {:?} lists member {member:?}, which is not a stored container naming it",
-                    p.pod.id()
-                ));
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Invariant 4, and `volume_in_use` as the reverse of the named volumes (invariant 7).
-fn volumes(d: &Dump, ctrs: &BTreeMap<&str, &ContainerDump>) -> Result<(), String> {
-    let mut users: BTreeMap<String, BTreeSet<&str>> = d
-        .volumes
-        .iter()
-        .map(|v| (v.volume.name().to_owned(), BTreeSet::new()))
-        .collect();
-    for (&id, c) in ctrs {
-        for name in c.container.config.volume_names() {
-            let Some(set) = users.get_mut(&name) else {
-                return Err(format!(
-                    "container {id:?} uses volume {name:?}, which is not stored"
-                ));
-            };
-            set.insert(id);
-        }
-    }
-    for v in &d.volumes {
-        let expected: Vec<&str> = users[v.volume.name()].iter().copied().collect();
-        if v.users != expected {
-            return Err(format!(
-                "volume_in_use({:?}) = {:?}, but the stored configs say {expected:?}",
-                v.volume.name(),
-                v.users
-            ));
         }
     }
     Ok(())

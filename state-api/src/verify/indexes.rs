@@ -5,11 +5,14 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Indexes, Inventory, Violation};
+
 use crate::raw::HolderKind;
 
 /// Pushes every disagreement between `idx` and the records of `inv`.
 pub(super) fn check(inv: &Inventory, idx: &Indexes, found: &mut Vec<Violation>) {
-    names(inv, idx, found);
+    if let Some(names_index) = &idx.names {
+        names(inv, names_index, found);
+    }
     let mut dependents: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut members: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -44,7 +47,11 @@ pub(super) fn check(inv: &Inventory, idx: &Indexes, found: &mut Vec<Violation>) 
 }
 
 /// Invariant 1: the name index holds exactly the records' names, each by its holder.
-fn names(inv: &Inventory, idx: &Indexes, found: &mut Vec<Violation>) {
+fn names(
+    inv: &Inventory,
+    index: &BTreeMap<String, (HolderKind, String)>,
+    found: &mut Vec<Violation>,
+) {
     let mut expected: BTreeMap<&str, (HolderKind, &str)> = BTreeMap::new();
     for c in inv.containers.values() {
         expected.insert(&c.config.name, (HolderKind::Container, &c.config.id));
@@ -52,7 +59,7 @@ fn names(inv: &Inventory, idx: &Indexes, found: &mut Vec<Violation>) {
     for p in inv.pods.values() {
         expected.insert(&p.config.name, (HolderKind::Pod, &p.config.id));
     }
-    for (name, (kind, id)) in &idx.names {
+    for (name, (kind, id)) in index {
         if expected.get(name.as_str()) != Some(&(*kind, id.as_str())) {
             found.push(Violation::new(
                 1,
@@ -65,7 +72,7 @@ fn names(inv: &Inventory, idx: &Indexes, found: &mut Vec<Violation>) {
         }
     }
     for (name, (kind, id)) in expected {
-        if !idx.names.contains_key(name) {
+        if !index.contains_key(name) {
             found.push(Violation::new(
                 1,
                 &[name, id],

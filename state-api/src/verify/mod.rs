@@ -48,8 +48,9 @@ pub struct Inventory {
 /// The indexes a backend keeps apart from its records; each must agree with the records.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Indexes {
-    /// The shared container/pod name space: name -> (holder kind, holder ID).
-    pub names: BTreeMap<String, (HolderKind, String)>,
+    /// The shared container/pod name space: name -> (holder kind, holder ID); `None` when the
+    /// names are known only from the records (as through the public API).
+    pub names: Option<BTreeMap<String, (HolderKind, String)>>,
     /// Reverse dependency edges: container ID -> IDs of the containers that depend on it.
     pub dependents: BTreeMap<String, BTreeSet<String>>,
     /// Pod ID -> member IDs.

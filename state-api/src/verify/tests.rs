@@ -89,13 +89,20 @@ fn each_broken_rule_is_named_by_its_invariant() {
 #[test]
 fn indexes_must_say_what_the_records_say() {
     let mut inv = Inventory::from(&sound());
-    let mut idx = Indexes::default();
-    idx.names
-        .insert("db".into(), (HolderKind::Container, "c1".into()));
-    idx.names
-        .insert("app".into(), (HolderKind::Container, "c2".into()));
-    idx.names
-        .insert("pod".into(), (HolderKind::Pod, "p1".into()));
+    let names = [
+        ("db", HolderKind::Container, "c1"),
+        ("app", HolderKind::Container, "c2"),
+        ("pod", HolderKind::Pod, "p1"),
+    ];
+    let mut idx = Indexes {
+        names: Some(
+            names
+                .into_iter()
+                .map(|(name, kind, id)| (name.to_owned(), (kind, id.to_owned())))
+                .collect(),
+        ),
+        ..Indexes::default()
+    };
     idx.dependents.insert("c1".into(), ["c2".into()].into());
     idx.members
         .insert("p1".into(), ["c1".into(), "c2".into()].into());
@@ -118,7 +125,9 @@ fn indexes_must_say_what_the_records_say() {
 
     // A name the index lost hides the object from lookups (SPEC §2.1).
     let mut lost = idx;
-    lost.names.remove("app");
+    if let Some(names) = lost.names.as_mut() {
+        names.remove("app");
+    }
     inv.indexes = Some(lost);
     assert_eq!(violations(&inv)[0].invariant, 1);
 }
