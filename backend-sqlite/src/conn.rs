@@ -10,7 +10,7 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::busy::LockClock;
-use crate::store::{Durability, SqliteOptions};
+use crate::options::{Durability, SqliteOptions};
 use crate::{error, schema};
 
 /// How many prepared statements each connection keeps: every statement of the backend, with

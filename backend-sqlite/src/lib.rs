@@ -180,6 +180,7 @@
 mod busy;
 mod conn;
 mod error;
+mod options;
 mod read;
 mod record;
 pub mod schema;
@@ -187,7 +188,8 @@ mod store;
 mod verify;
 mod write;
 
-pub use store::{Durability, SqliteEngine, SqliteOptions, SqliteState, SqliteStore, SqliteTx};
+pub use options::{Durability, SqliteOptions};
+pub use store::{SqliteEngine, SqliteState, SqliteStore, SqliteTx};
 
 #[cfg(test)]
 mod tests;
