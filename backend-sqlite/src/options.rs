@@ -49,7 +49,7 @@ impl SqliteOptions {
         SqliteOptions::default()
     }
 
-    /// The test setting of [`SqliteStore::temporary`]: the defaults with
+    /// The test setting of [`SqliteStore::temporary`](crate::SqliteStore::temporary): the defaults with
     /// [`Durability::NoSync`].
     pub fn for_tests() -> SqliteOptions {
         SqliteOptions::new().with_durability(Durability::NoSync)
