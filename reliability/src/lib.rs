@@ -31,10 +31,12 @@
 //! to see SQLite's writes and syncs one by one, which a power cut must (counting fsyncs per
 //! commit would show that a sync happens, not that the data the commit needs was under it).
 //!
+pub mod bad_files;
 pub mod crash;
 pub mod disk;
 pub mod driver;
 pub mod faults;
+pub mod holder;
 pub mod launcher;
 pub mod oracle;
 pub mod powercut;
@@ -59,6 +61,7 @@ pub fn child_main(args: &[String]) -> ExitCode {
     };
     let result = launcher::Params::parse(rest).and_then(|params| match role.as_str() {
         "crash" => crash::child(&params),
+        "hold" => holder::child(&params),
         other => Err(format!("unknown child role {other:?}")),
     });
     match result {

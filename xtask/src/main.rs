@@ -6,7 +6,9 @@ mod backends;
 mod budget;
 mod ci;
 mod conformance;
+mod crash;
 mod progress;
+mod reliability;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -29,6 +31,9 @@ enum Command {
     /// Run what CI runs: fmt check, clippy with -D warnings, the tests, the conformance run at
     /// the CI budget.
     Ci,
+    /// Kill processes running generated cases at random moments (or cut the power, or fail the
+    /// disk) and check that every reopened database holds exactly what was acknowledged.
+    Crash(crash::CrashArgs),
 }
 
 /// Flags of `cargo xtask conformance`.
@@ -63,9 +68,15 @@ struct ConformanceArgs {
 }
 
 fn main() -> ExitCode {
+    // The reliability commands' child processes are this program: `cargo xtask child ROLE ...`.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("child") {
+        return podstate_reliability::child_main(&args[2..]);
+    }
     let result = match Cli::parse().command {
         Command::Conformance(args) => conformance::run(&args),
         Command::Ci => ci::run(),
+        Command::Crash(args) => crash::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
