@@ -38,11 +38,13 @@ pub mod driver;
 pub mod faults;
 pub mod holder;
 pub mod launcher;
+pub mod load;
 pub mod oracle;
 pub mod powercut;
 pub mod redb_disk;
 pub mod rng;
 pub mod sqlite_vfs;
+pub mod stress;
 pub mod target;
 pub mod trials;
 pub mod workload;
@@ -62,6 +64,7 @@ pub fn child_main(args: &[String]) -> ExitCode {
     let result = launcher::Params::parse(rest).and_then(|params| match role.as_str() {
         "crash" => crash::child(&params),
         "hold" => holder::child(&params),
+        "stress" => stress::worker::child(&params),
         other => Err(format!("unknown child role {other:?}")),
     });
     match result {

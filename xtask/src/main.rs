@@ -9,6 +9,7 @@ mod conformance;
 mod crash;
 mod progress;
 mod reliability;
+mod stress;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,6 +35,9 @@ enum Command {
     /// Kill processes running generated cases at random moments (or cut the power, or fail the
     /// disk) and check that every reopened database holds exactly what was acknowledged.
     Crash(crash::CrashArgs),
+    /// Run many processes and threads on one database at once and check that their history is
+    /// linearizable against the reference model.
+    Stress(stress::StressArgs),
 }
 
 /// Flags of `cargo xtask conformance`.
@@ -77,6 +81,7 @@ fn main() -> ExitCode {
         Command::Conformance(args) => conformance::run(&args),
         Command::Ci => ci::run(),
         Command::Crash(args) => crash::run(&args),
+        Command::Stress(args) => stress::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
