@@ -43,6 +43,7 @@ pub mod oracle;
 pub mod powercut;
 pub mod redb_disk;
 pub mod rng;
+pub mod soak;
 pub mod sqlite_vfs;
 pub mod stress;
 pub mod target;
@@ -65,6 +66,7 @@ pub fn child_main(args: &[String]) -> ExitCode {
         "crash" => crash::child(&params),
         "hold" => holder::child(&params),
         "stress" => stress::worker::child(&params),
+        "soak" => soak::child(&params),
         other => Err(format!("unknown child role {other:?}")),
     });
     match result {

@@ -9,6 +9,7 @@ mod conformance;
 mod crash;
 mod progress;
 mod reliability;
+mod soak;
 mod stress;
 
 use std::path::PathBuf;
@@ -38,6 +39,9 @@ enum Command {
     /// Run many processes and threads on one database at once and check that their history is
     /// linearizable against the reference model.
     Stress(stress::StressArgs),
+    /// Run container lifecycles from several processes on one database, then check the engine's
+    /// integrity, every invariant, and that the files stayed bounded.
+    Soak(soak::SoakArgs),
 }
 
 /// Flags of `cargo xtask conformance`.
@@ -82,6 +86,7 @@ fn main() -> ExitCode {
         Command::Ci => ci::run(),
         Command::Crash(args) => crash::run(&args),
         Command::Stress(args) => stress::run(&args),
+        Command::Soak(args) => soak::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
