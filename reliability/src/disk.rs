@@ -373,3 +373,86 @@ fn apply(content: &mut Vec<u8>, op: &Pending, limit: usize) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image_after(disk: &Disk, rng_seed: u64) -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        disk.materialize(dir.path(), &mut Rng::new(rng_seed))
+            .unwrap();
+        fs::read(dir.path().join("f")).unwrap_or_default()
+    }
+
+    #[test]
+    fn only_synced_writes_survive_a_cut_and_the_cut_fails_everything_after_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        let disk = Disk::new(Mode::PowerCut {
+            at: 4,
+            keep: Keep::SyncedOnly,
+        });
+        disk.open(&file).unwrap();
+        disk.write(&file, 0, b"abcd").unwrap();
+        disk.sync(&file).unwrap();
+        disk.write(&file, 2, b"XY").unwrap();
+        assert_eq!(disk.sync(&file), Err(Refusal::PowerCut));
+        assert_eq!(disk.read(&file), Err(Refusal::PowerCut));
+        assert!(disk.is_cut());
+        assert_eq!(image_after(&disk, 1), b"abcd");
+    }
+
+    #[test]
+    fn a_lying_disk_keeps_nothing_and_a_generous_one_may_keep_pending_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("f");
+        std::fs::write(&file, b"old").unwrap();
+        let lying = Disk::new(Mode::PowerCut {
+            at: 3,
+            keep: Keep::Lying,
+        });
+        lying.open(&file).unwrap();
+        lying.write(&file, 0, b"new").unwrap();
+        lying.sync(&file).unwrap();
+        let _ = lying.read(&file);
+        assert_eq!(image_after(&lying, 1), b"old");
+        let seen: std::collections::BTreeSet<Vec<u8>> = (0..32)
+            .map(|seed| {
+                let some = Disk::new(Mode::PowerCut {
+                    at: 2,
+                    keep: Keep::Some,
+                });
+                some.open(&file).unwrap();
+                some.write(&file, 0, b"new").unwrap();
+                let _ = some.sync(&file);
+                image_after(&some, seed)
+            })
+            .collect();
+        assert!(
+            seen.contains(b"old".as_slice()) && seen.contains(b"new".as_slice()),
+            "{seen:?}"
+        );
+    }
+
+    #[test]
+    fn a_fault_fails_the_chosen_operation_of_its_kind_once_or_from_then_on() {
+        let file = Path::new("/nonexistent/f");
+        let once = Disk::new(Mode::Fault {
+            kind: IoKind::Sync,
+            at: 2,
+            sticky: false,
+        });
+        assert!(once.sync(file).is_ok());
+        assert_eq!(once.sync(file), Err(Refusal::Fault));
+        assert!(once.sync(file).is_ok());
+        assert!(once.write(file, 0, b"x").is_ok());
+        let sticky = Disk::new(Mode::Fault {
+            kind: IoKind::Read,
+            at: 1,
+            sticky: true,
+        });
+        assert!(sticky.read(file).is_err() && sticky.read(file).is_err());
+        assert_eq!(sticky.faults(), 2);
+    }
+}

@@ -3,7 +3,7 @@
 //! then on). Every call that meets a fault must answer `Io` and change nothing: the run goes on
 //! in the same process, each later answer must agree with the model in which the failed calls
 //! never happened. A failed sync of a mutating call leaves its outcome undetermined, as a crash
-//! would (and so does a failed write of a redb commit: see `run_faulted`); the run stops there. Afterwards the database is reopened on a sound disk: it must pass
+//! would (and so does a failed write of a redb commit: see the crate docs); the run stops there. Afterwards the database is reopened on a sound disk: it must pass
 //! [`verify`], hold the model's state (either candidate after a failed sync) and go on answering
 //! as the model does.
 

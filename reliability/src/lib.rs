@@ -13,6 +13,33 @@
 //! | process death | [`crash`] | `crash` | SIGKILL at a random moment loses no acknowledged call and leaves no partial one |
 //! | power loss | [`powercut`] | `crash --power-cut` | only synced data survives (and a random, torn part of the rest): still nothing acknowledged is lost |
 //! | failing disk | [`faults`] | `crash --faults` | a failed read, write or sync answers `Io` and changes nothing; the store works on |
+//! | many processes | [`stress`] | `stress` | processes x threads at once: no error outside the contract, every window of the history linearizable |
+//! | a long life | [`soak`] | `soak` | container lifecycles by the hundred thousand: integrity intact, files bounded |
+//! | bad files | [`bad_files`] | (tests) | damaged and foreign files: never a panic or a hang, only `Corrupt` or `Io` |
+//! | a hung lock holder | [`holder`] | (tests) | a stopped process inside a write transaction: others answer `Io` naming the lock after their timeout |
+//!
+//! `cargo test -p podstate-reliability` runs each at a small budget (a few seconds each); the
+//! `cargo xtask` defaults are the large ones, whose figures the README gives.
+//!
+//! # What a reopened database must be
+//!
+//! [`verify`] is the one check of a reopened database: the engine's own integrity check (SQLite
+//! `integrity_check` and `foreign_key_check`, redb `check_integrity`, which must find nothing
+//! to repair), then every SPEC §2 invariant through the public API. When `Store::verify` (and
+//! `podstate check`) lands, it replaces the invariant check there, in one line. Then the
+//! reopened state is compared with the model: after a kill or a power cut it must equal the
+//! model after the acknowledged calls, or after those plus the one in flight
+//! ([`oracle::Candidates`]); nothing else passes.
+//!
+//! # Failed commits are ambiguous
+//!
+//! A commit whose sync failed may or may not be on disk: either state is accepted, as for a
+//! call in flight at a crash. For redb the same holds for a failed *write* of a commit: redb's
+//! multi-writer commit writes the header once more after its last sync (to clear the mark that
+//! tells other processes the commit is not yet flushed), so a write error there fails a commit
+//! that is already durable; redb documents every commit error as "may or may not have become
+//! durable". SQLite's last write of a commit precedes its sync, and its failed writes are held
+//! to "changes nothing".
 //!
 //! # Children
 //!

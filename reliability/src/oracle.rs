@@ -190,3 +190,24 @@ impl Candidates {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use podstate_api::ErrorKind;
+    use podstate_conformance::checker::Value;
+
+    #[test]
+    fn replies_survive_the_pipe_and_agree_by_kind_and_value() {
+        let ok = Reply::of(&Answer::Ok(Value::Text("x".into())));
+        assert_eq!(Reply::decode(&ok.encode()), Some(ok.clone()));
+        assert!(!ok.agrees_with(&Reply::of(&Answer::Ok(Value::Text("y".into())))));
+        let io = Reply::of(&Answer::Err {
+            kind: ErrorKind::Io,
+            message: "disk".into(),
+        });
+        assert!(io.is_io());
+        let broken = Reply::of(&Answer::Broken("panic".into()));
+        assert!(!broken.agrees_with(&broken));
+    }
+}
