@@ -41,6 +41,14 @@
 //! durable". SQLite's last write of a commit precedes its sync, and its failed writes are held
 //! to "changes nothing".
 //!
+//! # Figures
+//!
+//! The README's "Reliability" section gives the figures of the full runs; in short, on the
+//! 2-core development VM, for each of SQLite and redb: 1,000 SIGKILLs (106 s and 196 s on disk),
+//! 10,000 power cuts (about 165 s each on `/dev/shm`), 1,000 faults, 8 processes x 2 threads x
+//! 2,000 calls with all 40 windows linearizable, 100,000 soak lifecycles: nothing acknowledged
+//! lost, no window failed or inconclusive, every integrity check clean.
+//!
 //! # Children
 //!
 //! Runs that need other processes start them through a [`Launcher`]: `cargo xtask` starts

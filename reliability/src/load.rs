@@ -11,7 +11,8 @@ use podstate_conformance::model::ModelStore;
 /// A fresh model store holding exactly `d`.
 ///
 /// Volumes, pods, then containers in dependency order (members through
-/// `add_container_to_pod`), each added with its stored config and state; then each
+/// `add_container_to_pod`), each added with its stored config (rewritten to it when it holds
+/// what an add refuses) and state; then each
 /// container's networks and aliases are brought to the dump's, and its exec sessions
 /// registered; the DB config is pinned first.
 ///
@@ -47,16 +48,26 @@ pub fn load(d: &Dump) -> Result<ModelStore, String> {
                 continue;
             }
             step(&cfg.id, h.set_namespace(&cfg.namespace))?;
+            // A rewrite may have stored aliases for networks the config does not list, which
+            // an add refuses: add without them, then rewrite to the stored config.
+            let mut first = c.container.clone();
+            first
+                .config
+                .network_aliases
+                .retain(|net, _| cfg.networks.contains(net));
             let add = match cfg.pod.as_deref() {
                 Some(pod) => {
                     let pod = pods.get(pod).ok_or_else(|| {
                         format!("container {} names a pod not in the dump", cfg.id)
                     })?;
-                    h.add_container_to_pod(pod, &c.container)
+                    h.add_container_to_pod(pod, &first)
                 }
-                None => h.add_container(&c.container),
+                None => h.add_container(&first),
             };
             step(&cfg.id, add)?;
+            if first.config != *cfg {
+                step(&cfg.id, h.rewrite_container_config(&first, cfg))?;
+            }
             networks(&h, c)?;
             for session in &c.exec_sessions {
                 let s = ExecSession::new(session.clone(), cfg.id.clone());

@@ -193,7 +193,16 @@ pub fn run(
     }
     report.windows = events.len();
     for (k, window) in events.iter().enumerate() {
-        match search(window, &run.dumps[k], &run.dumps[k + 1], config.budget)? {
+        let verdict = match search(window, &run.dumps[k], &run.dumps[k + 1], config.budget) {
+            Ok(verdict) => verdict,
+            Err(why) => {
+                report
+                    .failures
+                    .push(format!("window {k} could not be searched: {why}"));
+                continue;
+            }
+        };
+        match verdict {
             Verdict::Linearizable { explored } => {
                 report.linearizable += 1;
                 report.explored += explored;
