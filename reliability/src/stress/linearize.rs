@@ -46,14 +46,27 @@ pub enum Verdict {
     },
 }
 
-/// One node of the search: which calls of each thread are placed, and the model's state.
+/// One node of the search: which calls of each thread are placed, and how to get the model's
+/// state there. Dumping the model after every call would cost a walk of the whole state per
+/// call, so a node keeps a dump only now and then (the root always); any other node's state is
+/// the nearest kept one plus the state-changing calls placed since, replayed when the search
+/// backtracks to it.
 struct Frame {
     placed: Vec<usize>,
-    state: Rc<Dump>,
+    /// The call whose placing made this node, when it changed the model's state.
+    changed_by: Option<usize>,
+    /// The model's state here, when kept.
+    state: Option<Rc<Dump>>,
+    /// Identifies the model's state here (see `exact` in [`Search::run`]).
     fp: u64,
+    /// Identifies the node, for the live model store.
+    id: u64,
     candidates: Vec<usize>,
     next: usize,
 }
+
+/// How far apart (in state changes replayed) the search keeps dumps of the model.
+const KEEP_EVERY: usize = 32;
 
 /// Searches for an order of `events` that takes the model from `start` to `end`.
 ///
@@ -84,10 +97,6 @@ pub fn search(
 struct Search<'a> {
     events: &'a [Event],
     chains: Vec<Vec<usize>>,
-}
-
-fn state_fp(d: &Dump) -> u64 {
-    fingerprint(serde_json::to_string(d).unwrap_or_default().as_bytes())
 }
 
 impl Search<'_> {
@@ -125,17 +134,24 @@ impl Search<'_> {
             });
         }
         let placed = vec![0; self.chains.len()];
-        let fp = state_fp(start);
         let mut stack = vec![Frame {
             candidates: self.candidates(&placed),
             placed,
-            state: Rc::new(start.clone()),
-            fp,
+            changed_by: None,
+            state: Some(Rc::new(start.clone())),
+            fp: fingerprint(serde_json::to_string(start).unwrap_or_default().as_bytes()),
+            id: 0,
             next: 0,
         }];
+        let mut ids = 0u64;
+        // The model store and the node whose state it holds.
         let mut live: Option<(ModelStore, u64)> = None;
         let mut visited: HashSet<(Vec<usize>, u64)> = HashSet::new();
         let mut explored = 0u64;
+        // Until the search first backtracks, no node can be reached twice, so nodes are told
+        // apart by the calls that made them; from then on by the model's state itself (a dump
+        // per state change), so that orders reaching one state are searched once.
+        let mut exact = false;
         let mut deepest: (usize, Vec<usize>, String) = (0, Vec::new(), String::new());
         while let Some(top) = stack.last_mut() {
             let Some(&chain) = top.candidates.get(top.next) else {
@@ -143,15 +159,15 @@ impl Search<'_> {
                 continue;
             };
             top.next += 1;
-            let (mut placed, top_state, top_fp) = (top.placed.clone(), top.state.clone(), top.fp);
+            let (mut placed, top_fp, top_id) = (top.placed.clone(), top.fp, top.id);
             explored += 1;
             if explored.is_multiple_of(32) && Instant::now() > deadline {
                 return Ok(Verdict::Inconclusive { explored });
             }
             let event_id = self.chains[chain][placed[chain]];
             let event = &self.events[event_id];
-            if live.as_ref().map(|(_, fp)| *fp) != Some(top_fp) {
-                live = Some((load(&top_state)?, top_fp));
+            if live.as_ref().map(|(_, id)| *id) != Some(top_id) {
+                live = Some((self.restore(&mut stack)?, top_id));
             }
             let Some((store, _)) = live.as_ref() else {
                 continue;
@@ -160,6 +176,7 @@ impl Search<'_> {
             let changed = event.op.may_write() && got.outcome == "Ok";
             let depth: usize = placed.iter().sum();
             if !got.agrees_with(&event.reply) {
+                exact = true;
                 if changed {
                     live = None;
                 }
@@ -176,20 +193,15 @@ impl Search<'_> {
                 }
                 continue;
             }
-            let (state, fp) = if changed {
-                let d = dump::dump(&store.open()).map_err(|e| e.to_string())?;
-                let fp = state_fp(&d);
-                if let Some(live) = live.as_mut() {
-                    live.1 = fp;
-                }
-                (Rc::new(d), fp)
-            } else {
-                (top_state, top_fp)
-            };
             placed[chain] += 1;
             if depth + 1 == total {
-                if *state == *end {
+                let state = dump::dump(&store.open()).map_err(|e| e.to_string())?;
+                if state == *end {
                     return Ok(Verdict::Linearizable { explored });
+                }
+                exact = true;
+                if changed {
+                    live = None;
                 }
                 if depth + 1 >= deepest.0 {
                     let mut order = path(&stack, &self.chains);
@@ -203,14 +215,37 @@ impl Search<'_> {
                 }
                 continue;
             }
+            let fp = match (changed, exact) {
+                (false, _) => top_fp,
+                (true, false) => fingerprint(format!("{top_fp:x}/{event_id}").as_bytes()),
+                (true, true) => {
+                    let state = dump::dump(&store.open()).map_err(|e| e.to_string())?;
+                    fingerprint(serde_json::to_string(&state).unwrap_or_default().as_bytes())
+                }
+            };
             if !visited.insert((placed.clone(), fp)) {
+                if changed {
+                    live = None;
+                }
                 continue;
             }
+            ids += 1;
+            let id = match changed {
+                // The live store now holds the new node's state.
+                true => {
+                    live = live.map(|(store, _)| (store, ids));
+                    ids
+                }
+                // Unchanged: the same state as the parent, which the live store holds.
+                false => top_id,
+            };
             stack.push(Frame {
                 candidates: self.candidates(&placed),
                 placed,
-                state,
+                changed_by: changed.then_some(event_id),
+                state: None,
                 fp,
+                id,
                 next: 0,
             });
         }
@@ -218,6 +253,30 @@ impl Search<'_> {
             deepest: deepest.1,
             why: deepest.2,
         })
+    }
+
+    /// A model store holding the state of the top node: the nearest kept dump below it, loaded,
+    /// and the state-changing calls placed since, replayed; a dump is kept at the top when the
+    /// replay was long.
+    fn restore(&self, stack: &mut [Frame]) -> Result<ModelStore, String> {
+        let kept = stack.iter().rposition(|f| f.state.is_some()).unwrap_or(0);
+        let base = stack[kept].state.clone().ok_or("the root keeps no state")?;
+        let store = load(&base)?;
+        let replayed: Vec<usize> = stack[kept + 1..]
+            .iter()
+            .filter_map(|f| f.changed_by)
+            .collect();
+        for &event in &replayed {
+            apply(&store, &self.events[event]);
+        }
+        if replayed.len() >= KEEP_EVERY
+            && let Some(top) = stack.last_mut()
+        {
+            top.state = Some(Rc::new(
+                dump::dump(&store.open()).map_err(|e| e.to_string())?,
+            ));
+        }
+        Ok(store)
     }
 }
 
