@@ -54,6 +54,23 @@ pub(crate) fn fault(file: &Path, err: impl Into<redb::Error>) -> StateError {
     StateError::new(kind, format!("redb database {file}: {what}")).with_source(err)
 }
 
+/// Whether `err` comes from an I/O error of the storage (not a lock timeout): redb has then
+/// latched the database object that met it, which must be opened again.
+pub(crate) fn met_io_error(err: &StateError) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(e) = source {
+        if let Some(e) = e.downcast_ref::<redb::Error>() {
+            return match e {
+                redb::Error::Io(io) => io.kind() != LOCK_TIMEOUT_KIND,
+                redb::Error::PreviousIo => true,
+                _ => false,
+            };
+        }
+        source = e.source();
+    }
+    false
+}
+
 /// `Io` for a file-system call on `file` outside redb (creating, linking, reading metadata).
 pub(crate) fn io_fault(file: &Path, doing: &str, err: io::Error) -> StateError {
     StateError::new(

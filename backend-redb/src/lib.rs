@@ -68,6 +68,13 @@
 //! disk when the call returns. Multi-writer commits are always two-phase: two fdatasyncs per
 //! commit. A call that answers `Err` aborts its transaction, so it changes nothing.
 //!
+//! A failing disk: redb latches an I/O error (every later call on the database object that met
+//! it answers `PreviousIo` until it is opened again), so after a call that met one the store
+//! drops that object, read-only or writable, and the next call opens it anew: the call answers
+//! `Io`, and the store works again as soon as the disk does. A failed commit may still have
+//! reached the disk (redb writes the header once more after the commit's last sync), as a call
+//! in flight at a crash may.
+//!
 //! No call fails because another handle or process is writing (SPEC §3), and none waits past the
 //! lock timeout ([`RedbOptions::lock_timeout`], default 100 s); past it the call answers `Io`
 //! naming the lock and the file (redb's open-file-description locks do not record their holder,
@@ -172,6 +179,12 @@
 //! and every store reopened from it) on the RAM-backed `/dev/shm` where there is one, so that
 //! fdatasyncs cost next to nothing; mode, durability and locks are exactly as on disk. The
 //! conformance suite and the multi-process test run there.
+//!
+//! [`RedbStore::open_with_storage`] is the seam of the failing-disk tests (`podstate-reliability`):
+//! a [`StorageHook`] receives the storage of every file the store opens (redb's file backend
+//! with the bounded lock waits above) and may wrap it, e.g. in a storage that loses unsynced
+//! writes at a simulated power cut or fails chosen reads, writes and syncs. The store's own code
+//! path is otherwise the production one; without a hook nothing is wrapped.
 
 mod error;
 mod lock;
@@ -179,6 +192,7 @@ mod open;
 mod read;
 mod record;
 mod schema;
+mod storage;
 mod store;
 mod verify;
 mod write;
@@ -187,4 +201,5 @@ mod write;
 mod tests;
 
 pub use schema::{FORMAT, TableInfo, layout};
+pub use storage::StorageHook;
 pub use store::{RedbEngine, RedbOptions, RedbState, RedbStore};

@@ -14,13 +14,23 @@ use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 use crate::error::{bad_layout, fault, io_fault};
 use crate::lock::{BoundedFile, begin_write};
 use crate::schema::{check_format, create_tables};
+use crate::storage::{Hooked, StorageHook};
 use crate::store::RedbOptions;
+
+/// What a store wraps redb's storage in: nothing, except in failing-disk tests.
+pub(crate) type Hook = Option<Arc<dyn StorageHook>>;
 
 /// What one store holds open on its file, shared by all its handles.
 ///
 /// * `reader`: a read-only database object, opened (and checked) at once. Every read
 ///   transaction runs on it: in multi-writer mode each `begin_read` picks up the latest commit of
 ///   any process, and a read-only open neither writes to the file nor waits for a writer.
+///
+/// redb latches an I/O error: once a database object has met one, every later call on it
+/// answers `PreviousIo` until it is opened again. So either object is dropped after a call that
+/// met one ([`discard_reader`](Shared::discard_reader), [`discard_writer`](Shared::discard_writer))
+/// and opened anew by the next call: a disk that failed once does not fail the store for the
+/// rest of the process.
 /// * `writer`: the writable database object, opened by the first write. A writable open writes
 ///   to the file (five fdatasyncs) and waits for any write transaction in progress, so a process
 ///   that only reads never pays for it, and the file is proven to be a podstate database before
@@ -28,7 +38,8 @@ use crate::store::RedbOptions;
 pub(crate) struct Shared {
     pub(crate) file: PathBuf,
     pub(crate) options: RedbOptions,
-    pub(crate) reader: ReadOnlyDatabase,
+    pub(crate) hook: Hook,
+    reader: Mutex<Option<Arc<ReadOnlyDatabase>>>,
     writer: Mutex<Option<Arc<Database>>>,
 }
 
@@ -43,10 +54,10 @@ impl fmt::Debug for Shared {
 
 impl Shared {
     /// Opens `file` (creating it if missing) and checks that it is a podstate database.
-    pub(crate) fn open(file: &Path, options: RedbOptions) -> Result<Shared> {
+    pub(crate) fn open(file: &Path, options: RedbOptions, hook: Hook) -> Result<Shared> {
         match fs::metadata(file) {
             Err(e) if e.kind() == io::ErrorKind::NotFound && !options.read_only => {
-                create(file, options)?
+                create(file, options, &hook)?
             }
             Err(e) => return Err(io_fault(file, "cannot read its metadata", e)),
             Ok(meta) if !meta.is_file() => {
@@ -63,14 +74,14 @@ impl Shared {
             }
             Ok(_) => {}
         }
-        let (reader, writer) = match open_reader(file, options) {
+        let (reader, writer) = match open_reader(file, options, &hook) {
             Ok(reader) => (reader, None),
             // The last writer of the file died without closing it: only a writable open may
             // recover it. A file that is not a podstate database but needs recovery is the one
             // case where something is written before the layout check can run.
             Err(DatabaseError::RepairAborted) if !options.read_only => {
-                let writer = open_writer(file, options)?;
-                let reader = open_reader(file, options).map_err(|e| fault(file, e))?;
+                let writer = open_writer(file, options, &hook)?;
+                let reader = open_reader(file, options, &hook).map_err(|e| fault(file, e))?;
                 (reader, Some(Arc::new(writer)))
             }
             Err(e) => return Err(fault(file, e)),
@@ -79,9 +90,37 @@ impl Shared {
         Ok(Shared {
             file: file.to_owned(),
             options,
-            reader,
+            hook,
+            reader: Mutex::new(Some(Arc::new(reader))),
             writer: Mutex::new(writer),
         })
+    }
+
+    /// The read-only database object, opened again if a call dropped it.
+    pub(crate) fn reader(&self) -> Result<Arc<ReadOnlyDatabase>> {
+        let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(db) = slot.as_ref() {
+            return Ok(db.clone());
+        }
+        let db = match open_reader(&self.file, self.options, &self.hook) {
+            Ok(db) => db,
+            // The last writer died meanwhile: a writable open recovers the file first.
+            Err(DatabaseError::RepairAborted) => {
+                self.writer()?;
+                open_reader(&self.file, self.options, &self.hook)
+                    .map_err(|e| fault(&self.file, e))?
+            }
+            Err(e) => return Err(fault(&self.file, e)),
+        };
+        let db = Arc::new(db);
+        *slot = Some(db.clone());
+        Ok(db)
+    }
+
+    /// Drops the read-only database object after an I/O error, so that the next read opens the
+    /// file anew.
+    pub(crate) fn discard_reader(&self) {
+        *self.reader.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// The writable database object, opened now if no write has needed it yet.
@@ -96,14 +135,14 @@ impl Shared {
         if let Some(db) = slot.as_ref() {
             return Ok(db.clone());
         }
-        let db = Arc::new(open_writer(&self.file, self.options)?);
+        let db = Arc::new(open_writer(&self.file, self.options, &self.hook)?);
         *slot = Some(db.clone());
         Ok(db)
     }
 
     /// Drops the writable database object, so that the next write opens the file anew. redb
     /// refuses every write after a failed commit (the commit may or may not have reached the
-    /// disk) or a panic, until the database is opened again.
+    /// disk), an I/O error or a panic, until the database is opened again.
     pub(crate) fn discard_writer(&self) {
         *self.writer.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
@@ -122,14 +161,20 @@ fn builder(options: RedbOptions) -> Builder {
 fn open_reader(
     file: &Path,
     options: RedbOptions,
+    hook: &Hook,
 ) -> std::result::Result<ReadOnlyDatabase, DatabaseError> {
     let handle = File::open(file)?;
     let backend = BoundedFile::new(handle, file, options.lock_timeout)?;
-    builder(options).open_read_only_with_backend(backend)
+    match hook {
+        None => builder(options).open_read_only_with_backend(backend),
+        Some(hook) => {
+            builder(options).open_read_only_with_backend(Hooked(hook.wrap(file, Box::new(backend))))
+        }
+    }
 }
 
 /// The writable database object on the existing, non-empty `file`.
-fn open_writer(file: &Path, options: RedbOptions) -> Result<Database> {
+fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Database> {
     let handle = OpenOptions::new()
         .read(true)
         .write(true)
@@ -147,9 +192,13 @@ fn open_writer(file: &Path, options: RedbOptions) -> Result<Database> {
     }
     let backend =
         BoundedFile::new(handle, file, options.lock_timeout).map_err(|e| fault(file, e))?;
-    builder(options)
-        .create_with_backend(backend)
-        .map_err(|e| fault(file, e))
+    match hook {
+        None => builder(options).create_with_backend(backend),
+        Some(hook) => {
+            builder(options).create_with_backend(Hooked(hook.wrap(file, Box::new(backend))))
+        }
+    }
+    .map_err(|e| fault(file, e))
 }
 
 /// Removes a file when dropped: the half-made database of a failed create.
@@ -166,7 +215,7 @@ impl Drop for RemoveOnDrop<'_> {
 /// format version) in a hidden file beside it, then hard-linked into place, which fails if
 /// `file` appeared meanwhile. So no process ever sees a half-made database, and when several
 /// create the same file at once, one wins and the others open its file.
-fn create(file: &Path, options: RedbOptions) -> Result<()> {
+fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
     let dir = match file.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -187,7 +236,12 @@ fn create(file: &Path, options: RedbOptions) -> Result<()> {
         .open(&draft)
         .map_err(|e| io_fault(file, "cannot create it", e))?;
     let db = BoundedFile::new(handle, &draft, options.lock_timeout)
-        .and_then(|backend| builder(options).create_with_backend(backend))
+        .and_then(|backend| match hook {
+            None => builder(options).create_with_backend(backend),
+            Some(hook) => {
+                builder(options).create_with_backend(Hooked(hook.wrap(&draft, Box::new(backend))))
+            }
+        })
         .map_err(|e| fault(file, e))?;
     let tx = begin_write(&db, file, options.lock_timeout)?;
     create_tables(&tx, file)?;

@@ -12,10 +12,11 @@ use podstate_api::{Result, State};
 use redb::{CommitError, Durability, ReadTransaction, ReadableDatabase, WriteTransaction};
 use tempfile::TempDir;
 
-use crate::error::{contain, contain_with, fault};
+use crate::error::{contain, contain_with, fault, met_io_error};
 use crate::lock::begin_write;
-use crate::open::Shared;
+use crate::open::{Hook, Shared};
 use crate::read::View;
+use crate::storage::StorageHook;
 
 /// How a [`RedbStore`] opens its file. Built from [`RedbOptions::default`] and the `with_*`
 /// setters, so that a new option never breaks a caller.
@@ -94,7 +95,7 @@ impl RedbStore {
     /// # Errors
     /// As [`open`](RedbStore::open).
     pub fn open_with(path: impl AsRef<Path>, options: RedbOptions) -> Result<RedbStore> {
-        RedbStore::open_in(path.as_ref(), options, None)
+        RedbStore::open_in(path.as_ref(), options, None, None)
     }
 
     /// Opens the existing podstate database at `path` read-only (see
@@ -107,8 +108,28 @@ impl RedbStore {
         RedbStore::open_with(path, RedbOptions::default().with_read_only(true))
     }
 
-    fn open_in(path: &Path, options: RedbOptions, temp: Option<Arc<TempDir>>) -> Result<RedbStore> {
-        let shared = contain(path, || Shared::open(path, options))?;
+    /// As [`open_with`](RedbStore::open_with), with every file redb opens handed to `hook`
+    /// first: the seam of the failing-disk tests (a storage that loses unsynced writes at a
+    /// simulated power cut, or fails chosen reads, writes and syncs). The stores
+    /// [`reopen`](Store::reopen) gives keep the hook. Not for production use.
+    ///
+    /// # Errors
+    /// As [`open`](RedbStore::open), and whatever the hook's storage makes redb answer.
+    pub fn open_with_storage(
+        path: impl AsRef<Path>,
+        options: RedbOptions,
+        hook: Arc<dyn StorageHook>,
+    ) -> Result<RedbStore> {
+        RedbStore::open_in(path.as_ref(), options, Some(hook), None)
+    }
+
+    fn open_in(
+        path: &Path,
+        options: RedbOptions,
+        hook: Hook,
+        temp: Option<Arc<TempDir>>,
+    ) -> Result<RedbStore> {
+        let shared = contain(path, || Shared::open(path, options, hook))?;
         Ok(RedbStore {
             shared: Arc::new(shared),
             temp,
@@ -129,7 +150,7 @@ impl RedbStore {
             crate::error::io_fault(Path::new("(temporary)"), "cannot make a directory", e)
         })?;
         let path = dir.path().join("podstate.redb");
-        RedbStore::open_in(&path, RedbOptions::default(), Some(Arc::new(dir)))
+        RedbStore::open_in(&path, RedbOptions::default(), None, Some(Arc::new(dir)))
     }
 
     /// A new handle on this store: open, in namespace `""`.
@@ -198,8 +219,9 @@ impl Store for RedbStore {
         let RedbStore { shared, temp } = *self;
         let file: PathBuf = shared.file.clone();
         let options = shared.options;
+        let hook = shared.hook.clone();
         drop(shared);
-        Ok(Box::new(RedbStore::open_in(&file, options, temp)?))
+        Ok(Box::new(RedbStore::open_in(&file, options, hook, temp)?))
     }
 
     fn snapshot(&self) -> Result<Snapshot> {
@@ -243,20 +265,26 @@ impl Engine for RedbEngine {
 
     fn read<T>(&self, f: impl FnOnce(&Self::Read<'_>) -> Result<T>) -> Result<T> {
         let file = self.shared.file.as_path();
-        contain(file, || {
+        let answer = contain(file, || {
             let tx = self
                 .shared
-                .reader
+                .reader()?
                 .begin_read()
                 .map_err(|e| fault(file, e))?;
             f(&View { tx, file })
-        })
+        });
+        if let Err(e) = &answer
+            && met_io_error(e)
+        {
+            self.shared.discard_reader();
+        }
+        answer
     }
 
     fn write<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T> {
         let file = self.shared.file.as_path();
         let discard = || self.shared.discard_writer();
-        contain_with(
+        let answer = contain_with(
             file,
             || {
                 let db = self.shared.writer()?;
@@ -286,6 +314,12 @@ impl Engine for RedbEngine {
             },
             // A panic may leave redb's in-memory state latched: start over with a new open.
             discard,
-        )
+        );
+        if let Err(e) = &answer
+            && met_io_error(e)
+        {
+            self.shared.discard_writer();
+        }
+        answer
     }
 }

@@ -6,9 +6,13 @@ mod backends;
 mod budget;
 mod ci;
 mod conformance;
+mod crash;
 mod features;
 mod generate;
 mod progress;
+mod reliability;
+mod soak;
+mod stress;
 mod tidy;
 
 use std::path::PathBuf;
@@ -53,6 +57,15 @@ enum Command {
         #[arg(long, default_value_t = 100)]
         volumes: usize,
     },
+    /// Kill processes running generated cases at random moments (or cut the power, or fail the
+    /// disk) and check that every reopened database holds exactly what was acknowledged.
+    Crash(crash::CrashArgs),
+    /// Run many processes and threads on one database at once and check that their history is
+    /// linearizable against the reference model.
+    Stress(stress::StressArgs),
+    /// Run container lifecycles from several processes on one database, then check the engine's
+    /// integrity, every invariant, and that the files stayed bounded.
+    Soak(soak::SoakArgs),
 }
 
 /// Flags of `cargo xtask conformance`.
@@ -87,6 +100,11 @@ struct ConformanceArgs {
 }
 
 fn main() -> ExitCode {
+    // The reliability commands' child processes are this program: `cargo xtask child ROLE ...`.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("child") {
+        return podstate_reliability::child_main(&args[2..]);
+    }
     let result = match Cli::parse().command {
         Command::Conformance(args) => conformance::run(&args),
         Command::Ci => ci::run(),
@@ -105,6 +123,9 @@ fn main() -> ExitCode {
                 volumes,
             },
         ),
+        Command::Crash(args) => crash::run(&args),
+        Command::Stress(args) => stress::run(&args),
+        Command::Soak(args) => soak::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

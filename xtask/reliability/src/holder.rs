@@ -1,0 +1,128 @@
+//! A lock holder that hangs (issue item 7): a child process takes the database's write lock
+//! through the engine itself (SQLite `BEGIN IMMEDIATE`; redb `begin_write` in multi-writer
+//! mode), says so, and is then stopped with SIGSTOP: a process frozen inside a write
+//! transaction. Others must wait for it at most their lock timeout, then answer `Io` naming the
+//! lock, and never hang.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Stdio};
+
+use rustix::process::{Pid, Signal, kill_process};
+
+use crate::launcher::{Launcher, Params};
+use crate::target::Backend;
+
+/// A child holding the write lock of a database; killed when dropped.
+#[derive(Debug)]
+pub struct Holder {
+    child: Child,
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl Holder {
+    /// Starts a child that takes the write lock of the database at `path` and keeps it; returns
+    /// once it holds it.
+    ///
+    /// # Errors
+    /// A child that cannot start or does not get the lock.
+    pub fn start(launcher: &Launcher, backend: Backend, path: &Path) -> Result<Holder, String> {
+        let mut child = launcher
+            .command(
+                "hold",
+                &[
+                    ("backend", backend.name().to_owned()),
+                    ("path", path.display().to_string()),
+                ],
+            )
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start the holder: {e}"))?;
+        let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+        let mut line = String::new();
+        stdout.read_line(&mut line).map_err(|e| e.to_string())?;
+        if line.trim() != "holding" {
+            let _ = child.kill();
+            return Err(format!(
+                "the holder said {line:?} instead of holding the lock"
+            ));
+        }
+        Ok(Holder {
+            child,
+            _stdout: stdout,
+        })
+    }
+
+    /// Stops the holder (SIGSTOP): it keeps the lock and does nothing.
+    ///
+    /// # Errors
+    /// A signal that cannot be sent.
+    pub fn stop(&self) -> Result<(), String> {
+        signal(&self.child, Signal::STOP)
+    }
+
+    /// Lets it run again (SIGCONT).
+    ///
+    /// # Errors
+    /// A signal that cannot be sent.
+    pub fn resume(&self) -> Result<(), String> {
+        signal(&self.child, Signal::CONT)
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        // SIGKILL works on a stopped process too; the kernel then drops its locks.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends `sig` to `child`.
+///
+/// # Errors
+/// A signal that cannot be sent.
+pub fn signal(child: &Child, sig: Signal) -> Result<(), String> {
+    kill_process(Pid::from_child(child), sig).map_err(|e| format!("cannot signal the child: {e}"))
+}
+
+/// The child's side: takes the write lock through the engine, says `holding`, and waits for
+/// its stdin to close (the parent kills it first).
+///
+/// # Errors
+/// A lock it cannot take.
+pub fn child(params: &Params) -> Result<(), String> {
+    let backend = Backend::parse(&params.get::<String>("backend")?)?;
+    let path = params.path("path")?;
+    let say = || -> Result<(), String> {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "holding")
+            .and_then(|()| out.flush())
+            .map_err(|e| e.to_string())
+    };
+    let wait = || {
+        let mut sink = String::new();
+        let _ = std::io::stdin().read_line(&mut sink);
+    };
+    match backend {
+        Backend::Sqlite => {
+            let conn = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
+            conn.execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| e.to_string())?;
+            say()?;
+            wait();
+            drop(conn);
+        }
+        Backend::Redb => {
+            let mut builder = redb::Builder::new();
+            builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
+            let db = builder.open(&path).map_err(|e| e.to_string())?;
+            let tx = db.begin_write().map_err(|e| e.to_string())?;
+            say()?;
+            wait();
+            drop(tx);
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,213 @@
+//! The reference model as the oracle of every run: what each call should have answered, and
+//! the states a database may be in after a crash, a power cut or a failed call.
+
+use std::collections::BTreeSet;
+
+use podstate_api::dump::{self, Dump};
+use podstate_conformance::checker::{Answer, HandleOp, handles_of};
+use podstate_conformance::model::ModelStore;
+
+use crate::driver::Driver;
+
+/// An answer as the runs compare it and send it through a pipe: the outcome (`Ok` or the error
+/// kind; messages are free) and, for `Ok`, a fingerprint of the value's JSON. Two replies agree
+/// when both are equal, so a child process need not send whole containers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    /// `Ok`, an error kind's name, or `BROKEN` (a panic, which agrees with nothing).
+    pub outcome: String,
+    /// FNV-1a of the value's JSON (0 for errors).
+    pub value: u64,
+}
+
+impl Reply {
+    /// The reply of `answer`.
+    pub fn of(answer: &Answer) -> Reply {
+        match answer {
+            Answer::Ok(value) => Reply {
+                outcome: "Ok".to_owned(),
+                value: fingerprint(serde_json::to_string(value).unwrap_or_default().as_bytes()),
+            },
+            Answer::Err { kind, .. } => Reply {
+                outcome: kind.name().to_owned(),
+                value: 0,
+            },
+            Answer::Broken(why) => Reply {
+                outcome: "BROKEN".to_owned(),
+                value: fingerprint(why.as_bytes()),
+            },
+        }
+    }
+
+    /// One word for a pipe: `outcome:value`.
+    pub fn encode(&self) -> String {
+        format!("{}:{:016x}", self.outcome, self.value)
+    }
+
+    /// The reply `encode` wrote.
+    pub fn decode(word: &str) -> Option<Reply> {
+        let (outcome, value) = word.split_once(':')?;
+        Some(Reply {
+            outcome: outcome.to_owned(),
+            value: u64::from_str_radix(value, 16).ok()?,
+        })
+    }
+
+    /// Whether both are the same answer (a broken answer agrees with nothing).
+    pub fn agrees_with(&self, other: &Reply) -> bool {
+        self.outcome != "BROKEN" && self == other
+    }
+
+    /// Whether the call answered `Io`.
+    pub fn is_io(&self) -> bool {
+        self.outcome == "Io"
+    }
+}
+
+/// FNV-1a, 64 bits: stable across processes and builds.
+pub fn fingerprint(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
+        (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// The reference model, run step by step through a case.
+pub struct Model {
+    driver: Driver,
+}
+
+impl Model {
+    /// A fresh model with the handles `ops` drive.
+    pub fn new(ops: &[HandleOp]) -> Model {
+        Model::with_handles(handles_of(ops))
+    }
+
+    /// A fresh model with `handles` handles.
+    pub fn with_handles(handles: usize) -> Model {
+        let driver = Driver::new(Box::new(ModelStore::new()), handles)
+            // The model opens handles without fail.
+            .unwrap_or_else(|e| unreachable!("the model refused a handle: {e}"));
+        Model { driver }
+    }
+
+    /// Runs `step` on the model and answers what it answered.
+    pub fn step(&mut self, step: &HandleOp) -> Reply {
+        Reply::of(&self.driver.apply(step))
+    }
+
+    /// The model's whole state.
+    pub fn dump(&self) -> Dump {
+        let store = self
+            .driver
+            .store()
+            .unwrap_or_else(|| unreachable!("the model lost its store"));
+        let handle = store
+            .open_handle()
+            .unwrap_or_else(|e| unreachable!("the model refused a handle: {e}"));
+        dump::dump(handle.as_ref()).unwrap_or_else(|e| unreachable!("the model cannot dump: {e}"))
+    }
+}
+
+/// The exec session IDs a case names: the invariant check probes them.
+pub fn sessions(ops: &[HandleOp]) -> BTreeSet<String> {
+    ops.iter()
+        .filter_map(|s| s.op.session_id().map(str::to_owned))
+        .collect()
+}
+
+/// What a database may hold after a run was cut short: the model after the acknowledged steps
+/// and, when a step that may write was in flight, after that one too.
+#[derive(Debug)]
+pub struct Candidates {
+    /// The model after the acknowledged steps.
+    pub acked: Dump,
+    /// The model after the acknowledged steps and the one in flight, when it may write.
+    pub with_in_flight: Option<Dump>,
+    /// What the model answered to each acknowledged step.
+    pub replies: Vec<Reply>,
+}
+
+impl Candidates {
+    /// Replays `ops[..acked]` (and `ops[acked]` when `in_flight`) on a fresh model.
+    pub fn compute(ops: &[HandleOp], acked: usize, in_flight: bool) -> Candidates {
+        let mut model = Model::new(ops);
+        let replies = ops[..acked].iter().map(|s| model.step(s)).collect();
+        let before = model.dump();
+        let after = match ops.get(acked) {
+            Some(step) if in_flight && step.op.may_write() => {
+                model.step(step);
+                let after = model.dump();
+                (after != before).then_some(after)
+            }
+            _ => None,
+        };
+        Candidates {
+            acked: before,
+            with_in_flight: after,
+            replies,
+        }
+    }
+
+    /// Which candidate `got` equals (`"acknowledged"` or `"acknowledged + in flight"`).
+    ///
+    /// # Errors
+    /// How `got` differs from the acknowledged state (and from the other candidate).
+    pub fn matches(&self, got: &Dump) -> Result<&'static str, String> {
+        if *got == self.acked {
+            return Ok("acknowledged");
+        }
+        if self.with_in_flight.as_ref() == Some(got) {
+            return Ok("acknowledged + in flight");
+        }
+        let mut why = format!(
+            "the reopened database is neither candidate state; against the acknowledged calls:\n{}",
+            dump::describe(&self.acked, got, ("model", "database"))
+        );
+        if let Some(after) = &self.with_in_flight {
+            why.push_str(&format!(
+                "\nagainst the acknowledged calls plus the one in flight:\n{}",
+                dump::describe(after, got, ("model", "database"))
+            ));
+        }
+        Err(why)
+    }
+
+    /// The first acknowledged step whose reply differs from the model's.
+    ///
+    /// # Errors
+    /// The step, both replies.
+    pub fn check_replies(&self, ops: &[HandleOp], got: &[Reply]) -> Result<(), String> {
+        for (i, (want, have)) in self.replies.iter().zip(got).enumerate() {
+            if !want.agrees_with(have) {
+                return Err(format!(
+                    "step {i} ({}) answered {} where the model answered {}",
+                    ops[i],
+                    have.encode(),
+                    want.encode()
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use podstate_api::ErrorKind;
+    use podstate_conformance::checker::Value;
+
+    #[test]
+    fn replies_survive_the_pipe_and_agree_by_kind_and_value() {
+        let ok = Reply::of(&Answer::Ok(Value::Text("x".into())));
+        assert_eq!(Reply::decode(&ok.encode()), Some(ok.clone()));
+        assert!(!ok.agrees_with(&Reply::of(&Answer::Ok(Value::Text("y".into())))));
+        let io = Reply::of(&Answer::Err {
+            kind: ErrorKind::Io,
+            message: "disk".into(),
+        });
+        assert!(io.is_io());
+        let broken = Reply::of(&Answer::Broken("panic".into()));
+        assert!(!broken.agrees_with(&broken));
+    }
+}

@@ -1,0 +1,176 @@
+//! Power loss (issue item 2): a case runs in this process with its database on a simulated
+//! [`Disk`]; the power goes at a random I/O operation; the files a real disk is sure to hold
+//! (what was synced, and with [`Keep::Some`] a random part of what was not, torn at sectors)
+//! are written to a new directory, as a reboot finds them; the database there must open, pass
+//! [`verify`], and hold the model's state after the acknowledged calls, or after those plus the
+//! one in flight.
+//!
+//! The cut point is drawn from the I/O operations of the whole case, counted by a dry run of the
+//! same case on a counting disk, so cuts fall anywhere: inside commits, between a commit's
+//! writes and its sync, between redb's two commit phases, during SQLite checkpoints, in opens
+//! and reopens.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use podstate_conformance::checker::{HandleOp, handles_of};
+
+use crate::disk::{Disk, Keep, Mode};
+use crate::driver::Driver;
+use crate::oracle::{Candidates, Reply, sessions};
+use crate::rng::Rng;
+use crate::target::{Backend, verify};
+use crate::trials::{self, Report, Trial};
+use crate::workload;
+
+/// A power-cut run.
+#[derive(Debug, Clone)]
+pub struct PowerCutConfig {
+    /// The backend.
+    pub backend: Backend,
+    /// How many cuts.
+    pub trials: u64,
+    /// Operations per generated case.
+    pub ops: usize,
+    /// Seed of the cases, cut points and surviving writes.
+    pub seed: u64,
+    /// Where the trial directories go (the system's temporary directory when `None`).
+    pub dir: Option<PathBuf>,
+    /// What survives every cut; `None` alternates [`Keep::SyncedOnly`] (even trials) and
+    /// [`Keep::Some`] (odd ones).
+    pub keep: Option<Keep>,
+}
+
+/// The lock timeout of the in-process runs: nothing else holds a lock.
+const LOCK_TIMEOUT: Duration = Duration::from_secs(100);
+
+/// Runs `config.trials` trials.
+pub fn run(config: &PowerCutConfig, progress: &mut dyn FnMut(u64)) -> Report {
+    trials::run(
+        "power cut",
+        config.backend,
+        config.seed,
+        config.trials,
+        progress,
+        |trial| one_trial(config, trial),
+    )
+}
+
+/// Makes the database at `path` and closes it, so that it is on the disk, synced, before a
+/// trial attaches its simulated disk.
+pub(crate) fn fresh_database(backend: Backend, path: &Path) -> Result<(), String> {
+    backend
+        .open(path, LOCK_TIMEOUT)
+        .map(drop)
+        .map_err(|e| format!("cannot make the database: {e}"))
+}
+
+/// What a run of `ops` on `disk` saw: the replies of the calls that returned before the disk
+/// failed them, and whether one was then in flight.
+pub(crate) struct Run {
+    pub(crate) replies: Vec<Reply>,
+    pub(crate) in_flight: bool,
+}
+
+/// Runs `ops` on the database at `path` on `disk` until the disk is cut.
+pub(crate) fn run_on_disk(
+    backend: Backend,
+    path: &Path,
+    ops: &[HandleOp],
+    disk: &Arc<Disk>,
+) -> Result<Run, String> {
+    let dir = path.parent().ok_or("a database path without a directory")?;
+    let _attached = backend.attach(dir, disk)?;
+    let mut run = Run {
+        replies: Vec::new(),
+        in_flight: false,
+    };
+    let opened = backend
+        .open_on(path, LOCK_TIMEOUT, Some(disk))
+        .and_then(|store| Driver::new(store, handles_of(ops)));
+    let mut driver = match opened {
+        Ok(driver) => driver,
+        Err(_) if disk.is_cut() => return Ok(run),
+        Err(e) => return Err(format!("the database does not open on the disk: {e}")),
+    };
+    for step in ops {
+        let answer = driver.apply(step);
+        if disk.is_cut() {
+            run.in_flight = true;
+            break;
+        }
+        run.replies.push(Reply::of(&answer));
+    }
+    // Closing after the cut fails inside the engines; nothing of it reaches the disk.
+    drop(driver);
+    Ok(run)
+}
+
+fn one_trial(config: &PowerCutConfig, trial: u64) -> Result<Trial, String> {
+    let mut rng = Rng::for_trial(config.seed, trial);
+    let backend = config.backend;
+    let ops = workload::case(config.seed, trial, config.ops);
+    let dir = trials::trial_dir(config.dir.as_deref())?;
+
+    // The dry run: how many I/O operations the case makes.
+    let dry = dir.path().join("dry");
+    std::fs::create_dir(&dry).map_err(|e| e.to_string())?;
+    let dry_path = dry.join(backend.file_name());
+    fresh_database(backend, &dry_path)?;
+    let counter = Arc::new(Disk::new(Mode::Count));
+    run_on_disk(backend, &dry_path, &ops, &counter)?;
+    let total = counter.counts().all.max(1);
+
+    let live = dir.path().join("live");
+    std::fs::create_dir(&live).map_err(|e| e.to_string())?;
+    let path = live.join(backend.file_name());
+    fresh_database(backend, &path)?;
+    let keep = config.keep.unwrap_or(if trial.is_multiple_of(2) {
+        Keep::SyncedOnly
+    } else {
+        Keep::Some
+    });
+    let disk = Arc::new(Disk::new(Mode::PowerCut {
+        at: rng.between(1, total),
+        keep,
+    }));
+    let run = run_on_disk(backend, &path, &ops, &disk)?;
+
+    let reboot = dir.path().join("reboot");
+    std::fs::create_dir(&reboot).map_err(|e| e.to_string())?;
+    let files = disk
+        .materialize(&reboot, &mut rng)
+        .map_err(|e| format!("cannot write the surviving files: {e}"))?;
+    let acked = run.replies.len();
+    let candidates = Candidates::compute(&ops, acked, run.in_flight);
+    candidates.check_replies(&ops, &run.replies)?;
+    let rebooted = reboot.join(backend.file_name());
+    let context = || {
+        format!(
+            "cut at I/O operation {:?} of {total} ({keep:?}) after {acked} acknowledged calls{}; \
+             surviving files {files:?}",
+            disk.counts().all,
+            match (run.in_flight, ops.get(acked)) {
+                (true, Some(step)) => format!(" with {step} in flight"),
+                _ => String::new(),
+            }
+        )
+    };
+    let store = backend.open(&rebooted, LOCK_TIMEOUT).map_err(|e| {
+        format!(
+            "{}: the database does not open after the cut: {e}",
+            context()
+        )
+    })?;
+    let got = verify(backend, store.as_ref(), &rebooted, &sessions(&ops))
+        .map_err(|why| format!("{}: {why}", context()))?;
+    let which = candidates
+        .matches(&got)
+        .map_err(|why| format!("{}: {why}", context()))?;
+    Ok(Trial {
+        interrupted: disk.is_cut(),
+        acknowledged: acked,
+        in_flight_applied: which != "acknowledged",
+    })
+}

@@ -1,0 +1,104 @@
+//! A stress worker process: its threads run their generated operations on one store, each on
+//! its own handles, log every call with its start and end, and meet at a barrier after every
+//! window: the threads of the process first, then the process with the others, through the
+//! parent.
+
+use std::io::Write;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::{Arc, Barrier};
+use std::thread;
+use std::time::Duration;
+
+use podstate_api::State;
+use podstate_api::raw::Store;
+use podstate_conformance::checker::{self, Answer, handles_of};
+
+use super::history::{now_ns, record};
+use crate::driver::panic_text;
+use crate::launcher::Params;
+use crate::oracle::Reply;
+use crate::target::Backend;
+use crate::workload;
+
+/// Writes a line for the parent and flushes it.
+fn say(line: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")
+        .and_then(|()| out.flush())
+        .map_err(|e| format!("cannot report to the parent: {e}"))
+}
+
+/// The child's side of a stress run.
+///
+/// # Errors
+/// A store or handle that cannot be opened, or a broken pipe.
+pub fn child(params: &Params) -> Result<(), String> {
+    let backend = Backend::parse(&params.get::<String>("backend")?)?;
+    let path = params.path("path")?;
+    let seed: u64 = params.get("seed")?;
+    let proc: usize = params.get("proc")?;
+    let threads: usize = params.get("threads")?;
+    let per_thread: usize = params.get("per_thread")?;
+    let per_window: usize = params.get("per_window")?;
+    let timeout = Duration::from_millis(params.get("lock_timeout_ms")?);
+    let store: Arc<dyn Store> = Arc::from(backend.open(&path, timeout).map_err(|e| e.to_string())?);
+    let barrier = Arc::new(Barrier::new(threads));
+    // Everything that can fail before the first barrier happens here, so that no thread waits
+    // at a barrier for one that gave up.
+    let mut prepared = Vec::new();
+    for t in 0..threads {
+        let global = proc * threads + t;
+        let ops = workload::concurrent(seed, global as u64, per_thread);
+        let handles: Vec<Box<dyn State>> = (0..handles_of(&ops))
+            .map(|_| store.open_handle())
+            .collect::<Result<_, _>>()
+            .map_err(|e| e.to_string())?;
+        prepared.push((global, ops, handles));
+    }
+    let workers: Vec<_> = prepared
+        .into_iter()
+        .map(|(global, ops, handles)| {
+            let barrier = barrier.clone();
+            thread::spawn(move || worker(&ops, &handles, &barrier, global, per_window))
+        })
+        .collect();
+    for w in workers {
+        w.join()
+            .map_err(|p| format!("a worker panicked: {}", panic_text(&*p)))??;
+    }
+    say("done")
+}
+
+fn worker(
+    ops: &[podstate_conformance::checker::HandleOp],
+    handles: &[Box<dyn State>],
+    barrier: &Barrier,
+    thread: usize,
+    per_window: usize,
+) -> Result<(), String> {
+    for (k, window) in ops.chunks(per_window.max(1)).enumerate() {
+        for (j, step) in window.iter().enumerate() {
+            let handle = handles[step.handle].as_ref();
+            let start = now_ns();
+            let answer = catch_unwind(AssertUnwindSafe(|| checker::call(handle, &step.op)))
+                .unwrap_or_else(|p| Answer::Broken(format!("panicked: {}", panic_text(&*p))));
+            let end = now_ns();
+            say(&record(
+                thread,
+                k * per_window + j,
+                start,
+                end,
+                &Reply::of(&answer),
+            ))?;
+        }
+        if barrier.wait().is_leader() {
+            say(&format!("barrier {k}"))?;
+            let mut go = String::new();
+            std::io::stdin()
+                .read_line(&mut go)
+                .map_err(|e| format!("cannot hear the parent: {e}"))?;
+        }
+        barrier.wait();
+    }
+    Ok(())
+}
