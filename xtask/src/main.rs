@@ -3,6 +3,7 @@
 //! `cargo test`.
 
 mod backends;
+mod bench;
 mod budget;
 mod ci;
 mod conformance;
@@ -29,6 +30,16 @@ enum Command {
     /// Run what CI runs: fmt check, clippy with -D warnings, the tests, the conformance run at
     /// the CI budget.
     Ci,
+    /// Benchmark every backend against the raw engines and the disk's fsync ceiling: a table of
+    /// ops/s and µs/op per phase, fsyncs per commit, memory, size, scaling, and the targets.
+    Bench(bench::BenchArgs),
+    /// One worker process of `bench` (spawned by it; not for direct use).
+    #[command(hide = true)]
+    BenchWorker {
+        /// The job, as JSON.
+        #[arg(long)]
+        job: String,
+    },
 }
 
 /// Flags of `cargo xtask conformance`.
@@ -66,6 +77,8 @@ fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Conformance(args) => conformance::run(&args),
         Command::Ci => ci::run(),
+        Command::Bench(args) => bench::run(&args),
+        Command::BenchWorker { job } => bench::worker::run(&job),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,245 @@
+//! The workload's phases on one subject (issue 11, items 1 and 4): the main run and the
+//! scaling run, each in a worker process of its own.
+
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use super::measure::{self, Phase, dir_bytes, fsync_ceiling, rounds, vm_kib};
+use super::subject::{R, Subject};
+use super::workload::{Generator, Workload};
+
+/// How much of each phase to run.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub struct Plan {
+    /// Pods of 5 members added after the containers.
+    pub pods: usize,
+    /// Distinct containers probed by each lookup phase and by `update_container`.
+    pub probes: usize,
+    /// `save_container` calls.
+    pub saves: usize,
+    /// The least time a read phase runs (rounds of `probes` repeat until then).
+    pub read_time: Duration,
+    /// How long the fsync ceiling is measured before and after each durable phase.
+    pub ceiling_time: Duration,
+    /// `all_containers` calls.
+    pub all_reps: usize,
+    /// Open + lookup + close rounds.
+    pub cli_reps: usize,
+}
+
+/// What the main run measured on one subject.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct MainResult {
+    /// The subject.
+    pub subject: String,
+    /// Containers outside pods.
+    pub n: usize,
+    /// Containers stored in all (with the pod members).
+    pub containers: usize,
+    /// Every phase, in order.
+    pub phases: Vec<Phase>,
+    /// Bytes on disk once everything was added (database, WAL, ...).
+    pub db_bytes: Option<u64>,
+    /// Peak resident memory of the worker (`VmHWM`), KiB.
+    pub peak_rss_kib: Option<u64>,
+    /// Resident memory once the workload was generated, before the subject was opened: the
+    /// part of the peak that is the bench's own objects.
+    pub workload_rss_kib: Option<u64>,
+}
+
+/// `k` of `probes` spread over `0..n`.
+fn spread(k: usize, probes: usize, n: usize) -> usize {
+    k * n / probes.max(1)
+}
+
+/// A durable phase: the ceiling right before and after it, averaged.
+fn durable(s: &dyn Subject, plan: &Plan, f: impl FnOnce() -> R<Phase>) -> R<Phase> {
+    let Some(dir) = s.dir() else {
+        return f();
+    };
+    let before = fsync_ceiling(dir, plan.ceiling_time)?;
+    let mut phase = f()?;
+    let after = fsync_ceiling(dir, plan.ceiling_time)?;
+    phase.ceiling = Some((before + after) / 2.0);
+    Ok(phase)
+}
+
+/// Runs `op` once per item and times the whole.
+fn each<T>(name: &str, items: &[T], mut op: impl FnMut(&T) -> R<()>) -> R<Phase> {
+    let start = Instant::now();
+    items.iter().try_for_each(&mut op)?;
+    Ok(Phase {
+        name: name.to_owned(),
+        ops: items.len() as u64,
+        secs: start.elapsed().as_secs_f64(),
+        ceiling: None,
+    })
+}
+
+/// `want` or an error saying what came back instead.
+fn expect(what: &str, got: &str, want: &str) -> R<()> {
+    match got == want {
+        true => Ok(()),
+        false => Err(format!("{what}: got {got}, expected {want}")),
+    }
+}
+
+/// The main run: every phase of the workload on `s`, in order.
+pub fn main_run(
+    s: &dyn Subject,
+    work: &Workload,
+    plan: &Plan,
+    workload_rss: Option<u64>,
+) -> R<MainResult> {
+    let n = work.containers.len();
+    let ctrs = &work.containers;
+    let probes = plan.probes.min(n);
+    let pick = |k: usize| &ctrs[spread(k, probes, n)];
+    work.volumes.iter().try_for_each(|v| s.add_volume(v))?;
+    let mut phases = Vec::new();
+    phases.push(durable(s, plan, || each(measure::ADD, ctrs, |c| s.add(c)))?);
+    for (pod, members) in &work.pods {
+        s.add_pod(pod, members)?;
+    }
+    let db_bytes = s.dir().map(dir_bytes);
+    phases.push(rounds(measure::BY_NAME, probes, plan.read_time, |k| {
+        let c = pick(k);
+        expect(
+            "by name",
+            &s.lookup(&c.config.name)?.config.id,
+            &c.config.id,
+        )
+    })?);
+    phases.push(rounds(measure::BY_PREFIX, probes, plan.read_time, |k| {
+        let c = pick(k);
+        expect(
+            "by prefix",
+            &s.lookup(&c.config.id[..12])?.config.id,
+            &c.config.id,
+        )
+    })?);
+    phases.push(rounds(measure::BY_ID, probes, plan.read_time, |k| {
+        let c = pick(k);
+        expect("by ID", &s.get(&c.config.id)?.config.name, &c.config.name)
+    })?);
+    let saved: Vec<_> = (0..plan.saves.min(n))
+        .map(|k| {
+            let mut c = ctrs[spread(k, plan.saves.min(n), n)].clone();
+            c.state.pid = k as u32 + 1;
+            c
+        })
+        .collect();
+    phases.push(durable(s, plan, || {
+        each(measure::SAVE, &saved, |c| s.save(c))
+    })?);
+    let mut stale: Vec<_> = (0..probes).map(|k| pick(k).clone()).collect();
+    phases.push(rounds(measure::UPDATE, probes, plan.read_time, |k| {
+        s.update(&mut stale[k])
+    })?);
+    let total = work.all_containers();
+    phases.push(rounds(measure::ALL, plan.all_reps, Duration::ZERO, |_| {
+        let got = s.all()?.len();
+        expect("all_containers", &got.to_string(), &total.to_string())
+    })?);
+    phases.push(rounds(
+        measure::POD_CONTAINERS,
+        work.pods.len(),
+        plan.read_time,
+        |k| {
+            let got = s.pod_containers(&work.pods[k].0)?.len();
+            expect("pod_containers", &got.to_string(), "5")
+        },
+    )?);
+    if s.cli_lookup(&ctrs[0].config.name).is_some() {
+        phases.push(rounds(measure::CLI, plan.cli_reps, Duration::ZERO, |k| {
+            let c = &ctrs[spread(k, plan.cli_reps, n)];
+            let got = s.cli_lookup(&c.config.name).unwrap_or(Err(String::new()))?;
+            expect("open+lookup+close", &got.config.id, &c.config.id)
+        })?);
+    }
+    let removal: Vec<_> = ctrs.iter().rev().collect();
+    phases.push(durable(s, plan, || {
+        each(measure::REMOVE, &removal, |c| s.remove(c))
+    })?);
+    for (pod, _) in &work.pods {
+        s.remove_pod(pod)?;
+    }
+    Ok(MainResult {
+        subject: s.name().to_owned(),
+        n,
+        containers: total,
+        phases,
+        db_bytes,
+        peak_rss_kib: vm_kib("VmHWM"),
+        workload_rss_kib: workload_rss,
+    })
+}
+
+/// One size of the scaling run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScalePoint {
+    /// The subject.
+    pub subject: String,
+    /// Containers stored.
+    pub n: usize,
+    /// Mean µs of `lookup_container` by name.
+    pub by_name_us: f64,
+    /// Mean µs of `lookup_container` by a 12-character ID prefix.
+    pub by_prefix_us: f64,
+    /// Mean ms of `all_containers`.
+    pub all_ms: f64,
+    /// Mean µs of open + lookup + close, for a subject with a file.
+    pub cli_us: Option<f64>,
+}
+
+/// The scaling run: one store grown to each of `sizes` in turn, lookups and all_containers
+/// measured at each.
+pub fn scaling(s: &dyn Subject, sizes: &[usize], plan: &Plan) -> R<Vec<ScalePoint>> {
+    let work = Workload::new(0, 0);
+    work.volumes.iter().try_for_each(|v| s.add_volume(v))?;
+    let mut made = Generator::new();
+    let mut ctrs: Vec<(String, String)> = Vec::new();
+    let mut points = Vec::new();
+    for &n in sizes {
+        while ctrs.len() < n {
+            let c = made.next().ok_or("the generator ended")?;
+            s.add(&c)?;
+            // Only what the probes need is kept: a 100,000-container run stays small.
+            ctrs.push((c.config.id, c.config.name));
+        }
+        let probes = plan.probes.min(n);
+        let pick = |k: usize| &ctrs[spread(k, probes, n)];
+        let by_name = rounds(measure::BY_NAME, probes, plan.read_time, |k| {
+            let (id, name) = pick(k);
+            expect("by name", &s.lookup(name)?.config.id, id)
+        })?;
+        let by_prefix = rounds(measure::BY_PREFIX, probes, plan.read_time, |k| {
+            let (id, _) = pick(k);
+            expect("by prefix", &s.lookup(&id[..12])?.config.id, id)
+        })?;
+        let reps = if n >= 50_000 { 3 } else { plan.all_reps };
+        let all = rounds(measure::ALL, reps, Duration::ZERO, |_| {
+            let got = s.all()?.len();
+            expect("all_containers", &got.to_string(), &n.to_string())
+        })?;
+        let cli = match s.cli_lookup(&ctrs[0].1) {
+            None => None,
+            Some(_) => Some(rounds(measure::CLI, plan.cli_reps, Duration::ZERO, |k| {
+                let (id, name) = &ctrs[spread(k, plan.cli_reps, n)];
+                let got = s.cli_lookup(name).unwrap_or(Err(String::new()))?;
+                expect("open+lookup+close", &got.config.id, id)
+            })?),
+        };
+        eprintln!("bench: {} scaling N={n} done", s.name());
+        points.push(ScalePoint {
+            subject: s.name().to_owned(),
+            n,
+            by_name_us: by_name.us_per_op(),
+            by_prefix_us: by_prefix.us_per_op(),
+            all_ms: all.us_per_op() / 1e3,
+            cli_us: cli.map(|c| c.us_per_op()),
+        });
+    }
+    Ok(points)
+}
