@@ -20,7 +20,8 @@ pub struct Phase {
     /// Seconds they took, in all.
     pub secs: f64,
     /// For a durable phase, the disk's fsync ceiling (4 KiB write + fdatasync per second)
-    /// measured right before and after it, averaged: the ratio to it holds on a noisy disk.
+    /// measured during it: one probe after every few commits, timed apart from them, so that
+    /// the ratio to it holds on a shared disk whose speed moves from second to second.
     pub ceiling: Option<f64>,
 }
 
@@ -37,11 +38,12 @@ impl Phase {
 }
 
 /// The phases of the workload, in the order they run (issue 11, item 1).
-pub const PHASES: [&str; 10] = [
+pub const PHASES: [&str; 11] = [
     ADD,
     BY_NAME,
     BY_PREFIX,
     BY_ID,
+    COPY,
     SAVE,
     UPDATE,
     ALL,
@@ -57,6 +59,8 @@ pub const BY_NAME: &str = "lookup by name";
 pub const BY_PREFIX: &str = "lookup by 12-char prefix";
 /// `container` by full ID.
 pub const BY_ID: &str = "get by full ID";
+/// Clone and drop of a container (memory only): the copy every retrieval makes, alone.
+pub const COPY: &str = "copy of a container";
 /// `save_container`, one durable commit each.
 pub const SAVE: &str = "save_container";
 /// `update_container`.
@@ -97,34 +101,58 @@ pub fn rounds(
     })
 }
 
-/// The disk's fsync ceiling in `dir`: 4 KiB written in place then `fdatasync`, in a loop for
-/// `time`; answers the loop's rate per second. Rewriting one block changes no file size, so
-/// this is the cheapest durable write the file system offers.
+/// One 4 KiB block of a probe file in the directory under test, rewritten in place and
+/// `fdatasync`ed: the cheapest durable write the file system offers (no size change to journal).
+pub struct Prober {
+    file: File,
+    path: std::path::PathBuf,
+}
+
+impl Prober {
+    /// A probe file in `dir`.
+    pub fn new(dir: &Path) -> R<Prober> {
+        let path = dir.join("fsync-ceiling.probe");
+        let file = OpenOptions::new()
+            .create(true)
+            .truncate(true)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| fail("fsync probe", e))?;
+        let prober = Prober { file, path };
+        prober.probe()?;
+        prober.file.sync_all().map_err(|e| fail("fsync probe", e))?;
+        Ok(prober)
+    }
+
+    /// One rewrite + fdatasync; answers how long it took.
+    pub fn probe(&self) -> R<Duration> {
+        let start = Instant::now();
+        self.file
+            .write_all_at(&[0x5a; 4096], 0)
+            .and_then(|()| self.file.sync_data())
+            .map_err(|e| fail("fsync probe", e))?;
+        Ok(start.elapsed())
+    }
+}
+
+impl Drop for Prober {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The disk's fsync ceiling in `dir`: [`Prober::probe`] in a loop for `time`; answers the
+/// loop's rate per second.
 pub fn fsync_ceiling(dir: &Path, time: Duration) -> R<f64> {
-    let path = dir.join("fsync-ceiling.probe");
-    let file = OpenOptions::new()
-        .create(true)
-        .truncate(true)
-        .read(true)
-        .write(true)
-        .open(&path)
-        .map_err(|e| fail("fsync probe", e))?;
-    let block = [0x5au8; 4096];
-    file.write_all_at(&block, 0)
-        .and_then(|()| file.sync_all())
-        .map_err(|e| fail("fsync probe", e))?;
+    let prober = Prober::new(dir)?;
     let start = Instant::now();
     let mut n = 0u64;
     while start.elapsed() < time || n < 3 {
-        file.write_all_at(&block, 0)
-            .and_then(|()| file.sync_data())
-            .map_err(|e| fail("fsync probe", e))?;
+        prober.probe()?;
         n += 1;
     }
-    let rate = n as f64 / start.elapsed().as_secs_f64();
-    drop(file);
-    let _ = std::fs::remove_file(path);
-    Ok(rate)
+    Ok(n as f64 / start.elapsed().as_secs_f64())
 }
 
 /// The same probe appending 4 KiB blocks (each write grows the file, so every fdatasync also
