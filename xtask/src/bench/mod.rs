@@ -80,6 +80,9 @@ pub struct Results {
     pub fsyncs: Vec<FsyncCount>,
     /// The main run of every subject.
     pub main: Vec<MainResult>,
+    /// The read phases of each backend and its raw engine, measured in turns in one process:
+    /// the ratios of the "x raw" column and of the targets.
+    pub paired: Vec<phases::Paired>,
     /// The scaling run of every backend.
     pub scaling: Vec<ScalePoint>,
     /// Each target of issue 11, item 5, with its measured value.
@@ -90,6 +93,8 @@ pub struct Results {
 struct Mode {
     n: usize,
     plan: Plan,
+    /// Turns of each backend and its raw engine in the paired reads.
+    turns: usize,
     commits: usize,
     ceiling_time: Duration,
     memory_sizes: Vec<usize>,
@@ -109,6 +114,7 @@ impl Mode {
                     all_reps: 10,
                     cli_reps: 50,
                 },
+                turns: 5,
                 commits: 50,
                 ceiling_time: Duration::from_millis(500),
                 memory_sizes: vec![1_000, 5_000, 10_000],
@@ -125,6 +131,7 @@ impl Mode {
                 all_reps: 10,
                 cli_reps: 200,
             },
+            turns: 10,
             commits: 300,
             ceiling_time: Duration::from_secs(2),
             memory_sizes: vec![1_000, 5_000, 10_000, 100_000],
@@ -182,15 +189,47 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
             }
         }
         let mut main = Vec::new();
-        for &s in &subjects {
-            log(&format!("main run: {s}, N = {}", mode.n));
-            let job = Job::Main {
-                subject: s.to_owned(),
+        let mut paired = Vec::new();
+        let main_dir = |s: &str| dir.join(format!("main-{s}"));
+        for &b in &backends {
+            let raw = format!("raw-{b}");
+            let pair = b != "memory";
+            for s in [raw.as_str(), b].into_iter().filter(|s| pair || *s == b) {
+                log(&format!("main run: {s}, N = {}", mode.n));
+                let job = Job::Main {
+                    subject: s.to_owned(),
+                    n: mode.n,
+                    plan: mode.plan,
+                    dir: main_dir(s),
+                    remove: !pair,
+                };
+                main.push(job.spawn::<MainResult>()?);
+            }
+            if !pair {
+                continue;
+            }
+            log(&format!("reads of {raw} and {b} in turns"));
+            let job = Job::Paired {
+                raw: (raw.clone(), main_dir(&raw)),
+                backend: (b.to_owned(), main_dir(b)),
                 n: mode.n,
                 plan: mode.plan,
-                dir: dir.join(format!("main-{s}")),
+                turns: mode.turns,
             };
-            main.push(job.spawn::<MainResult>()?);
+            paired.extend(job.spawn::<Vec<phases::Paired>>()?);
+            for s in [raw.as_str(), b] {
+                log(&format!("remove: {s}"));
+                let job = Job::Remove {
+                    subject: s.to_owned(),
+                    n: mode.n,
+                    plan: mode.plan,
+                    dir: main_dir(s),
+                };
+                let phase = job.spawn::<measure::Phase>()?;
+                if let Some(m) = main.iter_mut().find(|m| m.subject == s) {
+                    m.phases.push(phase);
+                }
+            }
         }
         let mut scaling = Vec::new();
         for &b in &backends {
@@ -215,6 +254,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
             ceiling: Ceiling { start, end, append },
             fsyncs,
             main,
+            paired,
             scaling,
             targets: Vec::new(),
         };

@@ -20,7 +20,7 @@ pub struct Plan {
     pub saves: usize,
     /// The least time a read phase runs (rounds of `probes` repeat until then).
     pub read_time: Duration,
-    /// `all_containers` calls.
+    /// `all_containers` calls (at least; 3 at N >= 50,000 in the scaling run).
     pub all_reps: usize,
     /// Open + lookup + close rounds.
     pub cli_reps: usize,
@@ -51,6 +51,9 @@ fn spread(k: usize, probes: usize, n: usize) -> usize {
     k * n / probes.max(1)
 }
 
+/// Opens per round of the open + lookup + close phase.
+const CLI_ROUND: usize = 10;
+
 /// Commits between two probes of the fsync ceiling during a durable phase.
 const PROBE_EVERY: usize = 4;
 
@@ -80,6 +83,7 @@ fn durable<T>(
         name: name.to_owned(),
         ops: items.len() as u64,
         secs: busy.as_secs_f64(),
+        best_us: None,
         ceiling: Some(f64::from(probes) / probing.as_secs_f64().max(1e-9)),
     })
 }
@@ -92,6 +96,7 @@ fn each<T>(name: &str, items: &[T], mut op: impl FnMut(&T) -> R<()>) -> R<Phase>
         name: name.to_owned(),
         ops: items.len() as u64,
         secs: start.elapsed().as_secs_f64(),
+        best_us: None,
         ceiling: None,
     })
 }
@@ -104,17 +109,103 @@ fn expect(what: &str, got: &str, want: &str) -> R<()> {
     }
 }
 
-/// The main run: every phase of the workload on `s`, in order.
+/// The read phases, in the order they run (`COPY` only for a subject without files, `CLI`
+/// only for one with files).
+pub const READS: [&str; 8] = [
+    measure::BY_NAME,
+    measure::BY_PREFIX,
+    measure::BY_ID,
+    measure::COPY,
+    measure::UPDATE,
+    measure::ALL,
+    measure::POD_CONTAINERS,
+    measure::CLI,
+];
+
+/// Read phase `name` on `s`, which holds `work`: at least `min_rounds` rounds and `min` of
+/// time (an `all_containers` round is one call, an open + lookup + close round
+/// [`CLI_ROUND`] of them, any other round `plan.probes` calls). `None` for a phase the subject
+/// does not have.
+pub fn read_phase(
+    s: &dyn Subject,
+    work: &Workload,
+    plan: &Plan,
+    name: &str,
+    min_rounds: usize,
+    min: Duration,
+) -> R<Option<Phase>> {
+    let ctrs = &work.containers;
+    let n = ctrs.len();
+    let probes = plan.probes.min(n);
+    let pick = |k: usize| &ctrs[spread(k, probes, n)];
+    let phase = match name {
+        measure::BY_NAME => rounds(name, probes, min_rounds, min, |k| {
+            let c = pick(k);
+            expect(
+                "by name",
+                &s.lookup(&c.config.name)?.config.id,
+                &c.config.id,
+            )
+        })?,
+        measure::BY_PREFIX => rounds(name, probes, min_rounds, min, |k| {
+            let c = pick(k);
+            let got = s.lookup(&c.config.id[..12])?;
+            expect("by prefix", &got.config.id, &c.config.id)
+        })?,
+        measure::BY_ID => rounds(name, probes, min_rounds, min, |k| {
+            let c = pick(k);
+            expect("by ID", &s.get(&c.config.id)?.config.name, &c.config.name)
+        })?,
+        // The floor of an in-memory lookup: SPEC §1 wants an independent copy, and a
+        // podman-sized container is some fifteen heap objects to copy and later free.
+        measure::COPY if s.dir().is_none() => rounds(name, probes, min_rounds, min, |k| {
+            std::hint::black_box(pick(k).clone());
+            Ok(())
+        })?,
+        measure::UPDATE => {
+            let mut stale: Vec<_> = (0..probes).map(|k| pick(k).clone()).collect();
+            rounds(name, probes, min_rounds, min, |k| s.update(&mut stale[k]))?
+        }
+        measure::ALL => {
+            let total = work.all_containers().to_string();
+            // A turn of a paired run is one call; a main run makes `all_reps` of them.
+            let reps = if min_rounds > 1 { plan.all_reps } else { 1 };
+            rounds(name, 1, reps, Duration::ZERO, |_| {
+                expect("all_containers", &s.all()?.len().to_string(), &total)
+            })?
+        }
+        measure::POD_CONTAINERS => rounds(name, work.pods.len(), min_rounds, min, |k| {
+            let got = s.pod_containers(&work.pods[k].0)?.len();
+            expect("pod_containers", &got.to_string(), "5")
+        })?,
+        measure::CLI if s.dir().is_some() => {
+            let reps = if min_rounds > 1 {
+                plan.cli_reps / CLI_ROUND
+            } else {
+                1
+            };
+            rounds(name, CLI_ROUND, reps, Duration::ZERO, |k| {
+                let c = &ctrs[spread(k, CLI_ROUND, n)];
+                let got = s.cli_lookup(&c.config.name).unwrap_or(Err(String::new()))?;
+                expect("open+lookup+close", &got.config.id, &c.config.id)
+            })?
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(phase))
+}
+
+/// The main run: every phase of the workload on `s`, in order; the removal only when
+/// `remove` (else [`remove_run`] does it later, from another process).
 pub fn main_run(
     s: &dyn Subject,
     work: &Workload,
     plan: &Plan,
     workload_rss: Option<u64>,
+    remove: bool,
 ) -> R<MainResult> {
     let n = work.containers.len();
     let ctrs = &work.containers;
-    let probes = plan.probes.min(n);
-    let pick = |k: usize| &ctrs[spread(k, probes, n)];
     work.volumes.iter().try_for_each(|v| s.add_volume(v))?;
     let mut phases = Vec::new();
     phases.push(durable(s, measure::ADD, ctrs, |c| s.add(c))?);
@@ -122,81 +213,91 @@ pub fn main_run(
         s.add_pod(pod, members)?;
     }
     let db_bytes = s.dir().map(dir_bytes);
-    phases.push(rounds(measure::BY_NAME, probes, plan.read_time, |k| {
-        let c = pick(k);
-        expect(
-            "by name",
-            &s.lookup(&c.config.name)?.config.id,
-            &c.config.id,
-        )
-    })?);
-    phases.push(rounds(measure::BY_PREFIX, probes, plan.read_time, |k| {
-        let c = pick(k);
-        expect(
-            "by prefix",
-            &s.lookup(&c.config.id[..12])?.config.id,
-            &c.config.id,
-        )
-    })?);
-    phases.push(rounds(measure::BY_ID, probes, plan.read_time, |k| {
-        let c = pick(k);
-        expect("by ID", &s.get(&c.config.id)?.config.name, &c.config.name)
-    })?);
-    if s.dir().is_none() {
-        // The floor of an in-memory lookup: SPEC §1 wants an independent copy, and a
-        // podman-sized container is some fifteen heap objects to copy and later free.
-        phases.push(rounds(measure::COPY, probes, plan.read_time, |k| {
-            std::hint::black_box(pick(k).clone());
-            Ok(())
-        })?);
+    for name in READS {
+        // Every read phase but the save: it sits between the lookups and update_container.
+        if name == measure::UPDATE {
+            let saves = plan.saves.min(n);
+            let saved: Vec<_> = (0..saves)
+                .map(|k| {
+                    let mut c = ctrs[spread(k, saves, n)].clone();
+                    c.state.pid = k as u32 + 1;
+                    c
+                })
+                .collect();
+            phases.push(durable(s, measure::SAVE, &saved, |c| s.save(c))?);
+        }
+        phases.extend(read_phase(s, work, plan, name, 3, plan.read_time)?);
     }
-    let saved: Vec<_> = (0..plan.saves.min(n))
-        .map(|k| {
-            let mut c = ctrs[spread(k, plan.saves.min(n), n)].clone();
-            c.state.pid = k as u32 + 1;
-            c
-        })
-        .collect();
-    phases.push(durable(s, measure::SAVE, &saved, |c| s.save(c))?);
-    let mut stale: Vec<_> = (0..probes).map(|k| pick(k).clone()).collect();
-    phases.push(rounds(measure::UPDATE, probes, plan.read_time, |k| {
-        s.update(&mut stale[k])
-    })?);
-    let total = work.all_containers();
-    phases.push(rounds(measure::ALL, plan.all_reps, Duration::ZERO, |_| {
-        let got = s.all()?.len();
-        expect("all_containers", &got.to_string(), &total.to_string())
-    })?);
-    phases.push(rounds(
-        measure::POD_CONTAINERS,
-        work.pods.len(),
-        plan.read_time,
-        |k| {
-            let got = s.pod_containers(&work.pods[k].0)?.len();
-            expect("pod_containers", &got.to_string(), "5")
-        },
-    )?);
-    if s.cli_lookup(&ctrs[0].config.name).is_some() {
-        phases.push(rounds(measure::CLI, plan.cli_reps, Duration::ZERO, |k| {
-            let c = &ctrs[spread(k, plan.cli_reps, n)];
-            let got = s.cli_lookup(&c.config.name).unwrap_or(Err(String::new()))?;
-            expect("open+lookup+close", &got.config.id, &c.config.id)
-        })?);
-    }
-    let removal: Vec<_> = ctrs.iter().rev().collect();
-    phases.push(durable(s, measure::REMOVE, &removal, |c| s.remove(c))?);
-    for (pod, _) in &work.pods {
-        s.remove_pod(pod)?;
+    if remove {
+        phases.push(remove_run(s, work)?);
     }
     Ok(MainResult {
         subject: s.name().to_owned(),
         n,
-        containers: total,
+        containers: work.all_containers(),
         phases,
         db_bytes,
         peak_rss_kib: vm_kib("VmHWM"),
         workload_rss_kib: workload_rss,
     })
+}
+
+/// The removal phase on `s`, which holds `work`: every container outside pods, dependents
+/// first (timed), then the pods (not timed).
+pub fn remove_run(s: &dyn Subject, work: &Workload) -> R<Phase> {
+    let removal: Vec<_> = work.containers.iter().rev().collect();
+    let phase = durable(s, measure::REMOVE, &removal, |c| s.remove(c))?;
+    for (pod, _) in &work.pods {
+        s.remove_pod(pod)?;
+    }
+    Ok(phase)
+}
+
+/// The read phases of a raw engine and its backend, both holding `work`, in one process and
+/// alternating round by round, so that both sides of each ratio meet the same load: what the
+/// "x raw" column and the targets compare.
+pub fn paired_reads(
+    raw: &dyn Subject,
+    backend: &dyn Subject,
+    work: &Workload,
+    plan: &Plan,
+    pairs: usize,
+) -> R<Vec<Paired>> {
+    let mut out = Vec::new();
+    for name in READS {
+        let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
+        for _ in 0..pairs {
+            let ra = read_phase(raw, work, plan, name, 1, Duration::ZERO)?;
+            let rb = read_phase(backend, work, plan, name, 1, Duration::ZERO)?;
+            let (Some(ra), Some(rb)) = (ra, rb) else {
+                break;
+            };
+            a = a.min(ra.us_per_op());
+            b = b.min(rb.us_per_op());
+        }
+        if a.is_finite() && b.is_finite() {
+            out.push(Paired {
+                phase: name.to_owned(),
+                backend: backend.name().to_owned(),
+                raw_us: a,
+                backend_us: b,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// One read phase of a backend and its raw engine, measured in turns (see [`paired_reads`]).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Paired {
+    /// The phase.
+    pub phase: String,
+    /// The backend.
+    pub backend: String,
+    /// µs per operation of the raw engine (its fastest round).
+    pub raw_us: f64,
+    /// µs per operation of the backend (its fastest round).
+    pub backend_us: f64,
 }
 
 /// One size of the scaling run.
@@ -233,26 +334,32 @@ pub fn scaling(s: &dyn Subject, sizes: &[usize], plan: &Plan) -> R<Vec<ScalePoin
         }
         let probes = plan.probes.min(n);
         let pick = |k: usize| &ctrs[spread(k, probes, n)];
-        let by_name = rounds(measure::BY_NAME, probes, plan.read_time, |k| {
+        let by_name = rounds(measure::BY_NAME, probes, 3, plan.read_time, |k| {
             let (id, name) = pick(k);
             expect("by name", &s.lookup(name)?.config.id, id)
         })?;
-        let by_prefix = rounds(measure::BY_PREFIX, probes, plan.read_time, |k| {
+        let by_prefix = rounds(measure::BY_PREFIX, probes, 3, plan.read_time, |k| {
             let (id, _) = pick(k);
             expect("by prefix", &s.lookup(&id[..12])?.config.id, id)
         })?;
         let reps = if n >= 50_000 { 3 } else { plan.all_reps };
-        let all = rounds(measure::ALL, reps, Duration::ZERO, |_| {
+        let all = rounds(measure::ALL, 1, reps, Duration::ZERO, |_| {
             let got = s.all()?.len();
             expect("all_containers", &got.to_string(), &n.to_string())
         })?;
         let cli = match s.cli_lookup(&ctrs[0].1) {
             None => None,
-            Some(_) => Some(rounds(measure::CLI, plan.cli_reps, Duration::ZERO, |k| {
-                let (id, name) = &ctrs[spread(k, plan.cli_reps, n)];
-                let got = s.cli_lookup(name).unwrap_or(Err(String::new()))?;
-                expect("open+lookup+close", &got.config.id, id)
-            })?),
+            Some(_) => Some(rounds(
+                measure::CLI,
+                CLI_ROUND,
+                plan.cli_reps / CLI_ROUND,
+                Duration::ZERO,
+                |k| {
+                    let (id, name) = &ctrs[spread(k, CLI_ROUND, n)];
+                    let got = s.cli_lookup(name).unwrap_or(Err(String::new()))?;
+                    expect("open+lookup+close", &got.config.id, id)
+                },
+            )?),
         };
         eprintln!("bench: {} scaling N={n} done", s.name());
         points.push(ScalePoint {

@@ -3,7 +3,7 @@
 
 use super::Results;
 use super::measure::PHASES;
-use super::targets::{Verdict, fsyncs_needed, phase, us};
+use super::targets::{Verdict, fsyncs_needed, phase, us, versus};
 
 /// Prints every table of `r`.
 pub fn print(r: &Results) {
@@ -36,9 +36,8 @@ fn print_phases(r: &Results) {
             let Some(p) = phase(r, &m.subject, name) else {
                 continue;
             };
-            let raw = phase(r, &format!("raw-{}", m.subject), name).map_or("-".into(), |a| {
-                format!("{:.2}", p.us_per_op() / a.us_per_op())
-            });
+            let raw =
+                versus(r, &m.subject, name).map_or("-".into(), |(b, a)| format!("{:.2}", b / a));
             let (of_ceiling, of_need) = match (p.ceiling, fsyncs_needed(&m.subject)) {
                 (Some(ceiling), Some(k)) => {
                     let share = p.ops_per_sec() / ceiling * 100.0;
@@ -63,9 +62,11 @@ fn print_phases(r: &Results) {
         }
     }
     println!(
-        "x raw: time per op against the raw engine doing the same work; % fsync: ops/s against \
-         the fsync ceiling measured around the phase; % need: against ceiling / fsyncs the \
-         engine needs per commit (SQLite WAL 1, redb multi-writer 2)"
+        "µs/op: reads, the fastest of several rounds (the one least disturbed by other work on \
+         the machine); durable phases, the mean. x raw: time per op against the raw engine \
+         doing the same work (reads: both in one process, in turns, fastest turn each). % fsync: ops/s against the fsync ceiling probed during the \
+         phase; % need: against ceiling / fsyncs the engine needs per commit (SQLite WAL 1, \
+         redb multi-writer 2)"
     );
 }
 

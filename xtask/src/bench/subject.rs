@@ -78,8 +78,11 @@ pub fn fail(what: &str, e: impl std::fmt::Display) -> String {
 pub const BACKENDS: [&str; 3] = ["memory", "sqlite", "redb"];
 
 impl Backend {
-    /// Backend `name` with its database (durable settings, as a runtime opens it) in `dir`.
-    pub fn open(name: &str, dir: &Path) -> R<Backend> {
+    /// Backend `name` with its database in `dir`: with durable commits, as a runtime opens it,
+    /// unless `durable` is false, which only SQLite honours (`synchronous=OFF`: the same reads,
+    /// for the scaling run, which times no write; redb's multi-writer mode commits durably
+    /// always).
+    pub fn open(name: &str, dir: &Path, durable: bool) -> R<Backend> {
         let (open, dir): (Opener, _) = match name {
             "memory" => {
                 let store = podstate_memory::MemoryStore::new();
@@ -87,8 +90,12 @@ impl Backend {
             }
             "sqlite" => {
                 let path = dir.join("podstate.db");
+                let options = match durable {
+                    true => podstate_sqlite::SqliteOptions::new(),
+                    false => podstate_sqlite::SqliteOptions::for_tests(),
+                };
                 let open: Opener = Box::new(move || {
-                    let store = podstate_sqlite::SqliteStore::open(&path)
+                    let store = podstate_sqlite::SqliteStore::open_with(&path, options.clone())
                         .map_err(|e| fail("open sqlite", e))?;
                     Ok(Box::new(store) as Box<dyn Store>)
                 });

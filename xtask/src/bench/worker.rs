@@ -18,8 +18,26 @@ use super::workload::{Generator, Workload};
 /// What a worker does.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum Job {
-    /// The main run at `n` containers; answers a [`phases::MainResult`].
+    /// The main run at `n` containers; answers a [`phases::MainResult`]. Without `remove`,
+    /// the database is left full for [`Job::Paired`] and [`Job::Remove`].
     Main {
+        subject: String,
+        n: usize,
+        plan: Plan,
+        dir: PathBuf,
+        remove: bool,
+    },
+    /// The read phases of a raw engine and its backend on the databases their main runs left,
+    /// in turns; answers a list of [`phases::Paired`].
+    Paired {
+        raw: (String, PathBuf),
+        backend: (String, PathBuf),
+        n: usize,
+        plan: Plan,
+        turns: usize,
+    },
+    /// The removal phase on the database a main run left; answers a [`Phase`](super::measure::Phase).
+    Remove {
         subject: String,
         n: usize,
         plan: Plan,
@@ -65,13 +83,14 @@ impl Job {
     }
 }
 
-/// Opens subject `name` with its files in `dir` (made if missing).
-pub fn open_subject(name: &str, dir: &Path) -> R<Box<dyn Subject>> {
+/// Opens subject `name` with its files in `dir` (made if missing); `durable` as
+/// [`Backend::open`] says.
+pub fn open_subject(name: &str, dir: &Path, durable: bool) -> R<Box<dyn Subject>> {
     std::fs::create_dir_all(dir).map_err(|e| fail("make a directory", e))?;
     Ok(match name {
         "raw-sqlite" => Box::new(RawSqlite::open(dir)?),
         "raw-redb" => Box::new(RawRedb::open(dir)?),
-        backend => Box::new(Backend::open(backend, dir)?),
+        backend => Box::new(Backend::open(backend, dir, durable)?),
     })
 }
 
@@ -84,12 +103,36 @@ pub fn run(job: &str) -> R<()> {
             n,
             plan,
             dir,
+            remove,
         } => {
             let work = Workload::new(n, plan.pods);
             let rss = vm_kib("VmRSS");
-            let s = open_subject(&subject, &dir)?;
-            let result = phases::main_run(s.as_ref(), &work, &plan, rss)?;
+            let s = open_subject(&subject, &dir, true)?;
+            let result = phases::main_run(s.as_ref(), &work, &plan, rss, remove)?;
             serde_json::to_string(&result)
+        }
+        Job::Paired {
+            raw,
+            backend,
+            n,
+            plan,
+            turns,
+        } => {
+            let work = Workload::new(n, plan.pods);
+            let a = open_subject(&raw.0, &raw.1, true)?;
+            let b = open_subject(&backend.0, &backend.1, true)?;
+            let paired = phases::paired_reads(a.as_ref(), b.as_ref(), &work, &plan, turns)?;
+            serde_json::to_string(&paired)
+        }
+        Job::Remove {
+            subject,
+            n,
+            plan,
+            dir,
+        } => {
+            let work = Workload::new(n, plan.pods);
+            let s = open_subject(&subject, &dir, true)?;
+            serde_json::to_string(&phases::remove_run(s.as_ref(), &work)?)
         }
         Job::Scaling {
             subject,
@@ -97,7 +140,7 @@ pub fn run(job: &str) -> R<()> {
             plan,
             dir,
         } => {
-            let s = open_subject(&subject, &dir)?;
+            let s = open_subject(&subject, &dir, false)?;
             serde_json::to_string(&phases::scaling(s.as_ref(), &sizes, &plan)?)
         }
         Job::Commits {
@@ -116,7 +159,7 @@ pub fn run(job: &str) -> R<()> {
 
 /// The body of [`Job::Commits`].
 fn commits_job(subject: &str, op: &str, commits: usize, dir: &Path) -> R<()> {
-    let s = open_subject(subject, dir)?;
+    let s = open_subject(subject, dir, true)?;
     Workload::new(0, 0)
         .volumes
         .iter()
