@@ -1,8 +1,9 @@
 //! What one store keeps: the objects in ordered maps keyed by ID (volumes by name), and the
 //! indexes that hang off them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use crate::keyed::Keyed;
 use podstate_api::raw::Holder;
 use podstate_api::{
     ContainerConfig, ContainerState, DbConfig, PodConfig, PodState, VolumeConfig, VolumeState,
@@ -40,15 +41,18 @@ pub(crate) struct StoredVolume {
     pub(crate) users: BTreeSet<String>,
 }
 
-/// Everything one store keeps (the view of its transactions). Containers and pods live in separate ordered maps (so that prefix
-/// lookups of one kind are range scans of its own map) but share the ID space, which the add
-/// checks enforce through both maps, and the name space, which `names` indexes.
+/// Everything one store keeps (the view of its transactions). Containers and pods live in
+/// separate maps (so that prefix lookups of one kind are range scans of its own keys) but share
+/// the ID space, which the add checks enforce through both maps, and the name space, which
+/// `names` indexes. The containers and the names, which every lookup probes, are hashed for
+/// exact access (see [`Keyed`]); pods, volumes and exec sessions are few and stay in ordered
+/// maps.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Data {
-    pub(crate) containers: BTreeMap<String, StoredContainer>,
+    pub(crate) containers: Keyed<StoredContainer>,
     pub(crate) pods: BTreeMap<String, StoredPod>,
     /// The shared container/pod name space: name -> holder.
-    pub(crate) names: BTreeMap<String, Holder>,
+    pub(crate) names: HashMap<String, Holder>,
     pub(crate) volumes: BTreeMap<String, StoredVolume>,
     /// The exec registry: session ID -> container ID.
     pub(crate) exec_sessions: BTreeMap<String, String>,

@@ -39,6 +39,7 @@
 //! ```
 
 mod data;
+mod keyed;
 mod read;
 mod store;
 mod verify;

@@ -16,8 +16,21 @@ pub(crate) fn first_two_with_prefix<V>(
     prefix: &str,
     keep: impl Fn(&V) -> bool,
 ) -> Vec<String> {
-    map.range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
-        .take_while(|(key, _)| key.starts_with(prefix))
+    first_two(
+        map.range::<str, _>((Bound::Included(prefix), Bound::Unbounded)),
+        prefix,
+        keep,
+    )
+}
+
+/// The first two keys of an ordered walk from `prefix` that start with it and pass `keep`: only
+/// keys sharing the prefix are visited, and the walk stops at the second match.
+fn first_two<'a, V: 'a>(
+    walk: impl Iterator<Item = (&'a String, &'a V)>,
+    prefix: &str,
+    keep: impl Fn(&V) -> bool,
+) -> Vec<String> {
+    walk.take_while(|(key, _)| key.starts_with(prefix))
         .filter(|(_, value)| keep(value))
         .map(|(key, _)| key.clone())
         .take(2)
@@ -69,6 +82,14 @@ impl StoreRead for Data {
         }))
     }
 
+    fn container_namespace(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.containers.get(id).map(|c| c.config.namespace.clone()))
+    }
+
+    fn pod_namespace(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.pods.get(id).map(|p| p.config.namespace.clone()))
+    }
+
     fn container_config(&self, id: &str) -> Result<Option<ContainerConfig>> {
         Ok(self.containers.get(id).map(|c| c.config.clone()))
     }
@@ -93,7 +114,7 @@ impl StoreRead for Data {
     }
 
     fn container_id_prefix(&self, prefix: &str, ns: &str) -> Result<Vec<String>> {
-        Ok(first_two_with_prefix(&self.containers, prefix, |c| {
+        Ok(first_two(self.containers.range_from(prefix), prefix, |c| {
             visible(ns, &c.config.namespace)
         }))
     }
@@ -166,12 +187,15 @@ impl StoreLoad for Data {
     }
 
     fn load_all_containers(&self, ns: &str) -> Result<Vec<Container>> {
-        Ok(self
-            .containers
-            .values()
-            .filter(|c| visible(ns, &c.config.namespace))
-            .map(StoredContainer::to_container)
-            .collect())
+        // Sized up front: growing a vector of 10,000 containers copied it a dozen times over.
+        let mut all = Vec::with_capacity(self.containers.len());
+        all.extend(
+            self.containers
+                .values()
+                .filter(|c| visible(ns, &c.config.namespace))
+                .map(StoredContainer::to_container),
+        );
+        Ok(all)
     }
 
     fn load_all_pods(&self, ns: &str) -> Result<Vec<Pod>> {

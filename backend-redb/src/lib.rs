@@ -154,9 +154,10 @@
 //!
 //! # Figures
 //!
-//! One release run of `examples/redb_rates.rs` on this machine's disk (ext4, 4 KiB write + fdatasync
-//! 99 µs), podman-sized containers (7.5 KiB config payload, 0.6 KiB state payload), beside the
-//! memory backend:
+//! One release run of the rates probe that `cargo xtask bench` has since taken over (it measures
+//! these phases and more against plain redb at the same settings and against the disk's fsync
+//! ceiling), on this machine's disk (ext4, 4 KiB write + fdatasync 99 µs), podman-sized
+//! containers (7.5 KiB config payload, 0.6 KiB state payload), beside the memory backend:
 //!
 //! | | redb N = 1,000 | redb N = 10,000 | memory N = 10,000 |
 //! |---|---|---|---|

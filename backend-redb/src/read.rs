@@ -131,6 +131,14 @@ impl<T: Tx> View<'_, T> {
         })
     }
 
+    /// The namespace in the identity record of a container or pod, without copying the rest.
+    fn namespace(&self, def: Records, id: &str) -> Result<Option<String>> {
+        self.record(def, id, |bytes| {
+            let rec: ObjectRecord = decode_index(bytes, self.file, def.name(), id)?;
+            Ok(rec.namespace.to_owned())
+        })
+    }
+
     /// The second elements of every pair of `def` whose first element is `first`, in order.
     pub(crate) fn seconds(&self, def: Pairs, first: &str) -> Result<Vec<String>> {
         let table = self.table(def)?;
@@ -276,6 +284,14 @@ impl<T: Tx> StoreRead for View<'_, T> {
 
     fn pod_meta(&self, id: &str) -> Result<Option<ObjectMeta>> {
         self.identity(PODS, id)
+    }
+
+    fn container_namespace(&self, id: &str) -> Result<Option<String>> {
+        self.namespace(CONTAINERS, id)
+    }
+
+    fn pod_namespace(&self, id: &str) -> Result<Option<String>> {
+        self.namespace(PODS, id)
     }
 
     fn id_holder(&self, id: &str) -> Result<Option<HolderKind>> {

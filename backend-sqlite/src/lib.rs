@@ -154,9 +154,10 @@
 //!
 //! # Figures
 //!
-//! One run of `cargo run --release -p podstate-sqlite --example sqlite_rates` (durable settings, one
-//! handle; mean per call; 2,000 lookups of existing containers; all_containers 5 times), beside
-//! the memory backend. Lookups return the whole container (config and state decoded, payloads
+//! One run of the rates probe that `cargo xtask bench` has since taken over (durable settings,
+//! one handle; mean per call; 2,000 lookups of existing containers; all_containers 5 times),
+//! beside the memory backend. `cargo xtask bench` measures these phases and more against plain
+//! rusqlite at the same settings and against the disk's fsync ceiling. Lookups return the whole container (config and state decoded, payloads
 //! copied); "ID only" is `lookup_container_id`, the checks without the load.
 //!
 //! | N | backend | add | lookup by name | by 12-char ID prefix (ID only) | all_containers |

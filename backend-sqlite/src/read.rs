@@ -228,6 +228,24 @@ impl StoreRead for SqliteTx<'_> {
         )
     }
 
+    fn container_namespace(&self, id: &str) -> Result<Option<String>> {
+        // One probe of the `object` key: the lookups need no name and no pod, and
+        // `container_meta`'s join with `container` was a fifth of a lookup by name.
+        self.one(
+            "SELECT namespace FROM object WHERE id = ?1 AND kind = 'container'",
+            [id],
+            |row| self.text(row, 0),
+        )
+    }
+
+    fn pod_namespace(&self, id: &str) -> Result<Option<String>> {
+        self.one(
+            "SELECT namespace FROM object WHERE id = ?1 AND kind = 'pod'",
+            [id],
+            |row| self.text(row, 0),
+        )
+    }
+
     fn id_holder(&self, id: &str) -> Result<Option<HolderKind>> {
         self.one("SELECT kind FROM object WHERE id = ?1", [id], |row| {
             kind(self, row)

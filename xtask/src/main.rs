@@ -3,6 +3,7 @@
 //! `cargo test`.
 
 mod backends;
+mod bench;
 mod budget;
 mod ci;
 mod conformance;
@@ -66,6 +67,16 @@ enum Command {
     /// Run container lifecycles from several processes on one database, then check the engine's
     /// integrity, every invariant, and that the files stayed bounded.
     Soak(soak::SoakArgs),
+    /// Benchmark every backend against the raw engines and the disk's fsync ceiling: a table of
+    /// ops/s and µs/op per phase, fsyncs per commit, memory, size, scaling, and the targets.
+    Bench(bench::BenchArgs),
+    /// One worker process of `bench` (spawned by it; not for direct use).
+    #[command(hide = true)]
+    BenchWorker {
+        /// The job, as JSON.
+        #[arg(long)]
+        job: String,
+    },
 }
 
 /// Flags of `cargo xtask conformance`.
@@ -126,6 +137,8 @@ fn main() -> ExitCode {
         Command::Crash(args) => crash::run(&args),
         Command::Stress(args) => stress::run(&args),
         Command::Soak(args) => soak::run(&args),
+        Command::Bench(args) => bench::run(&args),
+        Command::BenchWorker { job } => bench::worker::run(&job),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -62,6 +62,20 @@ pub trait StoreRead {
     /// The stored pod with exactly this ID, in any namespace.
     fn pod_meta(&self, id: &str) -> Result<Option<ObjectMeta>>;
 
+    /// The stored namespace of the container with exactly this ID, in any namespace: all that
+    /// the lookups and the exact-ID getters read of an object. The default asks
+    /// [`container_meta`](StoreRead::container_meta); a backend that can answer without
+    /// reading or copying the name and pod overrides it (a lookup makes up to three of these
+    /// reads).
+    fn container_namespace(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.container_meta(id)?.map(|m| m.namespace))
+    }
+
+    /// As [`container_namespace`](StoreRead::container_namespace), for pods.
+    fn pod_namespace(&self, id: &str) -> Result<Option<String>> {
+        Ok(self.pod_meta(id)?.map(|m| m.namespace))
+    }
+
     /// Who holds `id` in the shared container/pod ID space. The default asks
     /// [`container_meta`](StoreRead::container_meta), then [`pod_meta`](StoreRead::pod_meta); a
     /// backend with one table for both spaces answers in one probe.

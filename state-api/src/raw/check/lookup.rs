@@ -1,7 +1,7 @@
 //! Lookup resolution (SPEC §5 Names and lookups): exact ID, then exact name, then unique ID
 //! prefix, among the objects the handle sees; exact-ID getters; `has_*` and `get_name`.
 
-use super::targets::{existing_container, existing_pod, existing_volume};
+use super::targets::existing_volume;
 use crate::raw::rules::{check_key, check_visible, visible};
 use crate::raw::{HolderKind, StoreRead};
 use crate::{ErrorKind, Result, StateError};
@@ -25,13 +25,21 @@ impl Kind {
         self.holder().noun()
     }
 
+    /// What a resolved string is called in a step-2 error: a constant, because every lookup
+    /// checks its argument and a message built each time was a tenth of an in-memory lookup.
+    fn lookup_label(self) -> &'static str {
+        match self {
+            Kind::Container => "container ID or name",
+            Kind::Pod => "pod ID or name",
+        }
+    }
+
     /// The stored namespace of the object of this kind with exactly this ID.
     fn namespace_of(self, view: &(impl StoreRead + ?Sized), id: &str) -> Result<Option<String>> {
-        let meta = match self {
-            Kind::Container => view.container_meta(id)?,
-            Kind::Pod => view.pod_meta(id)?,
-        };
-        Ok(meta.map(|m| m.namespace))
+        match self {
+            Kind::Container => view.container_namespace(id),
+            Kind::Pod => view.pod_namespace(id),
+        }
     }
 
     fn prefix(self, view: &(impl StoreRead + ?Sized), s: &str, ns: &str) -> Result<Vec<String>> {
@@ -67,7 +75,7 @@ fn visible_name(
 /// Exact visible ID, exact visible name, unique visible ID prefix: an invisible object is
 /// skipped at every step and resolution goes on to the next.
 fn resolve(view: &(impl StoreRead + ?Sized), kind: Kind, ns: &str, s: &str) -> Result<String> {
-    check_key(&format!("{} ID or name", kind.noun()), s)?;
+    check_key(kind.lookup_label(), s)?;
     if visible_id(view, kind, ns, s)? {
         return Ok(s.to_owned());
     }
@@ -149,15 +157,19 @@ pub fn lookup_volume(view: &(impl StoreRead + ?Sized), s: &str) -> Result<String
 /// when it is in another namespace.
 pub fn container(view: &(impl StoreRead + ?Sized), ns: &str, id: &str) -> Result<()> {
     check_key("container ID", id)?;
-    let stored = existing_container(view, id)?;
-    check_visible(ns, "container", id, &stored.namespace)
+    let stored = view
+        .container_namespace(id)?
+        .ok_or_else(|| StateError::no_such_ctr(id))?;
+    check_visible(ns, "container", id, &stored)
 }
 
 /// `pod`: the pod with exactly this ID, `NsMismatch` when it is in another namespace.
 pub fn pod(view: &(impl StoreRead + ?Sized), ns: &str, id: &str) -> Result<()> {
     check_key("pod ID", id)?;
-    let stored = existing_pod(view, id)?;
-    check_visible(ns, "pod", id, &stored.namespace)
+    let stored = view
+        .pod_namespace(id)?
+        .ok_or_else(|| StateError::no_such_pod(id))?;
+    check_visible(ns, "pod", id, &stored)
 }
 
 /// `volume`: the volume named exactly `name`.

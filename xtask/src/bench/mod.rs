@@ -1,0 +1,273 @@
+//! `cargo xtask bench`: every backend against the raw engines and the disk's fsync ceiling
+//! (issue 11).
+//!
+//! The bench runs, in this order, each in a worker process of its own (see [`worker`]): the
+//! disk's fsync ceiling in the bench directory; the fsyncs of one durable commit of every
+//! persistent subject (under strace, when it is installed); the main run of the workload
+//! ([`workload`], [`phases`]) on memory, raw SQLite, SQLite, raw redb and redb; the scaling
+//! run; the ceiling again. Each raw engine runs right before its backend and every durable
+//! phase measures the ceiling around itself, so that the ratios hold on a shared, noisy disk
+//! even when the absolute figures move. Then [`report`] prints the tables and [`targets`] checks
+//! the targets of issue 11, item 5, against them.
+//!
+//! Databases live under `target/bench/` (the real disk, never a RAM file system: a durable
+//! commit must cost what it costs) and are removed at the end.
+
+mod fsyncs;
+mod measure;
+mod phases;
+mod raw;
+mod raw_redb;
+mod raw_sqlite;
+mod report;
+mod subject;
+mod targets;
+pub mod worker;
+pub mod workload;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use fsyncs::FsyncCount;
+use phases::{MainResult, Plan, ScalePoint};
+use subject::{BACKENDS, R, fail};
+use worker::Job;
+
+/// Flags of `cargo xtask bench`.
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// A short run (N = 1,000 and 20 pods, fewer operations, scaling to 2,000; 10,000 for
+    /// memory): under a minute on a disk of 1,000 fsyncs/s.
+    #[arg(long)]
+    pub quick: bool,
+    /// Containers of the main run (default 10,000; 1,000 with --quick).
+    #[arg(long)]
+    pub n: Option<usize>,
+    /// Only this backend (repeatable), with its raw engine; default: every backend.
+    #[arg(long = "backend", value_name = "NAME")]
+    pub backends: Vec<String>,
+    /// Also write the results as JSON, for tracking.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Where the databases go: a directory on the disk under test (not a RAM file system).
+    #[arg(long, value_name = "DIR", default_value = "target/bench")]
+    pub dir: PathBuf,
+}
+
+/// The disk's fsync ceiling, measured at the start and at the end of the run.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Ceiling {
+    /// 4 KiB rewritten in place + fdatasync, per second, at the start.
+    pub start: f64,
+    /// The same at the end.
+    pub end: f64,
+    /// 4 KiB appended + fdatasync, per second (the file grows: its size is journalled too).
+    pub append: f64,
+}
+
+/// Everything one run measured: what `--json` writes.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Results {
+    /// Whether this was a `--quick` run.
+    pub quick: bool,
+    /// Containers of the main run (outside pods).
+    pub n: usize,
+    /// The disk's fsync ceiling.
+    pub ceiling: Ceiling,
+    /// Fsyncs per durable commit.
+    pub fsyncs: Vec<FsyncCount>,
+    /// The main run of every subject.
+    pub main: Vec<MainResult>,
+    /// The read phases of each backend and its raw engine, measured in turns in one process:
+    /// the ratios of the "x raw" column and of the targets.
+    pub paired: Vec<phases::Paired>,
+    /// The scaling run of every backend.
+    pub scaling: Vec<ScalePoint>,
+    /// Each target of issue 11, item 5, with its measured value.
+    pub targets: Vec<targets::Target>,
+}
+
+/// How much the run does, by mode.
+struct Mode {
+    n: usize,
+    plan: Plan,
+    /// Turns of each backend and its raw engine in the paired reads.
+    turns: usize,
+    commits: usize,
+    ceiling_time: Duration,
+    memory_sizes: Vec<usize>,
+    persistent_sizes: Vec<usize>,
+}
+
+impl Mode {
+    fn of(args: &BenchArgs) -> Mode {
+        if args.quick {
+            return Mode {
+                n: args.n.unwrap_or(1_000),
+                plan: Plan {
+                    pods: 20,
+                    probes: 1_000,
+                    saves: 100,
+                    read_time: Duration::from_millis(100),
+                    all_reps: 10,
+                    cli_reps: 50,
+                },
+                turns: 5,
+                commits: 50,
+                ceiling_time: Duration::from_millis(500),
+                memory_sizes: vec![1_000, 5_000, 10_000],
+                persistent_sizes: vec![1_000, 2_000],
+            };
+        }
+        Mode {
+            n: args.n.unwrap_or(10_000),
+            plan: Plan {
+                pods: workload::PODS,
+                probes: 5_000,
+                saves: 2_000,
+                read_time: Duration::from_millis(500),
+                all_reps: 10,
+                cli_reps: 200,
+            },
+            turns: 10,
+            commits: 300,
+            ceiling_time: Duration::from_secs(2),
+            memory_sizes: vec![1_000, 5_000, 10_000, 100_000],
+            persistent_sizes: vec![1_000, 5_000, 10_000, 100_000],
+        }
+    }
+}
+
+/// The backends `names` asks for (all when empty).
+fn selected(names: &[String]) -> R<Vec<&'static str>> {
+    if let Some(bad) = names.iter().find(|n| !BACKENDS.contains(&n.as_str())) {
+        return Err(format!(
+            "unknown backend {bad:?}; built into this workspace: {}",
+            BACKENDS.join(", ")
+        ));
+    }
+    Ok(BACKENDS
+        .into_iter()
+        .filter(|b| names.is_empty() || names.iter().any(|n| n == b))
+        .collect())
+}
+
+/// Runs `cargo xtask bench`.
+pub fn run(args: &BenchArgs) -> Result<(), String> {
+    let started = Instant::now();
+    let mode = Mode::of(args);
+    let backends = selected(&args.backends)?;
+    let root = std::path::absolute(&args.dir).map_err(|e| fail("bench directory", e))?;
+    if root.starts_with("/dev/shm") {
+        eprintln!("bench: warning: {} is a RAM file system", root.display());
+    }
+    let dir = root.join(format!("run-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| fail("make the bench directory", e))?;
+    let log = |what: &str| eprintln!("bench [{:>5.1?}] {what}", started.elapsed());
+    let result = (|| -> R<Results> {
+        log("fsync ceiling");
+        let start = measure::fsync_ceiling(&dir, mode.ceiling_time)?;
+        let append = measure::fsync_append_rate(&dir, mode.ceiling_time)?;
+        let subjects: Vec<&str> = backends
+            .iter()
+            .flat_map(|&b| match b {
+                "sqlite" => vec!["raw-sqlite", "sqlite"],
+                "redb" => vec!["raw-redb", "redb"],
+                other => vec![other],
+            })
+            .collect();
+        let mut fsyncs = Vec::new();
+        if !fsyncs::strace_available() {
+            log("strace not found: fsyncs per commit are not counted");
+        }
+        for &s in subjects.iter().filter(|s| **s != "memory") {
+            for op in ["add", "save"] {
+                log(&format!("counting fsyncs: {s} {op}"));
+                fsyncs.push(fsyncs::count(s, op, mode.commits, &dir)?);
+            }
+        }
+        let mut main = Vec::new();
+        let mut paired = Vec::new();
+        let main_dir = |s: &str| dir.join(format!("main-{s}"));
+        for &b in &backends {
+            let raw = format!("raw-{b}");
+            let pair = b != "memory";
+            for s in [raw.as_str(), b].into_iter().filter(|s| pair || *s == b) {
+                log(&format!("main run: {s}, N = {}", mode.n));
+                let job = Job::Main {
+                    subject: s.to_owned(),
+                    n: mode.n,
+                    plan: mode.plan,
+                    dir: main_dir(s),
+                    remove: !pair,
+                };
+                main.push(job.spawn::<MainResult>()?);
+            }
+            if !pair {
+                continue;
+            }
+            log(&format!("reads of {raw} and {b} in turns"));
+            let job = Job::Paired {
+                raw: (raw.clone(), main_dir(&raw)),
+                backend: (b.to_owned(), main_dir(b)),
+                n: mode.n,
+                plan: mode.plan,
+                turns: mode.turns,
+            };
+            paired.extend(job.spawn::<Vec<phases::Paired>>()?);
+            for s in [raw.as_str(), b] {
+                log(&format!("remove: {s}"));
+                let job = Job::Remove {
+                    subject: s.to_owned(),
+                    n: mode.n,
+                    plan: mode.plan,
+                    dir: main_dir(s),
+                };
+                let phase = job.spawn::<measure::Phase>()?;
+                if let Some(m) = main.iter_mut().find(|m| m.subject == s) {
+                    m.phases.push(phase);
+                }
+            }
+        }
+        let mut scaling = Vec::new();
+        for &b in &backends {
+            let sizes = match b {
+                "memory" => &mode.memory_sizes,
+                _ => &mode.persistent_sizes,
+            };
+            log(&format!("scaling run: {b}, N = {sizes:?}"));
+            let job = Job::Scaling {
+                subject: b.to_owned(),
+                sizes: sizes.clone(),
+                plan: mode.plan,
+                dir: dir.join(format!("scaling-{b}")),
+            };
+            scaling.extend(job.spawn::<Vec<ScalePoint>>()?);
+        }
+        log("fsync ceiling again");
+        let end = measure::fsync_ceiling(&dir, mode.ceiling_time)?;
+        let mut results = Results {
+            quick: args.quick,
+            n: mode.n,
+            ceiling: Ceiling { start, end, append },
+            fsyncs,
+            main,
+            paired,
+            scaling,
+            targets: Vec::new(),
+        };
+        results.targets = targets::check(&results);
+        Ok(results)
+    })();
+    let _ = std::fs::remove_dir_all(&dir);
+    let results = result?;
+    report::print(&results);
+    if let Some(file) = &args.json {
+        let text = serde_json::to_string_pretty(&results).map_err(|e| fail("encode JSON", e))?;
+        std::fs::write(file, text).map_err(|e| fail("write the JSON file", e))?;
+    }
+    log("done");
+    Ok(())
+}

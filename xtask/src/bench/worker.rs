@@ -1,0 +1,180 @@
+//! Worker processes: each subject runs in a process of its own (`cargo xtask bench-worker`,
+//! spawned by the bench), so that its peak memory is its own and no cache or allocator state
+//! carries over from one subject to the next. A worker prints one JSON line on stdout.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::measure::vm_kib;
+use super::phases::{self, Plan};
+use super::raw_redb::RawRedb;
+use super::raw_sqlite::RawSqlite;
+use super::subject::{Backend, R, Subject, fail};
+use super::workload::{Generator, Workload};
+
+/// What a worker does.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Job {
+    /// The main run at `n` containers; answers a [`phases::MainResult`]. Without `remove`,
+    /// the database is left full for [`Job::Paired`] and [`Job::Remove`].
+    Main {
+        subject: String,
+        n: usize,
+        plan: Plan,
+        dir: PathBuf,
+        remove: bool,
+    },
+    /// The read phases of a raw engine and its backend on the databases their main runs left,
+    /// in turns; answers a list of [`phases::Paired`].
+    Paired {
+        raw: (String, PathBuf),
+        backend: (String, PathBuf),
+        n: usize,
+        plan: Plan,
+        turns: usize,
+    },
+    /// The removal phase on the database a main run left; answers a [`Phase`](super::measure::Phase).
+    Remove {
+        subject: String,
+        n: usize,
+        plan: Plan,
+        dir: PathBuf,
+    },
+    /// The scaling run; answers a list of [`phases::ScalePoint`]s.
+    Scaling {
+        subject: String,
+        sizes: Vec<usize>,
+        plan: Plan,
+        dir: PathBuf,
+    },
+    /// Setup (the volumes, one container), then `commits` durable commits of kind `op`
+    /// (`add` or `save`): run under strace to count fsyncs; answers nothing.
+    Commits {
+        subject: String,
+        op: String,
+        commits: usize,
+        dir: PathBuf,
+    },
+}
+
+impl Job {
+    /// The job as the worker's argument.
+    pub fn to_json(&self) -> R<String> {
+        serde_json::to_string(self).map_err(|e| fail("encode a job", e))
+    }
+
+    /// Runs the job in a worker process and reads its answer.
+    pub fn spawn<T: DeserializeOwned>(&self) -> R<T> {
+        let exe = std::env::current_exe().map_err(|e| fail("find the xtask binary", e))?;
+        let out = Command::new(exe)
+            .args(["bench-worker", "--job", &self.to_json()?])
+            .stderr(Stdio::inherit())
+            .output()
+            .map_err(|e| fail("start a worker", e))?;
+        if !out.status.success() {
+            return Err(format!("a bench worker failed ({}): {self:?}", out.status));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = text.lines().last().unwrap_or_default();
+        serde_json::from_str(line).map_err(|e| fail("read a worker's answer", e))
+    }
+}
+
+/// Opens subject `name` with its files in `dir` (made if missing); `durable` as
+/// [`Backend::open`] says.
+pub fn open_subject(name: &str, dir: &Path, durable: bool) -> R<Box<dyn Subject>> {
+    std::fs::create_dir_all(dir).map_err(|e| fail("make a directory", e))?;
+    Ok(match name {
+        "raw-sqlite" => Box::new(RawSqlite::open(dir)?),
+        "raw-redb" => Box::new(RawRedb::open(dir)?),
+        backend => Box::new(Backend::open(backend, dir, durable)?),
+    })
+}
+
+/// The body of `cargo xtask bench-worker --job JSON`.
+pub fn run(job: &str) -> R<()> {
+    let job: Job = serde_json::from_str(job).map_err(|e| fail("read the job", e))?;
+    let answer = match job {
+        Job::Main {
+            subject,
+            n,
+            plan,
+            dir,
+            remove,
+        } => {
+            let work = Workload::new(n, plan.pods);
+            let rss = vm_kib("VmRSS");
+            let s = open_subject(&subject, &dir, true)?;
+            let result = phases::main_run(s.as_ref(), &work, &plan, rss, remove)?;
+            serde_json::to_string(&result)
+        }
+        Job::Paired {
+            raw,
+            backend,
+            n,
+            plan,
+            turns,
+        } => {
+            let work = Workload::new(n, plan.pods);
+            let a = open_subject(&raw.0, &raw.1, true)?;
+            let b = open_subject(&backend.0, &backend.1, true)?;
+            let paired = phases::paired_reads(a.as_ref(), b.as_ref(), &work, &plan, turns)?;
+            serde_json::to_string(&paired)
+        }
+        Job::Remove {
+            subject,
+            n,
+            plan,
+            dir,
+        } => {
+            let work = Workload::new(n, plan.pods);
+            let s = open_subject(&subject, &dir, true)?;
+            serde_json::to_string(&phases::remove_run(s.as_ref(), &work)?)
+        }
+        Job::Scaling {
+            subject,
+            sizes,
+            plan,
+            dir,
+        } => {
+            let s = open_subject(&subject, &dir, false)?;
+            serde_json::to_string(&phases::scaling(s.as_ref(), &sizes, &plan)?)
+        }
+        Job::Commits {
+            subject,
+            op,
+            commits,
+            dir,
+        } => {
+            commits_job(&subject, &op, commits, &dir)?;
+            Ok(String::from("null"))
+        }
+    };
+    println!("{}", answer.map_err(|e| fail("encode the answer", e))?);
+    Ok(())
+}
+
+/// The body of [`Job::Commits`].
+fn commits_job(subject: &str, op: &str, commits: usize, dir: &Path) -> R<()> {
+    let s = open_subject(subject, dir, true)?;
+    Workload::new(0, 0)
+        .volumes
+        .iter()
+        .try_for_each(|v| s.add_volume(v))?;
+    let mut made = Generator::new();
+    let mut first = made.next().ok_or("no container")?;
+    s.add(&first)?;
+    for k in 0..commits {
+        match op {
+            "add" => s.add(&made.next().ok_or("no container")?)?,
+            _ => {
+                first.state.pid = k as u32 + 1;
+                s.save(&first)?;
+            }
+        }
+    }
+    Ok(())
+}
