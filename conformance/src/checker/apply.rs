@@ -38,6 +38,13 @@ impl Driver {
         self.store.as_deref()
     }
 
+    /// Drops every handle and hands back the store (`None` after a reopen that failed).
+    pub fn into_store(mut self) -> Option<Box<dyn Store>> {
+        self.handles.clear();
+        self.checker = None;
+        self.store.take()
+    }
+
     /// The checking handle: always in namespace `""`, never closed by the case; `None` after a
     /// reopen that failed.
     pub fn checker(&self) -> Option<&dyn State> {

@@ -61,7 +61,7 @@ mod weights;
 mod whole;
 
 pub use answer::{Answer, Value};
-pub use apply::call;
+pub use apply::{Driver, call, panic_message};
 pub use case::{HandleOp, MAX_HANDLES, handles_of};
 pub use config::{CheckConfig, Progress, ProgressFn};
 pub use coverage::Coverage;
