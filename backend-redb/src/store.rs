@@ -234,13 +234,8 @@ impl Store for RedbStore {
 
     /// Every entry of every table checked against SPEC §2 (see `verify.rs`).
     fn verify(&self) -> Result<Vec<Violation>> {
-        match self.engine().read(|view| view.inventory()) {
-            Ok(inventory) => Ok(violations(&inventory)),
-            Err(e) => Ok(vec![Violation::unreadable(
-                format!("redb database {}", self.shared.file.display()),
-                e,
-            )]),
-        }
+        let inventory = self.engine().read(|view| view.inventory())?;
+        Ok(violations(&inventory))
     }
 }
 

@@ -7,15 +7,17 @@ use std::collections::BTreeMap;
 
 use podstate_api::raw::HolderKind;
 use podstate_api::verify::{Indexes, Inventory, Violation};
-use podstate_api::{Container, ContainerConfig, Pod, PodConfig, Result, Volume, VolumeConfig};
+use podstate_api::{
+    Container, ContainerConfig, DbConfig, Pod, PodConfig, Result, Volume, VolumeConfig,
+};
 use redb::{ReadTransaction, ReadableTable, TableHandle};
 
 use crate::read::View;
 use crate::record::{Lifted, NameRecord, ObjectRecord, decode_index};
 use crate::schema::{
-    CONTAINER_CONFIGS, CONTAINER_EXEC_SESSIONS, CONTAINER_STATES, CONTAINERS, DEPENDENTS,
-    EXEC_SESSIONS, NAMES, NETWORK_ALIASES, NETWORKS, POD_CONFIGS, POD_MEMBERS, POD_STATES, PODS,
-    Pairs, Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS,
+    CONTAINER_CONFIGS, CONTAINER_EXEC_SESSIONS, CONTAINER_STATES, CONTAINERS, DB_CONFIG_KEY,
+    DEPENDENTS, EXEC_SESSIONS, META, NAMES, NETWORK_ALIASES, NETWORKS, POD_CONFIGS, POD_MEMBERS,
+    POD_STATES, PODS, Pairs, Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS,
 };
 
 impl View<'_, ReadTransaction> {
@@ -115,6 +117,12 @@ impl View<'_, ReadTransaction> {
                 .entry(net.to_owned())
                 .or_default()
                 .insert(alias.to_owned());
+        }
+        if let Err(e) = self.object_at::<DbConfig>(META, DB_CONFIG_KEY) {
+            inv.unreadable.push(Violation::unreadable(
+                format!("{} {DB_CONFIG_KEY:?}", META.name()),
+                e,
+            ));
         }
         inv.indexes = Some(idx);
         Ok(inv)

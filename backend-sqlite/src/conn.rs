@@ -32,6 +32,30 @@ pub(crate) struct Conn {
     pub(crate) broken: Cell<bool>,
 }
 
+/// Whether SQLite's `-wal` or `-shm` file exists beside `path` (checked by name only: the
+/// database file itself is never opened with plain file I/O).
+fn has_side_files(path: &Path) -> bool {
+    ["-wal", "-shm"].iter().any(|suffix| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        Path::new(&name).exists()
+    })
+}
+
+/// The URI of `path` opened read-only and immutable, its path percent-encoded where a URI
+/// would read a character otherwise.
+fn immutable_uri(path: &Path) -> String {
+    let mut uri = String::from("file:");
+    for byte in path.as_os_str().as_encoded_bytes() {
+        match byte {
+            b'%' | b'?' | b'#' | 0..=0x20 | 0x7f..=0xff => uri.push_str(&format!("%{byte:02X}")),
+            _ => uri.push(char::from(*byte)),
+        }
+    }
+    uri.push_str("?mode=ro&immutable=1");
+    uri
+}
+
 impl Conn {
     /// Opens `path` (creating an empty file if there is none) and makes sure it is a podstate
     /// database of this version, laying it out when it is empty.
@@ -44,8 +68,16 @@ impl Conn {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
         let clock = LockClock::new(options.lock_timeout, options.busy_poll);
-        let mut sql = Connection::open_with_flags(path, flags)
-            .map_err(|e| error::sqlite(path, options.lock_timeout, e))?;
+        let opened = if options.read_only && !has_side_files(path) {
+            // No connection has the database open (in WAL mode a connection keeps the `-wal`
+            // and `-shm` files beside it): a read-only connection would still create both, so it
+            // opens the file as immutable instead, which creates nothing and needs no write
+            // permission on the directory.
+            Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
+        } else {
+            Connection::open_with_flags(path, flags)
+        };
+        let mut sql = opened.map_err(|e| error::sqlite(path, options.lock_timeout, e))?;
         clock
             .install(&mut sql)
             .map_err(|e| error::sqlite(path, options.lock_timeout, e))?;

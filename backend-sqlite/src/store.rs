@@ -236,10 +236,8 @@ impl Store for SqliteStore {
         found.extend(keys.into_iter().map(|dangling| {
             Violation::new(7, &[], format!("foreign key check of {file}: {dangling}"))
         }));
-        match self.engine()?.read(|tx| tx.inventory()) {
-            Ok(inventory) => found.extend(violations(&inventory)),
-            Err(e) => found.push(Violation::unreadable(file, e)),
-        }
+        let inventory = self.engine()?.read(|tx| tx.inventory())?;
+        found.extend(violations(&inventory));
         Ok(found)
     }
 }

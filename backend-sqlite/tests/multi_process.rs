@@ -158,10 +158,20 @@ fn processes_mutating_one_file_at_once_keep_every_invariant() {
             .filter_map(|r| r.names_won.get(&raced))
             .collect();
         assert_eq!(winners.len(), 1, "name {raced:?} won by {winners:?}");
-        let holder = state
-            .lookup_container_id(&raced)
-            .or_else(|_| state.lookup_pod(&raced).map(|p| p.config.id.clone()));
-        assert_eq!(holder.as_ref(), Ok(winners[0]), "name {raced:?}");
+        // By exact name only: a lookup would also take the name as an ID prefix ("mix-1" of
+        // "mix-1-5"), which another racer's container may hold.
+        let containers = state.all_containers().unwrap();
+        let pods = state.all_pods().unwrap();
+        let holders: Vec<&String> = (containers.iter().map(|c| &c.config))
+            .filter(|cfg| cfg.name == raced)
+            .map(|cfg| &cfg.id)
+            .chain(
+                pods.iter()
+                    .filter(|p| p.config.name == raced)
+                    .map(|p| &p.config.id),
+            )
+            .collect();
+        assert_eq!(holders, [winners[0]], "name {raced:?}");
     }
 }
 

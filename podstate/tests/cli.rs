@@ -94,22 +94,31 @@ fn inspect_prints_a_table_and_json_and_filters_by_namespace() {
 }
 
 #[test]
-fn reading_commands_leave_the_file_as_it_was() {
-    let (dir, path, url) = filled("redb", "state.redb");
-    let before = fs::read(&path).unwrap();
-    for args in [
-        vec!["inspect", url.as_str()],
-        vec!["check", url.as_str()],
-        vec!["export", url.as_str(), "out.json"],
-    ] {
-        let out = podstate(dir.path(), &args);
-        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+fn reading_commands_leave_every_file_as_it_was() {
+    for (scheme, name) in [("sqlite", "state.db"), ("redb", "state.redb")] {
+        let (dir, path, url) = filled(scheme, name);
+        let before = fs::read(&path).unwrap();
+        let listing = entries(dir.path());
+        for args in [
+            vec!["inspect", url.as_str()],
+            vec!["check", url.as_str()],
+            vec!["export", url.as_str(), "out.json"],
+        ] {
+            let out = podstate(dir.path(), &args);
+            assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        }
+        assert_eq!(
+            fs::read(&path).unwrap(),
+            before,
+            "{scheme}: a reading command wrote to the file"
+        );
+        let mut after = entries(dir.path());
+        after.retain(|p| !p.ends_with("out.json"));
+        assert_eq!(
+            after, listing,
+            "{scheme}: a reading command left files beside the database"
+        );
     }
-    assert_eq!(
-        fs::read(&path).unwrap(),
-        before,
-        "a reading command wrote to the file"
-    );
 }
 
 #[test]
@@ -147,6 +156,42 @@ fn migrate_moves_everything_and_says_both_stores_agree() {
     );
     let out = podstate(dir.path(), &["migrate", &url, "redb:b.redb", "--force"]);
     assert!(out.status.success(), "{}", stderr(&out));
+
+    let out = podstate(dir.path(), &["migrate", &url, &url, "--force"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("the same database file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_forced_migration_that_cannot_complete_leaves_the_target_as_it_was() {
+    let (dir, path, broken) = filled("sqlite", "broken.db");
+    let sql = rusqlite::Connection::open(&path).unwrap();
+    sql.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DELETE FROM network_alias WHERE ctr = 'd8a1c0ffee42';
+         DELETE FROM network WHERE ctr = 'd8a1c0ffee42';
+         DELETE FROM volume_user WHERE ctr = 'd8a1c0ffee42';
+         DELETE FROM container WHERE id = 'd8a1c0ffee42';
+         DELETE FROM object WHERE id = 'd8a1c0ffee42';",
+    )
+    .unwrap();
+    drop(sql);
+    let target = format!("redb:{}", dir.path().join("kept.redb").display());
+    let kept = podstate::open(&target).unwrap();
+    fill(kept.open_handle().unwrap().as_ref());
+    let before = kept.snapshot().unwrap();
+    drop(kept);
+    let listing = entries(dir.path());
+
+    let out = podstate(dir.path(), &["migrate", &broken, &target, "--force"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stderr(&out).contains("not consistent"), "{}", stderr(&out));
+    assert_eq!(podstate::open(&target).unwrap().snapshot().unwrap(), before);
+    assert_eq!(entries(dir.path()), listing, "files were left behind");
 }
 
 #[test]
@@ -226,9 +271,14 @@ fn bad_input_is_one_line_naming_the_file_and_writes_nothing() {
     }
     // An import into a store that is not empty changes nothing in it.
     fs::write(d.join("empty.json"), export_of("memory:")).unwrap();
+    let before = podstate::open(&nonempty).unwrap().snapshot().unwrap();
     let out = podstate(d, &["import", "empty.json", &nonempty]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("is not empty"), "{}", stderr(&out));
+    assert_eq!(
+        podstate::open(&nonempty).unwrap().snapshot().unwrap(),
+        before
+    );
 }
 
 /// The export file of the store `url`.

@@ -92,6 +92,11 @@ impl<'de> Deserialize<'de> for HandleOp {
         if keys.is_some_and(|k| k.contains_key("handle")) {
             let Tagged { handle, op } =
                 serde_json::from_str(raw.get()).map_err(D::Error::custom)?;
+            if handle >= MAX_HANDLES {
+                return Err(D::Error::custom(format!(
+                    "handle {handle} of a case: a case drives at most {MAX_HANDLES} handles"
+                )));
+            }
             return Ok(HandleOp { handle, op });
         }
         serde_json::from_str(raw.get())
@@ -120,6 +125,8 @@ mod tests {
         assert_eq!(back, ops);
         let old: Vec<HandleOp> = serde_json::from_str(r#"["refresh"]"#).unwrap();
         assert_eq!(old, [HandleOp::first(Op::Refresh)]);
+        let too_many = r#"[{"handle":99,"op":"refresh"}]"#;
+        assert!(serde_json::from_str::<Vec<HandleOp>>(too_many).is_err());
         assert_eq!(handles_of(&back), 3);
         assert_eq!(back[1].to_string(), r#"h2: get_name("a")"#);
     }

@@ -125,9 +125,8 @@ pub fn generate(rng: &mut TestRng, len: usize, caps: Capabilities) -> Vec<Handle
     };
     let mut ops = Vec::with_capacity(len);
     if class == CaseClass::Revisit {
-        let populate = g.populate();
         let room = (len / 3).min(len.saturating_sub(ending.len()));
-        ops.extend(populate.into_iter().take(room).map(HandleOp::first));
+        ops.extend(g.populate(room).into_iter().map(HandleOp::first));
     }
     while ops.len() + ending.len() < len {
         let (handle, made) = match g.due_revisit() {

@@ -7,7 +7,7 @@
 //! object: read back what referred to it, re-add it (same ID, same name), reconnect what was
 //! disconnected, retry what was just tried. The queue is drained before new draws, interleaved,
 //! so that the follow-ups come soon but not always at once; each runs on the handle that made
-//! the change. What a handle sees from its new namespace is asked at once, before it moves on.
+//! the change. What a handle sees from its new namespace goes to the front of the queue.
 
 use std::collections::VecDeque;
 
@@ -168,7 +168,7 @@ impl Gen<'_> {
             }
             Op::RemoveExecSession { session } => self.read_session(session),
             Op::SetNamespace { .. } => {
-                // Asked at once, before the handle moves on.
+                // First in the queue, on this handle, before any other follow-up.
                 let handle = self.shadow.current;
                 for op in self.read_foreign().into_iter().rev() {
                     self.revisits.push_front((handle, op));
@@ -264,18 +264,25 @@ impl Gen<'_> {
         }
     }
 
-    /// A revisit case's first operations: every volume, every pod, every container template
-    /// whose pod and dependencies are stored by then (templates depend on earlier ones), and a
-    /// session on some of them, all from handle 0 in namespace `""`.
-    pub(super) fn populate(&mut self) -> Vec<Op> {
+    /// A revisit case's first operations, at most `room` of them: every volume, every pod,
+    /// every container template whose pod and dependencies are stored by then (templates depend
+    /// on earlier ones), and a session on some of them, all from handle 0 in namespace `""`.
+    /// The shadow learns only what is drawn.
+    pub(super) fn populate(&mut self, room: usize) -> Vec<Op> {
         let mut ops: Vec<Op> = Vec::new();
         for name in self.u.volumes.clone() {
+            if ops.len() >= room {
+                return ops;
+            }
             self.shadow.volumes.insert(name.clone());
             ops.push(Op::AddVolume {
                 vol: Volume::new(VolumeConfig::new(name)),
             });
         }
         for (i, cfg) in self.u.pods.iter().enumerate() {
+            if ops.len() >= room {
+                return ops;
+            }
             self.shadow.pods.insert(i);
             ops.push(Op::AddPod {
                 pod: Pod::new(cfg.clone()),
@@ -283,6 +290,9 @@ impl Gen<'_> {
         }
         for i in 0..self.u.ctrs.len() {
             let cfg = self.u.ctrs[i].clone();
+            if ops.len() + 2 > room {
+                return ops;
+            }
             if !self.ready(&cfg) {
                 continue;
             }

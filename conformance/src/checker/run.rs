@@ -260,7 +260,14 @@ pub fn run_case(
             }
         }
     }
-    if let Err(reason) = whole::check(backend, &b, &m) {
+    let whole =
+        catch_unwind(AssertUnwindSafe(|| whole::check(backend, &b, &m))).unwrap_or_else(|panic| {
+            Err(Reason::WholeStore(format!(
+                "panicked: {}",
+                panic_message(&*panic)
+            )))
+        });
+    if let Err(reason) = whole {
         return Err(run.diverged(reason, stats));
     }
     Ok(stats)

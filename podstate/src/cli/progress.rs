@@ -26,7 +26,14 @@ impl Phase {
 
     /// Removes the spinner.
     pub fn finish(self) {
-        if let Some(bar) = self.0 {
+        drop(self);
+    }
+}
+
+impl Drop for Phase {
+    /// A phase left by an error path leaves no spinner above the error.
+    fn drop(&mut self) {
+        if let Some(bar) = self.0.take() {
             bar.finish_and_clear();
         }
     }

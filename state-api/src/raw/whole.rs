@@ -71,10 +71,22 @@ pub fn restore(
     }
     for c in order {
         let cfg = &c.container.config;
+        // Aliases as every list a store answers (SPEC §2.8): sorted, duplicates collapsed,
+        // whatever order a hand-made snapshot lists them in.
+        let networks = c
+            .networks
+            .iter()
+            .map(|(net, aliases)| {
+                let mut aliases = aliases.clone();
+                aliases.sort_unstable();
+                aliases.dedup();
+                (net.clone(), aliases)
+            })
+            .collect();
         let new = NewContainer {
             dependencies: cfg.dependencies(),
             volumes: cfg.volume_names(),
-            networks: c.networks.clone(),
+            networks,
         };
         tx.insert_container(&c.container, &new)?;
     }
