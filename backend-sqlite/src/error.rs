@@ -110,19 +110,49 @@ fn lock_holders(path: &Path) -> Vec<u32> {
         .filter_map(|p| std::fs::metadata(p).ok())
         .map(|m| m.ino())
         .collect();
-    let Ok(locks) = std::fs::read_to_string("/proc/locks") else {
-        return Vec::new();
-    };
-    let mut pids: Vec<u32> = locks
-        .lines()
-        .filter_map(parse_lock)
-        .filter(|lock| lock.write && inodes.contains(&lock.inode))
-        .map(|lock| lock.pid)
-        .filter(|pid| *pid != std::process::id())
-        .collect();
+    let mut pids: Vec<u32> = Vec::new();
+    for _ in 0..LISTING_PASSES {
+        let Some(locks) = read_listing(Path::new("/proc/locks")) else {
+            break;
+        };
+        pids.extend(
+            locks
+                .lines()
+                .filter_map(parse_lock)
+                .filter(|lock| lock.write && inodes.contains(&lock.inode))
+                .map(|lock| lock.pid)
+                .filter(|pid| *pid != std::process::id()),
+        );
+    }
     pids.sort_unstable();
     pids.dedup();
     pids
+}
+
+/// How often `/proc/locks` is read for one message. The kernel builds the listing a page at a
+/// time and each `read` resumes by position in a list that other processes' locking may have
+/// shifted meanwhile, so one pass can skip a lock held all along (seen under load, with the
+/// same line listed twice). A lock held throughout shows in the union of a few passes.
+#[cfg(target_os = "linux")]
+const LISTING_PASSES: usize = 3;
+
+/// The whole of a `/proc` listing, in as few `read` calls as the kernel allows (one, while
+/// it fits a page), so that it changes as little as possible while it is read.
+#[cfg(target_os = "linux")]
+fn read_listing(path: &Path) -> Option<String> {
+    use std::io::Read;
+
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut listing = Vec::new();
+    let mut chunk = vec![0; 64 * 1024];
+    loop {
+        match file.read(&mut chunk) {
+            Ok(0) => return String::from_utf8(listing).ok(),
+            Ok(n) => listing.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
 }
 
 #[cfg(not(target_os = "linux"))]

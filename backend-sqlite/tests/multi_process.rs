@@ -175,6 +175,17 @@ fn processes_mutating_one_file_at_once_keep_every_invariant() {
     }
 }
 
+/// A child that is killed when the test ends, also when it fails: a lock holder left behind
+/// would sleep forever.
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// The name of the container or pod holding `id`.
 fn holder_name(state: &dyn State, id: &str) -> Option<String> {
     state.get_name(id).ok()
@@ -194,7 +205,7 @@ fn a_stuck_lock_holder_in_another_process_is_named_and_outlived() {
     state
         .add_container(&Container::new(ContainerConfig::new("before", "before")))
         .unwrap();
-    let mut holder = spawn("hold", &path, &holding, &dir.path().join("unused"));
+    let mut holder = Killed(spawn("hold", &path, &holding, &dir.path().join("unused")));
     wait_for(&holding);
 
     let blocked = Container::new(ContainerConfig::new("blocked", "blocked"));
@@ -203,13 +214,13 @@ fn a_stuck_lock_holder_in_another_process_is_named_and_outlived() {
     assert!(err.message().contains("lock"), "{err}");
     assert!(err.message().contains(&path.display().to_string()), "{err}");
     #[cfg(target_os = "linux")]
-    assert!(err.message().contains(&holder.id().to_string()), "{err}");
+    assert!(err.message().contains(&holder.0.id().to_string()), "{err}");
     // Readers are not blocked by a writer in WAL mode.
     assert_eq!(state.all_containers().unwrap().len(), 1);
 
     // The holder dies mid-transaction: its lock goes with it, and its write never happened.
-    holder.kill().unwrap();
-    holder.wait().unwrap();
+    holder.0.kill().unwrap();
+    holder.0.wait().unwrap();
     state.add_container(&blocked).unwrap();
     let ids: Vec<String> = state
         .all_containers()
