@@ -16,7 +16,7 @@ use podstate_conformance::checker::{HandleOp, Op, handles_of};
 use crate::disk::{Counts, Disk, IoKind, Mode};
 use crate::driver::Driver;
 use crate::oracle::{Model, Reply, sessions};
-use crate::powercut::{fresh_database, run_on_disk};
+use crate::powercut::{count_io, live_database};
 use crate::rng::Rng;
 use crate::target::{Backend, verify};
 use crate::trials::{self, Report, Trial};
@@ -91,18 +91,8 @@ fn one_trial(config: &FaultConfig, trial: u64) -> Result<Trial, String> {
     let ops = workload::case(config.seed, trial, config.ops);
     let dir = trials::trial_dir(config.dir.as_deref())?;
 
-    let dry = dir.path().join("dry");
-    std::fs::create_dir(&dry).map_err(|e| e.to_string())?;
-    let dry_path = dry.join(backend.file_name());
-    fresh_database(backend, &dry_path)?;
-    let counter = Arc::new(Disk::new(Mode::Count));
-    run_on_disk(backend, &dry_path, &ops, &counter)?;
-    let mode = draw(&mut rng, counter.counts());
-
-    let live = dir.path().join("live");
-    std::fs::create_dir(&live).map_err(|e| e.to_string())?;
-    let path = live.join(backend.file_name());
-    fresh_database(backend, &path)?;
+    let mode = draw(&mut rng, count_io(backend, dir.path(), &ops)?);
+    let (live, path) = live_database(backend, dir.path())?;
     let disk = Arc::new(Disk::new(mode));
     let faulted = {
         let _attached = backend.attach(&live, &disk)?;

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use podstate_conformance::checker::{HandleOp, handles_of};
 
-use crate::disk::{Disk, Keep, Mode};
+use crate::disk::{Counts, Disk, Keep, Mode};
 use crate::driver::Driver;
 use crate::oracle::{Candidates, Reply, sessions};
 use crate::rng::Rng;
@@ -66,6 +66,27 @@ pub(crate) fn fresh_database(backend: Backend, path: &Path) -> Result<(), String
         .map_err(|e| format!("cannot make the database: {e}"))
 }
 
+/// The dry run of a trial: `ops` on a counting disk, in a fresh database under `dir/dry`; how
+/// many I/O operations of each kind the case makes, so that a trial can pick one of them.
+pub(crate) fn count_io(backend: Backend, dir: &Path, ops: &[HandleOp]) -> Result<Counts, String> {
+    let dry = dir.join("dry");
+    std::fs::create_dir(&dry).map_err(|e| e.to_string())?;
+    let path = dry.join(backend.file_name());
+    fresh_database(backend, &path)?;
+    let counter = Arc::new(Disk::new(Mode::Count));
+    run_on_disk(backend, &path, ops, &counter)?;
+    Ok(counter.counts())
+}
+
+/// The database a trial runs on: fresh, under `dir/live`; that directory and the file's path.
+pub(crate) fn live_database(backend: Backend, dir: &Path) -> Result<(PathBuf, PathBuf), String> {
+    let live = dir.join("live");
+    std::fs::create_dir(&live).map_err(|e| e.to_string())?;
+    let path = live.join(backend.file_name());
+    fresh_database(backend, &path)?;
+    Ok((live, path))
+}
+
 /// What a run of `ops` on `disk` saw: the replies of the calls that returned before the disk
 /// failed them, and whether one was then in flight.
 pub(crate) struct Run {
@@ -113,19 +134,8 @@ fn one_trial(config: &PowerCutConfig, trial: u64) -> Result<Trial, String> {
     let ops = workload::case(config.seed, trial, config.ops);
     let dir = trials::trial_dir(config.dir.as_deref())?;
 
-    // The dry run: how many I/O operations the case makes.
-    let dry = dir.path().join("dry");
-    std::fs::create_dir(&dry).map_err(|e| e.to_string())?;
-    let dry_path = dry.join(backend.file_name());
-    fresh_database(backend, &dry_path)?;
-    let counter = Arc::new(Disk::new(Mode::Count));
-    run_on_disk(backend, &dry_path, &ops, &counter)?;
-    let total = counter.counts().all.max(1);
-
-    let live = dir.path().join("live");
-    std::fs::create_dir(&live).map_err(|e| e.to_string())?;
-    let path = live.join(backend.file_name());
-    fresh_database(backend, &path)?;
+    let total = count_io(backend, dir.path(), &ops)?.all.max(1);
+    let (_, path) = live_database(backend, dir.path())?;
     let keep = config.keep.unwrap_or(if trial.is_multiple_of(2) {
         Keep::SyncedOnly
     } else {
