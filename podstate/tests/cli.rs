@@ -166,10 +166,11 @@ fn migrate_moves_everything_and_says_both_stores_agree() {
     );
 }
 
-#[test]
-fn a_forced_migration_that_cannot_complete_leaves_the_target_as_it_was() {
-    let (dir, path, broken) = filled("sqlite", "broken.db");
-    let sql = rusqlite::Connection::open(&path).unwrap();
+/// Deletes container `d8a1c0ffee42` (a dependency of another) from the SQLite database at
+/// `path` with plain SQL and foreign keys off, as a broken tool might: a violation that only
+/// `check` can see.
+fn delete_a_dependency_with_plain_sql(path: &Path) {
+    let sql = rusqlite::Connection::open(path).unwrap();
     sql.execute_batch(
         "PRAGMA foreign_keys = OFF;
          DELETE FROM network_alias WHERE ctr = 'd8a1c0ffee42';
@@ -179,7 +180,12 @@ fn a_forced_migration_that_cannot_complete_leaves_the_target_as_it_was() {
          DELETE FROM object WHERE id = 'd8a1c0ffee42';",
     )
     .unwrap();
-    drop(sql);
+}
+
+#[test]
+fn a_forced_migration_that_cannot_complete_leaves_the_target_as_it_was() {
+    let (dir, path, broken) = filled("sqlite", "broken.db");
+    delete_a_dependency_with_plain_sql(&path);
     let target = format!("redb:{}", dir.path().join("kept.redb").display());
     let kept = podstate::open(&target).unwrap();
     fill(kept.open_handle().unwrap().as_ref());
@@ -201,17 +207,7 @@ fn check_reports_a_dependency_on_a_container_deleted_with_plain_sql() {
     assert!(out.status.success());
     assert!(stdout(&out).contains("no violation found (3 containers, 1 pods, 1 volumes)"));
 
-    let sql = rusqlite::Connection::open(&path).unwrap();
-    sql.execute_batch(
-        "PRAGMA foreign_keys = OFF;
-         DELETE FROM network_alias WHERE ctr = 'd8a1c0ffee42';
-         DELETE FROM network WHERE ctr = 'd8a1c0ffee42';
-         DELETE FROM volume_user WHERE ctr = 'd8a1c0ffee42';
-         DELETE FROM container WHERE id = 'd8a1c0ffee42';
-         DELETE FROM object WHERE id = 'd8a1c0ffee42';",
-    )
-    .unwrap();
-    drop(sql);
+    delete_a_dependency_with_plain_sql(&path);
     let out = podstate(dir.path(), &["check", &url]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     let report = stdout(&out).replace(&path.display().to_string(), "state.db");
