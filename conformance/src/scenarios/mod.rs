@@ -65,6 +65,7 @@ pub mod invoke;
 pub mod lifecycle;
 mod list;
 pub mod lookups;
+mod mirror;
 pub mod namespaces;
 pub mod networks;
 pub mod passed_strings;
