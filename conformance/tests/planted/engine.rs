@@ -1,6 +1,7 @@
 //! A storage engine with one planted bug: a wrapper around any backend's [`Engine`] that passes
 //! every read and write through, except where its [`Bug`] bites, the way a real backend's
-//! storage code goes wrong (an index entry left behind on one path). Unlike the teeth, which break a rule of the API, these bugs live below the shared
+//! storage code goes wrong (an index entry left behind on one path, a range scan with a wrong
+//! bound). Unlike the teeth, which break a rule of the API, these bugs live below the shared
 //! checks, so every call that reads the damaged index sees the damage.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,6 +31,15 @@ pub enum Bug {
     SessionRemovalKeepsSessionIndex,
     /// `refresh` clears the exec-session registry but leaves the per-container session index.
     RefreshKeepsSessionIndex,
+    /// The ID and volume-name prefix scans are bounded by the prefix, its end computed as the
+    /// SQLite backend does, correctly: the control of the range scans.
+    PrefixEndRight,
+    /// The same scans with the end computed without skipping the surrogate gap: a prefix ending
+    /// in U+D7FF gets an end one character short, so the scan runs on past U+E000.
+    PrefixEndIntoSurrogates,
+    /// The same scans bounded by the prefix followed by U+FFFF, missing every key whose next
+    /// character lies above the Basic Multilingual Plane.
+    PrefixEndBmpOnly,
 }
 
 /// Index entries the planted bug left behind, shared by every handle of the store.
@@ -109,6 +119,43 @@ fn with_ghosts(inner: Vec<String>, ghosts: Option<&BTreeSet<String>>) -> Vec<Str
     all.into_iter().collect()
 }
 
+/// The SQLite backend's end of a prefix range (the least string above every string starting
+/// with `prefix`), copied, with `bug`'s mistake when it has one.
+fn prefix_end(prefix: &str, bug: Bug) -> Option<String> {
+    if bug == Bug::PrefixEndBmpOnly {
+        return Some(format!("{prefix}\u{FFFF}"));
+    }
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let next = match last {
+            '\u{D7FF}' if bug != Bug::PrefixEndIntoSurrogates => Some('\u{E000}'),
+            c => char::from_u32(u32::from(c) + 1),
+        };
+        if let Some(next) = next {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+/// The first two of `keys` (sorted) in the range from `prefix` to its end.
+fn first_two(keys: impl Iterator<Item = String>, prefix: &str, bug: Bug) -> Vec<String> {
+    let end = prefix_end(prefix, bug);
+    keys.filter(|k| k.as_str() >= prefix && end.as_deref().is_none_or(|e| k.as_str() < e))
+        .take(2)
+        .collect()
+}
+
+impl<T> Tx<'_, T> {
+    fn scans(&self) -> bool {
+        matches!(
+            self.bug,
+            Bug::PrefixEndRight | Bug::PrefixEndIntoSurrogates | Bug::PrefixEndBmpOnly
+        )
+    }
+}
+
 /// Reads passed through unchanged.
 macro_rules! reads {
     ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {$(
@@ -136,15 +183,48 @@ impl<T: Deref<Target: View>> StoreRead for Tx<'_, T> {
         fn pod_namespace(&self, id: &str) -> Result<Option<String>>;
         fn id_holder(&self, id: &str) -> Result<Option<HolderKind>>;
         fn name_holder(&self, name: &str) -> Result<Option<Holder>>;
-        fn container_id_prefix(&self, prefix: &str, ns: &str) -> Result<Vec<String>>;
-        fn pod_id_prefix(&self, prefix: &str, ns: &str) -> Result<Vec<String>>;
         fn volume_exists(&self, name: &str) -> Result<bool>;
-        fn volume_name_prefix(&self, prefix: &str) -> Result<Vec<String>>;
         fn dependents(&self, id: &str) -> Result<Vec<String>>;
         fn volume_users(&self, name: &str) -> Result<Vec<String>>;
         fn networks(&self, id: &str) -> Result<BTreeMap<String, Vec<String>>>;
         fn exec_session_owner(&self, id: &str) -> Result<Option<String>>;
         fn db_config(&self) -> Result<DbConfig>;
+    }
+
+    fn container_id_prefix(&self, prefix: &str, ns: &str) -> Result<Vec<String>> {
+        if !self.scans() {
+            return self.inner.container_id_prefix(prefix, ns);
+        }
+        let all = self.inner.load_all_containers(ns)?;
+        Ok(first_two(
+            all.into_iter().map(|c| c.config.id),
+            prefix,
+            self.bug,
+        ))
+    }
+
+    fn pod_id_prefix(&self, prefix: &str, ns: &str) -> Result<Vec<String>> {
+        if !self.scans() {
+            return self.inner.pod_id_prefix(prefix, ns);
+        }
+        let all = self.inner.load_all_pods(ns)?;
+        Ok(first_two(
+            all.into_iter().map(|p| p.config.id),
+            prefix,
+            self.bug,
+        ))
+    }
+
+    fn volume_name_prefix(&self, prefix: &str) -> Result<Vec<String>> {
+        if !self.scans() {
+            return self.inner.volume_name_prefix(prefix);
+        }
+        let all = self.inner.load_all_volumes()?;
+        Ok(first_two(
+            all.into_iter().map(|v| v.config.name),
+            prefix,
+            self.bug,
+        ))
     }
 
     fn pod_members(&self, id: &str) -> Result<Vec<String>> {

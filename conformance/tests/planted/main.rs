@@ -1,10 +1,12 @@
 //! Storage bugs planted below the shared checks ([`engine`]), and the proof that the suite finds
 //! them: the end-of-scenario comparison with the model catches index bugs that no scenario's own
-//! assertions see.
+//! assertions see, and the generator's edge strings make the model checker catch a wrong bound
+//! of a prefix range scan under each of the four fixed seeds.
 
 mod engine;
 
 use engine::{Bug, PlantedStore};
+use podstate_conformance::checker::{CheckConfig, check_backend};
 use podstate_conformance::scenarios::{self, Scenario};
 use podstate_conformance::{BackendFactory, StoreFactory};
 use podstate_memory::MemoryEngine;
@@ -27,6 +29,9 @@ fn failing(factory: &dyn BackendFactory) -> Vec<(&'static Scenario, String)> {
 fn by_comparison(why: &str) -> bool {
     why.starts_with("after the scenario")
 }
+
+/// The seeds the teeth are caught under (`tests/teeth.rs`).
+const SEEDS: [u64; 4] = [0x5eed_2020_0053, 0x0dd5_eed1, 0x0dd5_eed2, 0x0dd5_eed3];
 
 /// One test for the scenario runs: the silent panic hook is process-wide. A refresh that leaves
 /// the per-container session index behind passes every scenario's own assertions: only the
@@ -64,6 +69,33 @@ fn the_model_comparison_catches_index_bugs_the_scenarios_do_not_assert() {
         assert!(!by_model.is_empty(), "the comparison misses {bug:?}");
         if *bug == Bug::RefreshKeepsSessionIndex {
             assert_eq!(by_model.len(), failures.len(), "{failures:?}");
+        }
+    }
+}
+
+#[test]
+fn a_faithful_copy_of_the_prefix_range_passes_the_checker() {
+    let report = check_backend(&planted(Bug::PrefixEndRight), &CheckConfig::ci());
+    assert!(report.passed(), "{report}");
+}
+
+#[test]
+fn the_checker_catches_a_wrong_prefix_range_bound_under_each_seed() {
+    for bug in [Bug::PrefixEndIntoSurrogates, Bug::PrefixEndBmpOnly] {
+        for seed in SEEDS {
+            let config = CheckConfig {
+                seed,
+                failure_dir: None,
+                ..CheckConfig::ci()
+            };
+            let report = check_backend(&planted(bug), &config);
+            let failure = report.failure.as_ref();
+            assert!(failure.is_some(), "{bug:?} passes under seed {seed:#x}");
+            println!(
+                "{bug:?} (seed {seed:#x}): caught in case {}, shrunk to {} ops",
+                failure.map_or(0, |f| f.case),
+                failure.map_or(0, |f| f.divergence.trace.len())
+            );
         }
     }
 }
