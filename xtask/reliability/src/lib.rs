@@ -76,6 +76,7 @@ pub mod launcher;
 pub mod load;
 pub mod oracle;
 pub mod powercut;
+pub mod read_only;
 pub mod redb_disk;
 pub mod rng;
 pub mod soak;
@@ -100,6 +101,7 @@ pub fn child_main(args: &[String]) -> ExitCode {
     let result = launcher::Params::parse(rest).and_then(|params| match role.as_str() {
         "crash" => crash::child(&params),
         "hold" => holder::child(&params),
+        "read-only" => read_only::child(&params),
         "stress" => stress::worker::child(&params),
         "soak" => soak::child(&params),
         other => Err(format!("unknown child role {other:?}")),
