@@ -10,7 +10,7 @@
 //!
 //! | run | module | `cargo xtask` | what it proves |
 //! |---|---|---|---|
-//! | process death | [`crash`] | `crash` | SIGKILL at a random moment loses no acknowledged call and leaves no partial one |
+//! | process death | [`crash`] | `crash` | SIGKILL at a random moment loses no acknowledged call and leaves no partial one; a read-only open by a user who cannot write the files sees the same and writes nothing ([`read_only`]) |
 //! | power loss | [`powercut`] | `crash --power-cut` | only synced data survives (and a random, torn part of the rest): still nothing acknowledged is lost |
 //! | failing disk | [`faults`] | `crash --faults` | a failed read, write or sync answers `Io` and changes nothing; the store works on |
 //! | many processes | [`stress`] | `stress` | processes x threads at once: no error outside the contract, every window of the history linearizable |
@@ -61,7 +61,10 @@
 //! [`disk::Disk`] first. redb reaches it through its storage seam
 //! (`RedbStore::open_with_storage`, [`redb_disk`]); SQLite through a VFS shim
 //! ([`sqlite_vfs`]), registered as the process's default VFS and serving only the files under
-//! a directory attached to a disk. The shim is the one place of the workspace that allows
+//! a directory attached to a disk. It sits at SQLite's file operations, below SQLite and every
+//! podstate layer (only SQLite's own unix VFS and the OS are beneath it), so a sync that podstate
+//! or SQLite skipped cannot hide from a power cut, and `tests/sqlite_syncs.rs` counts the syncs
+//! of each durable commit there. The shim is the one place of the workspace that allows
 //! `unsafe`: rusqlite offers no safe way to give SQLite another VFS, and a shim is the only way
 //! to see SQLite's writes and syncs one by one, which a power cut must (counting fsyncs per
 //! commit would show that a sync happens, not that the data the commit needs was under it).
