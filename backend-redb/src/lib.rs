@@ -182,10 +182,13 @@
 //! conformance suite and the multi-process test run there.
 //!
 //! [`RedbStore::open_with_storage`] is the seam of the failing-disk tests (`podstate-reliability`):
-//! a [`StorageHook`] receives the storage of every file the store opens (redb's file backend
-//! with the bounded lock waits above) and may wrap it, e.g. in a storage that loses unsynced
-//! writes at a simulated power cut or fails chosen reads, writes and syncs. The store's own code
-//! path is otherwise the production one; without a hook nothing is wrapped.
+//! a [`StorageHook`] receives the storage of every file the store opens (redb's own file
+//! backend) and may wrap it, e.g. in a storage that loses unsynced writes at a simulated power
+//! cut or fails chosen reads, writes and syncs. The hook sits below every podstate layer (the
+//! bounded lock waits), right above the file, so a podstate layer that dropped a sync would
+//! show there: `tests/syncs.rs` counts the syncs reaching the file per durable commit (two, the
+//! data and the header) and fails below that. The store's own code path is otherwise the
+//! production one; without a hook nothing is wrapped.
 
 mod error;
 mod lock;

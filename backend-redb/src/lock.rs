@@ -9,8 +9,9 @@
 //!   exponential back-off (20 µs doubling to 2 ms), answering `Io` naming the write lock once the
 //!   timeout has passed;
 //! * the file is opened through [`BoundedFile`], a [`StorageBackend`] that hands every call to
-//!   redb's own [`FileBackend`] except the two blocking lock calls, which it turns into the same
-//!   polling of the non-blocking ones, failing with an `io::Error` of
+//!   redb's own [`FileBackend`] (or the test hook's wrapper of it) except the two blocking lock
+//!   calls, which it turns into the same polling of the non-blocking ones, failing with an
+//!   `io::Error` of
 //!   [`LOCK_TIMEOUT_KIND`](crate::error::LOCK_TIMEOUT_KIND) past the timeout.
 //!
 //! Polling trades fairness (no FIFO queue) for a bound; with commits of a few milliseconds and a
@@ -32,6 +33,7 @@ use redb::{
 };
 
 use crate::error::{LOCK_TIMEOUT_KIND, fault, lock_timeout};
+use crate::open::Hook;
 
 /// The first pause between two tries.
 const FIRST_PAUSE: Duration = Duration::from_micros(20);
@@ -94,17 +96,30 @@ pub(crate) fn begin_write(
 }
 
 /// redb's [`FileBackend`] with every blocking lock bounded by the lock timeout.
+///
+/// The failing-disk tests' [`StorageHook`](crate::StorageHook) wraps the file backend itself,
+/// below this layer, so that what the hook sees is what reaches the operating system: a sync
+/// this layer dropped would show there.
 pub(crate) struct BoundedFile {
-    inner: FileBackend,
+    inner: Box<dyn StorageBackend>,
     path: PathBuf,
     timeout: Duration,
 }
 
 impl BoundedFile {
-    /// Wraps the open `file` found at `path`.
-    pub(crate) fn new(file: File, path: &Path, timeout: Duration) -> Result<Self, DatabaseError> {
+    /// Wraps the open `file` found at `path`: redb's file backend, handed to `hook` first.
+    pub(crate) fn new(
+        file: File,
+        path: &Path,
+        timeout: Duration,
+        hook: &Hook,
+    ) -> Result<Self, DatabaseError> {
+        let backend: Box<dyn StorageBackend> = Box::new(FileBackend::new(file)?);
         Ok(BoundedFile {
-            inner: FileBackend::new(file)?,
+            inner: match hook {
+                None => backend,
+                Some(hook) => hook.wrap(path, backend),
+            },
             path: path.to_owned(),
             timeout,
         })

@@ -14,7 +14,7 @@ use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 use crate::error::{bad_layout, fault, io_fault};
 use crate::lock::{BoundedFile, begin_write};
 use crate::schema::{check_format, create_tables};
-use crate::storage::{Hooked, StorageHook};
+use crate::storage::StorageHook;
 use crate::store::RedbOptions;
 
 /// What a store wraps redb's storage in: nothing, except in failing-disk tests.
@@ -164,13 +164,8 @@ fn open_reader(
     hook: &Hook,
 ) -> std::result::Result<ReadOnlyDatabase, DatabaseError> {
     let handle = File::open(file)?;
-    let backend = BoundedFile::new(handle, file, options.lock_timeout)?;
-    match hook {
-        None => builder(options).open_read_only_with_backend(backend),
-        Some(hook) => {
-            builder(options).open_read_only_with_backend(Hooked(hook.wrap(file, Box::new(backend))))
-        }
-    }
+    let backend = BoundedFile::new(handle, file, options.lock_timeout, hook)?;
+    builder(options).open_read_only_with_backend(backend)
 }
 
 /// The writable database object on the existing, non-empty `file`.
@@ -191,14 +186,10 @@ fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Databas
         ));
     }
     let backend =
-        BoundedFile::new(handle, file, options.lock_timeout).map_err(|e| fault(file, e))?;
-    match hook {
-        None => builder(options).create_with_backend(backend),
-        Some(hook) => {
-            builder(options).create_with_backend(Hooked(hook.wrap(file, Box::new(backend))))
-        }
-    }
-    .map_err(|e| fault(file, e))
+        BoundedFile::new(handle, file, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
+    builder(options)
+        .create_with_backend(backend)
+        .map_err(|e| fault(file, e))
 }
 
 /// Removes a file when dropped: the half-made database of a failed create.
@@ -235,13 +226,8 @@ fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
         .create_new(true)
         .open(&draft)
         .map_err(|e| io_fault(file, "cannot create it", e))?;
-    let db = BoundedFile::new(handle, &draft, options.lock_timeout)
-        .and_then(|backend| match hook {
-            None => builder(options).create_with_backend(backend),
-            Some(hook) => {
-                builder(options).create_with_backend(Hooked(hook.wrap(&draft, Box::new(backend))))
-            }
-        })
+    let db = BoundedFile::new(handle, &draft, options.lock_timeout, hook)
+        .and_then(|backend| builder(options).create_with_backend(backend))
         .map_err(|e| fault(file, e))?;
     let tx = begin_write(&db, file, options.lock_timeout)?;
     create_tables(&tx, file)?;
