@@ -76,12 +76,17 @@
 //! in flight at a crash may.
 //!
 //! No call fails because another handle or process is writing (SPEC §3), and none waits past the
-//! lock timeout ([`RedbOptions::lock_timeout`], default 100 s); past it the call answers `Io`
-//! naming the lock and the file (redb's open-file-description locks do not record their holder,
-//! so no process can be named). redb's own `begin_write` waits without bound, so a write starts
-//! with `try_begin_write`, retried with a jittered back-off from 20 µs to 2 ms; and the file is
-//! opened through a storage backend that turns redb's blocking byte-range locks (the writer byte
-//! a writable open takes, the header lock of every read and commit) into the same bounded
+//! lock timeout ([`RedbOptions::lock_timeout`], default 100 s); past it the call answers `Io`,
+//! one line naming the file, the lock and the process holding it with its command name ("the
+//! write lock is held by process 4711 (podman): gave up after waiting 100.0 s"). redb's locks are
+//! open-file-description locks, which `/proc/locks` lists without an owner, so the holder is
+//! found by reading the `lock:` lines of `/proc/*/fdinfo/*` of every process this user may
+//! inspect, for a lock on the same device and inode that conflicts with the one wanted: only
+//! once a wait has timed out, never on a call's path otherwise; "an unknown process" where none
+//! can be found. redb's own `begin_write` waits without bound, so a write starts with
+//! `try_begin_write`, retried with a jittered back-off from 20 µs to 2 ms; and the file is opened
+//! through a storage backend that turns redb's blocking byte-range locks (the writer byte a
+//! writable open takes, the header lock of every read and commit) into the same bounded
 //! polling, so a stopped peer cannot hang an open or a read either. One caveat of the lock kind
 //! (research on redb 4.6): a child forked without `exec` while a write transaction is open keeps
 //! the lock until it exits.
@@ -190,7 +195,9 @@
 //! data and the header) and fails below that. The store's own code path is otherwise the
 //! production one; without a hook nothing is wrapped.
 
+mod bounded;
 mod error;
+mod holders;
 mod lock;
 mod open;
 mod read;

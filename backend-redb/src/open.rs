@@ -11,8 +11,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use podstate_api::{ErrorKind, Result, StateError};
 use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
+use crate::bounded::{BoundedFile, SharedFile};
 use crate::error::{bad_layout, fault, io_fault};
-use crate::lock::{BoundedFile, begin_write};
+use crate::lock::begin_write;
 use crate::schema::{check_format, create_tables};
 use crate::storage::StorageHook;
 use crate::store::RedbOptions;
@@ -40,7 +41,15 @@ pub(crate) struct Shared {
     pub(crate) options: RedbOptions,
     pub(crate) hook: Hook,
     reader: Mutex<Option<Arc<ReadOnlyDatabase>>>,
-    writer: Mutex<Option<Arc<Database>>>,
+    writer: Mutex<Option<Writer>>,
+}
+
+/// The writable database object and its storage (through which a lock timeout names the
+/// holder).
+#[derive(Clone)]
+pub(crate) struct Writer {
+    pub(crate) db: Arc<Database>,
+    pub(crate) storage: Arc<BoundedFile>,
 }
 
 impl fmt::Debug for Shared {
@@ -82,7 +91,7 @@ impl Shared {
             Err(DatabaseError::RepairAborted) if !options.read_only => {
                 let writer = open_writer(file, options, &hook)?;
                 let reader = open_reader(file, options, &hook).map_err(|e| fault(file, e))?;
-                (reader, Some(Arc::new(writer)))
+                (reader, Some(writer))
             }
             Err(e) => return Err(fault(file, e)),
         };
@@ -124,7 +133,7 @@ impl Shared {
     }
 
     /// The writable database object, opened now if no write has needed it yet.
-    pub(crate) fn writer(&self) -> Result<Arc<Database>> {
+    pub(crate) fn writer(&self) -> Result<Writer> {
         if self.options.read_only {
             return Err(StateError::new(
                 ErrorKind::Io,
@@ -132,12 +141,12 @@ impl Shared {
             ));
         }
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(db) = slot.as_ref() {
-            return Ok(db.clone());
+        if let Some(writer) = slot.as_ref() {
+            return Ok(writer.clone());
         }
-        let db = Arc::new(open_writer(&self.file, self.options, &self.hook)?);
-        *slot = Some(db.clone());
-        Ok(db)
+        let writer = open_writer(&self.file, self.options, &self.hook)?;
+        *slot = Some(writer.clone());
+        Ok(writer)
     }
 
     /// Drops the writable database object, so that the next write opens the file anew. redb
@@ -164,12 +173,12 @@ fn open_reader(
     hook: &Hook,
 ) -> std::result::Result<ReadOnlyDatabase, DatabaseError> {
     let handle = File::open(file)?;
-    let backend = BoundedFile::new(handle, file, options.lock_timeout, hook)?;
-    builder(options).open_read_only_with_backend(backend)
+    let storage = BoundedFile::new(handle, file, options.lock_timeout, hook)?;
+    builder(options).open_read_only_with_backend(SharedFile(storage))
 }
 
 /// The writable database object on the existing, non-empty `file`.
-fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Database> {
+fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Writer> {
     let handle = OpenOptions::new()
         .read(true)
         .write(true)
@@ -185,11 +194,15 @@ fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Databas
             "the file is empty: not a podstate database",
         ));
     }
-    let backend =
+    let storage =
         BoundedFile::new(handle, file, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
-    builder(options)
-        .create_with_backend(backend)
-        .map_err(|e| fault(file, e))
+    let db = builder(options)
+        .create_with_backend(SharedFile(storage.clone()))
+        .map_err(|e| fault(file, e))?;
+    Ok(Writer {
+        db: Arc::new(db),
+        storage,
+    })
 }
 
 /// Removes a file when dropped: the half-made database of a failed create.
@@ -226,10 +239,12 @@ fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
         .create_new(true)
         .open(&draft)
         .map_err(|e| io_fault(file, "cannot create it", e))?;
-    let db = BoundedFile::new(handle, &draft, options.lock_timeout, hook)
-        .and_then(|backend| builder(options).create_with_backend(backend))
+    let storage =
+        BoundedFile::new(handle, &draft, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
+    let db = builder(options)
+        .create_with_backend(SharedFile(storage.clone()))
         .map_err(|e| fault(file, e))?;
-    let tx = begin_write(&db, file, options.lock_timeout)?;
+    let tx = begin_write(&db, &storage, file, options.lock_timeout)?;
     create_tables(&tx, file)?;
     tx.commit().map_err(|e| fault(file, e))?;
     db.close().map_err(|e| fault(file, e))?;

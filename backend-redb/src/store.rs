@@ -282,8 +282,13 @@ impl Engine for RedbEngine {
         let answer = contain_with(
             file,
             || {
-                let db = self.shared.writer()?;
-                let mut tx = begin_write(&db, file, self.shared.options.lock_timeout)?;
+                let writer = self.shared.writer()?;
+                let mut tx = begin_write(
+                    &writer.db,
+                    &writer.storage,
+                    file,
+                    self.shared.options.lock_timeout,
+                )?;
                 tx.set_durability(Durability::Immediate)
                     .map_err(|e| fault(file, e))?;
                 let mut view = View { tx, file };
