@@ -9,11 +9,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use podstate_api::{ErrorKind, Result, StateError};
-use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
+use redb::{Builder, ConcurrencyMode, Database, DatabaseError};
 
 use crate::bounded::{BoundedFile, SharedFile};
 use crate::error::{bad_layout, fault, io_fault};
 use crate::lock::begin_write;
+use crate::reader::Reader;
 use crate::schema::{check_format, create_tables};
 use crate::storage::StorageHook;
 use crate::store::RedbOptions;
@@ -25,7 +26,8 @@ pub(crate) type Hook = Option<Arc<dyn StorageHook>>;
 ///
 /// * `reader`: a read-only database object, opened (and checked) at once. Every read
 ///   transaction runs on it: in multi-writer mode each `begin_read` picks up the latest commit of
-///   any process, and a read-only open neither writes to the file nor waits for a writer.
+///   any process, and a read-only open neither writes to the file nor waits for a writer. Its
+///   snapshots take no header lock (see [`bounded`](crate::bounded)).
 ///
 /// redb latches an I/O error: once a database object has met one, every later call on it
 /// answers `PreviousIo` until it is opened again. So either object is dropped after a call that
@@ -40,7 +42,7 @@ pub(crate) struct Shared {
     pub(crate) file: PathBuf,
     pub(crate) options: RedbOptions,
     pub(crate) hook: Hook,
-    reader: Mutex<Option<Arc<ReadOnlyDatabase>>>,
+    reader: Mutex<Option<Arc<Reader>>>,
     writer: Mutex<Option<Writer>>,
 }
 
@@ -95,7 +97,7 @@ impl Shared {
             }
             Err(e) => return Err(fault(file, e)),
         };
-        check_format(&reader, file)?;
+        check_format(&reader.begin(file)?.tx, file)?;
         Ok(Shared {
             file: file.to_owned(),
             options,
@@ -106,7 +108,7 @@ impl Shared {
     }
 
     /// The read-only database object, opened again if a call dropped it.
-    pub(crate) fn reader(&self) -> Result<Arc<ReadOnlyDatabase>> {
+    pub(crate) fn reader(&self) -> Result<Arc<Reader>> {
         let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(db) = slot.as_ref() {
             return Ok(db.clone());
@@ -171,10 +173,12 @@ fn open_reader(
     file: &Path,
     options: RedbOptions,
     hook: &Hook,
-) -> std::result::Result<ReadOnlyDatabase, DatabaseError> {
+) -> std::result::Result<Reader, DatabaseError> {
     let handle = File::open(file)?;
     let storage = BoundedFile::new(handle, file, options.lock_timeout, hook)?;
-    builder(options).open_read_only_with_backend(SharedFile(storage))
+    let db = builder(options).open_read_only_with_backend(SharedFile(storage.clone()))?;
+    storage.take_snapshots_unlocked();
+    Ok(Reader::Plain { db, storage })
 }
 
 /// The writable database object on the existing, non-empty `file`.

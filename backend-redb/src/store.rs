@@ -9,13 +9,14 @@ use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Violation, violations};
 use podstate_api::{Result, State};
-use redb::{CommitError, Durability, ReadTransaction, ReadableDatabase, WriteTransaction};
+use redb::{CommitError, Durability, ReadTransaction, WriteTransaction};
 use tempfile::TempDir;
 
 use crate::error::{contain, contain_with, fault, met_io_error};
 use crate::lock::begin_write;
 use crate::open::{Hook, Shared};
 use crate::read::View;
+use crate::reader::ReadSnapshot;
 use crate::storage::StorageHook;
 
 /// How a [`RedbStore`] opens its file. Built from [`RedbOptions::default`] and the `with_*`
@@ -261,11 +262,7 @@ impl Engine for RedbEngine {
     fn read<T>(&self, f: impl FnOnce(&Self::Read<'_>) -> Result<T>) -> Result<T> {
         let file = self.shared.file.as_path();
         let answer = contain(file, || {
-            let tx = self
-                .shared
-                .reader()?
-                .begin_read()
-                .map_err(|e| fault(file, e))?;
+            let ReadSnapshot { tx } = self.shared.reader()?.begin(file)?;
             f(&View { tx, file })
         });
         if let Err(e) = &answer
