@@ -61,6 +61,25 @@
 //! locks and a writable open. [`reopen`](podstate_api::raw::Store::reopen) drops both (once the
 //! handles are gone) and opens the path again.
 //!
+//! # Read-only stores
+//!
+//! A store opened read-only ([`RedbStore::open_read_only`], [`RedbOptions::read_only`]) never
+//! writes to the file, so a user who may only read it can use it; it reads the last committed
+//! state, holds no writer up, and sees what writers commit later. redb itself refuses a
+//! read-only open of a file marked as needing repair: in multi-writer mode every writable open
+//! marks the file for as long as it is open, so the mark stays on a file whose last writer was
+//! killed, and on every `cp` copy of a live file, until a writable open repairs it. A read-only
+//! store reads such a file through an **overlay**: a writable redb database over a storage that
+//! reads the file and keeps every write in memory, so that redb's repair runs there and is
+//! thrown away. While an overlay read runs it holds all of redb's "active transaction" bytes
+//! shared, which keeps every writer from reusing a page it reads (shared locks there never hold
+//! a writer up); and each read first checks that the file's header is the one the overlay was
+//! made from, else the overlay is stale (a writer repaired or committed) and the store opens the
+//! file anew, the plain way once a writer is live. `src/overlay.rs` has the argument in full;
+//! `tests/read_only.rs` tries it as an operator would (a user without write permission, a
+//! killed writer, a copy, writers coming back, a read paused while a writer reuses pages), and
+//! compares the file's bytes before and after.
+//!
 //! # Transactions, durability, locking
 //!
 //! Each read call is one read transaction; each mutating call one write transaction committed
@@ -158,9 +177,9 @@
 //! file (`Io` for a file that cannot be read or a lock timeout), and the file is left as it was:
 //! random bytes, a SQLite file, an empty file, another redb database, a newer podstate format
 //! ("format 2 is newer than the format this build reads (1): open it with a newer podstate").
-//! The one exception: a redb file whose last writer died must be recovered by a writable open
-//! before it can be read, so such a file that is not a podstate database is recovered before it
-//! is refused.
+//! The one exception: a redb file whose last writer died is repaired by the first writable open
+//! (a read-only store reads it through an overlay instead, above), so such a file that is not a
+//! podstate database is repaired by a writable store before it is refused.
 //!
 //! redb trusts a cleanly closed file and panics on some damaged pages (its B-tree code has
 //! `unreachable!`s). Every open and every transaction runs under `catch_unwind`, and a panic
@@ -203,16 +222,17 @@
 //! a [`StorageHook`] receives the storage of every file the store opens (redb's own file
 //! backend) and may wrap it, e.g. in a storage that loses unsynced writes at a simulated power
 //! cut or fails chosen reads, writes and syncs. The hook sits below every podstate layer (the
-//! bounded lock waits), right above the file, so a podstate layer that dropped a sync would
-//! show there: `tests/syncs.rs` counts the syncs reaching the file per durable commit (two, the
-//! data and the header) and fails below that. The store's own code path is otherwise the
-//! production one; without a hook nothing is wrapped.
+//! bounded lock waits, the overlay), right above the file, so a podstate layer that dropped a
+//! sync would show there: `tests/syncs.rs` counts the syncs reaching the file per durable commit
+//! (two, the data and the header) and fails below that. The store's own code path is otherwise
+//! the production one; without a hook nothing is wrapped.
 
 mod bounded;
 mod error;
 mod holders;
 mod lock;
 mod open;
+mod overlay;
 mod read;
 mod reader;
 mod record;

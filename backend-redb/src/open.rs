@@ -9,11 +9,12 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use podstate_api::{ErrorKind, Result, StateError};
-use redb::{Builder, ConcurrencyMode, Database, DatabaseError};
+use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
 use crate::bounded::{BoundedFile, SharedFile};
 use crate::error::{bad_layout, fault, io_fault};
 use crate::lock::begin_write;
+use crate::overlay::OverlayReader;
 use crate::reader::Reader;
 use crate::schema::{check_format, create_tables};
 use crate::storage::StorageHook;
@@ -22,22 +23,27 @@ use crate::store::RedbOptions;
 /// What a store wraps redb's storage in: nothing, except in failing-disk tests.
 pub(crate) type Hook = Option<Arc<dyn StorageHook>>;
 
+/// How often opening the reader starts over because the file changed meanwhile (a writer
+/// repairing or committing it while an overlay was being made).
+const OPEN_TRIES: usize = 8;
+
 /// What one store holds open on its file, shared by all its handles.
 ///
-/// * `reader`: a read-only database object, opened (and checked) at once. Every read
-///   transaction runs on it: in multi-writer mode each `begin_read` picks up the latest commit of
-///   any process, and a read-only open neither writes to the file nor waits for a writer. Its
-///   snapshots take no header lock (see [`bounded`](crate::bounded)).
+/// * `reader`: opened (and checked) at once; every read transaction runs on it. Normally
+///   redb's read-only database object: in multi-writer mode each `begin_read` picks up the
+///   latest commit of any process, and a read-only open neither writes to the file nor waits
+///   for a writer. For a read-only store on a file whose last writer died, an overlay (see
+///   [`overlay`](crate::overlay)).
+/// * `writer`: the writable database object, opened by the first write. A writable open writes
+///   to the file (five fdatasyncs) and waits for any write transaction in progress, so a process
+///   that only reads never pays for it, and the file is proven to be a podstate database before
+///   anything writes to it.
 ///
 /// redb latches an I/O error: once a database object has met one, every later call on it
 /// answers `PreviousIo` until it is opened again. So either object is dropped after a call that
 /// met one ([`discard_reader`](Shared::discard_reader), [`discard_writer`](Shared::discard_writer))
 /// and opened anew by the next call: a disk that failed once does not fail the store for the
 /// rest of the process.
-/// * `writer`: the writable database object, opened by the first write. A writable open writes
-///   to the file (five fdatasyncs) and waits for any write transaction in progress, so a process
-///   that only reads never pays for it, and the file is proven to be a podstate database before
-///   anything writes to it.
 pub(crate) struct Shared {
     pub(crate) file: PathBuf,
     pub(crate) options: RedbOptions,
@@ -46,8 +52,8 @@ pub(crate) struct Shared {
     writer: Mutex<Option<Writer>>,
 }
 
-/// The writable database object and its storage (through which a lock timeout names the
-/// holder).
+/// The writable database object and its storage (for the turn lock, see
+/// [`lock`](crate::lock)).
 #[derive(Clone)]
 pub(crate) struct Writer {
     pub(crate) db: Arc<Database>,
@@ -85,53 +91,73 @@ impl Shared {
             }
             Ok(_) => {}
         }
-        let (reader, writer) = match open_reader(file, options, &hook) {
-            Ok(reader) => (reader, None),
-            // The last writer of the file died without closing it: only a writable open may
-            // recover it. A file that is not a podstate database but needs recovery is the one
-            // case where something is written before the layout check can run.
-            Err(DatabaseError::RepairAborted) if !options.read_only => {
-                let writer = open_writer(file, options, &hook)?;
-                let reader = open_reader(file, options, &hook).map_err(|e| fault(file, e))?;
-                (reader, Some(writer))
-            }
-            Err(e) => return Err(fault(file, e)),
-        };
-        check_format(&reader.begin(file)?.tx, file)?;
-        Ok(Shared {
+        let shared = Shared {
             file: file.to_owned(),
             options,
             hook,
-            reader: Mutex::new(Some(Arc::new(reader))),
-            writer: Mutex::new(writer),
-        })
+            reader: Mutex::new(None),
+            writer: Mutex::new(None),
+        };
+        for _ in 0..OPEN_TRIES {
+            let reader = shared.open_reader()?;
+            if let Some(snapshot) = reader.begin(file)? {
+                check_format(&snapshot.tx, file)?;
+                drop(snapshot);
+                *shared.reader.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(Arc::new(reader));
+                return Ok(shared);
+            }
+        }
+        Err(kept_changing(file))
     }
 
-    /// The read-only database object, opened again if a call dropped it.
+    /// Opens the reader: redb's read-only object, or an overlay for a read-only store on a file
+    /// only a writable open may repair. A writable store repairs such a file (the one case in
+    /// which something is written to a file before its layout is checked).
+    fn open_reader(&self) -> Result<Reader> {
+        for _ in 0..OPEN_TRIES {
+            let handle = File::open(&self.file)
+                .map_err(|e| io_fault(&self.file, "cannot open it for reading", e))?;
+            match open_plain(handle, &self.file, self.options, &self.hook) {
+                Ok(reader) => return Ok(reader),
+                Err(DatabaseError::RepairAborted) if self.options.read_only => {
+                    if let Some(overlay) =
+                        OverlayReader::open(&self.file, self.options, &self.hook)?
+                    {
+                        return Ok(Reader::Overlay(overlay));
+                    }
+                }
+                Err(DatabaseError::RepairAborted) => {
+                    self.writer()?;
+                }
+                Err(e) => return Err(fault(&self.file, e)),
+            }
+        }
+        Err(kept_changing(&self.file))
+    }
+
+    /// The reader, opened again if a call dropped it.
     pub(crate) fn reader(&self) -> Result<Arc<Reader>> {
         let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(db) = slot.as_ref() {
-            return Ok(db.clone());
+        if let Some(reader) = slot.as_ref() {
+            return Ok(reader.clone());
         }
-        let db = match open_reader(&self.file, self.options, &self.hook) {
-            Ok(db) => db,
-            // The last writer died meanwhile: a writable open recovers the file first.
-            Err(DatabaseError::RepairAborted) => {
-                self.writer()?;
-                open_reader(&self.file, self.options, &self.hook)
-                    .map_err(|e| fault(&self.file, e))?
-            }
-            Err(e) => return Err(fault(&self.file, e)),
-        };
-        let db = Arc::new(db);
-        *slot = Some(db.clone());
-        Ok(db)
+        let reader = Arc::new(self.open_reader()?);
+        *slot = Some(reader.clone());
+        Ok(reader)
     }
 
-    /// Drops the read-only database object after an I/O error, so that the next read opens the
-    /// file anew.
+    /// Drops the reader after an I/O error, so that the next read opens the file anew.
     pub(crate) fn discard_reader(&self) {
         *self.reader.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// Drops `stale` (an overlay the file has moved past), unless another call already did.
+    pub(crate) fn retire_reader(&self, stale: &Arc<Reader>) {
+        let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.as_ref().is_some_and(|r| Arc::ptr_eq(r, stale)) {
+            *slot = None;
+        }
     }
 
     /// The writable database object, opened now if no write has needed it yet.
@@ -159,6 +185,18 @@ impl Shared {
     }
 }
 
+/// `Io` for a file that changed under every try to open it.
+pub(crate) fn kept_changing(file: &Path) -> StateError {
+    StateError::new(
+        ErrorKind::Io,
+        format!(
+            "redb database {}: the file kept changing while it was being opened read-only; \
+             try again",
+            file.display()
+        ),
+    )
+}
+
 /// redb's builder in multi-writer mode with this store's cache size.
 fn builder(options: RedbOptions) -> Builder {
     let mut builder = Builder::new();
@@ -168,15 +206,16 @@ fn builder(options: RedbOptions) -> Builder {
     builder
 }
 
-/// A read-only database object on `file`; never writes to it.
-fn open_reader(
+/// redb's read-only database object on `handle`, the open `file`; never writes to it.
+fn open_plain(
+    handle: File,
     file: &Path,
     options: RedbOptions,
     hook: &Hook,
 ) -> std::result::Result<Reader, DatabaseError> {
-    let handle = File::open(file)?;
     let storage = BoundedFile::new(handle, file, options.lock_timeout, hook)?;
-    let db = builder(options).open_read_only_with_backend(SharedFile(storage.clone()))?;
+    let db: ReadOnlyDatabase =
+        builder(options).open_read_only_with_backend(SharedFile(storage.clone()))?;
     storage.take_snapshots_unlocked();
     Ok(Reader::Plain { db, storage })
 }

@@ -4,8 +4,8 @@
 //! reliability tests (`podstate-reliability`) do.
 //!
 //! The hook sits below every podstate layer, right above the file: podstate's bounded lock
-//! waits call into the storage the hook returns, so what the hook sees is what reaches the
-//! operating system. A podstate layer that dropped a sync or a
+//! waits (and a read-only store's overlay) call into the storage the hook returns, so what the
+//! hook sees is what reaches the operating system. A podstate layer that dropped a sync or a
 //! write would show in the failing-disk runs and in the test that counts syncs per commit.
 
 use std::fmt;
@@ -17,8 +17,9 @@ use redb::StorageBackend;
 /// ([`RedbStore::open_with_storage`](crate::RedbStore::open_with_storage)).
 ///
 /// `wrap` is called once per opened file: the read-only database object every store opens,
-/// the writable one its first write opens (again after a failed commit), and the draft of a new
-/// database (`file` is then the draft's path). The storage it receives is redb's own file backend on that file; podstate's layers
+/// the writable one its first write opens (again after a failed commit), the file under a
+/// read-only store's overlay, and the draft of a new database (`file` is then the draft's
+/// path). The storage it receives is redb's own file backend on that file; podstate's layers
 /// sit above what `wrap` returns. A wrapper must hand every call it does not mean to change to
 /// it, the six lock calls included: redb's multi-writer mode relies on them.
 pub trait StorageHook: fmt::Debug + Send + Sync + 'static {
