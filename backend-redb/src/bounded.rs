@@ -1,6 +1,6 @@
 //! The storage podstate hands redb for one open file: redb's own [`FileBackend`] (wrapped by
 //! the failing-disk tests' [`StorageHook`](crate::StorageHook), if any, right above the file),
-//! with two changes to redb's locking:
+//! with three changes to redb's locking:
 //!
 //! * **Bounded waits.** redb waits without bound in every blocking byte-range lock (the writer
 //!   byte a writable open takes, the header lock of every read and commit), so a stopped peer
@@ -21,6 +21,9 @@
 //!   commit read is the latest, and any later reclamation sees the byte. A torn read (the
 //!   header written meanwhile) differs from the second read, or fails redb's checksums; after a
 //!   few failed tries a snapshot is taken the locked way.
+//! * **Waiting writers announce themselves** ([`BoundedFile::announce`]): a shared lock on
+//!   [`TURN_BYTE`], which a writer about to start a write transaction checks, and yields to
+//!   (see [`lock::begin_write`](crate::lock::begin_write)).
 
 use std::fmt;
 use std::fs::File;
@@ -49,6 +52,12 @@ pub(crate) const WRITER_BYTE: u64 = LOCK_BASE;
 /// The first of redb's active transaction bytes: `TXN_BASE + id` is held shared by every
 /// process reading transaction `id`.
 pub(crate) const TXN_BASE: u64 = LOCK_BASE + 1024;
+/// podstate's own byte, held shared by every writer waiting for the write lock. redb reserves
+/// `LOCK_BASE + 896 .. LOCK_BASE + 1024` for its storage backends and never locks or queries
+/// them itself; its file backend uses the first two (a probe on Linux, a query mutex on
+/// Windows). podstate, being the storage backend here, takes one far from those.
+pub(crate) const TURN_BYTE: u64 = LOCK_BASE + 960;
+
 /// After this many failed snapshots without the header lock, a read takes it.
 const UNLOCKED_TRIES: usize = 8;
 
@@ -91,6 +100,8 @@ pub(crate) struct BoundedFile {
     locked_next: AtomicUsize,
     /// The header section in progress (redb runs one at a time per database object).
     section: Mutex<Section>,
+    /// Threads of this process waiting for the write lock through this file.
+    waiters: Mutex<usize>,
 }
 
 /// A header section of `begin_read` taken without the header lock.
@@ -135,6 +146,7 @@ impl BoundedFile {
             unlocked: AtomicBool::new(false),
             locked_next: AtomicUsize::new(0),
             section: Mutex::new(Section::default()),
+            waiters: Mutex::new(0),
         }))
     }
 
@@ -165,6 +177,41 @@ impl BoundedFile {
         Ok(header)
     }
 
+    /// Announces a writer of this process waiting for the write lock (until [`withdraw`]).
+    ///
+    /// [`withdraw`]: BoundedFile::withdraw
+    pub(crate) fn announce(&self) {
+        let mut waiters = self.waiters.lock().unwrap_or_else(PoisonError::into_inner);
+        if *waiters == 0 {
+            // Best effort: only shared locks are ever taken on the byte, so this never fails
+            // for a conflict, and a waiter that cannot announce itself only waits longer.
+            let _ = self
+                .inner
+                .try_lock_shared_range(byte(TURN_BYTE), byte(TURN_BYTE));
+        }
+        *waiters += 1;
+    }
+
+    /// Withdraws one [`announce`](BoundedFile::announce).
+    pub(crate) fn withdraw(&self) {
+        let mut waiters = self.waiters.lock().unwrap_or_else(PoisonError::into_inner);
+        *waiters = waiters.saturating_sub(1);
+        if *waiters == 0 {
+            let _ = self.inner.unlock_range(byte(TURN_BYTE), byte(TURN_BYTE));
+        }
+    }
+
+    /// Whether a writer other than this one waits for the write lock: another thread through
+    /// this file, or another open file (another store, another process).
+    pub(crate) fn others_waiting(&self, me_waiting: bool) -> bool {
+        let here = *self.waiters.lock().unwrap_or_else(PoisonError::into_inner);
+        here > usize::from(me_waiting)
+            || self
+                .inner
+                .query_lock_range(byte(TURN_BYTE), byte(TURN_BYTE))
+                .unwrap_or(false)
+    }
+
     /// Polls `try_lock` until it succeeds or the timeout passes; then fails naming the holder.
     fn poll(
         &self,
@@ -172,12 +219,25 @@ impl BoundedFile {
         (start, end): (Bound<u64>, Bound<u64>),
         try_lock: impl Fn(Bound<u64>, Bound<u64>) -> Result<bool, BackendError>,
     ) -> Result<(), BackendError> {
+        if try_lock(start, end)? {
+            return Ok(());
+        }
+        // A writable open waiting for the writer byte is a waiting writer too.
+        let writer = exclusive && start == Bound::Included(WRITER_BYTE);
+        if writer {
+            self.announce();
+        }
         let mut backoff = Backoff::new(self.timeout);
-        while !try_lock(start, end)? {
+        let answer = loop {
+            match try_lock(start, end) {
+                Ok(true) => break Ok(()),
+                Ok(false) => {}
+                Err(e) => break Err(e),
+            }
             if let Err(waited) = backoff.wait() {
                 let wanted = Wanted::range(start, end, exclusive);
                 let who = holders::describe(&holders::find(self.id, wanted, Some(self.own)));
-                return Err(BackendError::Io(io::Error::new(
+                break Err(BackendError::Io(io::Error::new(
                     LOCK_TIMEOUT_KIND,
                     format!(
                         "{} is held by {who}: gave up after waiting {:.1} s",
@@ -186,8 +246,11 @@ impl BoundedFile {
                     ),
                 )));
             }
+        };
+        if writer {
+            self.withdraw();
         }
-        Ok(())
+        answer
     }
 
     /// Whether a header section without the header lock is open and has read the header.
@@ -210,6 +273,11 @@ impl BoundedFile {
         self.inner.unlock_range(start, end)?;
         Err(BackendError::Io(io::Error::other(SnapshotMoved)))
     }
+}
+
+/// The range of the one byte `at`, as redb's calls give it.
+fn byte(at: u64) -> Bound<u64> {
+    Bound::Included(at)
 }
 
 /// Whether `start..end` is redb's header lock.
@@ -346,8 +414,8 @@ impl StorageBackend for BoundedFile {
     }
 }
 
-/// A [`BoundedFile`] shared between redb (which owns its storage) and the store (which names
-/// the write lock's holder and asks for locked snapshots through it).
+/// A [`BoundedFile`] shared between redb (which owns its storage) and the store (which takes
+/// the turn lock and the snapshot fallback through it).
 #[derive(Debug, Clone)]
 pub(crate) struct SharedFile(pub(crate) Arc<BoundedFile>);
 

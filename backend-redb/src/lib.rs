@@ -123,6 +123,17 @@
 //! pages the first one named, and `tests/stopped_peers.rs` stops a reader there. 0 of 100
 //! random stops block a writer since (the `lock_waits` example, `stopped-readers`).
 //!
+//! **Waiting writers get their turn.** Polling has no queue: against another process writing in
+//! a tight loop, whose commits follow each other within microseconds, a waiting write rarely
+//! found the lock free (200 writes on this machine's disk: p50 421 ms, p99 10.3 s, max 25.9 s).
+//! A writer that finds the write lock taken announces itself with a shared lock on a byte redb
+//! leaves to storage backends (`LOCK_BASE + 960`; redb's own file backend uses `+896` and
+//! `+897`), and a writer about to start a write transaction yields while anyone else waits, for
+//! at most 5 ms, so that a stopped waiter costs each write at most that. Since: p50 1.2 ms, p99
+//! 3.6 ms, max 4.8 ms (`lock_waits tight-loop`; one write alone 0.6 ms); `tests/fair_turns.rs`
+//! counts the loop's commits before each waiting write gets in (1, against a median of 44
+//! before).
+//!
 //! # Layout
 //!
 //! Keys are redb `&str` or tuples of `&str`, ordered by their bytes element by element: the
