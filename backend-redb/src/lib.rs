@@ -192,6 +192,10 @@
 //! (a read-only store reads it through an overlay instead, above), so such a file that is not a
 //! podstate database is repaired by a writable store before it is refused.
 //!
+//! A process killed while creating a database leaves its hidden draft (`.NAME.PID.NANOS.new`)
+//! beside it; the next writable open removes the drafts of the database's name whose creator is
+//! dead (not in `/proc`, and holding no lock on the draft), never another's.
+//!
 //! redb trusts a cleanly closed file and panics on some damaged pages (its B-tree code has
 //! `unreachable!`s). Every open and every transaction runs under `catch_unwind`, and a panic
 //! answers `Corrupt` naming the file; the test that garbles every page of a file in turn meets
@@ -239,6 +243,7 @@
 //! the production one; without a hook nothing is wrapped.
 
 mod bounded;
+mod drafts;
 mod error;
 mod holders;
 mod lock;

@@ -6,12 +6,12 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use podstate_api::{ErrorKind, Result, StateError};
 use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
 use crate::bounded::{BoundedFile, SharedFile};
+use crate::drafts;
 use crate::error::{bad_layout, fault, io_fault};
 use crate::lock::begin_write;
 use crate::overlay::OverlayReader;
@@ -72,6 +72,9 @@ impl fmt::Debug for Shared {
 impl Shared {
     /// Opens `file` (creating it if missing) and checks that it is a podstate database.
     pub(crate) fn open(file: &Path, options: RedbOptions, hook: Hook) -> Result<Shared> {
+        if !options.read_only {
+            drafts::remove_stale(file);
+        }
         match fs::metadata(file) {
             Err(e) if e.kind() == io::ErrorKind::NotFound && !options.read_only => {
                 create(file, options, &hook)?
@@ -259,22 +262,12 @@ impl Drop for RemoveOnDrop<'_> {
 }
 
 /// Creates a new podstate database at `file`, atomically: it is made whole (every table, the
-/// format version) in a hidden file beside it, then hard-linked into place, which fails if
+/// format version) in a hidden draft beside it, then hard-linked into place, which fails if
 /// `file` appeared meanwhile. So no process ever sees a half-made database, and when several
-/// create the same file at once, one wins and the others open its file.
+/// create the same file at once, one wins and the others open its file. A creator killed
+/// part-way leaves its draft, which the next writable open removes ([`drafts`]).
 fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
-    let dir = match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let draft = dir.join(format!(".{name}.{}.{nanos}.new", std::process::id()));
+    let draft = drafts::new_draft(file);
     let _cleanup = RemoveOnDrop(&draft);
     let handle = OpenOptions::new()
         .read(true)
@@ -297,6 +290,10 @@ fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
         Err(e) => return Err(io_fault(file, "cannot link the new database into place", e)),
     }
     // Makes the new name durable too.
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| io_fault(file, "cannot sync its directory", e))
