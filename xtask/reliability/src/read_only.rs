@@ -70,6 +70,7 @@ pub fn judge(launcher: &Launcher, look: &Look) -> Result<String, String> {
     );
     let root = rustix::process::geteuid().is_root();
     if root {
+        reachable_by_others(dir)?;
         command.uid(NOBODY).gid(NOBODY);
     }
     let who = if root {
@@ -96,6 +97,23 @@ pub fn judge(launcher: &Launcher, look: &Look) -> Result<String, String> {
         ));
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+/// Fails unless every directory above `dir` lets others pass (`o+x`), as `nobody` must.
+fn reachable_by_others(dir: &Path) -> Result<(), String> {
+    for above in dir.ancestors().skip(1) {
+        let mode = fs::metadata(above).map_or(0o755, |m| m.permissions().mode());
+        if mode & 0o001 == 0 {
+            return Err(format!(
+                "the read-only look runs as nobody, who cannot reach {}: {} has mode {:o} \
+                 (choose another --dir)",
+                dir.display(),
+                above.display(),
+                mode & 0o777
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Each database file of `dir` (every file but `*.stderr`) with its length and FNV-1a checksum.

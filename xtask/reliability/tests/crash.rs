@@ -68,3 +68,31 @@ echo acknowledged"#;
     let mode = std::fs::metadata(&path).unwrap().permissions().mode();
     assert_eq!(mode & 0o200, 0o200, "{mode:o}");
 }
+
+/// A root run reads as nobody, who must be able to reach the trial directory: when a directory
+/// above it is closed to others, the look says so instead of blaming the database.
+#[test]
+fn the_read_only_look_says_when_nobody_cannot_reach_the_files() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+
+    use podstate_reliability::read_only::{self, Look};
+
+    let closed = tempfile::tempdir().unwrap();
+    let dir = closed.path().join("trial");
+    std::fs::create_dir(&dir).unwrap();
+    let path = dir.join("podstate.db");
+    std::fs::write(&path, b"data").unwrap();
+    if std::fs::metadata(&path).unwrap().uid() != 0 {
+        return; // not root: the look runs as this user, who can reach it
+    }
+    std::fs::set_permissions(closed.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    let look = Look {
+        backend: Backend::Sqlite,
+        path: &path,
+        case: (0, 0, 0),
+        acknowledged: 0,
+        in_flight: false,
+    };
+    let why = read_only::judge(&launcher(), &look).unwrap_err();
+    assert!(why.contains("cannot reach"), "{why}");
+}
