@@ -58,13 +58,13 @@
 //! # The simulated disk
 //!
 //! Power cuts and I/O faults need every read, write and sync of the engines to pass through a
-//! [`disk::Disk`] first. redb reaches it through its storage seam
-//! (`RedbStore::open_with_storage`, [`redb_disk`]); SQLite through a VFS shim
+//! [`disk::Disk`] first, at the file operations themselves, below the engine and every podstate
+//! layer, so that a sync skipped anywhere above cannot hide from a power cut. redb reaches it
+//! through its storage seam (`RedbStore::open_with_storage`, [`redb_disk`]), which wraps redb's
+//! own file backend beneath podstate's lock wrapper; SQLite through a VFS shim
 //! ([`sqlite_vfs`]), registered as the process's default VFS and serving only the files under
-//! a directory attached to a disk. It sits at SQLite's file operations, below SQLite and every
-//! podstate layer (only SQLite's own unix VFS and the OS are beneath it), so a sync that podstate
-//! or SQLite skipped cannot hide from a power cut, and `tests/sqlite_syncs.rs` counts the syncs
-//! of each durable commit there. The shim is the one place of the workspace that allows
+//! a directory attached to a disk (only SQLite's own unix VFS and the OS are beneath it);
+//! `tests/sqlite_syncs.rs` counts the syncs of each durable commit there. The shim is the one place of the workspace that allows
 //! `unsafe`: rusqlite offers no safe way to give SQLite another VFS, and a shim is the only way
 //! to see SQLite's writes and syncs one by one, which a power cut must (counting fsyncs per
 //! commit would show that a sync happens, not that the data the commit needs was under it).
