@@ -3,7 +3,7 @@
 //! each report flushed before the next call; the parent kills it with SIGKILL at a random
 //! moment and drains the pipe. The database is then judged twice: first through a read-only
 //! open by a user who cannot write it, which must change no byte of the files
-//! ([`read_only`](crate::read_only)), then through a writable reopen; each must open, pass
+//! ([`read_only`]), then through a writable reopen; each must open, pass
 //! [`verify`], and hold exactly the model's state after the acknowledged calls, or after those
 //! plus the one in flight, the same one.
 //!
