@@ -56,10 +56,32 @@ fn immutable_uri(path: &Path) -> String {
     uri
 }
 
+/// `Io` naming `path` when it cannot be a database file: a directory or another kind of file,
+/// or (`must_exist`) nothing at all. Looks at the directory entry only (`stat`), so that the
+/// messages say what is wrong in the path's own words instead of SQLite's ("disk I/O error",
+/// or the internal URI of a read-only open).
+fn check_path(path: &Path, must_exist: bool) -> Result<()> {
+    let io = |why: String| {
+        Err(StateError::new(
+            ErrorKind::Io,
+            format!("SQLite database {}: {why}", path.display()),
+        ))
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => io("is a directory, not a database file".to_owned()),
+        Ok(meta) if !meta.is_file() => io("is not a regular file".to_owned()),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => io("does not exist".to_owned()),
+        Err(e) => io(format!("cannot be looked at: {e}")),
+    }
+}
+
 impl Conn {
     /// Opens `path` (creating an empty file if there is none) and makes sure it is a podstate
     /// database of this version, laying it out when it is empty.
     pub(crate) fn open(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
+        check_path(path, options.read_only)?;
         let flags = if options.read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
         } else {
