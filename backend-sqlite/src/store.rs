@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
 use podstate_api::snapshot::Snapshot;
-use podstate_api::verify::{Violation, violations};
+use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{ErrorKind, Result, State, StateError};
 
 use crate::conn::Conn;
@@ -236,9 +236,13 @@ impl Store for SqliteStore {
         found.extend(keys.into_iter().map(|dangling| {
             Violation::new(7, &[], format!("foreign key check of {file}: {dangling}"))
         }));
-        let inventory = self.engine()?.read(|tx| tx.inventory())?;
-        found.extend(violations(&inventory));
+        found.extend(violations(&self.inventory()?));
         Ok(found)
+    }
+
+    /// Every row of every table, read in one transaction (see `verify.rs`).
+    fn inventory(&self) -> Result<Inventory> {
+        self.engine()?.read(|tx| tx.inventory())
     }
 }
 

@@ -1,9 +1,13 @@
 //! The subcommands of `podstate`, one file each; `run` dispatches.
 
 mod check;
+mod filter;
 mod inspect;
+mod listing;
 mod progress;
+mod table;
 mod transfer;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,17 +25,35 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// List containers, pods and volumes with their namespaces, pods, dependencies, networks and
-    /// exec sessions (opens the database read-only).
+    /// List containers, pods and volumes with their status, pods, namespaces, dependencies,
+    /// networks and exec sessions, as tables or JSON (opens the database read-only). Records
+    /// that cannot be read are marked, and then the exit status is 1.
     Inspect {
         /// The store: memory:, sqlite:PATH or redb:PATH.
         url: String,
-        /// Print JSON for scripts instead of a table.
+        /// How to print: tables for people, or JSON for scripts (every field, full IDs).
+        #[arg(long, value_enum, default_value_t)]
+        format: inspect::Format,
+        /// The same as --format json.
         #[arg(long)]
         json: bool,
-        /// Only containers and pods of this libpod namespace.
+        /// List only what matches KEY=VALUE, as podman ps: keys namespace, pod (name or ID),
+        /// status, name (a part of it); repeat a key for alternatives, give several keys to
+        /// narrow down. Kinds without the attribute are not listed (no pods under a status
+        /// filter, no volumes under namespace, pod or status).
+        #[arg(long = "filter", short = 'f', value_name = "KEY=VALUE")]
+        filters: Vec<filter::Filters>,
+        /// The same as --filter namespace=NS.
         #[arg(long, value_name = "NS")]
         namespace: Option<String>,
+        /// Print only the IDs of the containers and pods listed, then the volumes' names, one
+        /// per line.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Print full IDs and whole lists (tables cut IDs to 12 characters and long lists to a
+        /// count).
+        #[arg(long)]
+        no_trunc: bool,
     },
     /// Walk the stored data and list every violation of the contract's invariants and every
     /// unreadable record; exit 1 if there is any (opens the database read-only).
@@ -50,12 +72,16 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Write the snapshot in FILE into the empty store URL.
+    /// Write the snapshot in FILE into the store URL, which must be empty unless --force.
     Import {
         /// An export file.
         file: PathBuf,
-        /// The store: memory:, sqlite:PATH or redb:PATH (created if missing; must be empty).
+        /// The store: memory:, sqlite:PATH or redb:PATH (created if missing; must be empty
+        /// unless --force).
         url: String,
+        /// Replace what a non-empty store holds.
+        #[arg(long)]
+        force: bool,
     },
     /// Copy the whole store FROM into TO (another backend, say), then compare both through the
     /// public API.
@@ -75,12 +101,28 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Inspect {
             url,
+            format,
             json,
+            filters,
             namespace,
-        } => inspect::run(&url, json, namespace.as_deref()),
+            quiet,
+            no_trunc,
+        } => {
+            let mut filters = filter::Filters::merge(filters);
+            if let Some(ns) = namespace {
+                filters.add(&format!("namespace={ns}"))?;
+            }
+            let options = inspect::Options {
+                format: if json { inspect::Format::Json } else { format },
+                filters,
+                quiet,
+                no_trunc,
+            };
+            inspect::run(&url, &options)
+        }
         Command::Check { url } => check::run(&url),
         Command::Export { url, file, force } => transfer::export(&url, &file, force),
-        Command::Import { file, url } => transfer::import(&file, &url),
+        Command::Import { file, url, force } => transfer::import(&file, &url, force),
         Command::Migrate { from, to, force } => transfer::migrate(&from, &to, force),
     }
 }

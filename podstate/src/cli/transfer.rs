@@ -17,16 +17,7 @@ use podstate::verify::{Inventory, violations};
 use podstate::{OpenOptions, Store, StoreConfig, export};
 
 use super::progress::Phase;
-
-/// `N containers, M pods, K volumes`.
-fn counts(snapshot: &Snapshot) -> String {
-    format!(
-        "{} containers, {} pods, {} volumes",
-        snapshot.containers.len(),
-        snapshot.pods.len(),
-        snapshot.volumes.len()
-    )
-}
+use super::words::counts;
 
 /// The snapshot of the store `url`, opened read-only.
 fn read_store(url: &str) -> Result<Snapshot, String> {
@@ -65,11 +56,11 @@ pub fn export(url: &str, file: &Path, force: bool) -> Result<ExitCode, String> {
 }
 
 /// Runs `import`: the file is read and checked before the target is touched.
-pub fn import(file: &Path, url: &str) -> Result<ExitCode, String> {
+pub fn import(file: &Path, url: &str, force: bool) -> Result<ExitCode, String> {
     let text = fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let snapshot = export::read(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     consistent(&snapshot, &file.display().to_string())?;
-    write_store(&snapshot, url, false)?;
+    write_store(&snapshot, url, force)?;
     println!(
         "imported {} from {} into {url}",
         counts(&snapshot),

@@ -3,7 +3,7 @@
 use std::fmt::Debug;
 
 use crate::snapshot::Snapshot;
-use crate::verify::Violation;
+use crate::verify::{Inventory, Violation};
 use crate::{Result, State};
 
 /// What a backend's stores can do. The conformance suite generates only what every backend in a
@@ -137,4 +137,17 @@ pub trait Store: Send + Sync + Debug {
     /// # Errors
     /// `Io` when the storage cannot be walked at all.
     fn verify(&self) -> Result<Vec<Violation>>;
+
+    /// Everything the store holds as [`verify`](Store::verify) walks it, in one read
+    /// transaction: every record that can be read, and a description of each one that cannot
+    /// ([`Inventory::unreadable`], [`Inventory::unread`]), so that a tool can show what is
+    /// readable of a damaged store. The default reads a [`snapshot`](Store::snapshot) (which
+    /// fails whole on one unreadable record); a backend that walks its storage overrides it.
+    ///
+    /// # Errors
+    /// `Io` when the storage cannot be walked at all; the default also `Corrupt` when a record
+    /// does not decode.
+    fn inventory(&self) -> Result<Inventory> {
+        Ok(Inventory::from(&self.snapshot()?))
+    }
 }
