@@ -224,6 +224,12 @@ impl Store for SqliteStore {
         whole::restore_into(&self.engine()?, snapshot)
     }
 
+    /// Empties the live database and writes `snapshot` in one `BEGIN IMMEDIATE` transaction:
+    /// other connections see the old state or the new one, and keep writing into this file.
+    fn replace(&self, snapshot: &Snapshot) -> Result<()> {
+        whole::replace_into(&self.engine()?, snapshot)
+    }
+
     /// SQLite's own integrity and foreign-key checks, then every row of every table checked
     /// against SPEC §2 (see `verify.rs`).
     fn verify(&self) -> Result<Vec<Violation>> {

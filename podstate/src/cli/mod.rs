@@ -6,6 +6,7 @@ mod inspect;
 mod listing;
 mod progress;
 mod table;
+mod target;
 mod transfer;
 mod words;
 
@@ -90,7 +91,8 @@ enum Command {
         from: String,
         /// The target store (created if missing; must be empty unless --force).
         to: String,
-        /// Replace a non-empty target: its database file is removed first.
+        /// Replace what a non-empty target holds (in one write transaction of the live
+        /// database, so that processes using it lose nothing they write).
         #[arg(long)]
         force: bool,
     },

@@ -1,10 +1,20 @@
 //! `podstate export`, `import` and `migrate`: a whole store moved as a snapshot, all or nothing.
 //!
-//! A target database file is never touched until its replacement is complete and checked: the
-//! snapshot is checked against SPEC §2 first, then restored into a new file beside the target,
-//! compared with the snapshot through the public API and verified, and only then renamed into
-//! place (after the old target, with `--force`, is removed). Any failure removes the new file
-//! and leaves the target as it was.
+//! The snapshot is checked against SPEC §2 before anything is written. Then:
+//!
+//! - a target that does not exist is written as a new file beside it, compared with the
+//!   snapshot through the public API, verified, and only then linked into place (never over a
+//!   file that appeared meanwhile);
+//! - an existing target (`--force` when it is not empty) is replaced **inside one write
+//!   transaction of the live file** (`Store::replace`), which reads back what it wrote and
+//!   compares it with the snapshot before it commits: processes that have the database open see
+//!   the old state or the new one, and keep writing into the same file. A backend that cannot
+//!   replace in place gets a new file instead, and only while no other process has the old one
+//!   open (the refusal names them);
+//! - a target path that is a symbolic link stays one: the file it leads to is written. Source
+//!   and target are the same file when `stat` says so (device and inode), whatever their paths.
+//!
+//! Any failure leaves the target as it was and removes the new file.
 
 use std::fs::{self, File};
 use std::io::Write;
@@ -14,9 +24,10 @@ use std::process::ExitCode;
 use podstate::dump::{Dump, describe, dump};
 use podstate::snapshot::Snapshot;
 use podstate::verify::{Inventory, violations};
-use podstate::{OpenOptions, Store, StoreConfig, export};
+use podstate::{ErrorKind, OpenOptions, Store, StoreConfig, export};
 
 use super::progress::Phase;
+use super::target;
 use super::words::counts;
 
 /// The snapshot of the store `url`, opened read-only.
@@ -70,13 +81,17 @@ pub fn import(file: &Path, url: &str, force: bool) -> Result<ExitCode, String> {
 }
 
 /// Runs `migrate`: the source's snapshot written into the target, which is compared with it
-/// through the public API and verified before it replaces anything.
+/// and verified before it replaces anything.
 pub fn migrate(from: &str, to: &str, force: bool) -> Result<ExitCode, String> {
     let (source, target): (StoreConfig, StoreConfig) = (
         from.parse().map_err(|e| format!("{e}"))?,
         to.parse().map_err(|e| format!("{e}"))?,
     );
-    if source.path().is_some() && source.path() == target.path() {
+    // The same file by identity, not by name: `x.db`, `./x.db` and a link to it are one file.
+    if let (Some(a), Some(b)) = (source.path(), target.path())
+        && let (Some(a), Some(b)) = (target::identity(a), target::identity(b))
+        && a == b
+    {
         return Err(format!("{from} and {to} are the same database file"));
     }
     let snapshot = read_store(from)?;
@@ -104,35 +119,148 @@ fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> Result<(), String
         let (_, store) = super::open(url, false)?;
         return restore_checked(store.as_ref(), snapshot, url);
     };
-    if path.exists() {
-        let (_, store) = super::open(url, true)?;
-        let current = store
-            .snapshot()
-            .map_err(|e| format!("cannot read {url}: {e}"))?;
-        if !current.is_empty() && !force {
-            return Err(format!("{url} is not empty (use --force to replace it)"));
+    // A link stays a link: what is written is the file it leads to.
+    let path = target::resolve(path)?;
+    let config = at(&config, &path);
+    if target::identity(&path).is_some() {
+        return replace_existing(snapshot, url, &config, force);
+    }
+    let fresh = write_fresh(snapshot, url, &config)?;
+    match place_new(&fresh, &path) {
+        Ok(()) => {
+            sync_parent(&path);
+            Ok(())
+        }
+        Err(e) => {
+            let _ = remove_database(&fresh);
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                // Another process created the database meanwhile: it is a live one now.
+                return replace_existing(snapshot, url, &config, force);
+            }
+            Err(format!(
+                "cannot put the new database in place of {url}: {e}"
+            ))
         }
     }
-    let fresh = sibling(path, "new");
-    remove_database(&fresh).map_err(|e| format!("cannot clear {}: {e}", fresh.display()))?;
-    let fresh_config = match &config {
-        StoreConfig::Sqlite(_) => StoreConfig::Sqlite(fresh.clone()),
-        _ => StoreConfig::Redb(fresh.clone()),
+}
+
+/// `config`'s backend at `path`.
+fn at(config: &StoreConfig, path: &Path) -> StoreConfig {
+    match config {
+        StoreConfig::Sqlite(_) => StoreConfig::Sqlite(path.to_owned()),
+        _ => StoreConfig::Redb(path.to_owned()),
+    }
+}
+
+/// Replaces what the existing database of `config` holds: inside one write transaction of the
+/// live file, so that processes that have it open see the new state and lose nothing they
+/// write; where the backend cannot do that, by a new file, only while no other process has the
+/// old one open.
+fn replace_existing(
+    snapshot: &Snapshot,
+    url: &str,
+    config: &StoreConfig,
+    force: bool,
+) -> Result<(), String> {
+    let open = |read_only| {
+        podstate::open_with(config, OpenOptions::new().read_only(read_only))
+            .map_err(|e| format!("cannot open {url}: {e}"))
     };
-    let written = podstate::open_with(&fresh_config, OpenOptions::new())
-        .map_err(|e| format!("cannot create {}: {e}", fresh.display()))
-        .and_then(|store| restore_checked(store.as_ref(), snapshot, url));
-    let placed = written.and_then(|()| {
-        remove_database(path)
-            .and_then(|()| move_database(&fresh, path))
-            .map_err(|e| format!("cannot put the new database in place of {url}: {e}"))
-    });
+    let current = open(true)?
+        .snapshot()
+        .map_err(|e| format!("cannot read {url}: {e}"))?;
+    if !current.is_empty() && !force {
+        return Err(format!("{url} is not empty (use --force to replace it)"));
+    }
+    let store = open(false)?;
+    let phase = Phase::start(format!(
+        "replacing what {url} holds with {}",
+        counts(snapshot)
+    ));
+    match store.replace(snapshot) {
+        Ok(()) => {}
+        Err(e) if e.kind() == ErrorKind::InvalidArg => {
+            drop((phase, store));
+            return replace_file(snapshot, url, config);
+        }
+        Err(e) => return Err(format!("cannot write {url}: {e}")),
+    }
+    // The transaction compared what it wrote with the snapshot before it committed; other
+    // processes may be writing now, so the check is of the invariants only.
+    let problems = store
+        .verify()
+        .map_err(|e| format!("cannot check {url}: {e}"))?;
+    match problems.first() {
+        None => Ok(()),
+        Some(first) => Err(format!("{url} was replaced, but fails its check: {first}")),
+    }
+}
+
+/// Replaces the database file of `config` by a new one holding `snapshot`, for a backend that
+/// cannot replace in place; refused while another process has the old file open, since it
+/// would go on writing into a file nobody opens again.
+fn replace_file(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<(), String> {
+    let Some(path) = config.path() else {
+        return Err(format!("{url} is not a database file"));
+    };
+    let fresh = write_fresh(snapshot, url, config)?;
+    let held = target::identity(path)
+        .map(target::holders)
+        .unwrap_or_default();
+    if !held.is_empty() {
+        let _ = remove_database(&fresh);
+        return Err(format!(
+            "{url} is open in {}, which would go on writing into the replaced file: stop it \
+             and try again",
+            target::describe(&held)
+        ));
+    }
+    let placed = remove_database(path)
+        .and_then(|()| move_database(&fresh, path))
+        .map_err(|e| format!("cannot put the new database in place of {url}: {e}"));
     if placed.is_err() {
         let _ = remove_database(&fresh);
     } else {
         sync_parent(path);
     }
     placed
+}
+
+/// A new database file beside the database of `config`, holding `snapshot`, compared with it
+/// and verified, and closed; removed again on any failure.
+fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<PathBuf, String> {
+    let path = config.path().unwrap_or(Path::new("podstate"));
+    let fresh = sibling(path, "new");
+    remove_database(&fresh).map_err(|e| format!("cannot clear {}: {e}", fresh.display()))?;
+    let written = podstate::open_with(&at(config, &fresh), OpenOptions::new())
+        .map_err(|e| format!("cannot create {}: {e}", fresh.display()))
+        .and_then(|store| restore_checked(store.as_ref(), snapshot, url));
+    match written {
+        Ok(()) => Ok(fresh),
+        Err(e) => {
+            let _ = remove_database(&fresh);
+            Err(e)
+        }
+    }
+}
+
+/// Puts the closed new database `fresh` at `path`, where no database is: a hard link, which
+/// fails (`AlreadyExists`) rather than replace a file that appeared meanwhile. SQLite files a
+/// former database may have left beside `path` go first: a stale WAL would be read into the
+/// new file.
+fn place_new(fresh: &Path, path: &Path) -> std::io::Result<()> {
+    for side in SIDE_FILES {
+        match fs::remove_file(sibling_suffix(path, side)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+    }
+    let wal = sibling_suffix(fresh, "wal");
+    if wal.exists() {
+        fs::rename(&wal, sibling_suffix(path, "wal"))?;
+    }
+    fs::hard_link(fresh, path)?;
+    remove_database(fresh)
 }
 
 /// Restores `snapshot` into the empty `store`, then checks it: every call answers as the
@@ -174,13 +302,13 @@ fn handle_dump(store: &dyn Store, url: &str) -> Result<Dump, String> {
     dump(handle.as_ref()).map_err(|e| format!("cannot read {url}: {e}"))
 }
 
+/// The files SQLite keeps beside a database, by suffix.
+const SIDE_FILES: [&str; 2] = ["wal", "shm"];
+
 /// Removes a database file with the files SQLite keeps beside it; a missing file is no error.
 fn remove_database(path: &Path) -> std::io::Result<()> {
-    for file in [
-        sibling_suffix(path, "wal"),
-        sibling_suffix(path, "shm"),
-        path.to_owned(),
-    ] {
+    let sides = SIDE_FILES.iter().map(|side| sibling_suffix(path, side));
+    for file in sides.chain([path.to_owned()]) {
         match fs::remove_file(&file) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
             _ => {}
