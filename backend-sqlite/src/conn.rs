@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::busy::LockClock;
 use crate::options::{Durability, SqliteOptions};
+use crate::turn::Turn;
 use crate::{error, schema};
 
 /// How many prepared statements each connection keeps: every statement of the backend, with
@@ -25,6 +26,8 @@ pub(crate) struct Conn {
     pub(crate) path: Arc<Path>,
     /// The lock timeout of the current call.
     pub(crate) clock: Arc<LockClock>,
+    /// This connection's turns among writers (see [`turn`](crate::turn)); `None` read-only.
+    pub(crate) turn: Option<Arc<Turn>>,
     /// Whether commits wait for the disk (see [`Durability`]).
     pub(crate) durable: bool,
     /// Set when a transaction could not be rolled back: the connection is then replaced before
@@ -89,7 +92,8 @@ impl Conn {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
-        let clock = LockClock::new(options.lock_timeout, options.busy_poll);
+        let turn = (!options.read_only).then(|| Arc::new(Turn::new(path)));
+        let clock = LockClock::new(options.lock_timeout, options.busy_poll, turn.clone());
         let opened = if options.read_only && !has_side_files(path) {
             // No connection has the database open (in WAL mode a connection keeps the `-wal`
             // and `-shm` files beside it): a read-only connection would still create both, so it
@@ -107,6 +111,7 @@ impl Conn {
             sql,
             path: Arc::clone(path),
             clock,
+            turn,
             durable: options.durability == Durability::Full,
             broken: Cell::new(false),
         };

@@ -277,9 +277,10 @@ impl SqliteEngine {
         })
     }
 
-    /// Runs one transaction on the handle's connection: `BEGIN` (as `begin` says) and the
-    /// version check, `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK` otherwise.
-    fn transaction<T>(&self, begin: &str, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+    /// Runs one transaction on the handle's connection: `BEGIN` (`BEGIN IMMEDIATE` for a
+    /// write) and the version check, `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK`
+    /// otherwise.
+    fn transaction<T>(&self, write: bool, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         if matches!(*slot, Slot::Broken) {
             *slot = Slot::Open(Conn::open(&self.shared.path, &self.shared.options)?);
@@ -290,7 +291,7 @@ impl SqliteEngine {
         conn.clock.start();
         // A call that panicked half-way left its transaction open.
         conn.rollback();
-        let answer = run(conn, begin, f);
+        let answer = run(conn, write, f);
         if conn.broken.get() {
             *slot = Slot::Broken;
         }
@@ -298,9 +299,19 @@ impl SqliteEngine {
     }
 }
 
-/// The body of [`SqliteEngine::transaction`].
-fn run<T>(conn: &Conn, begin: &str, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
-    conn.run(begin)?;
+/// The body of [`SqliteEngine::transaction`]. A write first leaves the lock to writers that
+/// wait for it, and announces itself while it waits in turn (see [`turn`](crate::turn)).
+fn run<T>(conn: &Conn, write: bool, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+    let turn = conn.turn.as_ref().filter(|_| write);
+    if let Some(turn) = turn {
+        turn.yield_to_waiters(conn.clock.deadline());
+        turn.arm();
+    }
+    let begun = conn.run(if write { "BEGIN IMMEDIATE" } else { "BEGIN" });
+    if let Some(turn) = turn {
+        turn.disarm();
+    }
+    begun?;
     let answer = conn
         .retry_sql(|| {
             conn.sql
@@ -338,7 +349,7 @@ impl Engine for SqliteEngine {
     fn read<T>(&self, f: impl FnOnce(&SqliteTx<'_>) -> Result<T>) -> Result<T> {
         // The version check is the transaction's first read: it takes the snapshot every later
         // read of the call sees.
-        self.transaction("BEGIN", |conn| f(&SqliteTx { conn }))
+        self.transaction(false, |conn| f(&SqliteTx { conn }))
     }
 
     fn write<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
@@ -351,7 +362,7 @@ impl Engine for SqliteEngine {
                 ),
             ));
         }
-        self.transaction("BEGIN IMMEDIATE", |conn| f(&mut SqliteTx { conn }))
+        self.transaction(true, |conn| f(&mut SqliteTx { conn }))
     }
 
     /// Drops the handle's connection (after any call in flight on another thread).

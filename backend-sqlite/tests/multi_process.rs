@@ -37,6 +37,9 @@ fn child_process() {
     if role == "hold" {
         roles::hold_write_lock(&path, &out);
     }
+    if role == "loop" {
+        roles::write_in_a_loop(&path, &out);
+    }
     let store = SqliteStore::open(&path).unwrap();
     let state = store.open_handle().unwrap();
     wait_for(&go);
@@ -234,4 +237,39 @@ fn a_stuck_lock_holder_in_another_process_is_named_and_outlived() {
         "the dead holder's write survived"
     );
     assert_eq!(store.verify().unwrap(), []);
+}
+
+#[test]
+fn plain_sql_that_announces_itself_gets_in_against_a_tight_loop_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let writing = dir.path().join("writing");
+    let store = SqliteStore::open(&path).unwrap();
+    let state = store.open_handle().unwrap();
+    state
+        .add_container(&Container::new(ContainerConfig::new("probe", "probe")))
+        .unwrap();
+    let _writer = Killed(spawn("loop", &path, &writing, &dir.path().join("unused")));
+    wait_for(&writing);
+
+    // What the README tells plain-SQL maintenance to do: hold a shared lock on the `-wait`
+    // file while it waits, and let SQLite's own busy handler (`.timeout`) do the waiting.
+    let mut wait = path.as_os_str().to_owned();
+    wait.push(podstate_sqlite::WAIT_SUFFIX);
+    // As flock(1) does: open it, creating it if need be.
+    let turns = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&wait)
+        .unwrap();
+    let sql = rusqlite::Connection::open(&path).unwrap();
+    sql.busy_timeout(Duration::from_secs(5)).unwrap();
+    for round in 0..5 {
+        turns.lock_shared().unwrap();
+        let written = sql.execute("UPDATE container SET state = state WHERE id = 'probe'", []);
+        turns.unlock().unwrap();
+        assert_eq!(written.map_err(|e| e.to_string()), Ok(1), "round {round}");
+    }
 }

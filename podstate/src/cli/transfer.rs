@@ -302,8 +302,9 @@ fn handle_dump(store: &dyn Store, url: &str) -> Result<Dump, String> {
     dump(handle.as_ref()).map_err(|e| format!("cannot read {url}: {e}"))
 }
 
-/// The files SQLite keeps beside a database, by suffix.
-const SIDE_FILES: [&str; 2] = ["wal", "shm"];
+/// The files kept beside a database, by suffix: SQLite's WAL and its index, and the file
+/// podstate's SQLite writers take turns on.
+const SIDE_FILES: [&str; 3] = ["wal", "shm", "wait"];
 
 /// Removes a database file with the files SQLite keeps beside it; a missing file is no error.
 fn remove_database(path: &Path) -> std::io::Result<()> {
@@ -324,7 +325,9 @@ fn move_database(from: &Path, to: &Path) -> std::io::Result<()> {
     if wal.exists() {
         fs::rename(&wal, sibling_suffix(to, "wal"))?;
     }
-    let _ = fs::remove_file(sibling_suffix(from, "shm"));
+    for side in ["shm", "wait"] {
+        let _ = fs::remove_file(sibling_suffix(from, side));
+    }
     fs::rename(from, to)
 }
 
