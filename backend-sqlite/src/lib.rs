@@ -191,6 +191,7 @@
 //! tables are `WITHOUT ROWID`. For comparison, podman's BoltDB state (N=5,000): add 2,249 µs,
 //! lookup by name 230 µs, by prefix 1,814 µs, all_containers 548 ms.
 
+mod backup;
 mod busy;
 mod conn;
 mod error;

@@ -6,92 +6,16 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use podstate::{Container, ContainerConfig, ErrorKind};
+use support::writer::{self, Writer};
 use support::*;
 
-/// The variable that makes the test binary a writer child on a store URL.
-const WRITER: &str = "PODSTATE_CLI_TEST_WRITER";
-
-/// Not a test of its own: the writer child. Adds containers `w-0`, `w-1`... to the store in
-/// its variable, printing each number once the add returned; an add that fails prints `err`.
+/// Not a test of its own: the writer child (see [`writer::child`]).
 #[test]
 fn writer_child() {
-    let Ok(url) = std::env::var(WRITER) else {
-        return;
-    };
-    let store = podstate::open(&url).unwrap();
-    let state = store.open_handle().unwrap();
-    let mut out = std::io::stdout().lock();
-    for k in 0.. {
-        let ctr = Container::new(ContainerConfig::new(format!("w-{k}"), format!("w-{k}")));
-        match state.add_container(&ctr) {
-            Ok(()) => writeln!(out, "{k}").unwrap(),
-            Err(e) => writeln!(out, "err {:?} {e}", e.kind()).unwrap(),
-        }
-        out.flush().unwrap();
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
-/// A writer child on `url`, with its acknowledgements coming in on a channel; killed on drop.
-struct Writer {
-    child: Child,
-    acks: mpsc::Receiver<String>,
-}
-
-impl Writer {
-    fn start(url: &str) -> Writer {
-        let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["writer_child", "--exact", "--nocapture", "--test-threads=1"])
-            .env(WRITER, url)
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, acks) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if line.starts_with(|c: char| c.is_ascii_digit() || c == 'e')
-                    && tx.send(line).is_err()
-                {
-                    break;
-                }
-            }
-        });
-        Writer { child, acks }
-    }
-
-    /// Waits for `n` more lines, answering the numbers acknowledged among them.
-    fn next(&self, n: usize) -> Vec<u64> {
-        (0..n)
-            .filter_map(|_| {
-                let line = self
-                    .acks
-                    .recv_timeout(Duration::from_secs(60))
-                    .expect("the writer goes on");
-                line.parse().ok()
-            })
-            .collect()
-    }
-
-    /// Every line received so far.
-    fn drain(&self) -> Vec<String> {
-        self.acks.try_iter().collect()
-    }
-}
-
-impl Drop for Writer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+    writer::child();
 }
 
 /// A store at `dir/name` holding two containers of its own.

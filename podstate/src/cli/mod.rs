@@ -1,6 +1,8 @@
 //! The subcommands of `podstate`, one file each; `run` dispatches.
 
+mod backup;
 mod check;
+mod files;
 mod filter;
 mod inspect;
 mod listing;
@@ -16,7 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use podstate::{OpenOptions, Store, StoreConfig};
 
-/// Look inside a podstate database, check it, export, import and migrate it.
+/// Look inside a podstate database, check it, back it up, export, import and migrate it.
 #[derive(Parser)]
 #[command(name = "podstate", version)]
 pub struct Cli {
@@ -84,6 +86,18 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Copy a live database to the file DEST, safely (unlike cp): one committed state, read
+    /// without holding up writers (SQLite: the online backup API; redb: a snapshot restored into
+    /// a new file), written beside DEST, checked as check does, then renamed into place.
+    Backup {
+        /// The store: sqlite:PATH or redb:PATH.
+        from: String,
+        /// The backup file (refused if it exists, unless --force); of the source's backend.
+        dest: PathBuf,
+        /// Replace DEST if it exists (never a database another process has open).
+        #[arg(long)]
+        force: bool,
+    },
     /// Copy the whole store FROM into TO (another backend, say), then compare both through the
     /// public API.
     Migrate {
@@ -126,6 +140,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Export { url, file, force } => transfer::export(&url, &file, force),
         Command::Import { file, url, force } => transfer::import(&file, &url, force),
         Command::Migrate { from, to, force } => transfer::migrate(&from, &to, force),
+        Command::Backup { from, dest, force } => backup::run(&from, &dest, force),
     }
 }
 

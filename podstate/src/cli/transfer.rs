@@ -16,8 +16,7 @@
 //!
 //! Any failure leaves the target as it was and removes the new file.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,6 +25,9 @@ use podstate::snapshot::Snapshot;
 use podstate::verify::{Inventory, violations};
 use podstate::{ErrorKind, OpenOptions, Store, StoreConfig, export};
 
+use super::files::{
+    move_database, place_new, remove_database, sibling, sync_parent, write_durably,
+};
 use super::progress::Phase;
 use super::target;
 use super::words::counts;
@@ -121,7 +123,7 @@ fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> Result<(), String
     };
     // A link stays a link: what is written is the file it leads to.
     let path = target::resolve(path)?;
-    let config = at(&config, &path);
+    let config = config.at(&path);
     if target::identity(&path).is_some() {
         return replace_existing(snapshot, url, &config, force);
     }
@@ -141,14 +143,6 @@ fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> Result<(), String
                 "cannot put the new database in place of {url}: {e}"
             ))
         }
-    }
-}
-
-/// `config`'s backend at `path`.
-fn at(config: &StoreConfig, path: &Path) -> StoreConfig {
-    match config {
-        StoreConfig::Sqlite(_) => StoreConfig::Sqlite(path.to_owned()),
-        _ => StoreConfig::Redb(path.to_owned()),
     }
 }
 
@@ -232,7 +226,7 @@ fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<P
     let path = config.path().unwrap_or(Path::new("podstate"));
     let fresh = sibling(path, "new");
     remove_database(&fresh).map_err(|e| format!("cannot clear {}: {e}", fresh.display()))?;
-    let written = podstate::open_with(&at(config, &fresh), OpenOptions::new())
+    let written = podstate::open_with(&config.at(&fresh), OpenOptions::new())
         .map_err(|e| format!("cannot create {}: {e}", fresh.display()))
         .and_then(|store| restore_checked(store.as_ref(), snapshot, url));
     match written {
@@ -242,25 +236,6 @@ fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<P
             Err(e)
         }
     }
-}
-
-/// Puts the closed new database `fresh` at `path`, where no database is: a hard link, which
-/// fails (`AlreadyExists`) rather than replace a file that appeared meanwhile. SQLite files a
-/// former database may have left beside `path` go first: a stale WAL would be read into the
-/// new file.
-fn place_new(fresh: &Path, path: &Path) -> std::io::Result<()> {
-    for side in SIDE_FILES {
-        match fs::remove_file(sibling_suffix(path, side)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    let wal = sibling_suffix(fresh, "wal");
-    if wal.exists() {
-        fs::rename(&wal, sibling_suffix(path, "wal"))?;
-    }
-    fs::hard_link(fresh, path)?;
-    remove_database(fresh)
 }
 
 /// Restores `snapshot` into the empty `store`, then checks it: every call answers as the
@@ -300,67 +275,4 @@ fn handle_dump(store: &dyn Store, url: &str) -> Result<Dump, String> {
         .open_handle()
         .map_err(|e| format!("cannot open {url}: {e}"))?;
     dump(handle.as_ref()).map_err(|e| format!("cannot read {url}: {e}"))
-}
-
-/// The files kept beside a database, by suffix: SQLite's WAL and its index, and the file
-/// podstate's SQLite writers take turns on.
-const SIDE_FILES: [&str; 3] = ["wal", "shm", "wait"];
-
-/// Removes a database file with the files SQLite keeps beside it; a missing file is no error.
-fn remove_database(path: &Path) -> std::io::Result<()> {
-    let sides = SIDE_FILES.iter().map(|side| sibling_suffix(path, side));
-    for file in sides.chain([path.to_owned()]) {
-        match fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Renames the closed database `from` (with its WAL, if SQLite left one) to `to`; the
-/// shared-memory index is rebuilt by the next connection.
-fn move_database(from: &Path, to: &Path) -> std::io::Result<()> {
-    let wal = sibling_suffix(from, "wal");
-    if wal.exists() {
-        fs::rename(&wal, sibling_suffix(to, "wal"))?;
-    }
-    for side in ["shm", "wait"] {
-        let _ = fs::remove_file(sibling_suffix(from, side));
-    }
-    fs::rename(from, to)
-}
-
-/// Writes `bytes` to a new file at `path` and waits until the disk has them.
-fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = File::create(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-/// Makes a rename in `path`'s directory durable (best effort: a directory that cannot be
-/// opened or synced leaves the rename to the file system's own schedule).
-fn sync_parent(path: &Path) {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
-}
-
-/// `path` with `-suffix` appended to its file name (SQLite's `-wal`, `-shm`).
-fn sibling_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!("-{suffix}"));
-    PathBuf::from(name)
-}
-
-/// A hidden file beside `file`, for writing it whole before it appears.
-fn sibling(file: &Path, what: &str) -> PathBuf {
-    let name = file
-        .file_name()
-        .map_or_else(|| "podstate".into(), |n| n.to_string_lossy().into_owned());
-    file.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
 }

@@ -2,6 +2,8 @@
 //! in a temporary directory), a small state to run it on, and damage planted with plain SQL.
 #![allow(dead_code, reason = "each test file uses part of it")]
 
+pub mod writer;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

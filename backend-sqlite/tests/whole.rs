@@ -1,5 +1,6 @@
-//! `Store::replace` on a live database: one write transaction of the file itself, so handles
-//! that stay open see the new state at once and keep writing into the same file.
+//! Whole-database operations on a live database: `Store::replace` (one write transaction of
+//! the file itself, so handles that stay open see the new state at once and keep writing into
+//! the same file) and `SqliteStore::backup_to` (a consistent copy).
 
 use podstate_api::raw::Store;
 use podstate_api::snapshot::Snapshot;
@@ -83,4 +84,24 @@ fn a_replacement_that_breaks_an_invariant_changes_nothing() {
     let err = target.replace(&broken).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArg, "{err}");
     assert_eq!(target.snapshot().unwrap(), before);
+}
+
+#[test]
+fn a_backup_is_a_whole_database_that_passes_its_check() {
+    let source = filled("src");
+    let dir = tempfile::tempdir().unwrap();
+    let dest = dir.path().join("copy.db");
+    let mut steps = Vec::new();
+    source
+        .backup_to(&dest, |copied, total| steps.push((copied, total)))
+        .unwrap();
+    let (copied, total) = *steps.last().unwrap();
+    assert_eq!(copied, total, "{steps:?}");
+    let copy = SqliteStore::open_read_only(&dest).unwrap();
+    assert_eq!(copy.verify().unwrap(), []);
+    assert_eq!(copy.snapshot().unwrap(), source.snapshot().unwrap());
+
+    let err = source.backup_to(&dest, |_, _| {}).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.message().contains("exists"), "{err}");
 }
