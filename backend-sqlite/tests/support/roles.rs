@@ -281,3 +281,15 @@ pub fn write_in_a_loop(path: &Path, writing: &Path) -> ! {
         }
     }
 }
+
+/// Lists every container in a loop until killed; says so by creating `reading` after the
+/// first list.
+pub fn read_in_a_loop(path: &Path, reading: &Path) -> ! {
+    let store = podstate_sqlite::SqliteStore::open(path).unwrap();
+    let state = store.open_state().unwrap();
+    ok("all_containers", state.all_containers());
+    std::fs::write(reading, b"reading").unwrap();
+    loop {
+        ok("all_containers", state.all_containers());
+    }
+}
