@@ -35,7 +35,7 @@ use super::words::counts;
 /// The snapshot of the store `url`, opened read-only.
 fn read_store(url: &str) -> Result<Snapshot, String> {
     let (_, store) = super::open(url, true)?;
-    let _phase = Phase::start(format!("reading {url}"));
+    let _phase = Phase::start(format!("reading everything {url} holds"));
     store
         .snapshot()
         .map_err(|e| format!("cannot read {url}: {e}"))
@@ -171,11 +171,22 @@ fn replace_existing(
         "replacing what {url} holds with {}",
         counts(snapshot)
     ));
-    match store.replace(snapshot) {
+    // Without --force, a restore: it refuses inside its transaction a store that another
+    // process filled since it was read.
+    let written = if force {
+        store.replace(snapshot)
+    } else {
+        store.restore(snapshot)
+    };
+    match written {
         Ok(()) => {}
-        Err(e) if e.kind() == ErrorKind::InvalidArg => {
+        // The snapshot was checked, so this is the backend that cannot replace in place.
+        Err(e) if force && e.kind() == ErrorKind::InvalidArg => {
             drop((phase, store));
             return replace_file(snapshot, url, config);
+        }
+        Err(e) if e.kind() == ErrorKind::InvalidArg => {
+            return Err(format!("{url} is not empty (use --force to replace it)"));
         }
         Err(e) => return Err(format!("cannot write {url}: {e}")),
     }
@@ -241,10 +252,11 @@ fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<P
 /// Restores `snapshot` into the empty `store`, then checks it: every call answers as the
 /// snapshot (restored into memory) does, and `verify` finds nothing.
 fn restore_checked(store: &dyn Store, snapshot: &Snapshot, url: &str) -> Result<(), String> {
-    let _phase = Phase::start(format!("writing {url}"));
+    let phase = Phase::start(format!("writing {} into {url}", counts(snapshot)));
     store
         .restore(snapshot)
         .map_err(|e| format!("cannot write {url}: {e}"))?;
+    phase.say(format!("comparing {url} with the source, call by call"));
     let expected = memory_dump(snapshot)?;
     let got = handle_dump(store, url)?;
     if got != expected {
@@ -253,6 +265,7 @@ fn restore_checked(store: &dyn Store, snapshot: &Snapshot, url: &str) -> Result<
             describe(&expected, &got, ("source", "target")).replace('\n', "; ")
         ));
     }
+    phase.say(format!("checking {url}"));
     let problems = store
         .verify()
         .map_err(|e| format!("cannot check {url}: {e}"))?;
