@@ -101,9 +101,9 @@
 //! begin leaves the lock to announced waiters first (at most 150 ms; a connection whose yield
 //! runs out, say for a stopped waiter, does not yield again for a second). Against a process
 //! saving one container in a tight loop (durable commits), another process's single write took
-//! p50 131-138 ms, p99 0.97-1.30 s, max 1.24-1.93 s without turns, and p50 2.3-4.9 ms, p99
-//! 13 ms, max 42-101 ms with them (`examples/lock_waits.rs`, 300 writes, 2-core VM whose disk
-//! other builds shared). Plain-SQL tools get their turn the same way: hold a shared lock on the
+//! p50 131-282 ms, p99 0.97-2.66 s, max 1.24-3.51 s without turns (three runs), and p50
+//! 2.3-4.9 ms, p99 9.7-38 ms, max 10-101 ms with them (four runs; `examples/lock_waits.rs`,
+//! 200-300 writes per run, 2-core VM whose disk other builds shared). Plain-SQL tools get their turn the same way: hold a shared lock on the
 //! `-wait` file while they write (`flock -s state.db-wait sqlite3 state.db ...`); without it the
 //! `sqlite3` shell's own busy handler (`.timeout`) rarely gets in against such a loop.
 //!
