@@ -73,7 +73,6 @@ pub mod driver;
 pub mod faults;
 pub mod holder;
 pub mod launcher;
-pub mod load;
 pub mod oracle;
 pub mod powercut;
 pub mod redb_disk;
