@@ -148,6 +148,9 @@ impl fmt::Display for StressReport {
                 s.timeouts,
                 s.own_timeouts
             )?;
+            for example in &s.reader_wait_examples {
+                write!(f, "\n  held up by a stopped reader: {example}")?;
+            }
         }
         Ok(())
     }

@@ -65,6 +65,8 @@ pub struct StopFigures {
     pub longest_wait: Duration,
     /// Calls held up by a stopped reader.
     pub reader_waits: usize,
+    /// The first few of them, for people.
+    pub reader_wait_examples: Vec<String>,
     /// Calls that gave up on a lock held by a stopped process, naming it.
     pub timeouts: usize,
     /// Calls of a stopped process that timed out because their wait ran on while they were
@@ -164,17 +166,34 @@ pub fn judge(
                 }
             }
             let named = others.iter().find(|s| names(&e.shown, s.pid));
-            let by_reader = |s: &&&Stop| s.role == Some(Role::Reader);
+            let reader = others.iter().find(|s| s.role == Some(Role::Reader));
+            let mut held_by_reader = |reader: &Stop| {
+                figures.reader_waits += 1;
+                if figures.reader_wait_examples.len() < 3 {
+                    figures.reader_wait_examples.push(format!(
+                        "t{}#{} {} (process {proc}) took {:.0} ms while reader process {} was \
+                         stopped: {}",
+                        e.thread,
+                        e.index,
+                        e.op,
+                        took.as_secs_f64() * 1e3,
+                        reader.proc,
+                        e.shown
+                    ));
+                }
+            };
             if !e.reply.is_io() {
-                if others.iter().any(|s| by_reader(&s)) && took >= lock_timeout / 2 {
-                    figures.reader_waits += 1;
+                if let Some(reader) = reader.filter(|_| took >= lock_timeout / 2) {
+                    held_by_reader(reader);
                 }
                 return true;
             }
             match named {
                 Some(holder) => {
                     figures.timeouts += 1;
-                    figures.reader_waits += usize::from(holder.role == Some(Role::Reader));
+                    if holder.role == Some(Role::Reader) {
+                        held_by_reader(holder);
+                    }
                 }
                 // Its own clock ran on while it was stopped: a timeout of the stopped caller
                 // itself is no one's wait.
