@@ -208,6 +208,7 @@ pub fn run(
 
     let check_started = Instant::now();
     let mut events = events(config, threads, per_thread, &run.windows);
+    report.calls = events.iter().map(Vec::len).sum();
     if let Some(stop_config) = config.stops {
         let mut figures = StopFigures::default();
         let proc_of = |thread: usize| thread / threads;
@@ -222,7 +223,6 @@ pub fn run(
         report.stops = Some(figures);
     }
     for e in events.iter().flatten() {
-        report.calls += 1;
         match e.reply.outcome.as_str() {
             "Ok" => {}
             "Io" | "Corrupt" | "DbClosed" => report.failures.push(format!(
