@@ -52,13 +52,15 @@ mod load;
 mod report;
 mod run;
 mod shrink;
+mod window;
 mod workload;
 
 pub use history::{Event, Reply, describe, fingerprint};
 pub use linearize::{SearchBudget, Verdict, search};
 pub use load::load;
 pub use report::{ConcurrentFailure, ConcurrentReport};
-pub use run::{ConcurrentConfig, Pace, check_concurrent};
+pub use run::{ConcurrentConfig, check_concurrent};
+pub use window::Pace;
 pub use workload::{HOT_IDS, Role, hot_ops};
 
 /// Emits `#[test] fn concurrent_check()`: the concurrent class at its CI budget

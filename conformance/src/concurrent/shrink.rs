@@ -18,7 +18,8 @@ use podstate_api::dump::dump;
 use podstate_api::snapshot::Snapshot;
 
 use super::history::Event;
-use super::run::{ConcurrentConfig, Judged, Pace, Slot, judge, open, run_window};
+use super::run::{ConcurrentConfig, Judged, judge, open};
+use super::window::{Pace, Slot, run_window};
 use crate::factory::BackendFactory;
 
 /// Reruns of one candidate before it counts as passing (at least; more while they take less than
