@@ -32,8 +32,8 @@
 //! A backend plugs in through its [`Store`] (the trait of `podstate_api::raw`: it hands out
 //! handles and says what it can do, [`Capabilities`]). [`StoreFactory`] turns the function that
 //! makes a fresh, isolated store into a [`BackendFactory`]. In the backend's
-//! `tests/conformance.rs`, one line then emits one `#[test]` per scenario and the model check at
-//! the CI budget:
+//! `tests/conformance.rs`, one line then emits one `#[test]` per scenario, the model check at
+//! the CI budget and, when the store's handles are shared, the concurrent class:
 //!
 //! ```ignore
 //! podstate_conformance::conformance_tests!(podstate_conformance::StoreFactory::new(
