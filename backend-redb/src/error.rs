@@ -51,6 +51,8 @@ pub(crate) fn fault(file: &Path, err: impl Into<redb::Error>) -> StateError {
         ),
         _ => (ErrorKind::Io, format!("redb failed: {err}")),
     };
+    // One line, whatever the engine's text holds.
+    let what = what.replace('\n', " ");
     StateError::new(kind, format!("redb database {file}: {what}")).with_source(err)
 }
 
@@ -117,14 +119,13 @@ pub(crate) fn bad_layout(file: &Path, what: impl std::fmt::Display) -> StateErro
     )
 }
 
-/// `Io` for a write lock that stayed taken for the whole lock timeout (SPEC §3). redb's locks are
-/// open-file-description locks, which do not record their holder, so no process can be named.
-pub(crate) fn lock_timeout(file: &Path, lock: &str, waited: Duration) -> StateError {
+/// `Io` for a lock that stayed taken for the whole lock timeout (SPEC §3), naming `who` holds
+/// it (see [`holders`](crate::holders)). The shape of the SQLite backend's message.
+pub(crate) fn lock_timeout(file: &Path, lock: &str, who: &str, waited: Duration) -> StateError {
     StateError::new(
         ErrorKind::Io,
         format!(
-            "redb database {}: timed out after {:.1} s waiting for {lock} \
-             (held by another handle or process; redb's locks do not name their holder)",
+            "redb database {}: {lock} is held by {who}: gave up after waiting {:.1} s",
             file.display(),
             waited.as_secs_f64()
         ),

@@ -1,45 +1,44 @@
-//! Waiting for redb's locks, never longer than the lock timeout (SPEC §3).
+//! Starting a write transaction: never waiting past the lock timeout (SPEC §3), and taking
+//! turns with the writers already waiting.
 //!
-//! redb waits without bound in two places: `begin_write` (an in-process condition variable, then
-//! a blocking `F_OFD_SETLKW` on the writer byte) and, inside the engine, every blocking byte-range
-//! lock (the writer byte taken by a writable open, the header lock taken by every read and
-//! commit). A stopped or hung peer would hang every other process forever. So:
+//! redb's own `begin_write` waits without bound (an in-process condition variable, then a
+//! blocking `F_OFD_SETLKW` on the writer byte), so a write starts with `try_begin_write`, polled
+//! with a jittered exponential back-off (20 µs doubling to 2 ms), and answers `Io` naming the
+//! write lock and its holder once the timeout has passed. (redb's other blocking locks are
+//! bounded the same way inside the storage, see [`bounded`](crate::bounded).)
 //!
-//! * write transactions start with [`begin_write`]: `try_begin_write` polled with a jittered
-//!   exponential back-off (20 µs doubling to 2 ms), answering `Io` naming the write lock once the
-//!   timeout has passed;
-//! * the file is opened through [`BoundedFile`], a [`StorageBackend`] that hands every call to
-//!   redb's own [`FileBackend`] except the two blocking lock calls, which it turns into the same
-//!   polling of the non-blocking ones, failing with an `io::Error` of
-//!   [`LOCK_TIMEOUT_KIND`](crate::error::LOCK_TIMEOUT_KIND) past the timeout.
-//!
-//! Polling trades fairness (no FIFO queue) for a bound; with commits of a few milliseconds and a
-//! 2 ms ceiling on the pause, a waiter gets its turn within a few commits.
+//! Polling alone has no queue: against another process writing in a tight loop, whose commits
+//! follow each other with a gap of microseconds, a waiter polling every 2 ms rarely finds the
+//! lock free (single writes waited up to 26 s on this machine). So a waiting writer announces
+//! itself ([`BoundedFile::announce`]: a shared lock on a byte of the file redb leaves to its
+//! storage backends, plus a count for the threads of this process), and a writer about to start
+//! a write transaction first yields while anyone else waits: at most [`YIELD`], so that a
+//! waiter stopped (SIGSTOP) or gone slow never holds writers up for longer.
 
 use std::collections::hash_map::RandomState;
-use std::fmt;
-use std::fs::File;
 use std::hash::{BuildHasher, Hasher};
-use std::io;
-use std::ops::Bound;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use podstate_api::StateError;
-use redb::backends::FileBackend;
-use redb::{
-    BackendError, Database, DatabaseError, StorageBackend, TransactionError, WriteTransaction,
-};
+use redb::{Database, TransactionError, WriteTransaction};
 
-use crate::error::{LOCK_TIMEOUT_KIND, fault, lock_timeout};
+use crate::bounded::{BoundedFile, WRITER_BYTE};
+use crate::error::{fault, lock_timeout};
+use crate::holders::{self, Wanted};
 
 /// The first pause between two tries.
 const FIRST_PAUSE: Duration = Duration::from_micros(20);
 /// The longest pause between two tries.
 const MAX_PAUSE: Duration = Duration::from_millis(2);
+/// How long a writer lets writers that wait go first, at most, before each write transaction:
+/// longer than a waiter's longest pause between two tries, so that it gets a try in.
+pub(crate) const YIELD: Duration = Duration::from_millis(5);
+/// How often a yielding writer looks whether the waiters have had their turn.
+const YIELD_POLL: Duration = Duration::from_micros(100);
 
 /// A deadline and a growing, jittered pause: the one back-off of this crate.
-struct Backoff {
+pub(crate) struct Backoff {
     start: Instant,
     timeout: Duration,
     pause: Duration,
@@ -47,7 +46,8 @@ struct Backoff {
 }
 
 impl Backoff {
-    fn new(timeout: Duration) -> Backoff {
+    /// A back-off that gives up `timeout` from now.
+    pub(crate) fn new(timeout: Duration) -> Backoff {
         Backoff {
             start: Instant::now(),
             timeout,
@@ -58,7 +58,7 @@ impl Backoff {
 
     /// Sleeps before the next try, or answers how long it waited once the timeout has passed.
     /// The pause is drawn from its upper half so that peers retrying together drift apart.
-    fn wait(&mut self) -> Result<(), Duration> {
+    pub(crate) fn wait(&mut self) -> Result<(), Duration> {
         let waited = self.start.elapsed();
         if waited >= self.timeout {
             return Err(waited);
@@ -74,145 +74,46 @@ impl Backoff {
     }
 }
 
-/// Starts a write transaction on `db`, waiting at most `timeout` for the write lock.
+/// Starts a write transaction on `db`, whose storage is `storage`: after the writers already
+/// waiting have had their turn (for at most [`YIELD`]), and waiting at most `timeout` for the
+/// write lock.
 pub(crate) fn begin_write(
     db: &Database,
+    storage: &BoundedFile,
     file: &Path,
     timeout: Duration,
 ) -> Result<WriteTransaction, StateError> {
+    let yielding = Instant::now();
+    while storage.others_waiting(false) && yielding.elapsed() < YIELD {
+        std::thread::sleep(YIELD_POLL);
+    }
+    let mut announced = false;
     let mut backoff = Backoff::new(timeout);
-    loop {
+    let answer = loop {
         match db.try_begin_write() {
-            Ok(tx) => return Ok(tx),
+            Ok(tx) => break Ok(tx),
             Err(TransactionError::WouldBlock) => {}
-            Err(e) => return Err(fault(file, e)),
+            Err(e) => break Err(fault(file, e)),
         }
-        backoff
-            .wait()
-            .map_err(|waited| lock_timeout(file, "the write lock", waited))?;
-    }
-}
-
-/// redb's [`FileBackend`] with every blocking lock bounded by the lock timeout.
-pub(crate) struct BoundedFile {
-    inner: FileBackend,
-    path: PathBuf,
-    timeout: Duration,
-}
-
-impl BoundedFile {
-    /// Wraps the open `file` found at `path`.
-    pub(crate) fn new(file: File, path: &Path, timeout: Duration) -> Result<Self, DatabaseError> {
-        Ok(BoundedFile {
-            inner: FileBackend::new(file)?,
-            path: path.to_owned(),
-            timeout,
-        })
-    }
-
-    /// Polls `try_lock` until it succeeds or the timeout passes.
-    fn poll(
-        &self,
-        what: &str,
-        (start, end): (Bound<u64>, Bound<u64>),
-        try_lock: impl Fn(Bound<u64>, Bound<u64>) -> Result<bool, BackendError>,
-    ) -> Result<(), BackendError> {
-        let mut backoff = Backoff::new(self.timeout);
-        while !try_lock(start, end)? {
-            backoff.wait().map_err(|waited| {
-                BackendError::Io(io::Error::new(
-                    LOCK_TIMEOUT_KIND,
-                    format!(
-                        "timed out after {:.1} s waiting for {} ({what}; held by another \
-                         handle or process; redb's locks do not name their holder)",
-                        waited.as_secs_f64(),
-                        lock_name(start)
-                    ),
-                ))
-            })?;
+        if !announced {
+            storage.announce();
+            announced = true;
         }
-        Ok(())
-    }
-}
-
-/// Byte 2^62 of the file, redb's writer byte (its `LOCK_BASE`).
-const WRITER_BYTE: u64 = 1 << 62;
-
-/// The name of the redb lock a range starts with (redb's design notes, "Lock bytes").
-fn lock_name(start: Bound<u64>) -> String {
-    match start {
-        Bound::Included(WRITER_BYTE) => "the write lock".to_owned(),
-        Bound::Included(0) => "the header lock".to_owned(),
-        Bound::Included(byte) if byte > WRITER_BYTE => {
-            format!("redb's lock byte LOCK_BASE+{}", byte - WRITER_BYTE)
+        if let Err(waited) = backoff.wait() {
+            // The holder may be another thread of this process (redb's in-process write slot),
+            // so this process's own open file is not left out.
+            let (id, _) = storage.identity();
+            let wanted = Wanted::range(
+                std::ops::Bound::Included(WRITER_BYTE),
+                std::ops::Bound::Included(WRITER_BYTE),
+                true,
+            );
+            let who = holders::describe(&holders::find(id, wanted, None));
+            break Err(lock_timeout(file, "the write lock", &who, waited));
         }
-        other => format!("redb's lock at {other:?}"),
+    };
+    if announced {
+        storage.withdraw();
     }
-}
-
-impl fmt::Debug for BoundedFile {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("BoundedFile")
-            .field("path", &self.path)
-            .field("timeout", &self.timeout)
-            .finish()
-    }
-}
-
-impl StorageBackend for BoundedFile {
-    fn len(&self) -> Result<u64, io::Error> {
-        self.inner.len()
-    }
-
-    fn read(&self, offset: u64, out: &mut [u8]) -> Result<(), io::Error> {
-        self.inner.read(offset, out)
-    }
-
-    fn set_len(&self, len: u64) -> Result<(), io::Error> {
-        self.inner.set_len(len)
-    }
-
-    fn sync_data(&self) -> Result<(), io::Error> {
-        self.inner.sync_data()
-    }
-
-    fn write(&self, offset: u64, data: &[u8]) -> Result<(), io::Error> {
-        self.inner.write(offset, data)
-    }
-
-    fn close(&self) -> Result<(), io::Error> {
-        self.inner.close()
-    }
-
-    fn try_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.inner.try_lock_range(start, end)
-    }
-
-    fn try_lock_shared_range(
-        &self,
-        start: Bound<u64>,
-        end: Bound<u64>,
-    ) -> Result<bool, BackendError> {
-        self.inner.try_lock_shared_range(start, end)
-    }
-
-    fn lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.poll("exclusive", (start, end), |s, e| {
-            self.inner.try_lock_range(s, e)
-        })
-    }
-
-    fn lock_shared_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.poll("shared", (start, end), |s, e| {
-            self.inner.try_lock_shared_range(s, e)
-        })
-    }
-
-    fn unlock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.inner.unlock_range(start, end)
-    }
-
-    fn query_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.inner.query_lock_range(start, end)
-    }
+    answer
 }

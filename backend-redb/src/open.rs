@@ -6,41 +6,58 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use podstate_api::{ErrorKind, Result, StateError};
 use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
+use crate::bounded::{BoundedFile, SharedFile};
+use crate::drafts;
 use crate::error::{bad_layout, fault, io_fault};
-use crate::lock::{BoundedFile, begin_write};
+use crate::lock::begin_write;
+use crate::overlay::OverlayReader;
+use crate::reader::Reader;
 use crate::schema::{check_format, create_tables};
-use crate::storage::{Hooked, StorageHook};
+use crate::storage::StorageHook;
 use crate::store::RedbOptions;
 
 /// What a store wraps redb's storage in: nothing, except in failing-disk tests.
 pub(crate) type Hook = Option<Arc<dyn StorageHook>>;
 
+/// How often opening the reader starts over because the file changed meanwhile (a writer
+/// repairing or committing it while an overlay was being made).
+const OPEN_TRIES: usize = 8;
+
 /// What one store holds open on its file, shared by all its handles.
 ///
-/// * `reader`: a read-only database object, opened (and checked) at once. Every read
-///   transaction runs on it: in multi-writer mode each `begin_read` picks up the latest commit of
-///   any process, and a read-only open neither writes to the file nor waits for a writer.
+/// * `reader`: opened (and checked) at once; every read transaction runs on it. Normally
+///   redb's read-only database object: in multi-writer mode each `begin_read` picks up the
+///   latest commit of any process, and a read-only open neither writes to the file nor waits
+///   for a writer. For a read-only store on a file whose last writer died, an overlay (see
+///   [`overlay`](crate::overlay)).
+/// * `writer`: the writable database object, opened by the first write. A writable open writes
+///   to the file (five fdatasyncs) and waits for any write transaction in progress, so a process
+///   that only reads never pays for it, and the file is proven to be a podstate database before
+///   anything writes to it.
 ///
 /// redb latches an I/O error: once a database object has met one, every later call on it
 /// answers `PreviousIo` until it is opened again. So either object is dropped after a call that
 /// met one ([`discard_reader`](Shared::discard_reader), [`discard_writer`](Shared::discard_writer))
 /// and opened anew by the next call: a disk that failed once does not fail the store for the
 /// rest of the process.
-/// * `writer`: the writable database object, opened by the first write. A writable open writes
-///   to the file (five fdatasyncs) and waits for any write transaction in progress, so a process
-///   that only reads never pays for it, and the file is proven to be a podstate database before
-///   anything writes to it.
 pub(crate) struct Shared {
     pub(crate) file: PathBuf,
     pub(crate) options: RedbOptions,
     pub(crate) hook: Hook,
-    reader: Mutex<Option<Arc<ReadOnlyDatabase>>>,
-    writer: Mutex<Option<Arc<Database>>>,
+    reader: Mutex<Option<Arc<Reader>>>,
+    writer: Mutex<Option<Writer>>,
+}
+
+/// The writable database object and its storage (for the turn lock, see
+/// [`lock`](crate::lock)).
+#[derive(Clone)]
+pub(crate) struct Writer {
+    pub(crate) db: Arc<Database>,
+    pub(crate) storage: Arc<BoundedFile>,
 }
 
 impl fmt::Debug for Shared {
@@ -55,6 +72,9 @@ impl fmt::Debug for Shared {
 impl Shared {
     /// Opens `file` (creating it if missing) and checks that it is a podstate database.
     pub(crate) fn open(file: &Path, options: RedbOptions, hook: Hook) -> Result<Shared> {
+        if !options.read_only {
+            drafts::remove_stale(file);
+        }
         match fs::metadata(file) {
             Err(e) if e.kind() == io::ErrorKind::NotFound && !options.read_only => {
                 create(file, options, &hook)?
@@ -74,57 +94,77 @@ impl Shared {
             }
             Ok(_) => {}
         }
-        let (reader, writer) = match open_reader(file, options, &hook) {
-            Ok(reader) => (reader, None),
-            // The last writer of the file died without closing it: only a writable open may
-            // recover it. A file that is not a podstate database but needs recovery is the one
-            // case where something is written before the layout check can run.
-            Err(DatabaseError::RepairAborted) if !options.read_only => {
-                let writer = open_writer(file, options, &hook)?;
-                let reader = open_reader(file, options, &hook).map_err(|e| fault(file, e))?;
-                (reader, Some(Arc::new(writer)))
-            }
-            Err(e) => return Err(fault(file, e)),
-        };
-        check_format(&reader, file)?;
-        Ok(Shared {
+        let shared = Shared {
             file: file.to_owned(),
             options,
             hook,
-            reader: Mutex::new(Some(Arc::new(reader))),
-            writer: Mutex::new(writer),
-        })
-    }
-
-    /// The read-only database object, opened again if a call dropped it.
-    pub(crate) fn reader(&self) -> Result<Arc<ReadOnlyDatabase>> {
-        let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(db) = slot.as_ref() {
-            return Ok(db.clone());
-        }
-        let db = match open_reader(&self.file, self.options, &self.hook) {
-            Ok(db) => db,
-            // The last writer died meanwhile: a writable open recovers the file first.
-            Err(DatabaseError::RepairAborted) => {
-                self.writer()?;
-                open_reader(&self.file, self.options, &self.hook)
-                    .map_err(|e| fault(&self.file, e))?
-            }
-            Err(e) => return Err(fault(&self.file, e)),
+            reader: Mutex::new(None),
+            writer: Mutex::new(None),
         };
-        let db = Arc::new(db);
-        *slot = Some(db.clone());
-        Ok(db)
+        for _ in 0..OPEN_TRIES {
+            let reader = shared.open_reader()?;
+            if let Some(snapshot) = reader.begin(file)? {
+                check_format(&snapshot.tx, file)?;
+                drop(snapshot);
+                *shared.reader.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(Arc::new(reader));
+                return Ok(shared);
+            }
+        }
+        Err(kept_changing(file))
     }
 
-    /// Drops the read-only database object after an I/O error, so that the next read opens the
-    /// file anew.
+    /// Opens the reader: redb's read-only object, or an overlay for a read-only store on a file
+    /// only a writable open may repair. A writable store repairs such a file (the one case in
+    /// which something is written to a file before its layout is checked).
+    fn open_reader(&self) -> Result<Reader> {
+        for _ in 0..OPEN_TRIES {
+            let handle = File::open(&self.file)
+                .map_err(|e| io_fault(&self.file, "cannot open it for reading", e))?;
+            match open_plain(handle, &self.file, self.options, &self.hook) {
+                Ok(reader) => return Ok(reader),
+                Err(DatabaseError::RepairAborted) if self.options.read_only => {
+                    if let Some(overlay) =
+                        OverlayReader::open(&self.file, self.options, &self.hook)?
+                    {
+                        return Ok(Reader::Overlay(overlay));
+                    }
+                }
+                Err(DatabaseError::RepairAborted) => {
+                    self.writer()?;
+                }
+                Err(e) => return Err(fault(&self.file, e)),
+            }
+        }
+        Err(kept_changing(&self.file))
+    }
+
+    /// The reader, opened again if a call dropped it.
+    pub(crate) fn reader(&self) -> Result<Arc<Reader>> {
+        let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(reader) = slot.as_ref() {
+            return Ok(reader.clone());
+        }
+        let reader = Arc::new(self.open_reader()?);
+        *slot = Some(reader.clone());
+        Ok(reader)
+    }
+
+    /// Drops the reader after an I/O error, so that the next read opens the file anew.
     pub(crate) fn discard_reader(&self) {
         *self.reader.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
+    /// Drops `stale` (an overlay the file has moved past), unless another call already did.
+    pub(crate) fn retire_reader(&self, stale: &Arc<Reader>) {
+        let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.as_ref().is_some_and(|r| Arc::ptr_eq(r, stale)) {
+            *slot = None;
+        }
+    }
+
     /// The writable database object, opened now if no write has needed it yet.
-    pub(crate) fn writer(&self) -> Result<Arc<Database>> {
+    pub(crate) fn writer(&self) -> Result<Writer> {
         if self.options.read_only {
             return Err(StateError::new(
                 ErrorKind::Io,
@@ -132,12 +172,12 @@ impl Shared {
             ));
         }
         let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(db) = slot.as_ref() {
-            return Ok(db.clone());
+        if let Some(writer) = slot.as_ref() {
+            return Ok(writer.clone());
         }
-        let db = Arc::new(open_writer(&self.file, self.options, &self.hook)?);
-        *slot = Some(db.clone());
-        Ok(db)
+        let writer = open_writer(&self.file, self.options, &self.hook)?;
+        *slot = Some(writer.clone());
+        Ok(writer)
     }
 
     /// Drops the writable database object, so that the next write opens the file anew. redb
@@ -146,6 +186,18 @@ impl Shared {
     pub(crate) fn discard_writer(&self) {
         *self.writer.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
+}
+
+/// `Io` for a file that changed under every try to open it.
+pub(crate) fn kept_changing(file: &Path) -> StateError {
+    StateError::new(
+        ErrorKind::Io,
+        format!(
+            "redb database {}: the file kept changing while it was being opened read-only; \
+             try again",
+            file.display()
+        ),
+    )
 }
 
 /// redb's builder in multi-writer mode with this store's cache size.
@@ -157,24 +209,22 @@ fn builder(options: RedbOptions) -> Builder {
     builder
 }
 
-/// A read-only database object on `file`; never writes to it.
-fn open_reader(
+/// redb's read-only database object on `handle`, the open `file`; never writes to it.
+fn open_plain(
+    handle: File,
     file: &Path,
     options: RedbOptions,
     hook: &Hook,
-) -> std::result::Result<ReadOnlyDatabase, DatabaseError> {
-    let handle = File::open(file)?;
-    let backend = BoundedFile::new(handle, file, options.lock_timeout)?;
-    match hook {
-        None => builder(options).open_read_only_with_backend(backend),
-        Some(hook) => {
-            builder(options).open_read_only_with_backend(Hooked(hook.wrap(file, Box::new(backend))))
-        }
-    }
+) -> std::result::Result<Reader, DatabaseError> {
+    let storage = BoundedFile::new(handle, file, options.lock_timeout, hook)?;
+    let db: ReadOnlyDatabase =
+        builder(options).open_read_only_with_backend(SharedFile(storage.clone()))?;
+    storage.take_snapshots_unlocked();
+    Ok(Reader::Plain { db, storage })
 }
 
 /// The writable database object on the existing, non-empty `file`.
-fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Database> {
+fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Writer> {
     let handle = OpenOptions::new()
         .read(true)
         .write(true)
@@ -190,15 +240,15 @@ fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Databas
             "the file is empty: not a podstate database",
         ));
     }
-    let backend =
-        BoundedFile::new(handle, file, options.lock_timeout).map_err(|e| fault(file, e))?;
-    match hook {
-        None => builder(options).create_with_backend(backend),
-        Some(hook) => {
-            builder(options).create_with_backend(Hooked(hook.wrap(file, Box::new(backend))))
-        }
-    }
-    .map_err(|e| fault(file, e))
+    let storage =
+        BoundedFile::new(handle, file, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
+    let db = builder(options)
+        .create_with_backend(SharedFile(storage.clone()))
+        .map_err(|e| fault(file, e))?;
+    Ok(Writer {
+        db: Arc::new(db),
+        storage,
+    })
 }
 
 /// Removes a file when dropped: the half-made database of a failed create.
@@ -212,22 +262,12 @@ impl Drop for RemoveOnDrop<'_> {
 }
 
 /// Creates a new podstate database at `file`, atomically: it is made whole (every table, the
-/// format version) in a hidden file beside it, then hard-linked into place, which fails if
+/// format version) in a hidden draft beside it, then hard-linked into place, which fails if
 /// `file` appeared meanwhile. So no process ever sees a half-made database, and when several
-/// create the same file at once, one wins and the others open its file.
+/// create the same file at once, one wins and the others open its file. A creator killed
+/// part-way leaves its draft, which the next writable open removes ([`drafts`]).
 fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
-    let dir = match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    let draft = dir.join(format!(".{name}.{}.{nanos}.new", std::process::id()));
+    let draft = drafts::new_draft(file);
     let _cleanup = RemoveOnDrop(&draft);
     let handle = OpenOptions::new()
         .read(true)
@@ -235,15 +275,12 @@ fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
         .create_new(true)
         .open(&draft)
         .map_err(|e| io_fault(file, "cannot create it", e))?;
-    let db = BoundedFile::new(handle, &draft, options.lock_timeout)
-        .and_then(|backend| match hook {
-            None => builder(options).create_with_backend(backend),
-            Some(hook) => {
-                builder(options).create_with_backend(Hooked(hook.wrap(&draft, Box::new(backend))))
-            }
-        })
+    let storage =
+        BoundedFile::new(handle, &draft, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
+    let db = builder(options)
+        .create_with_backend(SharedFile(storage.clone()))
         .map_err(|e| fault(file, e))?;
-    let tx = begin_write(&db, file, options.lock_timeout)?;
+    let tx = begin_write(&db, &storage, file, options.lock_timeout)?;
     create_tables(&tx, file)?;
     tx.commit().map_err(|e| fault(file, e))?;
     db.close().map_err(|e| fault(file, e))?;
@@ -253,6 +290,10 @@ fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
         Err(e) => return Err(io_fault(file, "cannot link the new database into place", e)),
     }
     // Makes the new name durable too.
+    let dir = file
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| io_fault(file, "cannot sync its directory", e))

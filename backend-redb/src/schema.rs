@@ -8,8 +8,7 @@ use std::path::Path;
 
 use podstate_api::StateError;
 use redb::{
-    Key, ReadOnlyDatabase, ReadableDatabase, TableDefinition, TableError, TableHandle, Value,
-    WriteTransaction,
+    Key, ReadTransaction, TableDefinition, TableError, TableHandle, Value, WriteTransaction,
 };
 use serde::Serialize;
 
@@ -166,8 +165,7 @@ pub(crate) fn create_tables(tx: &WriteTransaction, file: &Path) -> Result<(), St
 
 /// Checks, before anything writes to it, that `db` is a podstate database of format
 /// [`FORMAT`] with every table of the layout.
-pub(crate) fn check_format(db: &ReadOnlyDatabase, file: &Path) -> Result<(), StateError> {
-    let tx = db.begin_read().map_err(|e| fault(file, e))?;
+pub(crate) fn check_format(tx: &ReadTransaction, file: &Path) -> Result<(), StateError> {
     let meta = match tx.open_table(META) {
         Ok(meta) => meta,
         Err(TableError::TableDoesNotExist(_)) => {

@@ -2,82 +2,27 @@
 //! [`StorageHook`], which may wrap it in a storage that loses unsynced writes at a simulated
 //! power cut or fails chosen reads, writes and syncs. Production stores never set one; the
 //! reliability tests (`podstate-reliability`) do.
+//!
+//! The hook sits below every podstate layer, right above the file: podstate's bounded lock
+//! waits (and a read-only store's overlay) call into the storage the hook returns, so what the
+//! hook sees is what reaches the operating system. A podstate layer that dropped a sync or a
+//! write would show in the failing-disk runs and in the test that counts syncs per commit.
 
 use std::fmt;
-use std::io;
-use std::ops::Bound;
 use std::path::Path;
 
-use redb::{BackendError, StorageBackend};
+use redb::StorageBackend;
 
-/// Wraps the storage of every redb database object a store opens
+/// Wraps the storage of every file a store opens
 /// ([`RedbStore::open_with_storage`](crate::RedbStore::open_with_storage)).
 ///
-/// `wrap` is called once per database object: the read-only one every store opens, the writable
-/// one its first write opens (again after a failed commit), and the draft of a new database
-/// (`file` is then the draft's path). The storage it receives is the one the store would use
-/// otherwise (redb's file backend with bounded lock waits), so a wrapper must hand every call it
-/// does not mean to change to it, the six lock calls included: redb's multi-writer mode relies
-/// on them.
+/// `wrap` is called once per opened file: the read-only database object every store opens,
+/// the writable one its first write opens (again after a failed commit), the file under a
+/// read-only store's overlay, and the draft of a new database (`file` is then the draft's
+/// path). The storage it receives is redb's own file backend on that file; podstate's layers
+/// sit above what `wrap` returns. A wrapper must hand every call it does not mean to change to
+/// it, the six lock calls included: redb's multi-writer mode relies on them.
 pub trait StorageHook: fmt::Debug + Send + Sync + 'static {
     /// The storage redb uses for `file`: `storage` itself, or a wrapper around it.
     fn wrap(&self, file: &Path, storage: Box<dyn StorageBackend>) -> Box<dyn StorageBackend>;
-}
-
-/// A boxed storage as redb's `impl StorageBackend` (redb implements the trait for no box).
-#[derive(Debug)]
-pub(crate) struct Hooked(pub(crate) Box<dyn StorageBackend>);
-
-impl StorageBackend for Hooked {
-    fn len(&self) -> Result<u64, io::Error> {
-        self.0.len()
-    }
-
-    fn read(&self, offset: u64, out: &mut [u8]) -> Result<(), io::Error> {
-        self.0.read(offset, out)
-    }
-
-    fn set_len(&self, len: u64) -> Result<(), io::Error> {
-        self.0.set_len(len)
-    }
-
-    fn sync_data(&self) -> Result<(), io::Error> {
-        self.0.sync_data()
-    }
-
-    fn write(&self, offset: u64, data: &[u8]) -> Result<(), io::Error> {
-        self.0.write(offset, data)
-    }
-
-    fn close(&self) -> Result<(), io::Error> {
-        self.0.close()
-    }
-
-    fn try_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.0.try_lock_range(start, end)
-    }
-
-    fn try_lock_shared_range(
-        &self,
-        start: Bound<u64>,
-        end: Bound<u64>,
-    ) -> Result<bool, BackendError> {
-        self.0.try_lock_shared_range(start, end)
-    }
-
-    fn lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.0.lock_range(start, end)
-    }
-
-    fn lock_shared_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.0.lock_shared_range(start, end)
-    }
-
-    fn unlock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<(), BackendError> {
-        self.0.unlock_range(start, end)
-    }
-
-    fn query_lock_range(&self, start: Bound<u64>, end: Bound<u64>) -> Result<bool, BackendError> {
-        self.0.query_lock_range(start, end)
-    }
 }

@@ -9,14 +9,19 @@ use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Violation, violations};
 use podstate_api::{Result, State};
-use redb::{CommitError, Durability, ReadTransaction, ReadableDatabase, WriteTransaction};
+use redb::{CommitError, Durability, ReadTransaction, WriteTransaction};
 use tempfile::TempDir;
 
 use crate::error::{contain, contain_with, fault, met_io_error};
 use crate::lock::begin_write;
-use crate::open::{Hook, Shared};
+use crate::open::{Hook, Shared, kept_changing};
 use crate::read::View;
+use crate::reader::ReadSnapshot;
 use crate::storage::StorageHook;
+
+/// How often a read opens the file anew because the overlay it read through went stale (see
+/// [`overlay`](crate::overlay)) before it gives up.
+const STALE_TRIES: usize = 8;
 
 /// How a [`RedbStore`] opens its file. Built from [`RedbOptions::default`] and the `with_*`
 /// setters, so that a new option never breaks a caller.
@@ -30,9 +35,11 @@ pub struct RedbOptions {
     /// writable), in bytes. Default 64 MiB. redb drops its cache whenever another process
     /// has committed, so a larger cache helps only runs of reads without writes in between.
     pub cache_size: usize,
-    /// Open the file read-only (default false): nothing is created or written (not even the
-    /// recovery a writable open makes after a writer died), and every mutating call answers
-    /// `Io`. For tools that may read a database but not write it.
+    /// Open the file read-only (default false): nothing is created or written, and every
+    /// mutating call answers `Io`. For tools and users that may read a database but not write
+    /// it. A file whose last writer died (or a `cp` copy of a live one), which redb lets only a
+    /// writable open repair, is read through an in-memory overlay instead (crate docs,
+    /// "Read-only stores").
     pub read_only: bool,
 }
 
@@ -100,7 +107,8 @@ impl RedbStore {
 
     /// Opens the existing podstate database at `path` read-only (see
     /// [`RedbOptions::read_only`]): for tools that inspect, check or export a database they may
-    /// not write. A file whose last writer died needs a writable open to recover first.
+    /// not write. Also a file whose last writer died, or a `cp` copy of a live one: it reads the
+    /// last committed state without writing to the file.
     ///
     /// # Errors
     /// As [`open`](RedbStore::open); `Io` when there is no file.
@@ -261,12 +269,24 @@ impl Engine for RedbEngine {
     fn read<T>(&self, f: impl FnOnce(&Self::Read<'_>) -> Result<T>) -> Result<T> {
         let file = self.shared.file.as_path();
         let answer = contain(file, || {
-            let tx = self
-                .shared
-                .reader()?
-                .begin_read()
-                .map_err(|e| fault(file, e))?;
-            f(&View { tx, file })
+            let mut stale = 0;
+            let ReadSnapshot { tx, pin } = loop {
+                let reader = self.shared.reader()?;
+                match reader.begin(file)? {
+                    Some(snapshot) => break snapshot,
+                    // An overlay the file has moved past: open the file anew.
+                    None => {
+                        self.shared.retire_reader(&reader);
+                        stale += 1;
+                        if stale >= STALE_TRIES {
+                            return Err(kept_changing(file));
+                        }
+                    }
+                }
+            };
+            let answer = f(&View { tx, file });
+            drop(pin);
+            answer
         });
         if let Err(e) = &answer
             && met_io_error(e)
@@ -282,8 +302,13 @@ impl Engine for RedbEngine {
         let answer = contain_with(
             file,
             || {
-                let db = self.shared.writer()?;
-                let mut tx = begin_write(&db, file, self.shared.options.lock_timeout)?;
+                let writer = self.shared.writer()?;
+                let mut tx = begin_write(
+                    &writer.db,
+                    &writer.storage,
+                    file,
+                    self.shared.options.lock_timeout,
+                )?;
                 tx.set_durability(Durability::Immediate)
                     .map_err(|e| fault(file, e))?;
                 let mut view = View { tx, file };
