@@ -5,13 +5,13 @@
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Stdio};
-use std::sync::mpsc;
+use std::sync::{Arc, Mutex, PoisonError, mpsc};
 use std::thread;
 
 use podstate_api::dump::Dump;
 
 use super::history::{Record, parse_record};
-use super::stops::{Stop, stopper};
+use super::stops::{Busy, Stop, stopper};
 use super::{StressConfig, workload_role};
 use crate::launcher::{Launcher, tail};
 
@@ -86,23 +86,28 @@ pub fn drive(
         children.push((child, stdin));
     }
     drop(tx);
-    let (windows, stopping) = match config.stops {
+    let busy: Busy = Arc::new(Mutex::new(vec![true; config.procs]));
+    let (stopping, stop) = match config.stops {
         Some(_) => {
-            let (tx, rx) = mpsc::channel();
+            let (windows, began) = mpsc::channel();
+            let (done, stopped) = mpsc::channel();
             let procs = children
                 .iter()
                 .enumerate()
                 .map(|(proc, (child, _))| (proc, child.id(), workload_role(config, proc)))
                 .collect();
-            (
-                Some(tx),
-                Some(stopper(procs, config.seed, config.lock_timeout, rx)),
-            )
+            let timing = (config.seed, config.lock_timeout);
+            let stopping = stopper(procs, timing, Arc::clone(&busy), began, done);
+            (Some(stopping), Some(Stopping { windows, stopped }))
         }
         None => (None, None),
     };
     let total = per_thread.div_ceil(per_window.max(1));
-    let result = follow(&rx, &mut children, run, observe, progress, (windows, total));
+    let lines = Lines {
+        rx: &rx,
+        busy: &busy,
+    };
+    let result = follow(&lines, &mut children, run, observe, progress, (stop, total));
     if let Some(stopping) = stopping {
         run.stops = stopping.join().unwrap_or_default();
     }
@@ -118,21 +123,47 @@ pub fn drive(
     result.map_err(|why| format!("{why}\nworkers' stderr:\n{}", tail(stderr, 20)))
 }
 
+/// The stopper as the parent talks to it: the start of each window goes out, the end of its
+/// stop comes back.
+struct Stopping {
+    windows: mpsc::Sender<()>,
+    stopped: mpsc::Receiver<()>,
+}
+
+/// The workers' lines, and which workers are busy in the current window.
+struct Lines<'a> {
+    rx: &'a mpsc::Receiver<(usize, Option<String>)>,
+    busy: &'a Busy,
+}
+
 /// Reads the workers' lines: records into the current window; at each barrier, once every
-/// process is there, the parent's dump and `go`. The start of each of the `total` windows is
-/// told to `windows`, which is dropped (ending the stopper) when the processes are done.
+/// process is there (and the stopper, if any, has let its process go), the parent's dump and
+/// `go`. The start of each of the `total` windows is told to the stopper, which ends when the
+/// processes are done.
 fn follow(
-    rx: &mpsc::Receiver<(usize, Option<String>)>,
+    lines: &Lines<'_>,
     children: &mut [(Child, ChildStdin)],
     run: &mut Run,
     observe: &dyn Fn() -> Result<Dump, String>,
     progress: &mut dyn FnMut(usize),
-    (windows, total): (Option<mpsc::Sender<()>>, usize),
+    (stop, total): (Option<Stopping>, usize),
 ) -> Result<(), String> {
     let procs = children.len();
+    let set_busy = |proc: Option<usize>, busy: bool| {
+        let mut flags = lines.busy.lock().unwrap_or_else(PoisonError::into_inner);
+        match proc {
+            Some(proc) => flags[proc] = busy,
+            None => flags.iter_mut().for_each(|f| *f = busy),
+        }
+    };
     let began = |done: usize| {
-        if let Some(tx) = windows.as_ref().filter(|_| done < total) {
-            let _ = tx.send(());
+        if let Some(stop) = stop.as_ref().filter(|_| done < total) {
+            let _ = stop.windows.send(());
+        }
+    };
+    let stop_ended = |done: usize| {
+        if let Some(stop) = stop.as_ref().filter(|_| done < total) {
+            let _ = stop.stopped.recv();
         }
     };
     began(0);
@@ -141,7 +172,8 @@ fn follow(
     let mut finished = 0;
     let mut done = vec![false; procs];
     while finished < procs {
-        let (proc, line) = rx
+        let (proc, line) = lines
+            .rx
             .recv()
             .map_err(|_| "the workers' pipes closed".to_owned())?;
         let Some(line) = line else {
@@ -157,11 +189,14 @@ fn follow(
             }
             run.windows[k].push(record);
         } else if line.starts_with("barrier ") {
+            set_busy(Some(proc), false);
             window[proc] += 1;
             waiting += 1;
             if waiting == procs {
                 waiting = 0;
+                stop_ended(run.dumps.len() - 1);
                 run.dumps.push(observe()?);
+                set_busy(None, true);
                 for (_, stdin) in children.iter_mut() {
                     writeln!(stdin, "go").map_err(|e| format!("cannot wake a worker: {e}"))?;
                 }
@@ -169,6 +204,7 @@ fn follow(
                 began(run.dumps.len() - 1);
             }
         } else if line == "done" {
+            set_busy(Some(proc), false);
             done[proc] = true;
             finished += 1;
         } else {

@@ -1,8 +1,9 @@
 //! Stopped processes (issue 16, "the judge looks where operators look"): an operator presses
 //! Ctrl-Z on a `podman ps`, a debugger stops a runtime, the kernel freezes a cgroup. During a
-//! stress run with stops, once per window a random worker process (a reader or a writer, in hot
-//! mode) is stopped with SIGSTOP at a random moment and let go with SIGCONT after 1.5 to 2.5
-//! lock timeouts, so that a process it holds up must give up before it comes back.
+//! stress run with stops, once per window a random worker process still busy in the window (in
+//! hot mode a reader and a writer in turn) is stopped with SIGSTOP at a random moment and let go
+//! with SIGCONT after 1.5 to 2.5 lock timeouts, so that a process it holds up must give up
+//! before it comes back. The next window starts only after that.
 //!
 //! What the other processes saw is then judged from the history:
 //!
@@ -19,7 +20,8 @@
 //! caused (SPEC §3: only a write holds others up): calls that overlapped a reader's stop and
 //! answered a timeout naming it or took half the lock timeout or more.
 
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, Sender};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
@@ -74,47 +76,89 @@ pub struct StopFigures {
     pub own_timeouts: usize,
 }
 
-/// Starts the stopper: for every message on `windows` (a window began), after up to 10 ms, it
-/// stops one of `procs` (index, process ID, role), holds it `lock_timeout` x 1.5 to 2.5, and
-/// lets it go. Answers the stops made once `windows` closes.
+/// The stopper's side of the parent: which processes are busy in the current window (not
+/// waiting at its barrier, not finished), set by the parent as their lines come in.
+pub type Busy = Arc<Mutex<Vec<bool>>>;
+
+/// Starts the stopper: for every message on `windows` (a window began), after up to 2 ms, it
+/// stops one of `procs` (index, process ID, role) that is still `busy` in the window (a reader
+/// and a writer in turn), holds it
+/// `lock_timeout` x 1.5 to 2.5, lets it go and says so on `done`, before which the parent
+/// starts no other window (so no stop outlasts its window). Answers the stops made once
+/// `windows` closes.
 pub fn stopper(
     procs: Vec<(usize, u32, Option<Role>)>,
-    seed: u64,
-    lock_timeout: Duration,
+    (seed, lock_timeout): (u64, Duration),
+    busy: Busy,
     windows: Receiver<()>,
+    done: Sender<()>,
 ) -> JoinHandle<Vec<Stop>> {
     thread::spawn(move || {
         let mut rng = Rng::new(seed ^ 0x5709);
         let mut stops = Vec::new();
         let timeout = u64::try_from(lock_timeout.as_micros()).unwrap_or(u64::MAX);
+        let mut window = 0;
         while windows.recv().is_ok() {
-            let Some(&(proc, pid, role)) = procs.get(rng.below(procs.len() as u64) as usize) else {
-                continue;
-            };
-            thread::sleep(Duration::from_micros(rng.below(10_000)));
-            let Some(target) = Pid::from_raw(pid as i32) else {
-                continue;
-            };
-            let start = now_ns();
-            if kill_process(target, Signal::STOP).is_err() {
-                continue; // it has finished
+            // Readers and writers in turn: a reader's window ends sooner, and a stop picks only
+            // a process still busy in it.
+            let want = [Role::Reader, Role::Writer][window % 2];
+            window += 1;
+            let pick = rng.below(procs.len() as u64) as usize;
+            thread::sleep(Duration::from_micros(rng.below(2_000)));
+            if let Some(stop) = stop_one(&procs, (want, pick), &busy, || {
+                Duration::from_micros(rng.between(timeout * 3 / 2, timeout * 5 / 2))
+            }) {
+                stops.push(stop);
             }
-            thread::sleep(Duration::from_micros(
-                rng.between(timeout * 3 / 2, timeout * 5 / 2),
-            ));
-            // A process left stopped would hang the run: try again until the signal is sent.
-            while kill_process(target, Signal::CONT).is_err_and(|e| e != rustix::io::Errno::SRCH) {
-                thread::sleep(Duration::from_millis(1));
+            if done.send(()).is_err() {
+                break;
             }
-            stops.push(Stop {
-                proc,
-                pid,
-                role,
-                start,
-                end: now_ns(),
-            });
         }
         stops
+    })
+}
+
+/// Stops the `pick`-th busy process of role `want` (of any role when none is busy), for
+/// `hold()`; the stop made.
+fn stop_one(
+    procs: &[(usize, u32, Option<Role>)],
+    (want, pick): (Role, usize),
+    busy: &Busy,
+    hold: impl FnOnce() -> Duration,
+) -> Option<Stop> {
+    let busy_now = busy.lock().unwrap_or_else(PoisonError::into_inner).clone();
+    let candidates: Vec<&(usize, u32, Option<Role>)> = procs
+        .iter()
+        .filter(|(proc, _, _)| busy_now.get(*proc) == Some(&true))
+        .collect();
+    let wanted: Vec<_> = candidates
+        .iter()
+        .copied()
+        .filter(|(_, _, role)| role.is_none_or(|r| r == want))
+        .collect();
+    let from = if wanted.is_empty() {
+        &candidates
+    } else {
+        &wanted
+    };
+    let &(proc, pid, role) = *from.get(pick % from.len().max(1))?;
+    let target = Pid::from_raw(i32::try_from(pid).ok()?)?;
+    // The stop's bounds are taken on the safe side: from before SIGSTOP is sent until before
+    // SIGCONT is, so that no call of the process made outside the stop counts as inside it.
+    let start = now_ns();
+    kill_process(target, Signal::STOP).ok()?; // it has finished
+    thread::sleep(hold());
+    let end = now_ns();
+    // A process left stopped would hang the run: try again until the signal is sent.
+    while kill_process(target, Signal::CONT).is_err_and(|e| e != rustix::io::Errno::SRCH) {
+        thread::sleep(Duration::from_millis(1));
+    }
+    Some(Stop {
+        proc,
+        pid,
+        role,
+        start,
+        end,
     })
 }
 
@@ -151,17 +195,20 @@ pub fn judge(
                 .filter(|s| s.proc != proc)
                 .collect();
             let took = Duration::from_nanos(e.end - e.start);
+            let stopped = describe_stops(&others);
             if !own {
                 figures.longest_wait = figures.longest_wait.max(took);
                 if took > limit {
                     failures.push(format!(
                         "t{}#{} {} (process {proc}) took {:.2} s: a wait longer than the lock \
-                         timeout of {:.2} s",
+                         timeout of {:.2} s (other processes stopped during the call: {stopped}; \
+                         it answered {})",
                         e.thread,
                         e.index,
                         e.op,
                         took.as_secs_f64(),
-                        lock_timeout.as_secs_f64()
+                        lock_timeout.as_secs_f64(),
+                        e.shown
                     ));
                 }
             }
@@ -171,11 +218,15 @@ pub fn judge(
                 figures.reader_waits += 1;
                 if figures.reader_wait_examples.len() < 3 {
                     figures.reader_wait_examples.push(format!(
-                        "t{}#{} {} (process {proc}) took {:.0} ms while reader process {} was \
+                        "t{}#{} {} (process {proc}{}) took {:.0} ms while reader process {} was \
                          stopped: {}",
                         e.thread,
                         e.index,
                         e.op,
+                        match own {
+                            true => ", itself stopped during the call too",
+                            false => "",
+                        },
                         took.as_secs_f64() * 1e3,
                         reader.proc,
                         e.shown
@@ -201,24 +252,25 @@ pub fn judge(
                 None => failures.push(format!(
                     "t{}#{} {} (process {proc}) answered Io: {:?}, which names no stopped holder \
                      (other processes stopped during the call: {})",
-                    e.thread,
-                    e.index,
-                    e.op,
-                    e.shown,
-                    match others.is_empty() {
-                        true => "none".to_owned(),
-                        false => others
-                            .iter()
-                            .map(|s| format!("process {} pid {} ({})", s.proc, s.pid, role(s.role)))
-                            .collect::<Vec<_>>()
-                            .join(", "),
-                    },
+                    e.thread, e.index, e.op, e.shown, stopped,
                 )),
             }
             false
         });
     }
     failures
+}
+
+/// The stops of `others`, for people.
+fn describe_stops(others: &[&Stop]) -> String {
+    match others.is_empty() {
+        true => "none".to_owned(),
+        false => others
+            .iter()
+            .map(|s| format!("process {} pid {} ({})", s.proc, s.pid, role(s.role)))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// Whether `message` names process ID `pid` (as a number of its own, not inside another).
