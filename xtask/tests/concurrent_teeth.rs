@@ -1,9 +1,9 @@
 //! The concurrent class finds storage bugs planted in the persistent backends themselves: their
 //! own engines, with every read of a call in a transaction of its own (the bug first seen as
 //! `Corrupt: indexed but its record is missing` in SQLite), or a write call's checks and writes
-//! in two transactions. The conformance crate's own teeth test does the same on the memory
-//! engine under four seeds (and bounds the shrunk length); here one seed per backend and fault,
-//! at the CI budget.
+//! in two transactions. The conformance crate's `tests/concurrent.rs` does the same on the
+//! memory engine under four seeds (and bounds the shrunk length); here one seed per backend and
+//! fault, at the CI budget.
 
 use std::time::Duration;
 
