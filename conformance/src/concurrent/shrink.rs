@@ -181,15 +181,7 @@ impl Rerun<'_> {
                 0 => Pace::Timed,
                 _ => self.pace,
             };
-            let got = self.once(ops, pace);
-            if std::env::var("SHRINK_DEBUG").is_ok() {
-                eprintln!(
-                    "rerun {attempt} {pace:?} calls {} -> {}",
-                    ops.iter().flatten().flatten().count(),
-                    got.is_some()
-                );
-            }
-            if let Some(found) = got {
+            if let Some(found) = self.once(ops, pace) {
                 if found.0.len() < self.best.0.len() {
                     self.best = found;
                 }
