@@ -5,7 +5,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 
 use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
 use podstate_api::snapshot::Snapshot;
-use podstate_api::verify::{Violation, violations};
+use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{Result, State};
 
 use crate::data::Data;
@@ -82,8 +82,16 @@ impl Store for MemoryStore {
         whole::restore_into(&self.engine, snapshot)
     }
 
+    fn replace(&self, snapshot: &Snapshot) -> Result<()> {
+        whole::replace_into(&self.engine, snapshot)
+    }
+
     fn verify(&self) -> Result<Vec<Violation>> {
-        self.engine.read(|data| Ok(violations(&data.inventory())))
+        Ok(violations(&self.inventory()?))
+    }
+
+    fn inventory(&self) -> Result<Inventory> {
+        self.engine.read(|data| Ok(data.inventory()))
     }
 }
 

@@ -121,7 +121,7 @@
 //! row, or any other error, once with the lock). `src/bounded.rs` argues why that is safe;
 //! `tests/snapshots.rs` pauses a read between the two header reads while a writer reuses the
 //! pages the first one named, and `tests/stopped_peers.rs` stops a reader there. 0 of 100
-//! random stops block a writer since (the `lock_waits` example, `stopped-readers`).
+//! random stops block a writer since (the `redb_lock_waits` example, `stopped-readers`).
 //!
 //! **Waiting writers get their turn.** Polling has no queue: against another process writing in
 //! a tight loop, whose commits follow each other within microseconds, a waiting write rarely
@@ -130,7 +130,7 @@
 //! leaves to storage backends (`LOCK_BASE + 960`; redb's own file backend uses `+896` and
 //! `+897`), and a writer about to start a write transaction yields while anyone else waits, for
 //! at most 5 ms, so that a stopped waiter costs each write at most that. Since: p50 1.2 ms, p99
-//! 3.6 ms, max 4.8 ms (`lock_waits tight-loop`; one write alone 0.6 ms); `tests/fair_turns.rs`
+//! 3.6 ms, max 4.8 ms (`redb_lock_waits tight-loop`; one write alone 0.6 ms); `tests/fair_turns.rs`
 //! counts the loop's commits before each waiting write gets in (1, against a median of 44
 //! before).
 //!

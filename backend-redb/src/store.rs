@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
 use podstate_api::snapshot::Snapshot;
-use podstate_api::verify::{Violation, violations};
+use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{Result, State};
 use redb::{CommitError, Durability, ReadTransaction, WriteTransaction};
 use tempfile::TempDir;
@@ -240,10 +240,17 @@ impl Store for RedbStore {
         whole::restore_into(&self.engine(), snapshot)
     }
 
+    fn replace(&self, snapshot: &Snapshot) -> Result<()> {
+        whole::replace_into(&self.engine(), snapshot)
+    }
+
     /// Every entry of every table checked against SPEC §2 (see `verify.rs`).
     fn verify(&self) -> Result<Vec<Violation>> {
-        let inventory = self.engine().read(|view| view.inventory())?;
-        Ok(violations(&inventory))
+        Ok(violations(&self.inventory()?))
+    }
+
+    fn inventory(&self) -> Result<Inventory> {
+        self.engine().read(|view| view.inventory())
     }
 }
 

@@ -1,12 +1,14 @@
 //! What `RedbStore::verify` reads: every entry of every table, in one read transaction, as an
-//! [`Inventory`] for the invariant checks of `podstate-api`. An entry that does not decode, or
-//! records of one object that disagree between tables, are listed, not fatal, so that one
-//! damaged record does not hide the rest.
+//! [`Inventory`] for the invariant checks of `podstate-api`: the records (configs and states),
+//! the registries that are state of their own (exec sessions, networks, aliases), and every
+//! index kept beside them (identities, names, dependents, members, volume users, each
+//! container's exec sessions), which the shared checks compare with what they index. An entry
+//! that does not decode is listed, not fatal, so that one damaged record does not hide the rest.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use podstate_api::raw::HolderKind;
-use podstate_api::verify::{Indexes, Inventory, Violation};
+use podstate_api::verify::{IdentityIndex, IndexedIdentity, Indexes, Inventory, Violation};
 use podstate_api::{
     Container, ContainerConfig, DbConfig, Pod, PodConfig, Result, Volume, VolumeConfig,
 };
@@ -24,41 +26,45 @@ impl View<'_, ReadTransaction> {
     /// Every record and index entry, as stored.
     pub(crate) fn inventory(&self) -> Result<Inventory> {
         let mut inv = Inventory::default();
-        let containers: BTreeMap<String, (ContainerConfig, _)> =
-            self.objects(CONTAINER_CONFIGS, CONTAINER_STATES, &mut inv.unreadable)?;
-        self.identities(
-            CONTAINERS,
-            &containers,
-            |c| (&c.name, &c.namespace, c.pod.as_deref()),
+        let mut idx = Indexes {
+            names: Some(BTreeMap::new()),
+            ..Indexes::default()
+        };
+        let containers: BTreeMap<String, (ContainerConfig, _)> = self.objects(
+            CONTAINER_CONFIGS,
+            CONTAINER_STATES,
             &mut inv.unreadable,
+            &mut inv.unread.containers,
         )?;
         inv.containers = containers
             .into_iter()
             .map(|(id, (config, state))| (id, Container { config, state }))
             .collect();
-        let pods: BTreeMap<String, (PodConfig, _)> =
-            self.objects(POD_CONFIGS, POD_STATES, &mut inv.unreadable)?;
-        self.identities(
-            PODS,
-            &pods,
-            |p| (&p.name, &p.namespace, None),
+        let pods: BTreeMap<String, (PodConfig, _)> = self.objects(
+            POD_CONFIGS,
+            POD_STATES,
             &mut inv.unreadable,
+            &mut inv.unread.pods,
         )?;
         inv.pods = pods
             .into_iter()
             .map(|(id, (config, state))| (id, Pod { config, state }))
             .collect();
-        let volumes: BTreeMap<String, (VolumeConfig, _)> =
-            self.objects(VOLUME_CONFIGS, VOLUME_STATES, &mut inv.unreadable)?;
+        let volumes: BTreeMap<String, (VolumeConfig, _)> = self.objects(
+            VOLUME_CONFIGS,
+            VOLUME_STATES,
+            &mut inv.unreadable,
+            &mut inv.unread.volumes,
+        )?;
         inv.volumes = volumes
             .into_iter()
             .map(|(name, (config, state))| (name, Volume { config, state }))
             .collect();
+        for (def, kind) in [(CONTAINERS, HolderKind::Container), (PODS, HolderKind::Pod)] {
+            let index = self.identities(def, kind, &mut inv.unreadable)?;
+            idx.identities.push(index);
+        }
 
-        let mut idx = Indexes {
-            names: Some(BTreeMap::new()),
-            ..Indexes::default()
-        };
         for entry in self.table(NAMES)?.iter().map_err(|e| self.fault(e))? {
             let (name, value) = entry.map_err(|e| self.fault(e))?;
             let name = name.value();
@@ -82,6 +88,7 @@ impl View<'_, ReadTransaction> {
         for (vol, ctr) in self.pairs(VOLUME_USERS)? {
             idx.volume_users.entry(vol).or_default().insert(ctr);
         }
+        // The per-container index of the exec registry, checked against the registry itself.
         for (ctr, session) in self.pairs(CONTAINER_EXEC_SESSIONS)? {
             idx.container_sessions
                 .entry(ctr)
@@ -129,12 +136,13 @@ impl View<'_, ReadTransaction> {
     }
 
     /// The config and state of every object of a kind: the two tables read whole, an entry that
-    /// does not decode or has no counterpart listed in `unreadable`.
+    /// does not decode or has no counterpart listed in `unreadable` and its key in `unread`.
     fn objects<C: Lifted, S: Lifted>(
         &self,
         configs: Records,
         states: Records,
         unreadable: &mut Vec<Violation>,
+        unread: &mut BTreeSet<String>,
     ) -> Result<BTreeMap<String, (C, S)>> {
         let keys = |def: Records| -> Result<Vec<String>> {
             let table = self.table(def)?;
@@ -155,58 +163,60 @@ impl View<'_, ReadTransaction> {
                 (Ok(Some(c)), Ok(Some(s))) => {
                     out.insert(key, (c, s));
                 }
-                (Err(e), _) | (_, Err(e)) => unreadable.push(Violation::unreadable(place(), e)),
-                _ => unreadable.push(Violation::unreadable(
-                    place(),
-                    format!(
-                        "only one of {} and {} holds it",
-                        configs.name(),
-                        states.name()
-                    ),
-                )),
+                (Err(e), _) | (_, Err(e)) => {
+                    unreadable.push(Violation::unreadable(place(), e));
+                    unread.insert(key);
+                }
+                _ => {
+                    unreadable.push(Violation::unreadable(
+                        place(),
+                        format!(
+                            "only one of {} and {} holds it",
+                            configs.name(),
+                            states.name()
+                        ),
+                    ));
+                    unread.insert(key);
+                }
             }
         }
         Ok(out)
     }
 
-    /// Each identity record of `def` against the config it must mirror (name, namespace, pod).
-    fn identities<C, S>(
+    /// The identity table `def` (name, namespace and pod of each object of `kind`, copied out
+    /// of its config for the checks and lookups) as an index the shared checks compare with
+    /// the configs; an entry that does not decode is listed in `unreadable`.
+    fn identities(
         &self,
         def: Records,
-        objects: &BTreeMap<String, (C, S)>,
-        identity: impl Fn(&C) -> (&String, &String, Option<&str>),
+        kind: HolderKind,
         unreadable: &mut Vec<Violation>,
-    ) -> Result<()> {
-        let table = self.table(def)?;
-        let mut seen = 0;
-        for entry in table.iter().map_err(|e| self.fault(e))? {
+    ) -> Result<IdentityIndex> {
+        let mut index = IdentityIndex {
+            place: format!("the {} table", def.name()),
+            kinds: vec![kind],
+            entries: BTreeMap::new(),
+        };
+        for entry in self.table(def)?.iter().map_err(|e| self.fault(e))? {
             let (key, value) = entry.map_err(|e| self.fault(e))?;
             let id = key.value();
-            let place = format!("{} {id:?}", def.name());
             match decode_index::<ObjectRecord>(value.value(), self.file, def.name(), id) {
-                Err(e) => unreadable.push(Violation::unreadable(place, e)),
-                Ok(rec) => match objects.get(id) {
-                    None => unreadable.push(Violation::unreadable(place, "it has no config")),
-                    Some((config, _)) => {
-                        seen += 1;
-                        let (name, ns, pod) = identity(config);
-                        if (rec.name, rec.namespace, rec.pod) != (name.as_str(), ns.as_str(), pod) {
-                            let why = "its name, namespace or pod differs from its config";
-                            unreadable.push(Violation::unreadable(place, why));
-                        }
-                    }
-                },
-            }
-        }
-        if seen < objects.len() {
-            for id in objects.keys() {
-                if table.get(id.as_str()).map_err(|e| self.fault(e))?.is_none() {
+                Err(e) => {
                     let place = format!("{} {id:?}", def.name());
-                    unreadable.push(Violation::unreadable(place, "it has no identity record"));
+                    unreadable.push(Violation::unreadable(place, e));
+                }
+                Ok(rec) => {
+                    let entry = IndexedIdentity {
+                        kind,
+                        name: Some(rec.name.to_owned()),
+                        namespace: Some(rec.namespace.to_owned()),
+                        pod: Some(rec.pod.map(str::to_owned)),
+                    };
+                    index.entries.insert(id.to_owned(), entry);
                 }
             }
         }
-        Ok(())
+        Ok(index)
     }
 
     /// Every entry of a pair table.
@@ -221,3 +231,6 @@ impl View<'_, ReadTransaction> {
         .collect()
     }
 }
+
+#[cfg(test)]
+mod tests;

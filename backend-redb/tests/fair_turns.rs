@@ -1,6 +1,6 @@
 //! Waiting writers get their turn (SPEC §3): against another process that writes in a tight
 //! loop, a single write gets in after a commit or two of the loop, not after hundreds. Counted
-//! in commits of the loop, not timed: the `lock_waits` example measures the waits themselves.
+//! in commits of the loop, not timed: the `redb_lock_waits` example measures the waits themselves.
 
 mod support;
 

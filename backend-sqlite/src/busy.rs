@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use rusqlite::Connection;
 
 use crate::error::is_busy;
+use crate::turn::Turn;
 
 /// The first sleep between two tries; each later sleep doubles, up to the poll interval.
 const FIRST_SLEEP: Duration = Duration::from_micros(50);
@@ -28,16 +29,24 @@ pub(crate) struct LockClock {
     timeout: Duration,
     /// The longest sleep between two tries.
     poll: Duration,
+    /// The connection's turns among writers, told of every wait.
+    turn: Option<Arc<Turn>>,
 }
 
 impl LockClock {
-    /// A clock for calls that each wait at most `timeout`, sleeping at most `poll` at a time.
-    pub(crate) fn new(timeout: Duration, poll: Duration) -> Arc<LockClock> {
+    /// A clock for calls that each wait at most `timeout`, sleeping at most `poll` at a time;
+    /// each wait is told to `turn`.
+    pub(crate) fn new(
+        timeout: Duration,
+        poll: Duration,
+        turn: Option<Arc<Turn>>,
+    ) -> Arc<LockClock> {
         let clock = Arc::new(LockClock {
             origin: Instant::now(),
             deadline: AtomicU64::new(0),
             timeout,
             poll: poll.max(FIRST_SLEEP),
+            turn,
         });
         clock.start();
         clock
@@ -55,6 +64,11 @@ impl LockClock {
         self.timeout
     }
 
+    /// The current call's deadline.
+    pub(crate) fn deadline(&self) -> Instant {
+        self.origin + Duration::from_nanos(self.deadline.load(Ordering::Relaxed))
+    }
+
     /// Sleeps before try number `attempt + 1` and answers true, or answers false once the
     /// deadline has passed.
     fn wait(&self, attempt: u32) -> bool {
@@ -62,6 +76,9 @@ impl LockClock {
         let deadline = self.deadline.load(Ordering::Relaxed);
         if now >= deadline {
             return false;
+        }
+        if let Some(turn) = &self.turn {
+            turn.waiting();
         }
         let backoff = FIRST_SLEEP.saturating_mul(1 << attempt.min(16));
         let left = Duration::from_nanos(deadline - now);
@@ -100,7 +117,7 @@ mod tests {
 
     #[test]
     fn retry_gives_up_with_the_busy_error_after_the_deadline() {
-        let clock = LockClock::new(Duration::from_millis(5), Duration::from_millis(1));
+        let clock = LockClock::new(Duration::from_millis(5), Duration::from_millis(1), None);
         let mut tries = 0;
         let busy = || {
             rusqlite::Error::SqliteFailure(

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::busy::LockClock;
 use crate::options::{Durability, SqliteOptions};
+use crate::turn::Turn;
 use crate::{error, schema};
 
 /// How many prepared statements each connection keeps: every statement of the backend, with
@@ -25,6 +26,8 @@ pub(crate) struct Conn {
     pub(crate) path: Arc<Path>,
     /// The lock timeout of the current call.
     pub(crate) clock: Arc<LockClock>,
+    /// This connection's turns among writers (see [`turn`](crate::turn)); `None` read-only.
+    pub(crate) turn: Option<Arc<Turn>>,
     /// Whether commits wait for the disk (see [`Durability`]).
     pub(crate) durable: bool,
     /// Set when a transaction could not be rolled back: the connection is then replaced before
@@ -56,10 +59,32 @@ fn immutable_uri(path: &Path) -> String {
     uri
 }
 
+/// `Io` naming `path` when it cannot be a database file: a directory or another kind of file,
+/// or (`must_exist`) nothing at all. Looks at the directory entry only (`stat`), so that the
+/// messages say what is wrong in the path's own words instead of SQLite's ("disk I/O error",
+/// or the internal URI of a read-only open).
+fn check_path(path: &Path, must_exist: bool) -> Result<()> {
+    let io = |why: String| {
+        Err(StateError::new(
+            ErrorKind::Io,
+            format!("SQLite database {}: {why}", path.display()),
+        ))
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => io("is a directory, not a database file".to_owned()),
+        Ok(meta) if !meta.is_file() => io("is not a regular file".to_owned()),
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && !must_exist => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => io("does not exist".to_owned()),
+        Err(e) => io(format!("cannot be looked at: {e}")),
+    }
+}
+
 impl Conn {
     /// Opens `path` (creating an empty file if there is none) and makes sure it is a podstate
     /// database of this version, laying it out when it is empty.
     pub(crate) fn open(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
+        check_path(path, options.read_only)?;
         let flags = if options.read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
         } else {
@@ -67,7 +92,8 @@ impl Conn {
                 | OpenFlags::SQLITE_OPEN_CREATE
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
-        let clock = LockClock::new(options.lock_timeout, options.busy_poll);
+        let turn = (!options.read_only).then(|| Arc::new(Turn::new(path)));
+        let clock = LockClock::new(options.lock_timeout, options.busy_poll, turn.clone());
         let opened = if options.read_only && !has_side_files(path) {
             // No connection has the database open (in WAL mode a connection keeps the `-wal`
             // and `-shm` files beside it): a read-only connection would still create both, so it
@@ -85,6 +111,7 @@ impl Conn {
             sql,
             path: Arc::clone(path),
             clock,
+            turn,
             durable: options.durability == Durability::Full,
             broken: Cell::new(false),
         };

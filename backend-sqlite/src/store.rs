@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
 use podstate_api::snapshot::Snapshot;
-use podstate_api::verify::{Violation, violations};
+use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{ErrorKind, Result, State, StateError};
 
 use crate::conn::Conn;
@@ -224,6 +224,12 @@ impl Store for SqliteStore {
         whole::restore_into(&self.engine()?, snapshot)
     }
 
+    /// Empties the live database and writes `snapshot` in one `BEGIN IMMEDIATE` transaction:
+    /// other connections see the old state or the new one, and keep writing into this file.
+    fn replace(&self, snapshot: &Snapshot) -> Result<()> {
+        whole::replace_into(&self.engine()?, snapshot)
+    }
+
     /// SQLite's own integrity and foreign-key checks, then every row of every table checked
     /// against SPEC §2 (see `verify.rs`).
     fn verify(&self) -> Result<Vec<Violation>> {
@@ -236,9 +242,13 @@ impl Store for SqliteStore {
         found.extend(keys.into_iter().map(|dangling| {
             Violation::new(7, &[], format!("foreign key check of {file}: {dangling}"))
         }));
-        let inventory = self.engine()?.read(|tx| tx.inventory())?;
-        found.extend(violations(&inventory));
+        found.extend(violations(&self.inventory()?));
         Ok(found)
+    }
+
+    /// Every row of every table, read in one transaction (see `verify.rs`).
+    fn inventory(&self) -> Result<Inventory> {
+        self.engine()?.read(|tx| tx.inventory())
     }
 }
 
@@ -267,9 +277,10 @@ impl SqliteEngine {
         })
     }
 
-    /// Runs one transaction on the handle's connection: `BEGIN` (as `begin` says) and the
-    /// version check, `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK` otherwise.
-    fn transaction<T>(&self, begin: &str, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+    /// Runs one transaction on the handle's connection: `BEGIN` (`BEGIN IMMEDIATE` for a
+    /// write) and the version check, `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK`
+    /// otherwise.
+    fn transaction<T>(&self, write: bool, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         if matches!(*slot, Slot::Broken) {
             *slot = Slot::Open(Conn::open(&self.shared.path, &self.shared.options)?);
@@ -280,7 +291,7 @@ impl SqliteEngine {
         conn.clock.start();
         // A call that panicked half-way left its transaction open.
         conn.rollback();
-        let answer = run(conn, begin, f);
+        let answer = run(conn, write, f);
         if conn.broken.get() {
             *slot = Slot::Broken;
         }
@@ -288,9 +299,19 @@ impl SqliteEngine {
     }
 }
 
-/// The body of [`SqliteEngine::transaction`].
-fn run<T>(conn: &Conn, begin: &str, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
-    conn.run(begin)?;
+/// The body of [`SqliteEngine::transaction`]. A write first leaves the lock to writers that
+/// wait for it, and announces itself while it waits in turn (see [`turn`](crate::turn)).
+fn run<T>(conn: &Conn, write: bool, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+    let turn = conn.turn.as_ref().filter(|_| write);
+    if let Some(turn) = turn {
+        turn.yield_to_waiters(conn.clock.deadline());
+        turn.arm();
+    }
+    let begun = conn.run(if write { "BEGIN IMMEDIATE" } else { "BEGIN" });
+    if let Some(turn) = turn {
+        turn.disarm();
+    }
+    begun?;
     let answer = conn
         .retry_sql(|| {
             conn.sql
@@ -328,7 +349,7 @@ impl Engine for SqliteEngine {
     fn read<T>(&self, f: impl FnOnce(&SqliteTx<'_>) -> Result<T>) -> Result<T> {
         // The version check is the transaction's first read: it takes the snapshot every later
         // read of the call sees.
-        self.transaction("BEGIN", |conn| f(&SqliteTx { conn }))
+        self.transaction(false, |conn| f(&SqliteTx { conn }))
     }
 
     fn write<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
@@ -341,7 +362,7 @@ impl Engine for SqliteEngine {
                 ),
             ));
         }
-        self.transaction("BEGIN IMMEDIATE", |conn| f(&mut SqliteTx { conn }))
+        self.transaction(true, |conn| f(&mut SqliteTx { conn }))
     }
 
     /// Drops the handle's connection (after any call in flight on another thread).

@@ -5,13 +5,13 @@
 use std::collections::BTreeMap;
 
 use podstate_api::raw::HolderKind;
-use podstate_api::verify::{Indexes, Inventory, Violation};
+use podstate_api::verify::{IdentityIndex, IndexedIdentity, Indexes, Inventory, Violation};
 use podstate_api::{DbConfig, Result};
 
 use crate::record;
 use crate::store::SqliteTx;
 
-/// The rows of one table, each decoded or listed as unreadable.
+/// The rows of one table, each decoded or listed as unreadable (its key kept in `unread`).
 fn each<T>(
     tx: &SqliteTx<'_>,
     sql: &str,
@@ -27,12 +27,60 @@ fn each<T>(
     for row in rows {
         match row {
             Ok((key, value)) => keep(key, value),
-            Err((key, e)) => inv
-                .unreadable
-                .push(Violation::unreadable(format!("{table} {key:?}"), e)),
+            Err((key, e)) => {
+                inv.unreadable
+                    .push(Violation::unreadable(format!("{table} {key:?}"), e));
+                let unread = match table {
+                    "container" => &mut inv.unread.containers,
+                    "pod" => &mut inv.unread.pods,
+                    _ => &mut inv.unread.volumes,
+                };
+                unread.insert(key);
+            }
         }
     }
     Ok(())
+}
+
+/// An identity index read from `sql`, whose rows are (ID, kind, name, namespace), the name
+/// `NULL` where the table does not keep names. An unknown kind is listed as unreadable.
+fn identities(
+    tx: &SqliteTx<'_>,
+    place: &str,
+    kinds: &[HolderKind],
+    sql: &str,
+    inv: &mut Inventory,
+) -> Result<IdentityIndex> {
+    type Row = (String, String, Option<String>, String);
+    let rows: Vec<Row> = tx.all(sql, [], |row| {
+        let name = row.get(2).map_err(|e| tx.conn.err(e))?;
+        Ok((tx.text(row, 0)?, tx.text(row, 1)?, name, tx.text(row, 3)?))
+    })?;
+    let mut index = IdentityIndex {
+        place: place.to_owned(),
+        kinds: kinds.to_vec(),
+        entries: BTreeMap::new(),
+    };
+    for (id, kind, name, namespace) in rows {
+        let kind = match kind.as_str() {
+            "container" => HolderKind::Container,
+            "pod" => HolderKind::Pod,
+            other => {
+                let why = format!("unknown kind {other:?}");
+                inv.unreadable
+                    .push(Violation::unreadable(format!("{place} {id:?}"), why));
+                continue;
+            }
+        };
+        let entry = IndexedIdentity {
+            kind,
+            name,
+            namespace: Some(namespace),
+            pod: None,
+        };
+        index.entries.insert(id, entry);
+    }
+    Ok(index)
 }
 
 impl SqliteTx<'_> {
@@ -85,21 +133,39 @@ impl SqliteTx<'_> {
             },
             "volume",
         )?;
-        for (id, kind, name) in self.all("SELECT id, kind, name FROM object", [], |row| {
-            Ok((self.text(row, 0)?, self.text(row, 1)?, self.text(row, 2)?))
-        })? {
-            let kind = match kind.as_str() {
-                "container" => HolderKind::Container,
-                "pod" => HolderKind::Pod,
-                other => {
-                    let why = format!("unknown kind {other:?}");
-                    inv.unreadable
-                        .push(Violation::unreadable(format!("object {id:?}"), why));
-                    continue;
-                }
-            };
-            idx.names.get_or_insert_default().insert(name, (kind, id));
+        // The columns that copy identity fields out of the records: `object` (what lookups,
+        // prefix scans and the name space read), and the namespace and kind columns of
+        // `container` and `pod` (what list calls filter on, and what the foreign keys tie to
+        // `object`). A container's `pod` column is the membership index below.
+        let both = [HolderKind::Container, HolderKind::Pod];
+        let object = identities(
+            self,
+            "the object table",
+            &both,
+            "SELECT id, kind, name, namespace FROM object",
+            &mut inv,
+        )?;
+        for (id, entry) in &object.entries {
+            if let Some(name) = &entry.name {
+                let names = idx.names.get_or_insert_default();
+                names.insert(name.clone(), (entry.kind, id.clone()));
+            }
         }
+        idx.identities.push(object);
+        idx.identities.push(identities(
+            self,
+            "the container table's namespace column",
+            &[],
+            "SELECT id, kind, NULL, namespace FROM container",
+            &mut inv,
+        )?);
+        idx.identities.push(identities(
+            self,
+            "the pod table's namespace column",
+            &[],
+            "SELECT id, kind, NULL, namespace FROM pod",
+            &mut inv,
+        )?);
         for (dep, ctr) in self.pairs("SELECT dep, ctr FROM dependency")? {
             idx.dependents.entry(dep).or_default().insert(ctr);
         }

@@ -211,3 +211,28 @@ fn a_path_that_cannot_be_a_database_file_is_io_naming_it() {
         assert!(err.message().contains(&path.display().to_string()), "{err}");
     }
 }
+
+#[test]
+fn a_missing_file_or_a_directory_is_named_as_such_read_only_or_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nope.db");
+    let err = SqliteStore::open_read_only(&missing).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.message().contains("does not exist"), "{err}");
+    assert!(
+        !err.message().contains("file:") && !err.message().contains("immutable"),
+        "an internal URI leaked: {err}"
+    );
+    assert!(!missing.exists(), "a read-only open created the file");
+
+    let sub = dir.path().join("adir");
+    std::fs::create_dir(&sub).unwrap();
+    for err in [
+        SqliteStore::open_read_only(&sub).unwrap_err(),
+        SqliteStore::open(&sub).unwrap_err(),
+    ] {
+        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+        assert!(err.message().contains("is a directory"), "{err}");
+        assert!(err.message().contains(&sub.display().to_string()), "{err}");
+    }
+}

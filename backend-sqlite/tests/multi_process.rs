@@ -37,6 +37,12 @@ fn child_process() {
     if role == "hold" {
         roles::hold_write_lock(&path, &out);
     }
+    if role == "loop" {
+        roles::write_in_a_loop(&path, &out);
+    }
+    if role == "read-loop" {
+        roles::read_in_a_loop(&path, &out);
+    }
     let store = SqliteStore::open(&path).unwrap();
     let state = store.open_handle().unwrap();
     wait_for(&go);
@@ -234,4 +240,80 @@ fn a_stuck_lock_holder_in_another_process_is_named_and_outlived() {
         "the dead holder's write survived"
     );
     assert_eq!(store.verify().unwrap(), []);
+}
+
+#[test]
+fn plain_sql_that_announces_itself_gets_in_against_a_tight_loop_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let writing = dir.path().join("writing");
+    let store = SqliteStore::open(&path).unwrap();
+    let state = store.open_handle().unwrap();
+    state
+        .add_container(&Container::new(ContainerConfig::new("probe", "probe")))
+        .unwrap();
+    let _writer = Killed(spawn("loop", &path, &writing, &dir.path().join("unused")));
+    wait_for(&writing);
+
+    // What the README tells plain-SQL maintenance to do: hold a shared lock on the `-wait`
+    // file while it waits, and let SQLite's own busy handler (`.timeout`) do the waiting.
+    let mut wait = path.as_os_str().to_owned();
+    wait.push(podstate_sqlite::WAIT_SUFFIX);
+    // As flock(1) does: open it, creating it if need be.
+    let turns = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&wait)
+        .unwrap();
+    let sql = rusqlite::Connection::open(&path).unwrap();
+    sql.busy_timeout(Duration::from_secs(5)).unwrap();
+    for round in 0..5 {
+        turns.lock_shared().unwrap();
+        let written = sql.execute("UPDATE container SET state = state WHERE id = 'probe'", []);
+        turns.unlock().unwrap();
+        assert_eq!(written.map_err(|e| e.to_string()), Ok(1), "round {round}");
+    }
+}
+
+#[test]
+fn a_reader_stopped_at_any_moment_never_holds_up_a_writer() {
+    use rustix::process::{Pid, Signal, kill_process};
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    let reading = dir.path().join("reading");
+    // A writer that gives up after one second: a stopped reader that held it up would make a
+    // write fail.
+    let store = SqliteStore::open_with(
+        &path,
+        SqliteOptions::new().with_lock_timeout(Duration::from_secs(1)),
+    )
+    .unwrap();
+    let state = store.open_handle().unwrap();
+    for i in 0..50 {
+        let id = format!("c{i:02}");
+        state
+            .add_container(&Container::new(ContainerConfig::new(&id, &id)))
+            .unwrap();
+    }
+    let reader = Killed(spawn(
+        "read-loop",
+        &path,
+        &reading,
+        &dir.path().join("unused"),
+    ));
+    wait_for(&reading);
+    let pid = Pid::from_child(&reader.0);
+    let mut ctr = Container::new(ContainerConfig::new("c00", "c00"));
+    for stop in 0..30u32 {
+        // Stops at unrelated moments of the reader's loop.
+        std::thread::sleep(Duration::from_micros(u64::from(stop * 7_919 % 5_000)));
+        kill_process(pid, Signal::STOP).unwrap();
+        ctr.state.pid = stop;
+        let saved = state.save_container(&ctr);
+        kill_process(pid, Signal::CONT).unwrap();
+        assert_eq!(saved.map_err(|e| e.to_string()), Ok(()), "stop {stop}");
+    }
 }

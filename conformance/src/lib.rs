@@ -19,6 +19,9 @@
 //! * [`checker`]: the model checker: generated operation sequences run against a backend and the
 //!   model, compared answer by answer, invariants checked through a second handle, divergences
 //!   shrunk to a minimal case saved as JSON, coverage of every (call, outcome) pair.
+//! * [`concurrent`]: the concurrent class: threads with their own handles on one store run
+//!   calls on a few hot objects at the same moment; every window of the history must be
+//!   linearizable against the model.
 //! * [`teeth`]: faulty wrappers, each breaking one rule, that the checker must catch.
 //! * [`calls`]: the 53 calls and the outcomes SPEC §4 allows each, as data.
 //! * [`citations`]: finds the SPEC citations in a text and checks that each names a clause of
@@ -29,8 +32,8 @@
 //! A backend plugs in through its [`Store`] (the trait of `podstate_api::raw`: it hands out
 //! handles and says what it can do, [`Capabilities`]). [`StoreFactory`] turns the function that
 //! makes a fresh, isolated store into a [`BackendFactory`]. In the backend's
-//! `tests/conformance.rs`, one line then emits one `#[test]` per scenario and the model check at
-//! the CI budget:
+//! `tests/conformance.rs`, one line then emits one `#[test]` per scenario, the model check at
+//! the CI budget and, when the store's handles are shared, the concurrent class:
 //!
 //! ```ignore
 //! podstate_conformance::conformance_tests!(podstate_conformance::StoreFactory::new(
@@ -67,6 +70,7 @@
 pub mod calls;
 pub mod checker;
 pub mod citations;
+pub mod concurrent;
 pub mod factory;
 pub mod model;
 pub mod scenarios;
@@ -79,7 +83,8 @@ pub use scenarios::{Scenario, scenarios};
 
 /// Emits the whole suite as `#[test]`s for the backend of `$factory` (any expression whose type
 /// implements [`BackendFactory`]): one test per scenario, in one module per group
-/// ([`scenario_tests!`]), and `model_check` at the CI budget ([`model_check_tests!`]).
+/// ([`scenario_tests!`]), `model_check` at the CI budget ([`model_check_tests!`]) and
+/// `concurrent_check` at its CI budget ([`concurrent_tests!`], for backends with shared handles).
 ///
 /// ```ignore
 /// podstate_conformance::conformance_tests!(podstate_conformance::StoreFactory::new(
@@ -91,5 +96,6 @@ macro_rules! conformance_tests {
     ($factory:expr $(,)?) => {
         $crate::scenario_tests!($factory);
         $crate::model_check_tests!($factory);
+        $crate::concurrent_tests!($factory);
     };
 }

@@ -29,12 +29,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod backup;
 pub mod export;
 mod url;
 
 pub use podstate_api::raw::{Capabilities, Store};
 pub use podstate_api::*;
 
+pub use backup::backup;
 pub use url::{OpenOptions, StoreConfig};
 
 /// Why a store could not be opened.

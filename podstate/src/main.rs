@@ -1,7 +1,9 @@
-//! `podstate`: look inside a state database, check it, and move it between backends.
+//! `podstate`: look inside a state database, check it, back it up, and move it between backends.
 //!
 //! Every command takes store URLs: `memory:`, `sqlite:PATH`, `redb:PATH`. `inspect`, `check`
 //! and `export` open the database read-only, so they work on a file the user cannot write.
+//! `import` and `migrate` replace an existing database inside one write transaction of the live
+//! file, and `backup` copies one committed state without holding up writers.
 //! Errors are one line naming the file, and a non-zero exit; nothing is written anywhere
 //! unless the whole command succeeds.
 

@@ -66,6 +66,15 @@ impl StoreConfig {
             StoreConfig::Sqlite(path) | StoreConfig::Redb(path) => Some(path),
         }
     }
+
+    /// The same backend at another file (`memory:` stays `memory:`).
+    pub fn at(&self, path: &std::path::Path) -> StoreConfig {
+        match self {
+            StoreConfig::Memory => StoreConfig::Memory,
+            StoreConfig::Sqlite(_) => StoreConfig::Sqlite(path.to_owned()),
+            StoreConfig::Redb(_) => StoreConfig::Redb(path.to_owned()),
+        }
+    }
 }
 
 impl FromStr for StoreConfig {

@@ -3,95 +3,12 @@
 //! feature checks).
 #![cfg(all(feature = "sqlite", feature = "redb"))]
 
+mod support;
+
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-use podstate::{
-    Container, ContainerConfig, ExecSession, NamedVolume, Pod, PodConfig, State, Volume,
-    VolumeConfig,
-};
-
-/// Runs `podstate args...` in `dir`.
-fn podstate(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_podstate"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the podstate binary runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// A small state: a pod with two members (one depending on the other, one with a volume and
-/// an exec session), a container in namespace `team`, on networks with aliases.
-fn fill(state: &dyn State) {
-    state
-        .add_volume(&Volume::new(VolumeConfig::new("data")))
-        .unwrap();
-    let pod = Pod::new(PodConfig::new("b0ca7e11a5e1", "web"));
-    state.add_pod(&pod).unwrap();
-    let mut db = ContainerConfig::new("d8a1c0ffee42", "web-db");
-    db.pod = Some(pod.id().into());
-    db.named_volumes.push(NamedVolume {
-        name: "data".into(),
-        dest: "/var/lib/db".into(),
-        options: vec![],
-    });
-    db.networks = vec!["podman".into()];
-    db.network_aliases
-        .insert("podman".into(), vec!["db".into()]);
-    state
-        .add_container_to_pod(&pod, &Container::new(db))
-        .unwrap();
-    let mut app = ContainerConfig::new("a11ce5a11ce5", "web-app");
-    app.pod = Some(pod.id().into());
-    app.depends_on = vec!["d8a1c0ffee42".into()];
-    let app = Container::new(app);
-    state.add_container_to_pod(&pod, &app).unwrap();
-    state
-        .add_exec_session(&app, &ExecSession::new("exec-1", app.id()))
-        .unwrap();
-    let mut job = ContainerConfig::new("0b5e55ed0b5e", "nightly");
-    job.namespace = "team".into();
-    state.add_container(&Container::new(job)).unwrap();
-}
-
-/// A directory with `name` filled (see [`fill`]) at `url_scheme:dir/name`.
-fn filled(scheme: &str, name: &str) -> (tempfile::TempDir, PathBuf, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(name);
-    let url = format!("{scheme}:{}", path.display());
-    let store = podstate::open(&url).unwrap();
-    fill(store.open_handle().unwrap().as_ref());
-    (dir, path, url)
-}
-
-#[test]
-fn inspect_prints_a_table_and_json_and_filters_by_namespace() {
-    let (dir, _, _) = filled("sqlite", "state.db");
-    let out = podstate(dir.path(), &["inspect", "sqlite:state.db"]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    insta::assert_snapshot!("inspect_table", stdout(&out));
-
-    let out = podstate(
-        dir.path(),
-        &["inspect", "sqlite:state.db", "--namespace", "team"],
-    );
-    insta::assert_snapshot!("inspect_namespace", stdout(&out));
-
-    let out = podstate(dir.path(), &["inspect", "sqlite:state.db", "--json"]);
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["containers"].as_array().unwrap().len(), 3);
-    assert_eq!(json["containers"][1]["exec_sessions"][0], "exec-1");
-    assert_eq!(json["pods"][0]["members"].as_array().unwrap().len(), 2);
-}
+use support::*;
 
 #[test]
 fn reading_commands_leave_every_file_as_it_was() {
@@ -166,22 +83,6 @@ fn migrate_moves_everything_and_says_both_stores_agree() {
     );
 }
 
-/// Deletes container `d8a1c0ffee42` (a dependency of another) from the SQLite database at
-/// `path` with plain SQL and foreign keys off, as a broken tool might: a violation that only
-/// `check` can see.
-fn delete_a_dependency_with_plain_sql(path: &Path) {
-    let sql = rusqlite::Connection::open(path).unwrap();
-    sql.execute_batch(
-        "PRAGMA foreign_keys = OFF;
-         DELETE FROM network_alias WHERE ctr = 'd8a1c0ffee42';
-         DELETE FROM network WHERE ctr = 'd8a1c0ffee42';
-         DELETE FROM volume_user WHERE ctr = 'd8a1c0ffee42';
-         DELETE FROM container WHERE id = 'd8a1c0ffee42';
-         DELETE FROM object WHERE id = 'd8a1c0ffee42';",
-    )
-    .unwrap();
-}
-
 #[test]
 fn a_forced_migration_that_cannot_complete_leaves_the_target_as_it_was() {
     let (dir, path, broken) = filled("sqlite", "broken.db");
@@ -205,7 +106,7 @@ fn check_reports_a_dependency_on_a_container_deleted_with_plain_sql() {
     let (dir, path, url) = filled("sqlite", "state.db");
     let out = podstate(dir.path(), &["check", &url]);
     assert!(out.status.success());
-    assert!(stdout(&out).contains("no violation found (3 containers, 1 pods, 1 volumes)"));
+    assert!(stdout(&out).contains("no violation found (3 containers, 1 pod, 1 volume)"));
 
     delete_a_dependency_with_plain_sql(&path);
     let out = podstate(dir.path(), &["check", &url]);
@@ -275,22 +176,4 @@ fn bad_input_is_one_line_naming_the_file_and_writes_nothing() {
         podstate::open(&nonempty).unwrap().snapshot().unwrap(),
         before
     );
-}
-
-/// The export file of the store `url`.
-fn export_of(url: &str) -> Vec<u8> {
-    let store = podstate::open(url).unwrap();
-    let mut file = Vec::new();
-    podstate::export::write(&mut file, &store.snapshot().unwrap()).unwrap();
-    file
-}
-
-/// The directory's entries, sorted.
-fn entries(dir: &Path) -> Vec<PathBuf> {
-    let mut all: Vec<PathBuf> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    all.sort();
-    all
 }

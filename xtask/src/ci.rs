@@ -2,12 +2,12 @@
 
 use std::process::Command;
 
-/// Runs the tidy checks, fmt check, clippy with `-D warnings`, the tests and the conformance
-/// run; stops at the first failure.
+/// Runs the tidy checks, fmt check, clippy with `-D warnings`, the tests, the conformance run and
+/// the hot stress run (as `.ci/run` does); stops at the first failure.
 pub fn run() -> Result<(), String> {
     eprintln!("== tidy: links, paths and SPEC citations of every tracked file");
     crate::tidy::run(&crate::tidy::root()).map_err(|why| format!("tidy failed: {why}"))?;
-    let steps: [(&str, &[&str]); 5] = [
+    let steps: [(&str, &[&str]); 6] = [
         ("fmt", &["fmt", "--all", "--", "--check"]),
         (
             "clippy",
@@ -23,6 +23,12 @@ pub fn run() -> Result<(), String> {
         ("tests", &["test", "--workspace"]),
         ("features", &["xtask", "features"]),
         ("conformance", &["xtask", "conformance", "--ci"]),
+        (
+            "stress",
+            &[
+                "xtask", "stress", "--hot", "--procs", "4", "--ops", "400", "--window", "40",
+            ],
+        ),
     ];
     for (name, args) in steps {
         eprintln!("== {name}: cargo {}", args.join(" "));

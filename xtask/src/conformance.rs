@@ -4,11 +4,12 @@ use std::sync::{Arc, Mutex};
 
 use podstate_conformance::BackendFactory;
 use podstate_conformance::checker::{self, CheckConfig, CheckReport, Coverage};
+use podstate_conformance::concurrent::{ConcurrentConfig, ConcurrentReport, check_concurrent};
 use podstate_conformance::scenarios::{self, Scenario};
 
 use crate::ConformanceArgs;
 use crate::backends;
-use crate::budget::{self, Budget};
+use crate::budget::{self, Budget, ConcurrentBudget};
 use crate::progress::Progress;
 
 /// The seed of the main job unless `--seed` says otherwise: fixed, so that CI is reproducible.
@@ -20,11 +21,17 @@ struct BackendResult {
     scenarios_passed: usize,
     scenario_failures: Vec<(&'static Scenario, String)>,
     check: Option<CheckReport>,
+    concurrent: Option<ConcurrentReport>,
 }
 
 impl BackendResult {
     fn passed(&self) -> bool {
-        self.scenario_failures.is_empty() && self.check.as_ref().is_none_or(CheckReport::passed)
+        self.scenario_failures.is_empty()
+            && self.check.as_ref().is_none_or(CheckReport::passed)
+            && self
+                .concurrent
+                .as_ref()
+                .is_none_or(ConcurrentReport::passed)
     }
 }
 
@@ -52,6 +59,13 @@ pub fn run(args: &ConformanceArgs) -> Result<(), String> {
     };
     for (result, report) in results.iter_mut().zip(reports) {
         result.check = Some(report);
+    }
+    let class = match args.ci {
+        true => budget::CONCURRENT_CI,
+        false => budget::CONCURRENT_FULL,
+    };
+    for (result, backend) in results.iter_mut().zip(&backends) {
+        result.concurrent = Some(concurrent(*backend, args.seed, class));
     }
     print_details(&results);
     print_table(&results);
@@ -81,7 +95,29 @@ fn run_scenarios(backend: &dyn BackendFactory) -> BackendResult {
         scenarios_passed: all.len() - failures.len(),
         scenario_failures: failures,
         check: None,
+        concurrent: None,
     }
+}
+
+/// The concurrent class against `backend` (a backend without shared handles is skipped).
+fn concurrent(
+    backend: &dyn BackendFactory,
+    seed: u64,
+    class: ConcurrentBudget,
+) -> ConcurrentReport {
+    let label = format!("{} concurrent", backend.name());
+    let mut bar = Progress::new(label, 1);
+    let config = ConcurrentConfig {
+        seed,
+        cases: class.cases,
+        windows: class.windows,
+        ops: class.ops,
+        ..ConcurrentConfig::ci()
+    };
+    let report = check_concurrent(backend, &config);
+    bar.update(1);
+    bar.finish();
+    report
 }
 
 /// `budget`, with `--cases` and `--max-ops` taking precedence.
@@ -186,6 +222,9 @@ fn print_details(results: &[BackendResult]) {
                 result.name, scenario.group, scenario.name
             );
         }
+        if let Some(report) = &result.concurrent {
+            println!("{report}");
+        }
         if let Some(report) = &result.check {
             print!("{report}");
             println!(
@@ -209,8 +248,16 @@ fn print_details(results: &[BackendResult]) {
 
 fn print_table(results: &[BackendResult]) {
     println!(
-        "\n{:<10} {:>10} {:>8} {:>12} {:>10} {:>12} {:>10} {:>10}",
-        "backend", "scenarios", "failed", "model cases", "ops", "ops/s", "diverged", "coverage"
+        "\n{:<10} {:>10} {:>8} {:>12} {:>10} {:>12} {:>10} {:>10} {:>18}",
+        "backend",
+        "scenarios",
+        "failed",
+        "model cases",
+        "ops",
+        "ops/s",
+        "diverged",
+        "coverage",
+        "concurrent windows"
     );
     for r in results {
         let (cases, ops, rate, failed, coverage) = match &r.check {
@@ -229,8 +276,15 @@ fn print_table(results: &[BackendResult]) {
             ),
             None => ("-".into(), "-".into(), "-".into(), "-".into(), "-".into()),
         };
+        let windows = match &r.concurrent {
+            Some(c) if c.skipped.is_some() => "skipped".to_owned(),
+            Some(c) if c.failure.is_some() => "FAILED".to_owned(),
+            Some(c) => format!("{} ({} inconcl.)", c.linearizable, c.inconclusive),
+            None => "-".to_owned(),
+        };
         println!(
-            "{:<10} {:>10} {:>8} {cases:>12} {ops:>10} {rate:>12} {failed:>10} {coverage:>10}",
+            "{:<10} {:>10} {:>8} {cases:>12} {ops:>10} {rate:>12} {failed:>10} {coverage:>10} \
+             {windows:>18}",
             r.name,
             r.scenarios_passed,
             r.scenario_failures.len()

@@ -1,10 +1,13 @@
 //! `cargo xtask stress`: many processes (and threads) on one database at once; the history is
 //! checked for linearizability against the reference model, window by window (see
-//! `podstate-reliability`'s `stress` module).
+//! `podstate-reliability`'s `stress` module). `--hot` runs the hot-spot workload (few objects,
+//! tight add/remove/rewrite loops against lookups and lists); `--stops` stops a random process
+//! once per window with SIGSTOP, longer than the lock timeout.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
+use podstate_reliability::stress::stops::StopConfig;
 use podstate_reliability::stress::{self, StressConfig};
 
 use crate::progress::Progress;
@@ -34,6 +37,22 @@ pub struct StressArgs {
     /// Seed of the generated cases.
     #[arg(long, default_value_t = 0x57e5_5eed)]
     seed: u64,
+    /// The hot-spot workload: four containers and two exec sessions that even processes add,
+    /// remove, rewrite and save while odd ones look them up and list them.
+    #[arg(long)]
+    hot: bool,
+    /// Stop a random process once per window with SIGSTOP for 1.5 to 2.5 lock timeouts; fails
+    /// on a wait past the lock timeout or a lock timeout that names no stopped holder.
+    #[arg(long)]
+    stops: bool,
+    /// The lock timeout every process opens the database with, in milliseconds (default: 100 s,
+    /// or 1 s with `--stops`).
+    #[arg(long, value_name = "MS")]
+    lock_timeout_ms: Option<u64>,
+    /// With `--stops`: how much longer than the lock timeout a call may take (its own work,
+    /// the machine's scheduling), in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 1_000)]
+    wait_slack_ms: u64,
     /// Where the database goes (default: the system's temporary directory).
     #[arg(long, value_name = "DIR")]
     dir: Option<PathBuf>,
@@ -54,7 +73,14 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
             ops: args.ops,
             window: args.window,
             seed: args.seed,
-            lock_timeout: Duration::from_secs(100),
+            hot: args.hot,
+            stops: args.stops.then_some(StopConfig {
+                slack: Duration::from_millis(args.wait_slack_ms),
+            }),
+            lock_timeout: Duration::from_millis(args.lock_timeout_ms.unwrap_or(match args.stops {
+                true => 1_000,
+                false => 100_000,
+            })),
             budget: Duration::from_secs(args.budget),
             dir: args.dir.clone(),
             failure_dir: Some(args.failure_dir.clone()),

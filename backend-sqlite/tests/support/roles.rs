@@ -265,3 +265,31 @@ pub fn hold_write_lock(path: &Path, holding: &Path) -> ! {
         std::thread::sleep(Duration::from_secs(1));
     }
 }
+
+/// Saves one container in a tight loop, durably, until killed; says so by creating `writing`
+/// after the first save.
+pub fn write_in_a_loop(path: &Path, writing: &Path) -> ! {
+    let store = podstate_sqlite::SqliteStore::open(path).unwrap();
+    let state = store.open_state().unwrap();
+    let mut hot = Container::new(ContainerConfig::new("hot", "hot"));
+    ok("add_container", state.add_container(&hot));
+    loop {
+        hot.state.pid = hot.state.pid.wrapping_add(1);
+        ok("save_container", state.save_container(&hot));
+        if hot.state.pid == 1 {
+            std::fs::write(writing, b"writing").unwrap();
+        }
+    }
+}
+
+/// Lists every container in a loop until killed; says so by creating `reading` after the
+/// first list.
+pub fn read_in_a_loop(path: &Path, reading: &Path) -> ! {
+    let store = podstate_sqlite::SqliteStore::open(path).unwrap();
+    let state = store.open_state().unwrap();
+    ok("all_containers", state.all_containers());
+    std::fs::write(reading, b"reading").unwrap();
+    loop {
+        ok("all_containers", state.all_containers());
+    }
+}

@@ -12,8 +12,13 @@
 //! (`lists.rs`), copies in and out of the store (`copies.rs`), refresh and DB config
 //! (`lifecycle.rs`), what handles of one store share (`sharing.rs`); `handle.rs` routes each
 //! call to its hook.
+//!
+//! Two more faults ([`EngineFault`], `engine.rs`) sit below the checks, in a backend's
+//! transactions, where only calls running at the same time show them: they are the teeth of
+//! the [concurrent class](crate::concurrent).
 
 mod copies;
+mod engine;
 mod handle;
 mod lifecycle;
 mod lists;
@@ -27,6 +32,7 @@ use std::sync::{Arc, Mutex};
 use podstate_api::{Result, State, StateError};
 
 use crate::factory::{BackendFactory, Capabilities, Store};
+pub use engine::{EngineFault, EngineFaultFactory};
 use handle::FaultyState;
 use mutations::Ghosts;
 

@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use super::words::{counted, counts};
+
 /// Runs `check`: exit 0 when the store is sound, 1 with every violation listed otherwise.
 pub fn run(url: &str) -> Result<ExitCode, String> {
     let (_, store) = super::open(url, true)?;
@@ -14,15 +16,10 @@ pub fn run(url: &str) -> Result<ExitCode, String> {
         let snapshot = store
             .snapshot()
             .map_err(|e| format!("cannot read {url}: {e}"))?;
-        println!(
-            "{url}: no violation found ({} containers, {} pods, {} volumes)",
-            snapshot.containers.len(),
-            snapshot.pods.len(),
-            snapshot.volumes.len()
-        );
+        println!("{url}: no violation found ({})", counts(&snapshot));
         return Ok(ExitCode::SUCCESS);
     }
-    println!("{url}: {} violation(s) found:", found.len());
+    println!("{url}: {} found:", counted(found.len(), "violation"));
     for violation in &found {
         println!("  {violation}");
     }

@@ -1,156 +1,139 @@
-//! `podstate inspect`: what a store holds, as a table or as JSON.
+//! `podstate inspect`: what a store holds, for people (a table in the columns and order of
+//! `podman ps`) or for scripts (JSON, or only the IDs). Everything readable is shown even when
+//! some records are not: those are marked, and the command then exits 1, as `check` does.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::io::Write as _;
 use std::process::ExitCode;
 
-use podstate::snapshot::Snapshot;
-use serde::Serialize;
+use anstyle::AnsiColor;
+use podstate::Timestamp;
+use podstate::verify::Inventory;
 
-/// What `inspect --json` prints.
-#[derive(Debug, Serialize)]
-struct Listing {
-    containers: Vec<ContainerRow>,
-    pods: Vec<PodRow>,
-    volumes: Vec<VolumeRow>,
+use super::filter::Filters;
+use super::listing::{Listing, UNREADABLE, listing};
+use super::table::{Cell, Width, section};
+use super::words::{counted, minute};
+
+/// How `inspect` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Tables for people.
+    #[default]
+    Table,
+    /// JSON for scripts: every field, full IDs, nothing cut.
+    Json,
 }
 
-#[derive(Debug, Serialize)]
-struct ContainerRow {
-    id: String,
-    name: String,
-    namespace: String,
-    pod: Option<String>,
-    status: String,
-    dependencies: Vec<String>,
-    networks: BTreeMap<String, Vec<String>>,
-    exec_sessions: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct PodRow {
-    id: String,
-    name: String,
-    namespace: String,
-    members: Vec<String>,
-}
-
-#[derive(Debug, Serialize)]
-struct VolumeRow {
-    name: String,
-    users: Vec<String>,
+/// What `inspect` was asked.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Table or JSON.
+    pub format: Format,
+    /// Which objects to list.
+    pub filters: Filters,
+    /// Only the keys of the objects listed, one per line.
+    pub quiet: bool,
+    /// Neither IDs nor lists are cut.
+    pub no_trunc: bool,
 }
 
 /// Runs `inspect`.
-pub fn run(url: &str, json: bool, namespace: Option<&str>) -> Result<ExitCode, String> {
+pub fn run(url: &str, options: &Options) -> Result<ExitCode, String> {
     let (_, store) = super::open(url, true)?;
     let bar = super::progress::Phase::start(format!("reading {url}"));
-    let snapshot = store
-        .snapshot()
+    let inventory = store
+        .inventory()
         .map_err(|e| format!("cannot read {url}: {e}"))?;
     bar.finish();
-    let listing = listing(&snapshot, namespace);
-    if json {
-        let text = serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?;
-        println!("{text}");
-    } else {
-        print!("{}", table(&listing));
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// The rows of `snapshot`, containers and pods only of `namespace` when one is given.
-fn listing(snapshot: &Snapshot, namespace: Option<&str>) -> Listing {
-    let shown = |ns: &str| namespace.is_none_or(|wanted| wanted == ns);
-    let mut sessions: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for s in &snapshot.exec_sessions {
-        sessions
-            .entry(&s.container_id)
-            .or_default()
-            .push(s.id.clone());
-    }
-    let mut members: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut users: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for c in &snapshot.containers {
-        let cfg = &c.container.config;
-        if let Some(pod) = &cfg.pod {
-            members.entry(pod).or_default().push(cfg.id.clone());
+    let listing = listing(&inventory, &options.filters);
+    let mut out = anstream::stdout().lock();
+    let printed = match (options.quiet, options.format) {
+        (true, _) => {
+            let mut keys = (listing.containers.iter().map(|c| &c.id))
+                .chain(listing.pods.iter().map(|p| &p.id))
+                .chain(listing.volumes.iter().map(|v| &v.name));
+            keys.try_for_each(|k| writeln!(out, "{k}"))
         }
-        for name in cfg.volume_names() {
-            users.entry(name).or_default().insert(cfg.id.clone());
+        (false, Format::Json) => {
+            let text = serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?;
+            writeln!(out, "{text}")
         }
+        (false, Format::Table) => {
+            let width = Width(if options.no_trunc { None } else { Some(40) });
+            write!(out, "{}", tables(&listing, width))
+        }
+    };
+    drop(out);
+    match printed {
+        // A reader that stopped reading (`| head`) is not an error of this command.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+        other => other.map_err(|e| format!("cannot print: {e}"))?,
     }
-    let containers = snapshot
-        .containers
-        .iter()
-        .filter(|c| shown(&c.container.config.namespace))
-        .map(|c| {
-            let cfg = &c.container.config;
-            ContainerRow {
-                id: cfg.id.clone(),
-                name: cfg.name.clone(),
-                namespace: cfg.namespace.clone(),
-                pod: cfg.pod.clone(),
-                status: format!("{:?}", c.container.state.status),
-                dependencies: cfg.dependencies(),
-                networks: c.networks.clone(),
-                exec_sessions: sessions.get(cfg.id.as_str()).cloned().unwrap_or_default(),
-            }
-        })
-        .collect();
-    let pods = snapshot
-        .pods
-        .iter()
-        .filter(|p| shown(&p.config.namespace))
-        .map(|p| PodRow {
-            id: p.config.id.clone(),
-            name: p.config.name.clone(),
-            namespace: p.config.namespace.clone(),
-            members: members
-                .get(p.config.id.as_str())
-                .cloned()
-                .unwrap_or_default(),
-        })
-        .collect();
-    let volumes = snapshot
-        .volumes
-        .iter()
-        .map(|v| VolumeRow {
-            name: v.config.name.clone(),
-            users: users
-                .get(&v.config.name)
-                .map(|u| u.iter().cloned().collect())
-                .unwrap_or_default(),
-        })
-        .collect();
-    Listing {
-        containers,
-        pods,
-        volumes,
+    if let Some(hint) = empty_namespaces(&inventory, options.filters.namespaces()) {
+        eprintln!("podstate: {hint}");
     }
+    if listing.unreadable.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "podstate: {} of {url} cannot be read (`podstate check {url}` lists {})",
+        counted(listing.unreadable.len(), "record"),
+        if listing.unreadable.len() == 1 {
+            "it"
+        } else {
+            "them"
+        }
+    );
+    Ok(ExitCode::FAILURE)
 }
 
-/// Column text for a list: `-` when empty.
-fn list(items: &[String]) -> String {
-    if items.is_empty() {
-        "-".to_owned()
-    } else {
-        items.join(",")
+/// A hint when some namespace filtered on holds no container or pod at all.
+fn empty_namespaces(inv: &Inventory, wanted: &[String]) -> Option<String> {
+    let mut in_use: BTreeSet<&str> = BTreeSet::new();
+    in_use.extend(inv.containers.values().map(|c| c.config.namespace.as_str()));
+    in_use.extend(inv.pods.values().map(|p| p.config.namespace.as_str()));
+    let empty: Vec<&String> = wanted
+        .iter()
+        .filter(|ns| !in_use.contains(ns.as_str()))
+        .collect();
+    let first = empty.first()?;
+    let used: Vec<String> = in_use.iter().map(|ns| format!("{ns:?}")).collect();
+    Some(format!(
+        "namespace {first:?} holds no container or pod; namespaces in use: {}",
+        if used.is_empty() {
+            "none".to_owned()
+        } else {
+            used.join(", ")
+        }
+    ))
+}
+
+/// A status cell, coloured by what it means.
+fn status_cell(status: &str) -> Cell {
+    match status {
+        "Running" => Cell::coloured(status, AnsiColor::Green),
+        "Paused" | "Stopped" | "Exited" | "Removing" => Cell::coloured(status, AnsiColor::Yellow),
+        UNREADABLE => Cell::coloured(status, AnsiColor::Red),
+        _ => Cell::plain(status),
     }
-}
-
-/// An ID as tables show it: its first 12 characters (the full ID is in `--json`).
-fn short(id: &str) -> String {
-    id.chars().take(12).collect()
-}
-
-fn or_dash(s: &str) -> &str {
-    if s.is_empty() { "-" } else { s }
 }
 
 /// The three tables.
-fn table(listing: &Listing) -> String {
+fn tables(listing: &Listing, width: Width) -> String {
+    let names: BTreeMap<&str, &str> = listing
+        .containers
+        .iter()
+        .map(|c| (c.id.as_str(), c.name.as_str()))
+        .collect();
+    let name_of = |id: &String| {
+        names
+            .get(id.as_str())
+            .map_or_else(|| width.id(id), |n| (*n).to_owned())
+    };
+    let when = |t: Option<Timestamp>| t.map_or("-".to_owned(), minute);
     let mut out = String::new();
-    let containers: Vec<Vec<String>> = listing
+    let containers: Vec<Vec<Cell>> = listing
         .containers
         .iter()
         .map(|c| {
@@ -159,18 +142,21 @@ fn table(listing: &Listing) -> String {
                 .iter()
                 .map(|(net, aliases)| match aliases.as_slice() {
                     [] => net.clone(),
-                    aliases => format!("{net}({})", aliases.join(",")),
+                    aliases => format!("{net} ({})", aliases.join(", ")),
                 })
                 .collect();
+            let deps = sorted(c.dependencies.iter().map(name_of));
             vec![
-                short(&c.id),
-                c.name.clone(),
-                or_dash(&c.namespace).to_owned(),
-                c.pod.as_deref().map_or("-".to_owned(), short),
-                c.status.clone(),
-                list(&c.dependencies.iter().map(|d| short(d)).collect::<Vec<_>>()),
-                list(&networks),
-                list(&c.exec_sessions),
+                Cell::plain(&c.name),
+                status_cell(&c.status),
+                Cell::plain(c.exit_code.map_or("-".to_owned(), |code| code.to_string())),
+                Cell::plain(when(c.when)),
+                Cell::plain(c.pod_name.as_deref().unwrap_or("-")),
+                Cell::or_dash(&c.namespace),
+                Cell::plain(width.id(&c.id)),
+                Cell::plain(width.list(&deps)),
+                Cell::plain(width.list(&networks)),
+                Cell::plain(width.list(&c.exec_sessions)),
             ]
         })
         .collect();
@@ -178,72 +164,72 @@ fn table(listing: &Listing) -> String {
         &mut out,
         "CONTAINERS",
         &[
-            "ID",
             "NAME",
-            "NAMESPACE",
-            "POD",
             "STATUS",
+            "EXIT",
+            "CREATED",
+            "POD",
+            "NAMESPACE",
+            "ID",
             "DEPENDS ON",
             "NETWORKS",
             "EXEC SESSIONS",
         ],
         &containers,
     );
-    let pods: Vec<Vec<String>> = listing
+    let pods: Vec<Vec<Cell>> = listing
         .pods
         .iter()
         .map(|p| {
-            let members: Vec<String> = p.members.iter().map(|m| short(m)).collect();
+            let members = sorted(p.members.iter().map(name_of));
             vec![
-                short(&p.id),
-                p.name.clone(),
-                or_dash(&p.namespace).to_owned(),
-                list(&members),
+                Cell::plain(&p.name),
+                if p.readable {
+                    Cell::plain(when(p.when))
+                } else {
+                    status_cell(UNREADABLE)
+                },
+                Cell::or_dash(&p.namespace),
+                Cell::plain(width.id(&p.id)),
+                Cell::plain(width.list(&members)),
             ]
         })
         .collect();
     section(
         &mut out,
         "PODS",
-        &["ID", "NAME", "NAMESPACE", "MEMBERS"],
+        &["NAME", "CREATED", "NAMESPACE", "ID", "MEMBERS"],
         &pods,
     );
-    let volumes: Vec<Vec<String>> = listing
+    let volumes: Vec<Vec<Cell>> = listing
         .volumes
         .iter()
         .map(|v| {
-            let users: Vec<String> = v.users.iter().map(|u| short(u)).collect();
-            vec![v.name.clone(), list(&users)]
+            let users = sorted(v.users.iter().map(name_of));
+            vec![
+                Cell::plain(&v.name),
+                if v.readable {
+                    Cell::plain(when(v.when))
+                } else {
+                    status_cell(UNREADABLE)
+                },
+                Cell::plain(v.mount_count.map_or("-".to_owned(), |n| n.to_string())),
+                Cell::plain(width.list(&users)),
+            ]
         })
         .collect();
-    section(&mut out, "VOLUMES", &["NAME", "USERS"], &volumes);
+    section(
+        &mut out,
+        "VOLUMES",
+        &["NAME", "CREATED", "MOUNTS", "USERS"],
+        &volumes,
+    );
     out
 }
 
-/// One titled table, columns padded to their widest cell.
-fn section(out: &mut String, title: &str, header: &[&str], rows: &[Vec<String>]) {
-    out.push_str(&format!("{title} ({})\n", rows.len()));
-    if rows.is_empty() {
-        out.push('\n');
-        return;
-    }
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: Vec<&str>| {
-        let padded: Vec<String> = cells
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect();
-        format!("{}\n", padded.join("  ").trim_end())
-    };
-    out.push_str(&line(header.to_vec()));
-    for row in rows {
-        out.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    out.push('\n');
+/// Names as a table lists them: sorted.
+fn sorted(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut names: Vec<String> = names.collect();
+    names.sort();
+    names
 }

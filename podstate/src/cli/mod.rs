@@ -1,9 +1,16 @@
 //! The subcommands of `podstate`, one file each; `run` dispatches.
 
+mod backup;
 mod check;
+mod files;
+mod filter;
 mod inspect;
+mod listing;
 mod progress;
+mod table;
+mod target;
 mod transfer;
+mod words;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,7 +18,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use podstate::{OpenOptions, Store, StoreConfig};
 
-/// Look inside a podstate database, check it, export, import and migrate it.
+/// Look inside a podstate database, check it, back it up, export, import and migrate it.
 #[derive(Parser)]
 #[command(name = "podstate", version)]
 pub struct Cli {
@@ -21,17 +28,35 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// List containers, pods and volumes with their namespaces, pods, dependencies, networks and
-    /// exec sessions (opens the database read-only).
+    /// List containers, pods and volumes with their status, pods, namespaces, dependencies,
+    /// networks and exec sessions, as tables or JSON (opens the database read-only). Records
+    /// that cannot be read are marked, and then the exit status is 1.
     Inspect {
         /// The store: memory:, sqlite:PATH or redb:PATH.
         url: String,
-        /// Print JSON for scripts instead of a table.
+        /// How to print: tables for people, or JSON for scripts (every field, full IDs).
+        #[arg(long, value_enum, default_value_t)]
+        format: inspect::Format,
+        /// The same as --format json.
         #[arg(long)]
         json: bool,
-        /// Only containers and pods of this libpod namespace.
+        /// List only what matches KEY=VALUE, as podman ps: keys namespace, pod (name or ID),
+        /// status, name (a part of it); repeat a key for alternatives, give several keys to
+        /// narrow down. Kinds without the attribute are not listed (no pods under a status
+        /// filter, no volumes under namespace, pod or status).
+        #[arg(long = "filter", short = 'f', value_name = "KEY=VALUE")]
+        filters: Vec<filter::Filters>,
+        /// The same as --filter namespace=NS.
         #[arg(long, value_name = "NS")]
         namespace: Option<String>,
+        /// Print only the IDs of the containers and pods listed, then the volumes' names, one
+        /// per line.
+        #[arg(short, long)]
+        quiet: bool,
+        /// Print full IDs and whole lists (tables cut IDs to 12 characters and long lists to a
+        /// count).
+        #[arg(long)]
+        no_trunc: bool,
     },
     /// Walk the stored data and list every violation of the contract's invariants and every
     /// unreadable record; exit 1 if there is any (opens the database read-only).
@@ -50,12 +75,28 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Write the snapshot in FILE into the empty store URL.
+    /// Write the snapshot in FILE into the store URL, which must be empty unless --force.
     Import {
         /// An export file.
         file: PathBuf,
-        /// The store: memory:, sqlite:PATH or redb:PATH (created if missing; must be empty).
+        /// The store: memory:, sqlite:PATH or redb:PATH (created if missing; must be empty
+        /// unless --force).
         url: String,
+        /// Replace what a non-empty store holds.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Copy a live database to the file DEST, safely (unlike cp): one committed state, read
+    /// without holding up writers (SQLite: the online backup API; redb: a snapshot restored into
+    /// a new file), written beside DEST, checked as check does, then renamed into place.
+    Backup {
+        /// The store: sqlite:PATH or redb:PATH.
+        from: String,
+        /// The backup file (refused if it exists, unless --force); of the source's backend.
+        dest: PathBuf,
+        /// Replace DEST if it exists (never a database another process has open).
+        #[arg(long)]
+        force: bool,
     },
     /// Copy the whole store FROM into TO (another backend, say), then compare both through the
     /// public API.
@@ -64,7 +105,8 @@ enum Command {
         from: String,
         /// The target store (created if missing; must be empty unless --force).
         to: String,
-        /// Replace a non-empty target: its database file is removed first.
+        /// Replace what a non-empty target holds (in one write transaction of the live
+        /// database, so that processes using it lose nothing they write).
         #[arg(long)]
         force: bool,
     },
@@ -75,13 +117,30 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Inspect {
             url,
+            format,
             json,
+            filters,
             namespace,
-        } => inspect::run(&url, json, namespace.as_deref()),
+            quiet,
+            no_trunc,
+        } => {
+            let mut filters = filter::Filters::merge(filters);
+            if let Some(ns) = namespace {
+                filters.add(&format!("namespace={ns}"))?;
+            }
+            let options = inspect::Options {
+                format: if json { inspect::Format::Json } else { format },
+                filters,
+                quiet,
+                no_trunc,
+            };
+            inspect::run(&url, &options)
+        }
         Command::Check { url } => check::run(&url),
         Command::Export { url, file, force } => transfer::export(&url, &file, force),
-        Command::Import { file, url } => transfer::import(&file, &url),
+        Command::Import { file, url, force } => transfer::import(&file, &url, force),
         Command::Migrate { from, to, force } => transfer::migrate(&from, &to, force),
+        Command::Backup { from, dest, force } => backup::run(&from, &dest, force),
     }
 }
 

@@ -24,6 +24,13 @@ impl Phase {
         Phase(Some(bar))
     }
 
+    /// Changes the message (a count as the phase goes on).
+    pub fn say(&self, message: String) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message);
+        }
+    }
+
     /// Removes the spinner.
     pub fn finish(self) {
         drop(self);

@@ -1,37 +1,41 @@
 //! `podstate export`, `import` and `migrate`: a whole store moved as a snapshot, all or nothing.
 //!
-//! A target database file is never touched until its replacement is complete and checked: the
-//! snapshot is checked against SPEC §2 first, then restored into a new file beside the target,
-//! compared with the snapshot through the public API and verified, and only then renamed into
-//! place (after the old target, with `--force`, is removed). Any failure removes the new file
-//! and leaves the target as it was.
+//! The snapshot is checked against SPEC §2 before anything is written. Then:
+//!
+//! - a target that does not exist is written as a new file beside it, compared with the
+//!   snapshot through the public API, verified, and only then linked into place (never over a
+//!   file that appeared meanwhile);
+//! - an existing target (`--force` when it is not empty) is replaced **inside one write
+//!   transaction of the live file** (`Store::replace`), which reads back what it wrote and
+//!   compares it with the snapshot before it commits: processes that have the database open see
+//!   the old state or the new one, and keep writing into the same file. A backend that cannot
+//!   replace in place gets a new file instead, and only while no other process has the old one
+//!   open (the refusal names them);
+//! - a target path that is a symbolic link stays one: the file it leads to is written. Source
+//!   and target are the same file when `stat` says so (device and inode), whatever their paths.
+//!
+//! Any failure leaves the target as it was and removes the new file.
 
-use std::fs::{self, File};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use podstate::dump::{Dump, describe, dump};
 use podstate::snapshot::Snapshot;
 use podstate::verify::{Inventory, violations};
-use podstate::{OpenOptions, Store, StoreConfig, export};
+use podstate::{ErrorKind, OpenOptions, Store, StoreConfig, export};
 
+use super::files::{
+    move_database, place_new, remove_database, sibling, sync_parent, write_durably,
+};
 use super::progress::Phase;
-
-/// `N containers, M pods, K volumes`.
-fn counts(snapshot: &Snapshot) -> String {
-    format!(
-        "{} containers, {} pods, {} volumes",
-        snapshot.containers.len(),
-        snapshot.pods.len(),
-        snapshot.volumes.len()
-    )
-}
+use super::target;
+use super::words::counts;
 
 /// The snapshot of the store `url`, opened read-only.
 fn read_store(url: &str) -> Result<Snapshot, String> {
     let (_, store) = super::open(url, true)?;
-    let _phase = Phase::start(format!("reading {url}"));
+    let _phase = Phase::start(format!("reading everything {url} holds"));
     store
         .snapshot()
         .map_err(|e| format!("cannot read {url}: {e}"))
@@ -65,11 +69,11 @@ pub fn export(url: &str, file: &Path, force: bool) -> Result<ExitCode, String> {
 }
 
 /// Runs `import`: the file is read and checked before the target is touched.
-pub fn import(file: &Path, url: &str) -> Result<ExitCode, String> {
+pub fn import(file: &Path, url: &str, force: bool) -> Result<ExitCode, String> {
     let text = fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let snapshot = export::read(&text).map_err(|e| format!("{}: {e}", file.display()))?;
     consistent(&snapshot, &file.display().to_string())?;
-    write_store(&snapshot, url, false)?;
+    write_store(&snapshot, url, force)?;
     println!(
         "imported {} from {} into {url}",
         counts(&snapshot),
@@ -79,13 +83,17 @@ pub fn import(file: &Path, url: &str) -> Result<ExitCode, String> {
 }
 
 /// Runs `migrate`: the source's snapshot written into the target, which is compared with it
-/// through the public API and verified before it replaces anything.
+/// and verified before it replaces anything.
 pub fn migrate(from: &str, to: &str, force: bool) -> Result<ExitCode, String> {
     let (source, target): (StoreConfig, StoreConfig) = (
         from.parse().map_err(|e| format!("{e}"))?,
         to.parse().map_err(|e| format!("{e}"))?,
     );
-    if source.path().is_some() && source.path() == target.path() {
+    // The same file by identity, not by name: `x.db`, `./x.db` and a link to it are one file.
+    if let (Some(a), Some(b)) = (source.path(), target.path())
+        && let (Some(a), Some(b)) = (target::identity(a), target::identity(b))
+        && a == b
+    {
         return Err(format!("{from} and {to} are the same database file"));
     }
     let snapshot = read_store(from)?;
@@ -113,29 +121,108 @@ fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> Result<(), String
         let (_, store) = super::open(url, false)?;
         return restore_checked(store.as_ref(), snapshot, url);
     };
-    if path.exists() {
-        let (_, store) = super::open(url, true)?;
-        let current = store
-            .snapshot()
-            .map_err(|e| format!("cannot read {url}: {e}"))?;
-        if !current.is_empty() && !force {
-            return Err(format!("{url} is not empty (use --force to replace it)"));
+    // A link stays a link: what is written is the file it leads to.
+    let path = target::resolve(path)?;
+    let config = config.at(&path);
+    if target::identity(&path).is_some() {
+        return replace_existing(snapshot, url, &config, force);
+    }
+    let fresh = write_fresh(snapshot, url, &config)?;
+    match place_new(&fresh, &path) {
+        Ok(()) => {
+            sync_parent(&path);
+            Ok(())
+        }
+        Err(e) => {
+            let _ = remove_database(&fresh);
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                // Another process created the database meanwhile: it is a live one now.
+                return replace_existing(snapshot, url, &config, force);
+            }
+            Err(format!(
+                "cannot put the new database in place of {url}: {e}"
+            ))
         }
     }
-    let fresh = sibling(path, "new");
-    remove_database(&fresh).map_err(|e| format!("cannot clear {}: {e}", fresh.display()))?;
-    let fresh_config = match &config {
-        StoreConfig::Sqlite(_) => StoreConfig::Sqlite(fresh.clone()),
-        _ => StoreConfig::Redb(fresh.clone()),
+}
+
+/// Replaces what the existing database of `config` holds: inside one write transaction of the
+/// live file, so that processes that have it open see the new state and lose nothing they
+/// write; where the backend cannot do that, by a new file, only while no other process has the
+/// old one open.
+fn replace_existing(
+    snapshot: &Snapshot,
+    url: &str,
+    config: &StoreConfig,
+    force: bool,
+) -> Result<(), String> {
+    let open = |read_only| {
+        podstate::open_with(config, OpenOptions::new().read_only(read_only))
+            .map_err(|e| format!("cannot open {url}: {e}"))
     };
-    let written = podstate::open_with(&fresh_config, OpenOptions::new())
-        .map_err(|e| format!("cannot create {}: {e}", fresh.display()))
-        .and_then(|store| restore_checked(store.as_ref(), snapshot, url));
-    let placed = written.and_then(|()| {
-        remove_database(path)
-            .and_then(|()| move_database(&fresh, path))
-            .map_err(|e| format!("cannot put the new database in place of {url}: {e}"))
-    });
+    let current = open(true)?
+        .snapshot()
+        .map_err(|e| format!("cannot read {url}: {e}"))?;
+    if !current.is_empty() && !force {
+        return Err(format!("{url} is not empty (use --force to replace it)"));
+    }
+    let store = open(false)?;
+    let phase = Phase::start(format!(
+        "replacing what {url} holds with {}",
+        counts(snapshot)
+    ));
+    // Without --force, a restore: it refuses inside its transaction a store that another
+    // process filled since it was read.
+    let written = if force {
+        store.replace(snapshot)
+    } else {
+        store.restore(snapshot)
+    };
+    match written {
+        Ok(()) => {}
+        // The snapshot was checked, so this is the backend that cannot replace in place.
+        Err(e) if force && e.kind() == ErrorKind::InvalidArg => {
+            drop((phase, store));
+            return replace_file(snapshot, url, config);
+        }
+        Err(e) if e.kind() == ErrorKind::InvalidArg => {
+            return Err(format!("{url} is not empty (use --force to replace it)"));
+        }
+        Err(e) => return Err(format!("cannot write {url}: {e}")),
+    }
+    // The transaction compared what it wrote with the snapshot before it committed; other
+    // processes may be writing now, so the check is of the invariants only.
+    let problems = store
+        .verify()
+        .map_err(|e| format!("cannot check {url}: {e}"))?;
+    match problems.first() {
+        None => Ok(()),
+        Some(first) => Err(format!("{url} was replaced, but fails its check: {first}")),
+    }
+}
+
+/// Replaces the database file of `config` by a new one holding `snapshot`, for a backend that
+/// cannot replace in place; refused while another process has the old file open, since it
+/// would go on writing into a file nobody opens again.
+fn replace_file(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<(), String> {
+    let Some(path) = config.path() else {
+        return Err(format!("{url} is not a database file"));
+    };
+    let fresh = write_fresh(snapshot, url, config)?;
+    let held = target::identity(path)
+        .map(target::holders)
+        .unwrap_or_default();
+    if !held.is_empty() {
+        let _ = remove_database(&fresh);
+        return Err(format!(
+            "{url} is open in {}, which would go on writing into the replaced file: stop it \
+             and try again",
+            target::describe(&held)
+        ));
+    }
+    let placed = remove_database(path)
+        .and_then(|()| move_database(&fresh, path))
+        .map_err(|e| format!("cannot put the new database in place of {url}: {e}"));
     if placed.is_err() {
         let _ = remove_database(&fresh);
     } else {
@@ -144,13 +231,32 @@ fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> Result<(), String
     placed
 }
 
+/// A new database file beside the database of `config`, holding `snapshot`, compared with it
+/// and verified, and closed; removed again on any failure.
+fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<PathBuf, String> {
+    let path = config.path().unwrap_or(Path::new("podstate"));
+    let fresh = sibling(path, "new");
+    remove_database(&fresh).map_err(|e| format!("cannot clear {}: {e}", fresh.display()))?;
+    let written = podstate::open_with(&config.at(&fresh), OpenOptions::new())
+        .map_err(|e| format!("cannot create {}: {e}", fresh.display()))
+        .and_then(|store| restore_checked(store.as_ref(), snapshot, url));
+    match written {
+        Ok(()) => Ok(fresh),
+        Err(e) => {
+            let _ = remove_database(&fresh);
+            Err(e)
+        }
+    }
+}
+
 /// Restores `snapshot` into the empty `store`, then checks it: every call answers as the
 /// snapshot (restored into memory) does, and `verify` finds nothing.
 fn restore_checked(store: &dyn Store, snapshot: &Snapshot, url: &str) -> Result<(), String> {
-    let _phase = Phase::start(format!("writing {url}"));
+    let phase = Phase::start(format!("writing {} into {url}", counts(snapshot)));
     store
         .restore(snapshot)
         .map_err(|e| format!("cannot write {url}: {e}"))?;
+    phase.say(format!("comparing {url} with the source, call by call"));
     let expected = memory_dump(snapshot)?;
     let got = handle_dump(store, url)?;
     if got != expected {
@@ -159,6 +265,7 @@ fn restore_checked(store: &dyn Store, snapshot: &Snapshot, url: &str) -> Result<
             describe(&expected, &got, ("source", "target")).replace('\n', "; ")
         ));
     }
+    phase.say(format!("checking {url}"));
     let problems = store
         .verify()
         .map_err(|e| format!("cannot check {url}: {e}"))?;
@@ -181,64 +288,4 @@ fn handle_dump(store: &dyn Store, url: &str) -> Result<Dump, String> {
         .open_handle()
         .map_err(|e| format!("cannot open {url}: {e}"))?;
     dump(handle.as_ref()).map_err(|e| format!("cannot read {url}: {e}"))
-}
-
-/// Removes a database file with the files SQLite keeps beside it; a missing file is no error.
-fn remove_database(path: &Path) -> std::io::Result<()> {
-    for file in [
-        sibling_suffix(path, "wal"),
-        sibling_suffix(path, "shm"),
-        path.to_owned(),
-    ] {
-        match fs::remove_file(&file) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-    }
-    Ok(())
-}
-
-/// Renames the closed database `from` (with its WAL, if SQLite left one) to `to`; the
-/// shared-memory index is rebuilt by the next connection.
-fn move_database(from: &Path, to: &Path) -> std::io::Result<()> {
-    let wal = sibling_suffix(from, "wal");
-    if wal.exists() {
-        fs::rename(&wal, sibling_suffix(to, "wal"))?;
-    }
-    let _ = fs::remove_file(sibling_suffix(from, "shm"));
-    fs::rename(from, to)
-}
-
-/// Writes `bytes` to a new file at `path` and waits until the disk has them.
-fn write_durably(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut file = File::create(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
-}
-
-/// Makes a rename in `path`'s directory durable (best effort: a directory that cannot be
-/// opened or synced leaves the rename to the file system's own schedule).
-fn sync_parent(path: &Path) {
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    if let Ok(dir) = File::open(dir) {
-        let _ = dir.sync_all();
-    }
-}
-
-/// `path` with `-suffix` appended to its file name (SQLite's `-wal`, `-shm`).
-fn sibling_suffix(path: &Path, suffix: &str) -> PathBuf {
-    let mut name = path.as_os_str().to_owned();
-    name.push(format!("-{suffix}"));
-    PathBuf::from(name)
-}
-
-/// A hidden file beside `file`, for writing it whole before it appears.
-fn sibling(file: &Path, what: &str) -> PathBuf {
-    let name = file
-        .file_name()
-        .map_or_else(|| "podstate".into(), |n| n.to_string_lossy().into_owned());
-    file.with_file_name(format!(".{name}.{what}-{}", std::process::id()))
 }

@@ -3,7 +3,7 @@
 use std::fmt::Debug;
 
 use crate::snapshot::Snapshot;
-use crate::verify::Violation;
+use crate::verify::{Inventory, Violation};
 use crate::{Result, State};
 
 /// What a backend's stores can do. The conformance suite generates only what every backend in a
@@ -130,6 +130,27 @@ pub trait Store: Send + Sync + Debug {
     /// is written); `Io` or `Corrupt` from the storage.
     fn restore(&self, snapshot: &Snapshot) -> Result<()>;
 
+    /// Replaces everything this store holds with `snapshot` in one write transaction of the
+    /// live store: every handle and process on it sees the old state until the commit and the
+    /// new one after, and a process writing meanwhile loses nothing it was told was written
+    /// (as it would if the database file were swapped under it). A backend implements it with
+    /// [`whole::replace_into`](super::whole::replace_into). The default can only fill an empty
+    /// store: it restores into it when it is empty, and answers `InvalidArg` otherwise.
+    ///
+    /// # Errors
+    /// `InvalidArg` when the snapshot breaks SPEC §2, or (the default) when the store is not
+    /// empty; then nothing is written. `Io` or `Corrupt` from the storage, which keeps its old
+    /// state.
+    fn replace(&self, snapshot: &Snapshot) -> Result<()> {
+        if self.snapshot()?.is_empty() {
+            return self.restore(snapshot);
+        }
+        Err(crate::StateError::invalid(format!(
+            "the {} backend cannot replace what a store holds in place",
+            self.backend()
+        )))
+    }
+
     /// Walks the stored data itself (not the API) and lists every violation of SPEC §2 and
     /// every record that cannot be read, instead of stopping at the first; empty when the store
     /// is sound.
@@ -137,4 +158,17 @@ pub trait Store: Send + Sync + Debug {
     /// # Errors
     /// `Io` when the storage cannot be walked at all.
     fn verify(&self) -> Result<Vec<Violation>>;
+
+    /// Everything the store holds as [`verify`](Store::verify) walks it, in one read
+    /// transaction: every record that can be read, and a description of each one that cannot
+    /// ([`Inventory::unreadable`], [`Inventory::unread`]), so that a tool can show what is
+    /// readable of a damaged store. The default reads a [`snapshot`](Store::snapshot) (which
+    /// fails whole on one unreadable record); a backend that walks its storage overrides it.
+    ///
+    /// # Errors
+    /// `Io` when the storage cannot be walked at all; the default also `Corrupt` when a record
+    /// does not decode.
+    fn inventory(&self) -> Result<Inventory> {
+        Ok(Inventory::from(&self.snapshot()?))
+    }
 }

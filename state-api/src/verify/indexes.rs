@@ -34,17 +34,42 @@ pub(super) fn check(inv: &Inventory, idx: &Indexes, found: &mut Vec<Violation>) 
             .or_default()
             .insert(session.clone());
     }
-    compare(7, "dependents of", &idx.dependents, &dependents, found);
-    compare(3, "members of pod", &idx.members, &members, found);
-    compare(4, "users of volume", &idx.volume_users, &users, found);
-    compare(
-        5,
-        "exec sessions of",
-        &idx.container_sessions,
-        &sessions,
-        found,
-    );
+    let unread = &inv.unread;
+    // An entry that refers to a record stored but unreadable is not reported as dangling: the
+    // record is listed as unreadable, and what it would back is unknown.
+    let by_container = |key: &str, value: &str| {
+        unread.containers.contains(key) || unread.containers.contains(value)
+    };
+    let by_pod =
+        |key: &str, value: &str| unread.pods.contains(key) || unread.containers.contains(value);
+    let by_volume =
+        |key: &str, value: &str| unread.volumes.contains(key) || unread.containers.contains(value);
+    let by_owner = |key: &str, _: &str| unread.containers.contains(key);
+    let indexes = [
+        (
+            7,
+            "dependents of",
+            &idx.dependents,
+            &dependents,
+            &by_container as &Skip,
+        ),
+        (3, "members of pod", &idx.members, &members, &by_pod),
+        (4, "users of volume", &idx.volume_users, &users, &by_volume),
+        (
+            5,
+            "exec sessions of",
+            &idx.container_sessions,
+            &sessions,
+            &by_owner,
+        ),
+    ];
+    for (invariant, what, stored, expected, unread) in indexes {
+        compare(invariant, what, stored, expected, unread, found);
+    }
 }
+
+/// Whether an index entry (key, value) refers to a record that is stored but unreadable.
+type Skip<'a> = dyn Fn(&str, &str) -> bool + 'a;
 
 /// Invariant 1: the name index holds exactly the records' names, each by its holder.
 fn names(
@@ -60,6 +85,9 @@ fn names(
         expected.insert(&p.config.name, (HolderKind::Pod, &p.config.id));
     }
     for (name, (kind, id)) in index {
+        if inv.unread.object(id) {
+            continue;
+        }
         if expected.get(name.as_str()) != Some(&(*kind, id.as_str())) {
             found.push(Violation::new(
                 1,
@@ -91,6 +119,7 @@ fn compare(
     what: &str,
     stored: &BTreeMap<String, BTreeSet<String>>,
     expected: &BTreeMap<String, BTreeSet<String>>,
+    unread: &Skip<'_>,
     found: &mut Vec<Violation>,
 ) {
     let empty = BTreeSet::new();
@@ -98,7 +127,7 @@ fn compare(
     for key in keys {
         let have = stored.get(key).unwrap_or(&empty);
         let want = expected.get(key).unwrap_or(&empty);
-        for extra in have.difference(want) {
+        for extra in have.difference(want).filter(|extra| !unread(key, extra)) {
             found.push(Violation::new(
                 7,
                 &[key, extra],

@@ -9,6 +9,7 @@
 //! before it writes anything, and the conformance checker runs the record rules on what the
 //! public API shows.
 
+mod identities;
 mod indexes;
 mod records;
 #[cfg(test)]
@@ -43,6 +44,27 @@ pub struct Inventory {
     pub indexes: Option<Indexes>,
     /// Records that could not be read or decoded, described.
     pub unreadable: Vec<Violation>,
+    /// The keys of those records, where known: they are stored, so nothing that refers to them
+    /// is reported as referring to a missing object.
+    pub unread: Unread,
+}
+
+/// The keys of records that are stored but could not be read or decoded.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Unread {
+    /// Container IDs.
+    pub containers: BTreeSet<String>,
+    /// Pod IDs.
+    pub pods: BTreeSet<String>,
+    /// Volume names.
+    pub volumes: BTreeSet<String>,
+}
+
+impl Unread {
+    /// Whether a container or pod with this ID is stored but unreadable.
+    pub fn object(&self, id: &str) -> bool {
+        self.containers.contains(id) || self.pods.contains(id)
+    }
 }
 
 /// The indexes a backend keeps apart from its records; each must agree with the records.
@@ -59,6 +81,37 @@ pub struct Indexes {
     pub volume_users: BTreeMap<String, BTreeSet<String>>,
     /// Container ID -> IDs of the exec sessions registered to it.
     pub container_sessions: BTreeMap<String, BTreeSet<String>>,
+    /// Indexes that keep copies of identity fields beside the records (a table of IDs with
+    /// names, namespaces or pods, read by lookups and list calls).
+    pub identities: Vec<IdentityIndex>,
+}
+
+/// An index that copies identity fields out of the records, so that lookups and list calls
+/// need not decode them (SQLite's `object` table and its `namespace` and `pod` columns, redb's
+/// `containers` and `pods` tables). Every field it keeps must equal the record's, and it must
+/// list every object of the kinds it indexes: a copy that differs makes a handle see an object
+/// its record puts elsewhere (another namespace, pod or name).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct IdentityIndex {
+    /// Where it is stored (a table, a column), for messages.
+    pub place: String,
+    /// The kinds of object it must list, every stored one.
+    pub kinds: Vec<HolderKind>,
+    /// Its entries, by the ID they are stored under.
+    pub entries: BTreeMap<String, IndexedIdentity>,
+}
+
+/// One entry of an [`IdentityIndex`]: the fields it keeps (`None`: a field it does not keep).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexedIdentity {
+    /// The kind of object the entry says the ID belongs to.
+    pub kind: HolderKind,
+    /// The name.
+    pub name: Option<String>,
+    /// The libpod namespace.
+    pub namespace: Option<String>,
+    /// The pod a container is a member of (`Some(None)`: in no pod).
+    pub pod: Option<Option<String>>,
 }
 
 /// One thing wrong with a store, naming the objects involved.
@@ -110,6 +163,7 @@ pub fn violations(inventory: &Inventory) -> Vec<Violation> {
     records::check(inventory, &mut found);
     if let Some(indexes) = &inventory.indexes {
         indexes::check(inventory, indexes, &mut found);
+        identities::check(inventory, indexes, &mut found);
     }
     found.sort();
     found.dedup();

@@ -98,6 +98,8 @@ fn dependencies(inv: &Inventory, found: &mut Vec<Violation>) {
                 Some("depends on itself".to_owned())
             } else {
                 match inv.containers.get(&dep) {
+                    // Stored, but unreadable: listed as such, not as missing.
+                    None if inv.unread.containers.contains(&dep) => None,
                     None => Some(format!(
                         "depends on {dep:?}, which is not a stored container"
                     )),
@@ -172,6 +174,7 @@ fn memberships(inv: &Inventory, found: &mut Vec<Violation>) {
     for (id, c) in &inv.containers {
         let Some(pod) = &c.config.pod else { continue };
         match inv.pods.get(pod) {
+            None if inv.unread.pods.contains(pod) => {}
             None => found.push(Violation::new(
                 3,
                 &[id, pod],
@@ -194,7 +197,7 @@ fn memberships(inv: &Inventory, found: &mut Vec<Violation>) {
 fn volumes(inv: &Inventory, found: &mut Vec<Violation>) {
     for (id, c) in &inv.containers {
         for name in c.config.volume_names() {
-            if !inv.volumes.contains_key(&name) {
+            if !inv.volumes.contains_key(&name) && !inv.unread.volumes.contains(&name) {
                 found.push(Violation::new(
                     4,
                     &[id, &name],
@@ -215,7 +218,7 @@ fn exec_sessions(inv: &Inventory, found: &mut Vec<Violation>) {
                 "an exec session ID is empty or holds a NUL",
             ));
         }
-        if !inv.containers.contains_key(owner) {
+        if !inv.containers.contains_key(owner) && !inv.unread.containers.contains(owner) {
             found.push(Violation::new(
                 5,
                 &[session, owner],
@@ -229,7 +232,7 @@ fn exec_sessions(inv: &Inventory, found: &mut Vec<Violation>) {
 /// stored containers.
 fn networks(inv: &Inventory, found: &mut Vec<Violation>) {
     for id in inv.networks.keys().chain(inv.aliases.keys()) {
-        if !inv.containers.contains_key(id) {
+        if !inv.containers.contains_key(id) && !inv.unread.containers.contains(id) {
             found.push(Violation::new(
                 7,
                 &[id],

@@ -131,3 +131,116 @@ fn indexes_must_say_what_the_records_say() {
     inv.indexes = Some(lost);
     assert_eq!(violations(&inv)[0].invariant, 1);
 }
+
+#[test]
+fn an_unreadable_record_is_not_called_missing_by_what_refers_to_it() {
+    // c1 (a pod member using volume "data", a dependency of c2) is stored but does not decode;
+    // so are pod p1's and volume data's records in the second round.
+    let mut inv = Inventory::from(&sound());
+    inv.containers.remove("c1");
+    inv.unread.containers.insert("c1".into());
+    inv.unreadable
+        .push(Violation::unreadable("container \"c1\"", "bad JSON"));
+    let mut idx = Indexes::default();
+    idx.dependents.insert("c1".into(), ["c2".into()].into());
+    idx.members
+        .insert("p1".into(), ["c1".into(), "c2".into()].into());
+    idx.volume_users.insert("data".into(), ["c1".into()].into());
+    idx.container_sessions
+        .insert("c2".into(), ["e1".into()].into());
+    inv.indexes = Some(idx);
+    let found = violations(&inv);
+    assert_eq!(found.len(), 1, "only the unreadable record: {found:?}");
+
+    inv.pods.clear();
+    inv.unread.pods.insert("p1".into());
+    inv.volumes.clear();
+    inv.unread.volumes.insert("data".into());
+    let found = violations(&inv);
+    assert_eq!(found.len(), 1, "only the unreadable record: {found:?}");
+}
+
+/// The sound snapshot's records with an identity index (as SQLite's `object` table) that
+/// copies every identity field.
+fn with_identity_index() -> Inventory {
+    let mut inv = Inventory::from(&sound());
+    let mut entries = BTreeMap::new();
+    for (id, c) in &inv.containers {
+        let entry = IndexedIdentity {
+            kind: HolderKind::Container,
+            name: Some(c.config.name.clone()),
+            namespace: Some(c.config.namespace.clone()),
+            pod: Some(c.config.pod.clone()),
+        };
+        entries.insert(id.clone(), entry);
+    }
+    for (id, p) in &inv.pods {
+        let entry = IndexedIdentity {
+            kind: HolderKind::Pod,
+            name: Some(p.config.name.clone()),
+            namespace: Some(p.config.namespace.clone()),
+            pod: None,
+        };
+        entries.insert(id.clone(), entry);
+    }
+    let mut idx = Indexes::default();
+    idx.dependents.insert("c1".into(), ["c2".into()].into());
+    idx.members
+        .insert("p1".into(), ["c1".into(), "c2".into()].into());
+    idx.volume_users.insert("data".into(), ["c1".into()].into());
+    idx.container_sessions
+        .insert("c2".into(), ["e1".into()].into());
+    idx.identities.push(IdentityIndex {
+        place: "object".into(),
+        kinds: vec![HolderKind::Container, HolderKind::Pod],
+        entries,
+    });
+    inv.indexes = Some(idx);
+    inv
+}
+
+#[test]
+fn an_identity_index_must_copy_its_records_exactly() {
+    assert_eq!(violations(&with_identity_index()), []);
+    let entry = |inv: &mut Inventory, id: &str| -> IndexedIdentity {
+        let idx = inv.indexes.as_mut().unwrap();
+        idx.identities[0].entries.remove(id).unwrap()
+    };
+    let put = |inv: &mut Inventory, id: &str, e: IndexedIdentity| {
+        let idx = inv.indexes.as_mut().unwrap();
+        idx.identities[0].entries.insert(id.into(), e);
+    };
+    type Change = fn(&mut IndexedIdentity);
+    let changes: [(&str, &str, Change); 6] = [
+        ("c1", "namespace", |e| e.namespace = Some("x".into())),
+        ("p1", "namespace", |e| e.namespace = Some("x".into())),
+        ("c2", "name", |e| e.name = Some("renamed".into())),
+        ("c2", "pod", |e| e.pod = Some(None)),
+        ("c1", "kind", |e| e.kind = HolderKind::Pod),
+        ("p1", "kind", |e| e.kind = HolderKind::Container),
+    ];
+    for (id, field, change) in changes {
+        let mut inv = with_identity_index();
+        let mut e = entry(&mut inv, id);
+        change(&mut e);
+        put(&mut inv, id, e);
+        let found = violations(&inv);
+        assert!(
+            found.iter().any(|v| v.objects.contains(&id.to_owned())),
+            "{id}'s {field} changed in the index: {found:?}"
+        );
+    }
+    // An entry for nothing stored dangles; a record without its entry is hidden.
+    let mut inv = with_identity_index();
+    let e = entry(&mut inv, "c1");
+    put(&mut inv, "c9", e);
+    let found = violations(&inv);
+    assert!(
+        found.iter().any(|v| v.objects.contains(&"c9".to_owned())),
+        "{found:?}"
+    );
+    assert!(
+        found.iter().any(|v| v.objects.contains(&"c1".to_owned())),
+        "{found:?}"
+    );
+}

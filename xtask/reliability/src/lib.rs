@@ -13,7 +13,7 @@
 //! | process death | [`crash`] | `crash` | SIGKILL at a random moment loses no acknowledged call and leaves no partial one |
 //! | power loss | [`powercut`] | `crash --power-cut` | only synced data survives (and a random, torn part of the rest): still nothing acknowledged is lost |
 //! | failing disk | [`faults`] | `crash --faults` | a failed read, write or sync answers `Io` and changes nothing; the store works on |
-//! | many processes | [`stress`] | `stress` | processes x threads at once: no error outside the contract, every window of the history linearizable |
+//! | many processes | [`stress`] | `stress` | processes x threads at once: no error outside the contract, every window of the history linearizable (with `--hot`: on a few hot objects; with `--stops`: processes stopped with SIGSTOP hold no one past the lock timeout, and a lock timeout names its stopped holder) |
 //! | a long life | [`soak`] | `soak` | container lifecycles by the hundred thousand: integrity intact, files bounded |
 //! | bad files | [`bad_files`] | (tests) | damaged and foreign files: never a panic or a hang, only `Corrupt` or `Io` |
 //! | a hung lock holder | [`holder`] | (tests) | a stopped process inside a write transaction: others answer `Io` naming the lock after their timeout |
@@ -73,7 +73,6 @@ pub mod driver;
 pub mod faults;
 pub mod holder;
 pub mod launcher;
-pub mod load;
 pub mod oracle;
 pub mod powercut;
 pub mod redb_disk;

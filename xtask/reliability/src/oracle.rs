@@ -4,72 +4,14 @@
 use std::collections::BTreeSet;
 
 use podstate_api::dump::{self, Dump};
-use podstate_conformance::checker::{Answer, HandleOp, handles_of};
+use podstate_conformance::checker::{HandleOp, handles_of};
 use podstate_conformance::model::ModelStore;
 
 use crate::driver::Driver;
 
-/// An answer as the runs compare it and send it through a pipe: the outcome (`Ok` or the error
-/// kind; messages are free) and, for `Ok`, a fingerprint of the value's JSON. Two replies agree
-/// when both are equal, so a child process need not send whole containers.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    /// `Ok`, an error kind's name, or `BROKEN` (a panic, which agrees with nothing).
-    pub outcome: String,
-    /// FNV-1a of the value's JSON (0 for errors).
-    pub value: u64,
-}
-
-impl Reply {
-    /// The reply of `answer`.
-    pub fn of(answer: &Answer) -> Reply {
-        match answer {
-            Answer::Ok(value) => Reply {
-                outcome: "Ok".to_owned(),
-                value: fingerprint(serde_json::to_string(value).unwrap_or_default().as_bytes()),
-            },
-            Answer::Err { kind, .. } => Reply {
-                outcome: kind.name().to_owned(),
-                value: 0,
-            },
-            Answer::Broken(why) => Reply {
-                outcome: "BROKEN".to_owned(),
-                value: fingerprint(why.as_bytes()),
-            },
-        }
-    }
-
-    /// One word for a pipe: `outcome:value`.
-    pub fn encode(&self) -> String {
-        format!("{}:{:016x}", self.outcome, self.value)
-    }
-
-    /// The reply `encode` wrote.
-    pub fn decode(word: &str) -> Option<Reply> {
-        let (outcome, value) = word.split_once(':')?;
-        Some(Reply {
-            outcome: outcome.to_owned(),
-            value: u64::from_str_radix(value, 16).ok()?,
-        })
-    }
-
-    /// Whether both are the same answer (a broken answer agrees with nothing).
-    pub fn agrees_with(&self, other: &Reply) -> bool {
-        self.outcome != "BROKEN" && self == other
-    }
-
-    /// Whether the call answered `Io`.
-    pub fn is_io(&self) -> bool {
-        self.outcome == "Io"
-    }
-}
-
-/// FNV-1a, 64 bits: stable across processes and builds.
-pub fn fingerprint(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, b| {
-        (hash ^ u64::from(*b)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
+/// An answer as the runs compare it and send it through a pipe (defined beside the
+/// linearizability search in the conformance crate, which the stress run shares).
+pub use podstate_conformance::concurrent::{Reply, fingerprint};
 
 /// The reference model, run step by step through a case.
 pub struct Model {
@@ -188,26 +130,5 @@ impl Candidates {
             }
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use podstate_api::ErrorKind;
-    use podstate_conformance::checker::Value;
-
-    #[test]
-    fn replies_survive_the_pipe_and_agree_by_kind_and_value() {
-        let ok = Reply::of(&Answer::Ok(Value::Text("x".into())));
-        assert_eq!(Reply::decode(&ok.encode()), Some(ok.clone()));
-        assert!(!ok.agrees_with(&Reply::of(&Answer::Ok(Value::Text("y".into())))));
-        let io = Reply::of(&Answer::Err {
-            kind: ErrorKind::Io,
-            message: "disk".into(),
-        });
-        assert!(io.is_io());
-        let broken = Reply::of(&Answer::Broken("panic".into()));
-        assert!(!broken.agrees_with(&broken));
     }
 }

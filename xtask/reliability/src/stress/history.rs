@@ -1,10 +1,8 @@
-//! The history of a stress run: every call of every thread of every process, with its start
-//! and end on one monotonic clock and its reply, split into windows at the barriers.
+//! What a stress worker writes for each call, on the one clock every process shares. The
+//! history itself ([`Event`]) and its search live in `podstate-conformance`'s `concurrent`
+//! module, which the conformance suite's concurrent class uses too.
 
-use std::fmt::Write as _;
-
-use podstate_conformance::checker::Op;
-use serde::Serialize;
+pub use podstate_conformance::concurrent::{Event, describe};
 
 use crate::oracle::Reply;
 
@@ -14,74 +12,76 @@ pub fn now_ns() -> u64 {
     u64::try_from(t.tv_sec).unwrap_or(0) * 1_000_000_000 + u64::try_from(t.tv_nsec).unwrap_or(0)
 }
 
-/// One call as a worker thread saw it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Event {
-    /// The worker thread (numbered over all processes).
+/// A call as a record line carries it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// The worker thread, numbered over all processes.
     pub thread: usize,
     /// Its position in the thread's operations.
     pub index: usize,
-    /// The handle of the thread it ran on.
-    pub handle: usize,
-    /// The handle's namespace when it ran.
-    pub namespace: String,
-    /// The call.
-    pub op: Op,
     /// When it started, ns.
     pub start: u64,
     /// When it returned, ns.
     pub end: u64,
     /// What it answered.
-    #[serde(serialize_with = "encode_reply")]
     pub reply: Reply,
+    /// The error's message (empty for `Ok`): a lock timeout must name its holder.
+    pub message: String,
 }
 
-fn encode_reply<S: serde::Serializer>(reply: &Reply, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&reply.encode())
+/// What a worker writes for a call: `op THREAD INDEX START END REPLY MESSAGE`, the message on
+/// one line.
+pub fn record(r: &Record) -> String {
+    format!(
+        "op {} {} {} {} {} {}",
+        r.thread,
+        r.index,
+        r.start,
+        r.end,
+        r.reply.encode(),
+        r.message.replace('\n', " ")
+    )
 }
 
-/// What a worker writes for a call: `op THREAD INDEX START END REPLY`.
-pub fn record(thread: usize, index: usize, start: u64, end: u64, reply: &Reply) -> String {
-    format!("op {thread} {index} {start} {end} {}", reply.encode())
-}
-
-/// A call as a record line carries it: thread, index, start, end, reply.
-pub type Record = (usize, usize, u64, u64, Reply);
-
-/// The fields of a record line.
+/// The record a line holds.
 pub fn parse_record(line: &str) -> Option<Record> {
-    let mut words = line.split(' ');
+    let mut words = line.splitn(7, ' ');
     if words.next()? != "op" {
         return None;
     }
-    let thread = words.next()?.parse().ok()?;
-    let index = words.next()?.parse().ok()?;
-    let start = words.next()?.parse().ok()?;
-    let end = words.next()?.parse().ok()?;
-    let reply = Reply::decode(words.next()?)?;
-    Some((thread, index, start, end, reply))
+    Some(Record {
+        thread: words.next()?.parse().ok()?,
+        index: words.next()?.parse().ok()?,
+        start: words.next()?.parse().ok()?,
+        end: words.next()?.parse().ok()?,
+        reply: Reply::decode(words.next()?)?,
+        message: words.next().unwrap_or_default().to_owned(),
+    })
 }
 
-/// Prints `events` as a numbered list in start order, times relative to the first start: the
-/// history of a window that failed.
-pub fn describe(events: &[Event]) -> String {
-    let mut sorted: Vec<&Event> = events.iter().collect();
-    sorted.sort_by_key(|e| (e.start, e.thread));
-    let origin = sorted.first().map_or(0, |e| e.start);
-    let mut out = String::new();
-    for (i, e) in sorted.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "{i:>4}. t{}#{} [{:>8.1} .. {:>8.1} µs] h{} ns {:?} {} -> {}",
-            e.thread,
-            e.index,
-            (e.start - origin) as f64 / 1e3,
-            (e.end - origin) as f64 / 1e3,
-            e.handle,
-            e.namespace,
-            e.op,
-            e.reply.encode()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_survive_the_pipe_with_their_message() {
+        let r = Record {
+            thread: 3,
+            index: 7,
+            start: 10,
+            end: 20,
+            reply: Reply {
+                outcome: "Io".into(),
+                value: 0,
+            },
+            message: "held by process 42:\nwaited 1 s".into(),
+        };
+        let back = parse_record(&record(&r)).unwrap();
+        assert_eq!(back.message, "held by process 42: waited 1 s");
+        assert_eq!(back.reply, r.reply);
+        assert_eq!(
+            (back.thread, back.index, back.start, back.end),
+            (3, 7, 10, 20)
         );
     }
-    out
 }

@@ -1,38 +1,45 @@
 //! Many processes at once (issue item 3): `procs` processes, each with `threads` threads on
-//! one store (as a long-running runtime service has), run generated cases against one database:
-//! some on objects of their own, some racing for the same IDs, names and dependencies (the
-//! generator's small pools collide across threads), many reading (`all_containers`, lookups).
-//! Every call is logged with its start and end on `CLOCK_MONOTONIC` and its answer.
+//! one store (as a long-running runtime service has), run against one database. By default they
+//! run generated cases: some on objects of their own, some racing for the same IDs, names and
+//! dependencies (the generator's small pools collide across threads), many reading. In **hot
+//! mode** they run the conformance suite's hot-spot workload instead
+//! ([`podstate_conformance::concurrent::hot_ops`]): four containers and two exec sessions that
+//! the even processes add, remove, rewrite and save in tight loops while the odd ones look them
+//! up by name and prefix and list them. Every call is logged with its start and end on
+//! `CLOCK_MONOTONIC` and its answer.
 //!
 //! Every `window` calls of each process, all processes meet at a barrier and the parent dumps
 //! the database, so the history splits into windows whose start and end states are known. The
 //! checks: no answer outside the contract's kinds (no `Io`, no `Corrupt`: in particular no busy
-//! or locked error), each window linearizable against the reference model
-//! ([`linearize`]), within a time budget per window (an unsettled window is inconclusive, never
-//! a pass), and at the end the database passes [`verify`]. A failing window is printed as a
-//! numbered history with the longest order that fit and why it stopped, and saved as JSON.
+//! or locked error), each window linearizable against the reference model (the conformance
+//! crate's search, [`podstate_conformance::concurrent::search`]), within a budget per window (an
+//! unsettled window is inconclusive, never a pass; it is reported), and at the end the database
+//! passes [`verify`]. A failing window is printed as a numbered history with the longest order
+//! that fit and why it stopped, and saved as JSON.
+//!
+//! With **stops** ([`stops`]) a random process is stopped with SIGSTOP once per window, longer
+//! than the lock timeout; then a lock timeout is an allowed answer only when it names a stopped
+//! holder, and no call may wait longer than the lock timeout.
 
+pub mod drive;
 pub mod history;
-pub mod linearize;
+pub mod stops;
 pub mod worker;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
-use std::process::{Child, ChildStdin, Stdio};
-use std::sync::mpsc;
-use std::thread;
 use std::time::{Duration, Instant};
 
 use podstate_api::dump::{self, Dump};
 use podstate_conformance::checker::Op;
+use podstate_conformance::concurrent::{Role, SearchBudget, Verdict, search};
 use serde::Serialize;
 
-use self::history::{Event, Record, describe, parse_record};
-use self::linearize::{Verdict, search};
-use crate::launcher::{Launcher, tail};
-use crate::oracle::Reply;
+use self::drive::{Run, drive};
+use self::history::{Event, Record, describe};
+use self::stops::{StopConfig, StopFigures};
+use crate::launcher::Launcher;
 use crate::target::{Backend, verify};
 use crate::trials::trial_dir;
 use crate::workload;
@@ -52,6 +59,10 @@ pub struct StressConfig {
     pub window: usize,
     /// Seed of the generated cases.
     pub seed: u64,
+    /// Hot mode: the hot-spot workload, even processes writing, odd ones reading.
+    pub hot: bool,
+    /// Stop a random process once per window (see [`stops`]).
+    pub stops: Option<StopConfig>,
     /// The lock timeout every process opens the database with.
     pub lock_timeout: Duration,
     /// The search's time budget per window.
@@ -81,6 +92,8 @@ pub struct StressReport {
     pub linearizable: usize,
     /// Windows the search could not settle in its budget.
     pub inconclusive: usize,
+    /// What stopped processes did to the others (a run with stops).
+    pub stops: Option<StopFigures>,
     /// Search steps over all windows.
     pub explored: u64,
     /// What failed (windows, answers outside the contract, the final check).
@@ -120,14 +133,32 @@ impl fmt::Display for StressReport {
             self.windows - self.linearizable - self.inconclusive,
             self.explored,
             self.check_time.as_secs_f64()
-        )
+        )?;
+        if let Some(s) = &self.stops {
+            write!(
+                f,
+                "; {} stops ({} of readers, {} of writers): longest wait of another process \
+                 {:.0} ms, {} waits caused by a stopped reader, {} lock timeouts naming a \
+                 stopped holder, {} of stopped callers",
+                s.stops,
+                s.reader_stops,
+                s.writer_stops,
+                s.longest_wait.as_secs_f64() * 1e3,
+                s.reader_waits,
+                s.timeouts,
+                s.own_timeouts
+            )?;
+            for example in &s.reader_wait_examples {
+                write!(f, "\n  held up by a stopped reader: {example}")?;
+            }
+        }
+        Ok(())
     }
 }
 
-/// What the processes did: per window, each call's record; the dumps at the barriers.
-struct Run {
-    windows: Vec<Vec<Record>>,
-    dumps: Vec<Dump>,
+/// The role process `proc` of a run plays (`None`: both, the generated cases).
+pub fn workload_role(config: &StressConfig, proc: usize) -> Option<Role> {
+    workload::role(config.hot, proc)
 }
 
 /// Runs the processes, then checks the history; `progress` hears windows done.
@@ -162,8 +193,8 @@ pub fn run(
     let initial = observe()?;
     let stderr = dir.path().join("stderr");
     let mut run = Run {
-        windows: Vec::new(),
         dumps: vec![initial],
+        ..Run::default()
     };
     let outcome = drive(
         launcher, config, &path, &stderr, per_thread, per_window, &mut run, &observe, progress,
@@ -176,9 +207,22 @@ pub fn run(
     drop(observer);
 
     let check_started = Instant::now();
-    let events = events(config, threads, per_thread, &run.windows);
+    let mut events = events(config, threads, per_thread, &run.windows);
+    report.calls = events.iter().map(Vec::len).sum();
+    if let Some(stop_config) = config.stops {
+        let mut figures = StopFigures::default();
+        let proc_of = |thread: usize| thread / threads;
+        report.failures.extend(stops::judge(
+            &mut events,
+            &run.stops,
+            &proc_of,
+            config.lock_timeout,
+            stop_config,
+            &mut figures,
+        ));
+        report.stops = Some(figures);
+    }
     for e in events.iter().flatten() {
-        report.calls += 1;
         match e.reply.outcome.as_str() {
             "Ok" => {}
             "Io" | "Corrupt" | "DbClosed" => report.failures.push(format!(
@@ -193,7 +237,8 @@ pub fn run(
     }
     report.windows = events.len();
     for (k, window) in events.iter().enumerate() {
-        let verdict = match search(window, &run.dumps[k], &run.dumps[k + 1], config.budget) {
+        let budget = SearchBudget::time(config.budget);
+        let verdict = match search(window, &run.dumps[k], &run.dumps[k + 1], budget) {
             Ok(verdict) => verdict,
             Err(why) => {
                 report
@@ -211,7 +256,7 @@ pub fn run(
                 report.inconclusive += 1;
                 report.explored += explored;
             }
-            Verdict::NotLinearizable { deepest, why } => {
+            Verdict::NotLinearizable { deepest, why, .. } => {
                 let saved = save(config, k, window, &run.dumps[k], &run.dumps[k + 1]);
                 let order: Vec<String> = deepest
                     .iter()
@@ -240,128 +285,6 @@ pub fn run(
     Ok(report)
 }
 
-/// Starts the processes and follows them through the barriers.
-#[allow(clippy::too_many_arguments)]
-fn drive(
-    launcher: &Launcher,
-    config: &StressConfig,
-    path: &std::path::Path,
-    stderr: &std::path::Path,
-    per_thread: usize,
-    per_window: usize,
-    run: &mut Run,
-    observe: &dyn Fn() -> Result<Dump, String>,
-    progress: &mut dyn FnMut(usize),
-) -> Result<(), String> {
-    let (tx, rx) = mpsc::channel::<(usize, Option<String>)>();
-    let mut children: Vec<(Child, ChildStdin)> = Vec::new();
-    for proc in 0..config.procs {
-        let log = std::fs::File::options()
-            .create(true)
-            .append(true)
-            .open(stderr)
-            .map_err(|e| e.to_string())?;
-        let mut child = launcher
-            .command(
-                "stress",
-                &[
-                    ("backend", config.backend.name().to_owned()),
-                    ("path", path.display().to_string()),
-                    ("seed", config.seed.to_string()),
-                    ("proc", proc.to_string()),
-                    ("threads", config.threads.max(1).to_string()),
-                    ("per_thread", per_thread.to_string()),
-                    ("per_window", per_window.to_string()),
-                    (
-                        "lock_timeout_ms",
-                        config.lock_timeout.as_millis().to_string(),
-                    ),
-                ],
-            )
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()
-            .map_err(|e| format!("cannot start a worker: {e}"))?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
-        let tx = tx.clone();
-        thread::spawn(move || {
-            for line in BufReader::new(stdout).lines() {
-                let Ok(line) = line else { break };
-                if tx.send((proc, Some(line))).is_err() {
-                    return;
-                }
-            }
-            let _ = tx.send((proc, None));
-        });
-        children.push((child, stdin));
-    }
-    drop(tx);
-    let result = follow(config.procs, &rx, &mut children, run, observe, progress);
-    for (child, _) in &mut children {
-        if result.is_err() {
-            let _ = child.kill();
-        }
-        let status = child.wait().map_err(|e| e.to_string())?;
-        if !status.success() && result.is_ok() {
-            return Err(format!("a worker failed ({status}):\n{}", tail(stderr, 20)));
-        }
-    }
-    result.map_err(|why| format!("{why}\nworkers' stderr:\n{}", tail(stderr, 20)))
-}
-
-/// Reads the workers' lines: records into the current window; at each barrier, once every
-/// process is there, the parent's dump and `go`.
-fn follow(
-    procs: usize,
-    rx: &mpsc::Receiver<(usize, Option<String>)>,
-    children: &mut [(Child, ChildStdin)],
-    run: &mut Run,
-    observe: &dyn Fn() -> Result<Dump, String>,
-    progress: &mut dyn FnMut(usize),
-) -> Result<(), String> {
-    let mut window = vec![0usize; procs];
-    let mut waiting = 0;
-    let mut finished = 0;
-    let mut done = vec![false; procs];
-    while finished < procs {
-        let (proc, line) = rx
-            .recv()
-            .map_err(|_| "the workers' pipes closed".to_owned())?;
-        let Some(line) = line else {
-            if done[proc] {
-                continue;
-            }
-            return Err(format!("worker {proc} ended without finishing"));
-        };
-        if let Some(record) = parse_record(&line) {
-            let k = window[proc];
-            if run.windows.len() <= k {
-                run.windows.resize_with(k + 1, Vec::new);
-            }
-            run.windows[k].push(record);
-        } else if line.starts_with("barrier ") {
-            window[proc] += 1;
-            waiting += 1;
-            if waiting == procs {
-                waiting = 0;
-                run.dumps.push(observe()?);
-                for (_, stdin) in children.iter_mut() {
-                    writeln!(stdin, "go").map_err(|e| format!("cannot wake a worker: {e}"))?;
-                }
-                progress(run.dumps.len() - 1);
-            }
-        } else if line == "done" {
-            done[proc] = true;
-            finished += 1;
-        } else {
-            return Err(format!("worker {proc} said {line:?}"));
-        }
-    }
-    Ok(())
-}
-
 /// The records as events: each thread's operations regenerated, with the namespace each
 /// handle had at each call.
 fn events(
@@ -372,12 +295,12 @@ fn events(
 ) -> Vec<Vec<Event>> {
     let total = config.procs * threads;
     let ops: Vec<_> = (0..total)
-        .map(|t| workload::concurrent(config.seed, t as u64, per_thread))
+        .map(|t| workload::ops(config.hot, config.seed, t / threads, t, per_thread))
         .collect();
     // The namespace of each handle before each call, from the calls' own answers.
-    let mut replies: BTreeMap<(usize, usize), &Reply> = BTreeMap::new();
-    for (thread, index, _, _, reply) in windows.iter().flatten() {
-        replies.insert((*thread, *index), reply);
+    let mut replies: BTreeMap<(usize, usize), &Record> = BTreeMap::new();
+    for r in windows.iter().flatten() {
+        replies.insert((r.thread, r.index), r);
     }
     let mut namespaces: BTreeMap<(usize, usize), String> = BTreeMap::new();
     for (t, thread_ops) in ops.iter().enumerate() {
@@ -386,7 +309,9 @@ fn events(
             let ns = current.get(&step.handle).cloned().unwrap_or_default();
             namespaces.insert((t, i), ns);
             if let Op::SetNamespace { ns } = &step.op
-                && replies.get(&(t, i)).is_some_and(|r| r.outcome == "Ok")
+                && replies
+                    .get(&(t, i))
+                    .is_some_and(|r| r.reply.outcome == "Ok")
             {
                 current.insert(step.handle, ns.clone());
             }
@@ -397,20 +322,24 @@ fn events(
         .map(|records| {
             records
                 .iter()
-                .filter_map(|(thread, index, start, end, reply)| {
-                    let step = ops.get(*thread)?.get(*index)?;
+                .filter_map(|r| {
+                    let step = ops.get(r.thread)?.get(r.index)?;
                     Some(Event {
-                        thread: *thread,
-                        index: *index,
+                        thread: r.thread,
+                        index: r.index,
                         handle: step.handle,
                         namespace: namespaces
-                            .get(&(*thread, *index))
+                            .get(&(r.thread, r.index))
                             .cloned()
                             .unwrap_or_default(),
                         op: step.op.clone(),
-                        start: *start,
-                        end: *end,
-                        reply: reply.clone(),
+                        start: r.start,
+                        end: r.end,
+                        reply: r.reply.clone(),
+                        shown: match r.message.as_str() {
+                            "" => r.reply.encode(),
+                            message => format!("{}: {message}", r.reply.outcome),
+                        },
                     })
                 })
                 .collect()

@@ -13,7 +13,7 @@ use podstate_api::State;
 use podstate_api::raw::Store;
 use podstate_conformance::checker::{self, Answer, handles_of};
 
-use super::history::{now_ns, record};
+use super::history::{Record, now_ns, record};
 use crate::driver::panic_text;
 use crate::launcher::Params;
 use crate::oracle::Reply;
@@ -41,6 +41,7 @@ pub fn child(params: &Params) -> Result<(), String> {
     let per_thread: usize = params.get("per_thread")?;
     let per_window: usize = params.get("per_window")?;
     let timeout = Duration::from_millis(params.get("lock_timeout_ms")?);
+    let hot: bool = params.get("hot")?;
     let store: Arc<dyn Store> = Arc::from(backend.open(&path, timeout).map_err(|e| e.to_string())?);
     let barrier = Arc::new(Barrier::new(threads));
     // Everything that can fail before the first barrier happens here, so that no thread waits
@@ -48,7 +49,7 @@ pub fn child(params: &Params) -> Result<(), String> {
     let mut prepared = Vec::new();
     for t in 0..threads {
         let global = proc * threads + t;
-        let ops = workload::concurrent(seed, global as u64, per_thread);
+        let ops = workload::ops(hot, seed, proc, global, per_thread);
         let handles: Vec<Box<dyn State>> = (0..handles_of(&ops))
             .map(|_| store.open_handle())
             .collect::<Result<_, _>>()
@@ -83,13 +84,18 @@ fn worker(
             let answer = catch_unwind(AssertUnwindSafe(|| checker::call(handle, &step.op)))
                 .unwrap_or_else(|p| Answer::Broken(format!("panicked: {}", panic_text(&*p))));
             let end = now_ns();
-            say(&record(
+            let message = match &answer {
+                Answer::Err { message, .. } => message.clone(),
+                _ => String::new(),
+            };
+            say(&record(&Record {
                 thread,
-                k * per_window + j,
+                index: k * per_window + j,
                 start,
                 end,
-                &Reply::of(&answer),
-            ))?;
+                reply: Reply::of(&answer),
+                message,
+            }))?;
         }
         if barrier.wait().is_leader() {
             say(&format!("barrier {k}"))?;

@@ -3,8 +3,8 @@
 //! one run.
 //!
 //! ```text
-//! cargo run --release -p podstate-redb --example lock_waits -- stopped-readers [STOPS]
-//! cargo run --release -p podstate-redb --example lock_waits -- tight-loop [WRITES]
+//! cargo run --release -p podstate-redb --example redb_lock_waits -- stopped-readers [STOPS]
+//! cargo run --release -p podstate-redb --example redb_lock_waits -- tight-loop [WRITES]
 //! ```
 //!
 //! * `stopped-readers`: a child process calls `all_containers` in a loop on a database of ten
@@ -40,7 +40,7 @@ fn main() {
         Some("writer") => writer(Path::new(arg(1).expect("file"))),
         Some("loop-writer") => loop_writer(Path::new(arg(1).expect("file"))),
         _ => {
-            eprintln!("usage: lock_waits stopped-readers [STOPS] | tight-loop [WRITES]");
+            eprintln!("usage: redb_lock_waits stopped-readers [STOPS] | tight-loop [WRITES]");
             std::process::exit(2);
         }
     }

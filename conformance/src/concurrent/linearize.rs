@@ -9,7 +9,7 @@
 //! Calls that may write are tried in the order they ended (they commit near their end, after
 //! waiting for the lock), reads in the order they started (they take their snapshot first), so
 //! the first order tried is usually right and the search rarely backtracks. A search that runs
-//! past its time budget is **inconclusive**, never a pass.
+//! past its budget (steps or time, [`SearchBudget`]) is **inconclusive**, never a pass.
 
 use std::collections::HashSet;
 use std::rc::Rc;
@@ -17,12 +17,32 @@ use std::time::{Duration, Instant};
 
 use podstate_api::State;
 use podstate_api::dump::{self, Dump};
-use podstate_conformance::checker;
-use podstate_conformance::model::ModelStore;
 
-use super::history::Event;
-use crate::load::load;
-use crate::oracle::{Reply, fingerprint};
+use super::history::{Event, Reply, fingerprint};
+use super::load::load;
+use crate::checker;
+use crate::model::ModelStore;
+
+/// How long one window's search may go on before it is inconclusive: a number of steps (one
+/// call tried at one node), which makes the verdict the same on any machine, and a wall-clock
+/// limit, which bounds a run on a machine too slow for the steps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SearchBudget {
+    /// Most calls tried, over the whole search.
+    pub steps: u64,
+    /// Most time taken.
+    pub time: Duration,
+}
+
+impl SearchBudget {
+    /// A time limit alone.
+    pub fn time(time: Duration) -> SearchBudget {
+        SearchBudget {
+            steps: u64::MAX,
+            time,
+        }
+    }
+}
 
 /// How a window's search ended.
 #[derive(Debug, Clone)]
@@ -38,6 +58,9 @@ pub enum Verdict {
         deepest: Vec<usize>,
         /// What stopped it there.
         why: String,
+        /// The call whose answer no order fits after the longest one (an index into the
+        /// window's events); `None` when every call fits but the end state does not.
+        stuck: Option<usize>,
     },
     /// The time budget ran out first.
     Inconclusive {
@@ -76,9 +99,9 @@ pub fn search(
     events: &[Event],
     start: &Dump,
     end: &Dump,
-    budget: Duration,
+    budget: SearchBudget,
 ) -> Result<Verdict, String> {
-    let deadline = Instant::now() + budget;
+    let deadline = (Instant::now() + budget.time, budget.steps);
     let mut threads: Vec<usize> = events.iter().map(|e| e.thread).collect();
     threads.sort_unstable();
     threads.dedup();
@@ -118,13 +141,14 @@ impl Search<'_> {
         next.into_iter().map(|(_, c)| c).collect()
     }
 
-    fn run(&self, start: &Dump, end: &Dump, deadline: Instant) -> Result<Verdict, String> {
+    fn run(&self, start: &Dump, end: &Dump, deadline: (Instant, u64)) -> Result<Verdict, String> {
         let total: usize = self.chains.iter().map(Vec::len).sum();
         if total == 0 {
             return Ok(if start == end {
                 Verdict::Linearizable { explored: 0 }
             } else {
                 Verdict::NotLinearizable {
+                    stuck: None,
                     deepest: Vec::new(),
                     why: format!(
                         "no calls, yet the state changed:\n{}",
@@ -153,6 +177,7 @@ impl Search<'_> {
         // per state change), so that orders reaching one state are searched once.
         let mut exact = false;
         let mut deepest: (usize, Vec<usize>, String) = (0, Vec::new(), String::new());
+        let mut stuck = None;
         while let Some(top) = stack.last_mut() {
             let Some(&chain) = top.candidates.get(top.next) else {
                 stack.pop();
@@ -161,7 +186,7 @@ impl Search<'_> {
             top.next += 1;
             let (mut placed, top_fp, top_id) = (top.placed.clone(), top.fp, top.id);
             explored += 1;
-            if explored.is_multiple_of(32) && Instant::now() > deadline {
+            if explored > deadline.1 || explored.is_multiple_of(32) && Instant::now() > deadline.0 {
                 return Ok(Verdict::Inconclusive { explored });
             }
             let event_id = self.chains[chain][placed[chain]];
@@ -190,6 +215,7 @@ impl Search<'_> {
                         got.encode()
                     );
                     deepest = (depth, path(&stack, &self.chains), why);
+                    stuck = Some(event_id);
                 }
                 continue;
             }
@@ -212,6 +238,7 @@ impl Search<'_> {
                         dump::describe(&state, end, ("model", "database"))
                     );
                     deepest = (depth + 1, order, why);
+                    stuck = None;
                 }
                 continue;
             }
@@ -252,6 +279,7 @@ impl Search<'_> {
         Ok(Verdict::NotLinearizable {
             deepest: deepest.1,
             why: deepest.2,
+            stuck,
         })
     }
 

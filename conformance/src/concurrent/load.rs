@@ -1,12 +1,12 @@
-//! A reference model holding a given state: the [`Dump`] of a database rebuilt in a fresh
-//! [`ModelStore`] through the public calls. The linearizability search of the stress run starts
-//! each window from the state the database showed at the barrier, and backtracks by reloading.
+//! A reference model holding a given state: the [`Dump`] of a store rebuilt in a fresh
+//! [`ModelStore`] through the public calls. The linearizability search starts each window from
+//! the state the store showed at the barrier, and backtracks by reloading.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::model::ModelStore;
 use podstate_api::dump::{ContainerDump, Dump};
 use podstate_api::{ExecSession, Pod, State, StateError};
-use podstate_conformance::model::ModelStore;
 
 /// A fresh model store holding exactly `d`.
 ///

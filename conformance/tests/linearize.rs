@@ -3,11 +3,11 @@
 
 use std::time::Duration;
 
+use podstate_api::dump::{Dump, dump};
 use podstate_api::{Container, ContainerConfig, ErrorKind};
-use podstate_conformance::checker::{Answer, HandleOp, Op, Value};
-use podstate_reliability::oracle::{Model, Reply};
-use podstate_reliability::stress::history::Event;
-use podstate_reliability::stress::linearize::{Verdict, search};
+use podstate_conformance::checker::{Answer, Op, Value, call};
+use podstate_conformance::concurrent::{Event, Reply, SearchBudget, Verdict, search};
+use podstate_conformance::model::ModelStore;
 
 fn add(id: &str) -> Op {
     Op::AddContainer {
@@ -25,6 +25,7 @@ fn event(thread: usize, op: Op, start: u64, end: u64, answer: Answer) -> Event {
         start,
         end,
         reply: Reply::of(&answer),
+        shown: answer.to_string(),
     }
 }
 
@@ -39,13 +40,17 @@ fn exists() -> Answer {
     }
 }
 
-fn states(ops: &[Op]) -> (podstate_api::dump::Dump, podstate_api::dump::Dump) {
-    let mut model = Model::with_handles(1);
-    let start = model.dump();
+fn states(ops: &[Op]) -> (Dump, Dump) {
+    let model = ModelStore::new().open();
+    let start = dump(&model).unwrap();
     for op in ops {
-        model.step(&HandleOp::first(op.clone()));
+        call(&model, op);
     }
-    (start, model.dump())
+    (start, dump(&model).unwrap())
+}
+
+fn budget() -> SearchBudget {
+    SearchBudget::time(Duration::from_secs(5))
 }
 
 #[test]
@@ -56,7 +61,7 @@ fn the_search_backtracks_to_the_order_the_answers_need() {
         event(1, add("a"), 1, 5, exists()),
     ];
     let (start, end) = states(&[add("a")]);
-    let verdict = search(&events, &start, &end, Duration::from_secs(5)).unwrap();
+    let verdict = search(&events, &start, &end, budget()).unwrap();
     assert!(
         matches!(verdict, Verdict::Linearizable { explored } if explored > 2),
         "{verdict:?}"
@@ -76,7 +81,7 @@ fn a_read_that_misses_a_finished_write_is_not_linearizable() {
         ),
     ];
     let (start, end) = states(&[add("a")]);
-    let verdict = search(&events, &start, &end, Duration::from_secs(5)).unwrap();
+    let verdict = search(&events, &start, &end, budget()).unwrap();
     let Verdict::NotLinearizable { why, .. } = verdict else {
         panic!("{verdict:?}")
     };
@@ -92,7 +97,7 @@ fn a_read_that_misses_a_finished_write_is_not_linearizable() {
             Answer::Ok(Value::Bool(false)),
         ),
     ];
-    let verdict = search(&events, &start, &end, Duration::from_secs(5)).unwrap();
+    let verdict = search(&events, &start, &end, budget()).unwrap();
     assert!(
         matches!(verdict, Verdict::Linearizable { .. }),
         "{verdict:?}"
@@ -104,9 +109,28 @@ fn a_state_other_than_the_barriers_fails_the_window() {
     let events = [event(0, add("a"), 0, 1, ok())];
     let (start, _) = states(&[]);
     let (_, other) = states(&[add("b")]);
-    let verdict = search(&events, &start, &other, Duration::from_secs(5)).unwrap();
+    let verdict = search(&events, &start, &other, budget()).unwrap();
     assert!(
         matches!(verdict, Verdict::NotLinearizable { .. }),
+        "{verdict:?}"
+    );
+}
+
+#[test]
+fn a_search_past_its_step_budget_is_inconclusive_never_a_pass() {
+    // The same history as the backtracking test: it needs more than two steps.
+    let events = [
+        event(0, add("a"), 0, 10, ok()),
+        event(1, add("a"), 1, 5, exists()),
+    ];
+    let (start, end) = states(&[add("a")]);
+    let tight = SearchBudget {
+        steps: 1,
+        time: Duration::from_secs(5),
+    };
+    let verdict = search(&events, &start, &end, tight).unwrap();
+    assert!(
+        matches!(verdict, Verdict::Inconclusive { .. }),
         "{verdict:?}"
     );
 }

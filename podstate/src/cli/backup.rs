@@ -1,0 +1,116 @@
+//! `podstate backup`: a consistent copy of a live database, checked before it is put in place.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use podstate::{OpenOptions, StoreConfig};
+
+use super::files::{SIDE_FILES, remove_database, sibling, sibling_suffix, sync_parent};
+use super::progress::Phase;
+use super::target;
+use super::words::{counts, thousands};
+
+/// Runs `backup`: the copy is written beside `dest` (see [`podstate::backup`]), checked as
+/// `check` checks a database, and only then renamed into place.
+pub fn run(from: &str, dest: &Path, force: bool) -> Result<ExitCode, String> {
+    let source: StoreConfig = from.parse().map_err(|e| format!("{e}"))?;
+    let Some(path) = source.path() else {
+        return Err(format!("{from} has no file to back up"));
+    };
+    let Some(id) = target::identity(path) else {
+        return Err(format!(
+            "cannot back up {from}: {} does not exist",
+            path.display()
+        ));
+    };
+    let dest = target::resolve(dest)?;
+    if let Some(existing) = target::identity(&dest) {
+        if existing == id {
+            return Err(format!(
+                "{from} and {} are the same database file",
+                dest.display()
+            ));
+        }
+        if !force {
+            return Err(format!(
+                "{} exists (use --force to replace it)",
+                dest.display()
+            ));
+        }
+        let held = target::holders(existing);
+        if !held.is_empty() {
+            return Err(format!(
+                "{} is open in {}: a backup does not replace a database in use",
+                dest.display(),
+                target::describe(&held)
+            ));
+        }
+    }
+    let partial = sibling(&dest, "partial");
+    remove_database(&partial).map_err(|e| format!("cannot clear {}: {e}", partial.display()))?;
+    let copied = copy_and_check(&source, from, &partial);
+    let placed = copied.and_then(|summary| {
+        put_in_place(&partial, &dest)
+            .map(|()| summary)
+            .map_err(|e| format!("cannot put the backup in place at {}: {e}", dest.display()))
+    });
+    match placed {
+        Ok(summary) => {
+            sync_parent(&dest);
+            println!("backed up {summary} from {from} to {}", dest.display());
+            println!("{} passes its check", dest.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            let _ = remove_database(&partial);
+            Err(e)
+        }
+    }
+}
+
+/// Copies `source` to `partial` and checks the copy; answers what it holds, in words.
+fn copy_and_check(source: &StoreConfig, from: &str, partial: &Path) -> Result<String, String> {
+    let phase = Phase::start(format!("backing up {from}"));
+    let mut progress = |done: u64, total: u64| {
+        phase.say(format!(
+            "backing up {from}: {} of {}",
+            thousands_u64(done),
+            thousands_u64(total)
+        ));
+    };
+    podstate::backup(source, partial, &mut progress)
+        .map_err(|e| format!("cannot back up {from}: {e}"))?;
+    phase.say(format!("checking the backup of {from}"));
+    let copy = podstate::open_with(&source.at(partial), OpenOptions::new().read_only(true))
+        .map_err(|e| format!("cannot open the backup of {from}: {e}"))?;
+    let problems = copy
+        .verify()
+        .map_err(|e| format!("cannot check the backup of {from}: {e}"))?;
+    if let Some(first) = problems.first() {
+        return Err(format!(
+            "the backup of {from} fails its check, kept nowhere: {first}"
+        ));
+    }
+    let snapshot = copy
+        .snapshot()
+        .map_err(|e| format!("cannot read the backup of {from}: {e}"))?;
+    Ok(counts(&snapshot))
+}
+
+/// Renames the checked copy to `dest`, after removing what a former database at `dest` kept
+/// beside it (a stale WAL would be read into the copy).
+fn put_in_place(partial: &Path, dest: &Path) -> std::io::Result<()> {
+    for side in SIDE_FILES {
+        match std::fs::remove_file(sibling_suffix(dest, side)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        let _ = std::fs::remove_file(sibling_suffix(partial, side));
+    }
+    std::fs::rename(partial, dest)
+}
+
+/// [`thousands`] of a `u64`.
+fn thousands_u64(n: u64) -> String {
+    thousands(usize::try_from(n).unwrap_or(usize::MAX))
+}
