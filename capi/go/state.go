@@ -66,6 +66,10 @@ func (st *State) volCall(name string, vol *Volume, decode func(r *reply) error) 
 
 func oneContainer(out **Container) func(r *reply) error {
 	return func(r *reply) error {
+		if fast, ok := fastContainers(r, newDecoder(r), false); ok {
+			*out = fast[0]
+			return nil
+		}
 		c := new(Container)
 		if err := unmarshal(r, c); err != nil {
 			return err
@@ -77,6 +81,10 @@ func oneContainer(out **Container) func(r *reply) error {
 
 func containers(out *[]*Container) func(r *reply) error {
 	return func(r *reply) error {
+		if fast, ok := fastContainers(r, newDecoder(r), true); ok {
+			*out = fast
+			return nil
+		}
 		var all []*Container
 		if err := unmarshal(r, &all); err != nil {
 			return err
