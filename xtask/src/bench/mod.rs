@@ -52,6 +52,10 @@ pub struct BenchArgs {
     /// Also write the results as JSON, for tracking.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Only the cost of the C boundary and the Go package (each backend's direct calls
+    /// against the same calls through podstate-capi and capi/go).
+    #[arg(long)]
+    pub boundary_only: bool,
     /// Where the databases go: a directory on the disk under test (not a RAM file system).
     #[arg(long, value_name = "DIR", default_value = "target/bench")]
     pub dir: PathBuf,
@@ -173,6 +177,35 @@ fn selected(names: &[String]) -> R<Vec<&'static str>> {
         .collect())
 }
 
+/// The cost of the C boundary and the Go package on each of `backends`, each in a worker
+/// process of its own, then the Go program on what the worker left.
+fn boundary_run(
+    backends: &[&str],
+    size: boundary::Size,
+    dir: &std::path::Path,
+    log: &dyn Fn(&str),
+) -> R<Vec<boundary::BoundaryResult>> {
+    if backends.is_empty() {
+        return Ok(Vec::new());
+    }
+    log("the C boundary: building podstate-capi's static library");
+    let lib_dir = boundary::build_library()?;
+    let mut results = Vec::new();
+    for &b in backends {
+        log(&format!("the C boundary and Go: {b}, N = {}", size.n));
+        let bdir = dir.join(format!("boundary-{b}"));
+        let job = Job::Boundary {
+            backend: b.to_owned(),
+            size,
+            dir: bdir.clone(),
+        };
+        let mut result = job.spawn::<boundary::BoundaryResult>()?;
+        boundary::go_figures(&mut result, &bdir, &lib_dir)?;
+        results.push(result);
+    }
+    Ok(results)
+}
+
 /// Runs `cargo xtask bench`.
 pub fn run(args: &BenchArgs) -> Result<(), String> {
     let started = Instant::now();
@@ -185,6 +218,12 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     let dir = root.join(format!("run-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| fail("make the bench directory", e))?;
     let log = |what: &str| eprintln!("bench [{:>5.1?}] {what}", started.elapsed());
+    if args.boundary_only {
+        let result = boundary_run(&backends, mode.boundary, &dir, &log);
+        let _ = std::fs::remove_dir_all(&dir);
+        boundary::print(&result?);
+        return Ok(());
+    }
     let result = (|| -> R<Results> {
         log("fsync ceiling");
         let start = measure::fsync_ceiling(&dir, mode.ceiling_time)?;
@@ -265,26 +304,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
             };
             scaling.extend(job.spawn::<Vec<ScalePoint>>()?);
         }
-        let mut boundaries = Vec::new();
-        if !backends.is_empty() {
-            log("the C boundary: building podstate-capi's static library");
-            let lib_dir = boundary::build_library()?;
-            for &b in &backends {
-                log(&format!(
-                    "the C boundary and Go: {b}, N = {}",
-                    mode.boundary.n
-                ));
-                let bdir = dir.join(format!("boundary-{b}"));
-                let job = Job::Boundary {
-                    backend: b.to_owned(),
-                    size: mode.boundary,
-                    dir: bdir.clone(),
-                };
-                let mut result = job.spawn::<boundary::BoundaryResult>()?;
-                boundary::go_figures(&mut result, &bdir, &lib_dir)?;
-                boundaries.push(result);
-            }
-        }
+        let boundaries = boundary_run(&backends, mode.boundary, &dir, &log)?;
         log("fsync ceiling again");
         let end = measure::fsync_ceiling(&dir, mode.ceiling_time)?;
         let mut results = Results {
