@@ -13,7 +13,8 @@
 //!
 //! * [`scenarios`](mod@scenarios): 350+ hand-written stories, one exact outcome each, plus tables driven by
 //!   [`Call::ALL`] (`DbClosed` and bad strings for every call). Every failing call is checked to
-//!   change nothing; every observed outcome is checked against [`Call::allows`].
+//!   change nothing; every observed outcome is checked against [`Call::allows`]; every scenario
+//!   ends with the store compared with the reference model after the same calls.
 //! * [`model`]: the reference model, a naive and independent implementation of SPEC that serves
 //!   as the oracle.
 //! * [`checker`]: the model checker: generated operation sequences run against a backend and the

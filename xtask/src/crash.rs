@@ -1,6 +1,7 @@
 //! `cargo xtask crash`: process death (SIGKILL at a random moment), power cuts (`--power-cut`)
 //! and failing disks (`--faults`) against the persistent backends; every trial's database is
-//! reopened, verified and compared with the reference model (see `podstate-reliability`).
+//! reopened, verified and compared with the reference model (see `podstate-reliability`); after
+//! a kill, first through a read-only open by a user who cannot write it.
 
 use std::path::PathBuf;
 

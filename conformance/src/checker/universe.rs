@@ -46,27 +46,50 @@ impl CaseClass {
     }
 }
 
-/// IDs of the small class: groups sharing prefixes, with `_` and `%` (SQL LIKE wildcards).
-/// `Ab` differs from `ab` only in case (SQL `LIKE` folds ASCII case); `é1` and `z` check byte
-/// order beyond ASCII.
+/// IDs of the small class: groups sharing prefixes, with `_` and `%` (SQL LIKE wildcards) and
+/// `\` (the usual LIKE escape). `Ab` differs from `ab` only in case (SQL `LIKE` folds ASCII
+/// case); `é1` and `z` check byte order beyond ASCII. [`EDGE_IDS`] and two long IDs
+/// ([`LONG_STEM`]) join them.
 const SMALL_IDS: &[&str] = &[
-    "a", "ab", "abc", "abd", "Ab", "b1", "b12", "b_1", "b%", "c", "cafe", "caf_%", "f", "f00",
-    "f00d", "é1", "z",
+    "a", "ab", "abc", "abd", "Ab", "b1", "b12", "b_1", "b%", "b\\1", "c", "cafe", "caf_%", "f",
+    "f00", "f00d", "é1", "z",
 ];
+/// The edges of a prefix range's end (SPEC §5 Strings: strings compare as bytes, exactly): `k`
+/// is followed by U+D7FF and U+E000, the code points either side of the surrogate gap (a prefix
+/// ending in U+D7FF must not reach U+E000); `m` by U+FFFF and U+10FFFF, the last three- and
+/// four-byte code points (a bound short of the last plane misses them); a prefix made of
+/// U+10FFFF only has no end at all.
+const EDGE_IDS: &[&str] = &[
+    "k\u{D7FF}",
+    "k\u{D7FF}z",
+    "k\u{E000}",
+    "m\u{FFFF}",
+    "m\u{10FFFF}",
+    "\u{10FFFF}\u{10FFFF}",
+];
+/// The stem of two long IDs (1,000 bytes of two-byte characters), one ending in a digit, one in
+/// U+10FFFF: keys far past any small buffer (SPEC §5 Strings: no length limit), whose prefixes
+/// end on a multi-byte character.
+const LONG_STEM: (&str, usize) = ("é", 500);
 /// Names shared by pods and containers; some equal IDs (a name may equal any ID).
 const SMALL_NAMES: &[&str] = &["web", "db", "web_1", "db%2", "a", "b1", "cache", "x"];
+/// Names with the last code point and `\`.
+const EDGE_NAMES: &[&str] = &["\u{10FFFF}", "web\\"];
 /// Namespaces besides `""`.
 const NAMESPACES: &[&str] = &["ns1", "ns_%"];
 /// Volume names sharing prefixes.
 const VOLUMES: &[&str] = &["v", "v1", "v12", "V1", "vol_%", "data"];
+/// Volume names with the edges of [`EDGE_IDS`] after `v`.
+const EDGE_VOLUMES: &[&str] = &["v\u{D7FF}", "v\u{E000}", "v\u{10FFFF}"];
 /// Network names.
-const NETWORKS: &[&str] = &["net0", "net1", "net_%"];
+const NETWORKS: &[&str] = &["net0", "net1", "net_%", "net\u{FFFF}"];
 /// Network aliases.
-const ALIASES: &[&str] = &["al", "web", "db_%", "x"];
+const ALIASES: &[&str] = &["al", "web", "db_%", "x", "al\u{E000}", "\\"];
 /// Exec session IDs (their own space; some equal container IDs).
 const SESSIONS: &[&str] = &["s1", "s2", "s_%", "a", "e9"];
-/// Alphabet of large-class IDs: few letters, so short prefixes stay ambiguous.
-const LARGE_ALPHABET: &[u8] = b"0123abcA_%";
+/// Alphabet of large-class IDs: few characters, so short prefixes stay ambiguous, with `\`,
+/// the code points either side of the surrogate gap and the last one.
+const LARGE_ALPHABET: &str = "0123abcA_%\\\u{D7FF}\u{E000}\u{10FFFF}";
 /// Volumes a bulk case adds beyond [`VOLUMES`], so that `all_volumes` answers a long list too.
 const BULK_EXTRA_VOLUMES: usize = 24;
 
@@ -119,20 +142,29 @@ impl Universe {
     /// Draws a universe of `class`.
     pub fn generate(rng: &mut TestRng, class: CaseClass) -> Universe {
         let ids = match class {
-            CaseClass::Small | CaseClass::Revisit => strings(SMALL_IDS),
+            CaseClass::Small | CaseClass::Revisit => {
+                let stem = LONG_STEM.0.repeat(LONG_STEM.1);
+                let long = [format!("{stem}1"), format!("{stem}\u{10FFFF}")];
+                [SMALL_IDS, EDGE_IDS]
+                    .concat()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .chain(long)
+                    .collect()
+            }
             CaseClass::Large => large_ids(rng, 100..=140, 2..=6),
             // More and longer IDs: mostly unique, a few still prefixes of others.
             CaseClass::Bulk => large_ids(rng, 160..=200, 3..=8),
         };
         let names = match class {
-            CaseClass::Small | CaseClass::Revisit => strings(SMALL_NAMES),
+            CaseClass::Small | CaseClass::Revisit => strings(&[SMALL_NAMES, EDGE_NAMES].concat()),
             CaseClass::Large | CaseClass::Bulk => {
                 let mut names: Vec<String> = (0..60).map(|i| format!("n{i}")).collect();
                 names.extend(ids.iter().take(5).cloned());
                 names
             }
         };
-        let mut volumes = strings(VOLUMES);
+        let mut volumes = strings(&[VOLUMES, EDGE_VOLUMES].concat());
         if class == CaseClass::Bulk {
             volumes.extend((0..BULK_EXTRA_VOLUMES).map(|i| format!("vb{i}")));
         }
@@ -213,13 +245,12 @@ fn large_ids(
     count: RangeInclusive<usize>,
     lens: RangeInclusive<usize>,
 ) -> Vec<String> {
+    let alphabet: Vec<char> = LARGE_ALPHABET.chars().collect();
     let target = rng.random_range(count);
     let mut ids = std::collections::BTreeSet::new();
     while ids.len() < target {
         let len = rng.random_range(lens.clone());
-        let id: String = (0..len)
-            .map(|_| char::from(*pick(rng, LARGE_ALPHABET)))
-            .collect();
+        let id: String = (0..len).map(|_| *pick(rng, &alphabet)).collect();
         ids.insert(id);
     }
     let mut ids: Vec<String> = ids.into_iter().collect();

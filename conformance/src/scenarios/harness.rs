@@ -8,6 +8,12 @@
 //! * the **admin** handle, always in namespace `""`, used for setup ([`Tester::given`]) and for the
 //!   [`Snapshot`]s that prove a failed call changed nothing.
 //!
+//! Every handle it gives out is a mirror (`mirror.rs`): each call that can change the store
+//! also runs on a reference model, and when the `Tester` is dropped at the end of a scenario that
+//! has not already failed, the backend must show exactly what the model shows (outcomes, the
+//! invariants, the dump from every namespace used, the exec registry), so a scenario checks
+//! everything it can see, not only what it asserts.
+//!
 //! ```
 //! use podstate_api::ErrorKind;
 //! use podstate_conformance::Call;
@@ -21,13 +27,16 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use podstate_api::{Container, ContainerConfig, ErrorKind, Result, State, StateError};
 
 use crate::dump::{Dump, dump};
 use crate::factory::{BackendFactory, Store};
+use crate::model::ModelStore;
 use crate::scenarios::demanded;
 use crate::scenarios::fixtures::{self, SESSION_IDS};
+use crate::scenarios::mirror::{self, Mirror, Seen};
 use crate::{Call, Outcome};
 
 /// Everything the public API shows of a store: the full [`Dump`] plus the exec registry, probed
@@ -60,9 +69,12 @@ pub fn snapshot(state: &dyn State) -> std::result::Result<Snapshot, StateError> 
 /// One fresh store with a handle under test and an admin handle. See the module docs.
 pub struct Tester {
     // Field order matters: handles are dropped before the store (and its temporary files).
-    main: Box<dyn State>,
-    admin: Box<dyn State>,
+    main: Mirror,
+    admin: Mirror,
     store: Box<dyn Store>,
+    /// The reference model the handles mirror their calls to.
+    model: ModelStore,
+    seen: Arc<Seen>,
 }
 
 impl Tester {
@@ -75,24 +87,31 @@ impl Tester {
             .create()
             .unwrap_or_else(|e| panic!("backend {:?} cannot create a store: {e}", factory.name()));
         fixtures::forget_keys();
-        let main = open(store.as_ref());
-        let admin = open(store.as_ref());
-        Tester { main, admin, store }
+        let (model, seen) = (ModelStore::new(), Arc::default());
+        let main = open(store.as_ref(), &model, &seen);
+        let admin = open(store.as_ref(), &model, &seen);
+        Tester {
+            main,
+            admin,
+            store,
+            model,
+            seen,
+        }
     }
 
     /// The handle under test.
     pub fn main(&self) -> &dyn State {
-        self.main.as_ref()
+        &self.main
     }
 
     /// The admin handle (namespace `""`). Stories should not call it directly; it is for setup.
     pub fn admin(&self) -> &dyn State {
-        self.admin.as_ref()
+        &self.admin
     }
 
     /// Another handle on the same store, in namespace `ns` (`""` for none).
     pub fn open(&self, ns: &str) -> Box<dyn State> {
-        let handle = open(self.store.as_ref());
+        let handle = Box::new(open(self.store.as_ref(), &self.model, &self.seen));
         if !ns.is_empty() {
             handle
                 .set_namespace(ns)
@@ -222,10 +241,21 @@ impl Tester {
     }
 }
 
-fn open(store: &dyn Store) -> Box<dyn State> {
-    store
-        .open_handle()
-        .unwrap_or_else(|e| panic!("opening a handle failed: {e}"))
+/// The end of every scenario: what the backend shows must be what the model shows (see the
+/// module docs). Skipped when the scenario already failed, so its own message stays the one shown.
+impl Drop for Tester {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        if let Err(why) = mirror::compare(self.store.as_ref(), &self.model, &self.seen) {
+            panic!("{why}");
+        }
+    }
+}
+
+fn open(store: &dyn Store, model: &ModelStore, seen: &Arc<Seen>) -> Mirror {
+    Mirror::open(store, model, seen).unwrap_or_else(|e| panic!("opening a handle failed: {e}"))
 }
 
 /// Panics unless SPEC allows `call` to answer what `result` holds.

@@ -26,8 +26,9 @@
 //! argument. They run like scenarios but do not count as such ([`Scenario::is_table`]).
 //!
 //! Every scenario goes through [`harness::Tester`]: each observed outcome
-//! must be one [`Call::allows`](crate::Call::allows), and each failing call is checked to leave
-//! the store exactly as it was.
+//! must be one [`Call::allows`](crate::Call::allows), each failing call is checked to leave
+//! the store exactly as it was, and when the scenario ends, everything the store shows must be
+//! what the reference model shows after the same calls.
 //!
 //! # Running the suite against a backend
 //!
@@ -65,6 +66,7 @@ pub mod invoke;
 pub mod lifecycle;
 mod list;
 pub mod lookups;
+mod mirror;
 pub mod namespaces;
 pub mod networks;
 pub mod passed_strings;

@@ -1,9 +1,11 @@
 //! Process death at any moment (issue item 1): a child runs a generated case with full
 //! durability and reports every call to the parent before starting it and after it returns,
 //! each report flushed before the next call; the parent kills it with SIGKILL at a random
-//! moment, drains the pipe, reopens the database and checks that it opens, passes
-//! [`verify`], and holds exactly the model's state after the acknowledged
-//! calls, or after those plus the one in flight.
+//! moment and drains the pipe. The database is then judged twice: first through a read-only
+//! open by a user who cannot write it, which must change no byte of the files
+//! ([`read_only`]), then through a writable reopen; each must open, pass
+//! [`verify`], and hold exactly the model's state after the acknowledged calls, or after those
+//! plus the one in flight, the same one.
 //!
 //! SIGKILL leaves the kernel's page cache intact, so this proves atomicity and recovery from a
 //! dead process (locks, half-done transactions, a WAL or a dirty redb file), not durability on
@@ -21,6 +23,7 @@ use podstate_conformance::checker::handles_of;
 use crate::driver::Driver;
 use crate::launcher::{Launcher, Params, tail};
 use crate::oracle::{Candidates, Reply, sessions};
+use crate::read_only::{self, Look};
 use crate::rng::Rng;
 use crate::target::{Backend, verify};
 use crate::trials::{self, Report, Trial};
@@ -112,6 +115,14 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> Result<Tr
     let killed = killed && !done;
     let candidates = Candidates::compute(&ops, replies.len(), in_flight);
     candidates.check_replies(&ops, &replies)?;
+    let look = Look {
+        backend: config.backend,
+        path: &path,
+        case: (config.seed, trial, config.ops),
+        acknowledged: replies.len(),
+        in_flight,
+    };
+    let read_only = read_only::judge(launcher, &look)?;
     let store = config
         .backend
         .open(&path, Duration::from_secs(100))
@@ -128,10 +139,16 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> Result<Tr
             }
         )
     })?;
+    if read_only != which {
+        return Err(format!(
+            "the read-only open showed the {read_only:?} state, the writable one the {which:?} state"
+        ));
+    }
     Ok(Trial {
         interrupted: killed,
         acknowledged: replies.len(),
         in_flight_applied: which != "acknowledged",
+        read_only_checks: 1,
     })
 }
 

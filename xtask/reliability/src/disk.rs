@@ -320,6 +320,13 @@ impl Disk {
         self.lock().counts
     }
 
+    /// The writes and resizes not yet synced, over every file: what a power cut now could lose.
+    /// Only a power-cut disk keeps track (a cut that never comes, `at: u64::MAX`, tracks
+    /// without cutting); other modes answer 0.
+    pub fn unsynced(&self) -> usize {
+        self.lock().images.values().map(|i| i.pending.len()).sum()
+    }
+
     /// Writes the files that survive the cut into `to`, under their own names: what a reboot
     /// finds. Returns the files written with their sizes.
     ///

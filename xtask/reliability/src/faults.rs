@@ -148,6 +148,7 @@ fn one_trial(config: &FaultConfig, trial: u64) -> Result<Trial, String> {
         interrupted: disk.faults() > 0,
         acknowledged: faulted.answered,
         in_flight_applied,
+        read_only_checks: 0,
     })
 }
 

@@ -10,7 +10,7 @@
 //!
 //! | run | module | `cargo xtask` | what it proves |
 //! |---|---|---|---|
-//! | process death | [`crash`] | `crash` | SIGKILL at a random moment loses no acknowledged call and leaves no partial one |
+//! | process death | [`crash`] | `crash` | SIGKILL at a random moment loses no acknowledged call and leaves no partial one; a read-only open by a user who cannot write the files sees the same and writes nothing ([`read_only`]) |
 //! | power loss | [`powercut`] | `crash --power-cut` | only synced data survives (and a random, torn part of the rest): still nothing acknowledged is lost |
 //! | failing disk | [`faults`] | `crash --faults` | a failed read, write or sync answers `Io` and changes nothing; the store works on |
 //! | many processes | [`stress`] | `stress` | processes x threads at once: no error outside the contract, every window of the history linearizable (with `--hot`: on a few hot objects; with `--stops`: processes stopped with SIGSTOP hold no one past the lock timeout, and a lock timeout names its stopped holder) |
@@ -58,10 +58,13 @@
 //! # The simulated disk
 //!
 //! Power cuts and I/O faults need every read, write and sync of the engines to pass through a
-//! [`disk::Disk`] first. redb reaches it through its storage seam
-//! (`RedbStore::open_with_storage`, [`redb_disk`]); SQLite through a VFS shim
+//! [`disk::Disk`] first, at the file operations themselves, below the engine and every podstate
+//! layer, so that a sync skipped anywhere above cannot hide from a power cut. redb reaches it
+//! through its storage seam (`RedbStore::open_with_storage`, [`redb_disk`]), which wraps redb's
+//! own file backend beneath podstate's lock wrapper; SQLite through a VFS shim
 //! ([`sqlite_vfs`]), registered as the process's default VFS and serving only the files under
-//! a directory attached to a disk. The shim is the one place of the workspace that allows
+//! a directory attached to a disk (only SQLite's own unix VFS and the OS are beneath it);
+//! `tests/sqlite_syncs.rs` counts the syncs of each durable commit there. The shim is the one place of the workspace that allows
 //! `unsafe`: rusqlite offers no safe way to give SQLite another VFS, and a shim is the only way
 //! to see SQLite's writes and syncs one by one, which a power cut must (counting fsyncs per
 //! commit would show that a sync happens, not that the data the commit needs was under it).
@@ -75,6 +78,7 @@ pub mod holder;
 pub mod launcher;
 pub mod oracle;
 pub mod powercut;
+pub mod read_only;
 pub mod redb_disk;
 pub mod rng;
 pub mod soak;
@@ -99,6 +103,7 @@ pub fn child_main(args: &[String]) -> ExitCode {
     let result = launcher::Params::parse(rest).and_then(|params| match role.as_str() {
         "crash" => crash::child(&params),
         "hold" => holder::child(&params),
+        "read-only" => read_only::child(&params),
         "stress" => stress::worker::child(&params),
         "soak" => soak::child(&params),
         other => Err(format!("unknown child role {other:?}")),

@@ -182,5 +182,6 @@ fn one_trial(config: &PowerCutConfig, trial: u64) -> Result<Trial, String> {
         interrupted: disk.is_cut(),
         acknowledged: acked,
         in_flight_applied: which != "acknowledged",
+        read_only_checks: 0,
     })
 }

@@ -67,6 +67,32 @@ impl Backend {
         self.open_on(path, lock_timeout, None)
     }
 
+    /// Opens the database at `path` read-only, as a tool that may only read it does (`podstate
+    /// check`, `inspect`): nothing is created, laid out or written.
+    ///
+    /// # Errors
+    /// What the backend's read-only open answers.
+    pub fn open_read_only(
+        self,
+        path: &Path,
+        lock_timeout: Duration,
+    ) -> Result<Box<dyn Store>, StateError> {
+        Ok(match self {
+            Backend::Sqlite => Box::new(SqliteStore::open_with(
+                path,
+                SqliteOptions::new()
+                    .with_lock_timeout(lock_timeout)
+                    .with_read_only(true),
+            )?),
+            Backend::Redb => Box::new(RedbStore::open_with(
+                path,
+                RedbOptions::default()
+                    .with_lock_timeout(lock_timeout)
+                    .with_read_only(true),
+            )?),
+        })
+    }
+
     /// As [`open`](Backend::open), on the simulated `disk` when one is given. redb reaches it
     /// through its storage seam; SQLite through the VFS shim, which serves every file under a
     /// directory [`attach`](Backend::attach)ed to the disk, so for SQLite `disk` only documents
@@ -146,9 +172,7 @@ impl Backend {
 }
 
 /// Checks a database a run has just reopened, before its content is compared with the model:
-/// the engine's integrity check, then `Store::verify` (what `podstate check` runs: the stored
-/// data walked against every SPEC §2 invariant), then the invariants through the public API
-/// (`sessions`: the exec session IDs to probe). Returns the dump the API check took.
+/// the engine's integrity check, then [`verify_store`]. Returns the dump the API check took.
 ///
 /// # Errors
 /// Every problem found, described.
@@ -159,6 +183,17 @@ pub fn verify(
     sessions: &BTreeSet<String>,
 ) -> Result<Dump, String> {
     backend.engine_check(path)?;
+    verify_store(store, sessions)
+}
+
+/// What a reopened store must pass through its own interface, read-only: `Store::verify` (what
+/// `podstate check` runs: the stored data walked against every SPEC §2 invariant, with SQLite's
+/// integrity and foreign-key checks), then the invariants through the public API (`sessions`:
+/// the exec session IDs to probe). Returns the dump the API check took.
+///
+/// # Errors
+/// Every problem found, described.
+pub fn verify_store(store: &dyn Store, sessions: &BTreeSet<String>) -> Result<Dump, String> {
     let found = catch_unwind(AssertUnwindSafe(|| store.verify()))
         .map_err(|panic| {
             format!(

@@ -18,6 +18,8 @@ pub struct Trial {
     pub acknowledged: usize,
     /// Whether the reopened database showed the effect of the call in flight.
     pub in_flight_applied: bool,
+    /// Read-only opens that judged the database before its writable reopen.
+    pub read_only_checks: u64,
 }
 
 /// What a trial-based run found.
@@ -37,6 +39,8 @@ pub struct Report {
     pub in_flight_applied: u64,
     /// Calls acknowledged before the interruptions, over all trials.
     pub acknowledged: u64,
+    /// Read-only opens that judged a reopened database first (and passed), over all trials.
+    pub read_only_checks: u64,
     /// Trials that failed.
     pub failed: u64,
     /// Why, for the first few.
@@ -60,7 +64,7 @@ impl fmt::Display for Report {
         write!(
             f,
             "{} {}: {} trials (seed {:#x}), {} interrupted mid-case, {} acknowledged calls, \
-             {} in-flight calls found applied, {} failed, {:.1} s",
+             {} in-flight calls found applied, ",
             self.backend.name(),
             self.what,
             self.trials,
@@ -68,6 +72,17 @@ impl fmt::Display for Report {
             self.interrupted,
             self.acknowledged,
             self.in_flight_applied,
+        )?;
+        if self.read_only_checks > 0 {
+            write!(
+                f,
+                "{} read-only opens judged first, ",
+                self.read_only_checks
+            )?;
+        }
+        write!(
+            f,
+            "{} failed, {:.1} s",
             self.failed,
             self.elapsed.as_secs_f64()
         )
@@ -92,6 +107,7 @@ pub fn run(
         interrupted: 0,
         in_flight_applied: 0,
         acknowledged: 0,
+        read_only_checks: 0,
         failed: 0,
         failures: Vec::new(),
         elapsed: Duration::ZERO,
@@ -104,6 +120,7 @@ pub fn run(
                 report.interrupted += u64::from(t.interrupted);
                 report.acknowledged += t.acknowledged as u64;
                 report.in_flight_applied += u64::from(t.in_flight_applied);
+                report.read_only_checks += t.read_only_checks;
             }
             Err(why) => {
                 report.failed += 1;
