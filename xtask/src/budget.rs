@@ -26,8 +26,8 @@ pub const FULL: Budget = Budget {
 /// they run the first cases of the differential run beside every direct backend, then sit
 /// out the rest. Every call through the boundary is a JSON request both ways, and an in-memory
 /// store is checked after every operation (dozens of calls each), so the boundary's share of
-/// the main job is kept within its 3 minutes this way (measured in the README, "From C and
-/// Go"). Every (call, outcome) pair is reached well within these cases.
+/// the main job is kept within its 3 minutes this way (the README's "From C and Go" quotes
+/// the measured run). Every (call, outcome) pair is reached well within these cases.
 pub const ABI_FULL: Budget = Budget {
     cases: 250,
     max_ops: 300,
