@@ -2,12 +2,25 @@
 
 use podstate_conformance::{BackendFactory, StoreFactory};
 
-/// Every backend built into the workspace, by name: each one's store type, fresh and temporary.
+/// Every backend built into the workspace, by name: each one's store type, fresh and temporary;
+/// then each of them again behind the C boundary (`capi-memory`, ...: every call a JSON
+/// request through `podstate_call`), so that one differential run proves the ABI answers
+/// what the library answers.
 pub fn all() -> Vec<Box<dyn BackendFactory>> {
+    use podstate_capi::AbiStore;
     vec![
         Box::new(StoreFactory::new(podstate_memory::MemoryStore::temporary)),
         Box::new(StoreFactory::new(podstate_sqlite::SqliteStore::temporary)),
         Box::new(StoreFactory::new(podstate_redb::RedbStore::temporary)),
+        Box::new(StoreFactory::new(|| {
+            AbiStore::wrap(podstate_memory::MemoryStore::temporary()?)
+        })),
+        Box::new(StoreFactory::new(|| {
+            AbiStore::wrap(podstate_sqlite::SqliteStore::temporary()?)
+        })),
+        Box::new(StoreFactory::new(|| {
+            AbiStore::wrap(podstate_redb::RedbStore::temporary()?)
+        })),
     ]
 }
 

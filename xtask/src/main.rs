@@ -70,6 +70,9 @@ enum Command {
     /// Benchmark every backend against the raw engines and the disk's fsync ceiling: a table of
     /// ops/s and µs/op per phase, fsyncs per commit, memory, size, scaling, and the targets.
     Bench(bench::BenchArgs),
+    /// Regenerate the C header `capi/podstate.h` from the crate podstate-capi (cbindgen); the
+    /// test `capi/tests/header.rs` fails while the checked-in header is stale.
+    Header,
     /// One worker process of `bench` (spawned by it; not for direct use).
     #[command(hide = true)]
     BenchWorker {
@@ -110,6 +113,19 @@ struct ConformanceArgs {
     failure_dir: PathBuf,
 }
 
+/// `cargo xtask header`: the header test, told to write the header it generates.
+fn header() -> Result<(), String> {
+    let status = std::process::Command::new(ci::cargo())
+        .args(["test", "-p", "podstate-capi", "--test", "header"])
+        .env("PODSTATE_BLESS", "1")
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    match status.success() {
+        true => Ok(()),
+        false => Err(format!("generating capi/podstate.h failed ({status})")),
+    }
+}
+
 fn main() -> ExitCode {
     // The reliability commands' child processes are this program: `cargo xtask child ROLE ...`.
     let args: Vec<String> = std::env::args().collect();
@@ -138,6 +154,7 @@ fn main() -> ExitCode {
         Command::Stress(args) => stress::run(&args),
         Command::Soak(args) => soak::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Header => header(),
         Command::BenchWorker { job } => bench::worker::run(&job),
     };
     match result {

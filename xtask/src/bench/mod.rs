@@ -13,6 +13,7 @@
 //! Databases live under `target/bench/` (the real disk, never a RAM file system: a durable
 //! commit must cost what it costs) and are removed at the end.
 
+pub mod boundary;
 mod fsyncs;
 mod measure;
 mod phases;
@@ -51,6 +52,10 @@ pub struct BenchArgs {
     /// Also write the results as JSON, for tracking.
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
+    /// Only the cost of the C boundary and the Go package (each backend's direct calls
+    /// against the same calls through podstate-capi and capi/go).
+    #[arg(long)]
+    pub boundary_only: bool,
     /// Where the databases go: a directory on the disk under test (not a RAM file system).
     #[arg(long, value_name = "DIR", default_value = "target/bench")]
     pub dir: PathBuf,
@@ -87,6 +92,9 @@ pub struct Results {
     pub scaling: Vec<ScalePoint>,
     /// Each target of issue 11, item 5, with its measured value.
     pub targets: Vec<targets::Target>,
+    /// The cost of the C boundary and the Go package on each backend (issue 19).
+    #[serde(default)]
+    pub boundary: Vec<boundary::BoundaryResult>,
 }
 
 /// How much the run does, by mode.
@@ -99,6 +107,7 @@ struct Mode {
     ceiling_time: Duration,
     memory_sizes: Vec<usize>,
     persistent_sizes: Vec<usize>,
+    boundary: boundary::Size,
 }
 
 impl Mode {
@@ -119,6 +128,13 @@ impl Mode {
                 ceiling_time: Duration::from_millis(500),
                 memory_sizes: vec![1_000, 5_000, 10_000],
                 persistent_sizes: vec![1_000, 2_000],
+                boundary: boundary::Size {
+                    n: args.n.unwrap_or(1_000),
+                    probes: 500,
+                    rounds: 3,
+                    adds: 30,
+                    all_reps: 3,
+                },
             };
         }
         Mode {
@@ -136,6 +152,13 @@ impl Mode {
             ceiling_time: Duration::from_secs(2),
             memory_sizes: vec![1_000, 5_000, 10_000, 100_000],
             persistent_sizes: vec![1_000, 5_000, 10_000, 100_000],
+            boundary: boundary::Size {
+                n: args.n.unwrap_or(10_000),
+                probes: 2_000,
+                rounds: 5,
+                adds: 150,
+                all_reps: 5,
+            },
         }
     }
 }
@@ -154,6 +177,35 @@ fn selected(names: &[String]) -> R<Vec<&'static str>> {
         .collect())
 }
 
+/// The cost of the C boundary and the Go package on each of `backends`, each in a worker
+/// process of its own, then the Go program on what the worker left.
+fn boundary_run(
+    backends: &[&str],
+    size: boundary::Size,
+    dir: &std::path::Path,
+    log: &dyn Fn(&str),
+) -> R<Vec<boundary::BoundaryResult>> {
+    if backends.is_empty() {
+        return Ok(Vec::new());
+    }
+    log("the C boundary: building podstate-capi's static library");
+    let lib_dir = boundary::build_library()?;
+    let mut results = Vec::new();
+    for &b in backends {
+        log(&format!("the C boundary and Go: {b}, N = {}", size.n));
+        let bdir = dir.join(format!("boundary-{b}"));
+        let job = Job::Boundary {
+            backend: b.to_owned(),
+            size,
+            dir: bdir.clone(),
+        };
+        let mut result = job.spawn::<boundary::BoundaryResult>()?;
+        boundary::go_figures(&mut result, &bdir, &lib_dir)?;
+        results.push(result);
+    }
+    Ok(results)
+}
+
 /// Runs `cargo xtask bench`.
 pub fn run(args: &BenchArgs) -> Result<(), String> {
     let started = Instant::now();
@@ -166,6 +218,12 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     let dir = root.join(format!("run-{}", std::process::id()));
     std::fs::create_dir_all(&dir).map_err(|e| fail("make the bench directory", e))?;
     let log = |what: &str| eprintln!("bench [{:>5.1?}] {what}", started.elapsed());
+    if args.boundary_only {
+        let result = boundary_run(&backends, mode.boundary, &dir, &log);
+        let _ = std::fs::remove_dir_all(&dir);
+        boundary::print(&result?);
+        return Ok(());
+    }
     let result = (|| -> R<Results> {
         log("fsync ceiling");
         let start = measure::fsync_ceiling(&dir, mode.ceiling_time)?;
@@ -246,6 +304,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
             };
             scaling.extend(job.spawn::<Vec<ScalePoint>>()?);
         }
+        let boundaries = boundary_run(&backends, mode.boundary, &dir, &log)?;
         log("fsync ceiling again");
         let end = measure::fsync_ceiling(&dir, mode.ceiling_time)?;
         let mut results = Results {
@@ -257,6 +316,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
             paired,
             scaling,
             targets: Vec::new(),
+            boundary: boundaries,
         };
         results.targets = targets::check(&results);
         Ok(results)
@@ -264,6 +324,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&dir);
     let results = result?;
     report::print(&results);
+    boundary::print(&results.boundary);
     if let Some(file) = &args.json {
         let text = serde_json::to_string_pretty(&results).map_err(|e| fail("encode JSON", e))?;
         std::fs::write(file, text).map_err(|e| fail("write the JSON file", e))?;

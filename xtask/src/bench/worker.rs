@@ -50,6 +50,14 @@ pub enum Job {
         plan: Plan,
         dir: PathBuf,
     },
+    /// The cost of the C boundary on one backend ([`super::boundary`]); answers a
+    /// [`super::boundary::BoundaryResult`] and leaves the database and the Go program's input
+    /// in `dir`.
+    Boundary {
+        backend: String,
+        size: super::boundary::Size,
+        dir: PathBuf,
+    },
     /// Setup (the volumes, one container), then `commits` durable commits of kind `op`
     /// (`add` or `save`): run under strace to count fsyncs; answers nothing.
     Commits {
@@ -142,6 +150,9 @@ pub fn run(job: &str) -> R<()> {
         } => {
             let s = open_subject(&subject, &dir, false)?;
             serde_json::to_string(&phases::scaling(s.as_ref(), &sizes, &plan)?)
+        }
+        Job::Boundary { backend, size, dir } => {
+            serde_json::to_string(&super::boundary::run_job(&backend, size, &dir)?)
         }
         Job::Commits {
             subject,

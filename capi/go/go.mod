@@ -1,0 +1,3 @@
+module podstate.invalid/podstate
+
+go 1.19
