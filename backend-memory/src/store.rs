@@ -126,6 +126,8 @@ impl MemoryEngine {
 }
 
 impl Engine for MemoryEngine {
+    const BACKEND: &'static str = "memory";
+
     type Read<'a> = Data;
     type Write<'a> = Data;
 

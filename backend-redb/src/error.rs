@@ -152,6 +152,11 @@ pub(crate) fn contain_with<T>(
     after_panic: impl FnOnce(),
 ) -> Result<T, StateError> {
     panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        tracing::warn!(
+            file = %file.display(),
+            panic = panic_message(payload.as_ref()),
+            "redb panicked (a damaged page): answering Corrupt"
+        );
         after_panic();
         Err(StateError::new(
             ErrorKind::Corrupt,

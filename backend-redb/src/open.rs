@@ -127,11 +127,24 @@ impl Shared {
                     if let Some(overlay) =
                         OverlayReader::open(&self.file, self.options, &self.hook)?
                     {
+                        tracing::info!(
+                            file = %self.file.display(),
+                            "the file needs the repair of a writable open (its last writer \
+                             died, or it is a copy of a live file): read through an in-memory \
+                             overlay that repairs it without writing to it"
+                        );
                         return Ok(Reader::Overlay(overlay));
                     }
                 }
                 Err(DatabaseError::RepairAborted) => {
+                    let started = std::time::Instant::now();
                     self.writer()?;
+                    tracing::info!(
+                        file = %self.file.display(),
+                        repair_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                        "repaired the file by opening it writable (its last writer died, or it \
+                         is a copy of a live file)"
+                    );
                 }
                 Err(e) => return Err(fault(&self.file, e)),
             }
@@ -152,6 +165,10 @@ impl Shared {
 
     /// Drops the reader after an I/O error, so that the next read opens the file anew.
     pub(crate) fn discard_reader(&self) {
+        tracing::warn!(
+            file = %self.file.display(),
+            "a read met an I/O error: the next read opens the file anew"
+        );
         *self.reader.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
@@ -159,6 +176,11 @@ impl Shared {
     pub(crate) fn retire_reader(&self, stale: &Arc<Reader>) {
         let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.as_ref().is_some_and(|r| Arc::ptr_eq(r, stale)) {
+            tracing::debug!(
+                file = %self.file.display(),
+                "the file moved past the overlay read through (a writer repaired or committed \
+                 it): opening it anew"
+            );
             *slot = None;
         }
     }
@@ -184,7 +206,14 @@ impl Shared {
     /// refuses every write after a failed commit (the commit may or may not have reached the
     /// disk), an I/O error or a panic, until the database is opened again.
     pub(crate) fn discard_writer(&self) {
-        *self.writer.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.take().is_some() {
+            tracing::warn!(
+                file = %self.file.display(),
+                "a write failed in redb (an I/O error, a failed commit or a panic): the next \
+                 write opens the file anew"
+            );
+        }
     }
 }
 

@@ -270,6 +270,8 @@ impl fmt::Debug for RedbEngine {
 }
 
 impl Engine for RedbEngine {
+    const BACKEND: &'static str = "redb";
+
     type Read<'a> = View<'a, ReadTransaction>;
     type Write<'a> = View<'a, WriteTransaction>;
 

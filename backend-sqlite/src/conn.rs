@@ -93,12 +93,16 @@ impl Conn {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
         let turn = (!options.read_only).then(|| Arc::new(Turn::new(path)));
-        let clock = LockClock::new(options.lock_timeout, options.busy_poll, turn.clone());
+        let clock = LockClock::new(path, options.lock_timeout, options.busy_poll, turn.clone());
         let opened = if options.read_only && !has_side_files(path) {
             // No connection has the database open (in WAL mode a connection keeps the `-wal`
             // and `-shm` files beside it): a read-only connection would still create both, so it
             // opens the file as immutable instead, which creates nothing and needs no write
             // permission on the directory.
+            tracing::debug!(
+                file = %path.display(),
+                "no connection has the database open: reading it as immutable"
+            );
             Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
         } else {
             Connection::open_with_flags(path, flags)
@@ -142,6 +146,7 @@ impl Conn {
         }
         conn.sql
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.clock.finish("the database lock, opening");
         Ok(conn)
     }
 
@@ -169,6 +174,11 @@ impl Conn {
             return;
         }
         if self.sql.execute_batch("ROLLBACK").is_err() && !self.sql.is_autocommit() {
+            tracing::warn!(
+                file = %self.path.display(),
+                "a transaction could not be rolled back: the connection is replaced before \
+                 the next call"
+            );
             self.broken.set(true);
         }
     }

@@ -99,6 +99,11 @@ pub(crate) fn prepare(conn: &Conn) -> Result<()> {
             conn.retry_sql(|| conn.sql.execute_batch("COMMIT"))?;
             if laid_out {
                 conn.sync_directory()?;
+                tracing::info!(
+                    file = %conn.path.display(),
+                    version = SCHEMA_VERSION,
+                    "laid out a new podstate database"
+                );
             }
             Ok(())
         }
