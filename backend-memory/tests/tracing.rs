@@ -85,14 +85,18 @@ fn whole_store_operations_have_spans_too() {
         .unwrap();
     let capture = Capture::new();
     let copy = MemoryStore::new();
-    capture.run(|| copy.restore(&store.snapshot().unwrap()).unwrap());
+    capture.run(|| {
+        copy.restore(&store.snapshot().unwrap()).unwrap();
+        assert_eq!(copy.inventory().unwrap().containers.len(), 1);
+    });
     assert_eq!(
         calls(&capture.spans()),
-        [("snapshot", "", ""), ("restore", "", "")].map(|(c, _, _)| (
-            c.to_owned(),
-            String::new(),
-            "ok".to_owned()
-        ))
+        [
+            ("snapshot", "", ""),
+            ("restore", "", ""),
+            ("inventory", "", "")
+        ]
+        .map(|(c, _, _)| (c.to_owned(), String::new(), "ok".to_owned()))
     );
 }
 

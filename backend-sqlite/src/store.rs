@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::raw::trace::LockWait;
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::raw::{Capabilities, Engine, Handle, Store, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{ErrorKind, Result, State, StateError};
@@ -250,7 +250,9 @@ impl Store for SqliteStore {
 
     /// Every row of every table, read in one transaction (see `verify.rs`).
     fn inventory(&self) -> Result<Inventory> {
-        self.engine()?.read(|tx| tx.inventory())
+        trace::call("inventory", SqliteEngine::BACKEND, |_| {
+            self.engine()?.read(|tx| tx.inventory())
+        })
     }
 }
 

@@ -6,6 +6,7 @@ mod files;
 mod filter;
 mod inspect;
 mod listing;
+mod log;
 mod progress;
 mod table;
 mod target;
@@ -22,6 +23,11 @@ use podstate::{OpenOptions, Store, StoreConfig};
 #[derive(Parser)]
 #[command(name = "podstate", version)]
 pub struct Cli {
+    /// Report what the library does on stderr: -v lock waits, retries and repairs; -vv also
+    /// one line per call (its backend, namespace, outcome and duration); -vvv everything.
+    /// RUST_LOG (e.g. RUST_LOG=podstate=debug) overrides it.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -114,6 +120,7 @@ enum Command {
 
 /// Runs the command; `Err` is a one-line reason.
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    log::init(cli.verbose);
     match cli.command {
         Command::Inspect {
             url,

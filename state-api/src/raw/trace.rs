@@ -35,7 +35,11 @@ pub const LOCK_WAIT_REPORTED: Duration = Duration::from_millis(5);
 
 /// Runs `body`, one call of the [`State`](crate::State) API on `backend`, inside its span (see
 /// the module docs). `body` gets the span, to record the handle's `namespace` once it knows it.
-pub(crate) fn call<T>(
+///
+/// [`Handle`](super::Handle) and [`whole`](super::whole) open it for every call they run; a
+/// backend opens it itself only for a whole-store operation of its own, such as
+/// [`Store::inventory`](super::Store::inventory), so that a subscriber sees those too.
+pub fn call<T>(
     call: &'static str,
     backend: &'static str,
     body: impl FnOnce(&Span) -> Result<T>,
