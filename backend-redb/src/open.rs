@@ -16,9 +16,10 @@ use crate::error::{bad_layout, fault, io_fault};
 use crate::lock::begin_write;
 use crate::overlay::OverlayReader;
 use crate::reader::Reader;
-use crate::schema::{check_format, create_tables};
+use crate::schema::{Stamp, check_format, create_tables};
 use crate::storage::StorageHook;
 use crate::store::RedbOptions;
+use crate::upgrade::{older_read_only, upgrade};
 
 /// What a store wraps redb's storage in: nothing, except in failing-disk tests.
 pub(crate) type Hook = Option<Arc<dyn StorageHook>>;
@@ -104,7 +105,19 @@ impl Shared {
         for _ in 0..OPEN_TRIES {
             let reader = shared.open_reader()?;
             if let Some(snapshot) = reader.begin(file)? {
-                check_format(&snapshot.tx, file)?;
+                match check_format(&snapshot.tx, file)? {
+                    Stamp::Current => {}
+                    Stamp::Older(version) if options.read_only => {
+                        return Err(older_read_only(file, version));
+                    }
+                    Stamp::Older(_) => {
+                        // Upgraded, then checked again through a new reader.
+                        drop(snapshot);
+                        drop(reader);
+                        upgrade(&shared.writer()?, file, options.lock_timeout)?;
+                        continue;
+                    }
+                }
                 drop(snapshot);
                 *shared.reader.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some(Arc::new(reader));
