@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::raw::{Capabilities, Engine, Handle, Store, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{Result, State};
@@ -91,7 +91,9 @@ impl Store for MemoryStore {
     }
 
     fn inventory(&self) -> Result<Inventory> {
-        self.engine.read(|data| Ok(data.inventory()))
+        trace::call("inventory", MemoryEngine::BACKEND, |_| {
+            self.engine.read(|data| Ok(data.inventory()))
+        })
     }
 }
 
@@ -126,6 +128,8 @@ impl MemoryEngine {
 }
 
 impl Engine for MemoryEngine {
+    const BACKEND: &'static str = "memory";
+
     type Read<'a> = Data;
     type Write<'a> = Data;
 

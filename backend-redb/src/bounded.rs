@@ -34,6 +34,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use podstate_api::raw::trace::LockWait;
 use redb::backends::FileBackend;
 use redb::{BackendError, DatabaseError, StorageBackend};
 
@@ -227,6 +228,11 @@ impl BoundedFile {
         if writer {
             self.announce();
         }
+        let holder = || {
+            let wanted = Wanted::range(start, end, exclusive);
+            holders::describe(&holders::find(self.id, wanted, Some(self.own)))
+        };
+        let mut wait = LockWait::begin();
         let mut backoff = Backoff::new(self.timeout);
         let answer = loop {
             match try_lock(start, end) {
@@ -234,9 +240,12 @@ impl BoundedFile {
                 Ok(false) => {}
                 Err(e) => break Err(e),
             }
+            if wait.wants_holder() {
+                wait.set_holder(holder());
+            }
             if let Err(waited) = backoff.wait() {
-                let wanted = Wanted::range(start, end, exclusive);
-                let who = holders::describe(&holders::find(self.id, wanted, Some(self.own)));
+                let who = holder();
+                wait.set_holder(who.clone());
                 break Err(BackendError::Io(io::Error::new(
                     LOCK_TIMEOUT_KIND,
                     format!(
@@ -250,6 +259,7 @@ impl BoundedFile {
         if writer {
             self.withdraw();
         }
+        wait.end("redb", &self.path, &lock_name(start), answer.is_ok());
         answer
     }
 

@@ -67,8 +67,12 @@ pub(crate) fn remove_stale(file: &Path) {
             continue;
         }
         let path = entry.path();
-        if !locked(&path) {
-            let _ = fs::remove_file(&path);
+        if !locked(&path) && fs::remove_file(&path).is_ok() {
+            tracing::info!(
+                draft = %path.display(),
+                creator = pid,
+                "removed the draft of a database whose creator died while making it"
+            );
         }
     }
 }

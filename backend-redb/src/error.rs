@@ -152,6 +152,11 @@ pub(crate) fn contain_with<T>(
     after_panic: impl FnOnce(),
 ) -> Result<T, StateError> {
     panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        tracing::warn!(
+            file = %file.display(),
+            panic = panic_message(payload.as_ref()),
+            "redb panicked (a damaged page): answering Corrupt"
+        );
         // The clean-up usually drops redb's database object, whose `Drop` may panic in turn on a
         // lock the first panic poisoned; its fields (the file, its locks) are dropped all the
         // same while that panic unwinds, so containing it loses nothing.

@@ -6,7 +6,9 @@
 //! in `/proc/PID/fdinfo/FD` (`lock:` lines), so the holder is found by reading the fdinfo of
 //! every process this user may inspect, for a lock on the same file (device and inode) that
 //! overlaps the wanted range and conflicts with the wanted kind. Slow (every descriptor of every
-//! process) and only ever run once a wait has timed out, never on a call's path otherwise.
+//! process), so it runs only once a wait has timed out, or once a wait has lasted
+//! [`LOCK_WAIT_REPORTED`](podstate_api::raw::trace::LOCK_WAIT_REPORTED) while a `tracing`
+//! subscriber wants lock waits; never on a call's path otherwise.
 
 use std::fmt;
 use std::fs;

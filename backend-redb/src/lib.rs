@@ -188,6 +188,10 @@
 //! file (`Io` for a file that cannot be read or a lock timeout), and the file is left as it was:
 //! random bytes, a SQLite file, an empty file, another redb database, a newer podstate format
 //! ("format 2 is newer than the format this build reads (1): open it with a newer podstate").
+//! A file of an older format (down to [`OLDEST_FORMAT`]; format 0 is synthetic, format 1's
+//! layout stamped 0, so that the path is tested now) is upgraded by a writable open in one
+//! write transaction that reads the format again, runs each format's step and stamps
+//! [`FORMAT`]; a read-only open refuses it (`Io`) with one line naming `podstate upgrade`.
 //! The one exception: a redb file whose last writer died is repaired by the first writable open
 //! (a read-only store reads it through an overlay instead, above), so such a file that is not a
 //! podstate database is repaired by a writable store before it is refused.
@@ -255,6 +259,7 @@ mod record;
 mod schema;
 mod storage;
 mod store;
+mod upgrade;
 mod verify;
 mod write;
 
@@ -264,3 +269,4 @@ mod tests;
 pub use schema::{FORMAT, TableInfo, layout};
 pub use storage::StorageHook;
 pub use store::{RedbEngine, RedbOptions, RedbState, RedbStore};
+pub use upgrade::OLDEST_FORMAT;

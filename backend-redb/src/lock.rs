@@ -21,6 +21,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use podstate_api::StateError;
+use podstate_api::raw::trace::LockWait;
 use redb::{Database, TransactionError, WriteTransaction};
 
 use crate::bounded::{BoundedFile, WRITER_BYTE};
@@ -84,9 +85,21 @@ pub(crate) fn begin_write(
     timeout: Duration,
 ) -> Result<WriteTransaction, StateError> {
     let yielding = Instant::now();
+    let mut wait = LockWait::since(yielding);
     while storage.others_waiting(false) && yielding.elapsed() < YIELD {
         std::thread::sleep(YIELD_POLL);
     }
+    // The holder may be another thread of this process (redb's in-process write slot), so
+    // this process's own open file is not left out.
+    let holder = || {
+        let (id, _) = storage.identity();
+        let wanted = Wanted::range(
+            std::ops::Bound::Included(WRITER_BYTE),
+            std::ops::Bound::Included(WRITER_BYTE),
+            true,
+        );
+        holders::describe(&holders::find(id, wanted, None))
+    };
     let mut announced = false;
     let mut backoff = Backoff::new(timeout);
     let answer = loop {
@@ -99,21 +112,18 @@ pub(crate) fn begin_write(
             storage.announce();
             announced = true;
         }
+        if wait.wants_holder() {
+            wait.set_holder(holder());
+        }
         if let Err(waited) = backoff.wait() {
-            // The holder may be another thread of this process (redb's in-process write slot),
-            // so this process's own open file is not left out.
-            let (id, _) = storage.identity();
-            let wanted = Wanted::range(
-                std::ops::Bound::Included(WRITER_BYTE),
-                std::ops::Bound::Included(WRITER_BYTE),
-                true,
-            );
-            let who = holders::describe(&holders::find(id, wanted, None));
+            let who = holder();
+            wait.set_holder(who.clone());
             break Err(lock_timeout(file, "the write lock", &who, waited));
         }
     };
     if announced {
         storage.withdraw();
     }
+    wait.end("redb", file, "the write lock", answer.is_ok());
     answer
 }

@@ -16,9 +16,10 @@ use crate::error::{bad_layout, fault, io_fault};
 use crate::lock::begin_write;
 use crate::overlay::OverlayReader;
 use crate::reader::Reader;
-use crate::schema::{check_format, create_tables};
+use crate::schema::{Stamp, check_format, create_tables};
 use crate::storage::StorageHook;
 use crate::store::RedbOptions;
+use crate::upgrade::{older_read_only, upgrade};
 
 /// What a store wraps redb's storage in: nothing, except in failing-disk tests.
 pub(crate) type Hook = Option<Arc<dyn StorageHook>>;
@@ -104,7 +105,19 @@ impl Shared {
         for _ in 0..OPEN_TRIES {
             let reader = shared.open_reader()?;
             if let Some(snapshot) = reader.begin(file)? {
-                check_format(&snapshot.tx, file)?;
+                match check_format(&snapshot.tx, file)? {
+                    Stamp::Current => {}
+                    Stamp::Older(version) if options.read_only => {
+                        return Err(older_read_only(file, version));
+                    }
+                    Stamp::Older(_) => {
+                        // Upgraded, then checked again through a new reader.
+                        drop(snapshot);
+                        drop(reader);
+                        upgrade(&shared.writer()?, file, options.lock_timeout)?;
+                        continue;
+                    }
+                }
                 drop(snapshot);
                 *shared.reader.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some(Arc::new(reader));
@@ -127,11 +140,24 @@ impl Shared {
                     if let Some(overlay) =
                         OverlayReader::open(&self.file, self.options, &self.hook)?
                     {
+                        tracing::info!(
+                            file = %self.file.display(),
+                            "the file needs the repair of a writable open (its last writer \
+                             died, or it is a copy of a live file): read through an in-memory \
+                             overlay that repairs it without writing to it"
+                        );
                         return Ok(Reader::Overlay(overlay));
                     }
                 }
                 Err(DatabaseError::RepairAborted) => {
+                    let started = std::time::Instant::now();
                     self.writer()?;
+                    tracing::info!(
+                        file = %self.file.display(),
+                        repair_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+                        "repaired the file by opening it writable (its last writer died, or it \
+                         is a copy of a live file)"
+                    );
                 }
                 Err(e) => return Err(fault(&self.file, e)),
             }
@@ -152,6 +178,10 @@ impl Shared {
 
     /// Drops the reader after an I/O error, so that the next read opens the file anew.
     pub(crate) fn discard_reader(&self) {
+        tracing::warn!(
+            file = %self.file.display(),
+            "a read met an I/O error: the next read opens the file anew"
+        );
         *self.reader.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
@@ -159,6 +189,11 @@ impl Shared {
     pub(crate) fn retire_reader(&self, stale: &Arc<Reader>) {
         let mut slot = self.reader.lock().unwrap_or_else(PoisonError::into_inner);
         if slot.as_ref().is_some_and(|r| Arc::ptr_eq(r, stale)) {
+            tracing::debug!(
+                file = %self.file.display(),
+                "the file moved past the overlay read through (a writer repaired or committed \
+                 it): opening it anew"
+            );
             *slot = None;
         }
     }
@@ -189,6 +224,13 @@ impl Shared {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .take();
+        if writer.is_some() {
+            tracing::warn!(
+                file = %self.file.display(),
+                "a write failed in redb (an I/O error, a failed commit or a panic): the next \
+                 write opens the file anew"
+            );
+        }
         drop_contained(writer);
     }
 }

@@ -69,6 +69,12 @@ impl Reader {
                         return Err(fault(file, e));
                     }
                     if !moved || tries >= BoundedFile::UNLOCKED_TRIES {
+                        tracing::debug!(
+                            file = %file.display(),
+                            tries,
+                            "a snapshot without the header lock did not hold: taking it with \
+                             the lock"
+                        );
                         storage.lock_next_snapshot();
                         locked = true;
                     }

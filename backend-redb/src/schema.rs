@@ -163,9 +163,19 @@ pub(crate) fn create_tables(tx: &WriteTransaction, file: &Path) -> Result<(), St
     Ok(())
 }
 
+/// The format a podstate file is stamped with, as far as opening it is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stamp {
+    /// [`FORMAT`], with every table of the layout.
+    Current,
+    /// An older format this build upgrades ([`upgrade`](crate::upgrade)); its tables are
+    /// checked once it is upgraded.
+    Older(u32),
+}
+
 /// Checks, before anything writes to it, that `db` is a podstate database of format
-/// [`FORMAT`] with every table of the layout.
-pub(crate) fn check_format(tx: &ReadTransaction, file: &Path) -> Result<(), StateError> {
+/// [`FORMAT`] with every table of the layout, or of an older format this build upgrades.
+pub(crate) fn check_format(tx: &ReadTransaction, file: &Path) -> Result<Stamp, StateError> {
     let meta = match tx.open_table(META) {
         Ok(meta) => meta,
         Err(TableError::TableDoesNotExist(_)) => {
@@ -183,6 +193,9 @@ pub(crate) fn check_format(tx: &ReadTransaction, file: &Path) -> Result<(), Stat
     let text = String::from_utf8_lossy(stamp.value()).into_owned();
     match text.parse::<u32>() {
         Ok(FORMAT) => {}
+        Ok(older) if (crate::upgrade::OLDEST_FORMAT..FORMAT).contains(&older) => {
+            return Ok(Stamp::Older(older));
+        }
         Ok(newer) if newer > FORMAT => {
             return Err(bad_layout(
                 file,
@@ -212,6 +225,6 @@ pub(crate) fn check_format(tx: &ReadTransaction, file: &Path) -> Result<(), Stat
                 missing.name
             ),
         )),
-        None => Ok(()),
+        None => Ok(Stamp::Current),
     }
 }

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::raw::{Capabilities, Engine, Handle, Store, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{Result, State};
@@ -250,7 +250,9 @@ impl Store for RedbStore {
     }
 
     fn inventory(&self) -> Result<Inventory> {
-        self.engine().read(|view| view.inventory())
+        trace::call("inventory", RedbEngine::BACKEND, |_| {
+            self.engine().read(|view| view.inventory())
+        })
     }
 }
 
@@ -270,6 +272,8 @@ impl fmt::Debug for RedbEngine {
 }
 
 impl Engine for RedbEngine {
+    const BACKEND: &'static str = "redb";
+
     type Read<'a> = View<'a, ReadTransaction>;
     type Write<'a> = View<'a, WriteTransaction>;
 

@@ -69,6 +69,12 @@ impl SqliteStore {
             // A step that left as much to copy as the one before started again.
             if remaining >= left {
                 restarts += 1;
+                tracing::info!(
+                    file = %self.path().display(),
+                    restarts,
+                    "the backup started again: another connection wrote between two steps{}",
+                    if restarts >= RESTARTS { "; the rest is copied in one step" } else { "" }
+                );
             }
             left = remaining;
         }

@@ -5,14 +5,21 @@
 //! has not passed, and [`LockClock::retry`] does the same for the few `SQLITE_BUSY` answers
 //! SQLite gives without asking the busy handler (it may, to avoid a deadlock). The timeout is
 //! per call, not per lock: a call that meets several locks waits at most the timeout in all.
+//!
+//! A call that waited at least
+//! [`LOCK_WAIT_REPORTED`](podstate_api::raw::trace::LOCK_WAIT_REPORTED) is reported to
+//! `tracing` when it ends ([`LockClock::finish`]), with the processes that held the lock when
+//! the wait reached that length (looked up only when a subscriber wants the event).
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use podstate_api::raw::trace::LockWait;
 use rusqlite::Connection;
 
-use crate::error::is_busy;
+use crate::error::{holders_text, is_busy};
 use crate::turn::Turn;
 
 /// The first sleep between two tries; each later sleep doubles, up to the poll interval.
@@ -31,12 +38,27 @@ pub(crate) struct LockClock {
     poll: Duration,
     /// The connection's turns among writers, told of every wait.
     turn: Option<Arc<Turn>>,
+    /// The database file, whose lock holders a long wait names.
+    path: Arc<Path>,
+    /// The current call's wait, from its first busy answer until [`finish`](LockClock::finish).
+    wait: Mutex<Option<CallWait>>,
+    /// Whether `wait` holds one: a call that never waited does not take the mutex.
+    waited: AtomicBool,
+}
+
+/// One call's wait for locks.
+#[derive(Debug)]
+struct CallWait {
+    wait: LockWait,
+    /// The deadline passed: the call gave up.
+    gave_up: bool,
 }
 
 impl LockClock {
-    /// A clock for calls that each wait at most `timeout`, sleeping at most `poll` at a time;
-    /// each wait is told to `turn`.
+    /// A clock for calls on the database at `path` that each wait at most `timeout`, sleeping
+    /// at most `poll` at a time; each wait is told to `turn`.
     pub(crate) fn new(
+        path: &Arc<Path>,
         timeout: Duration,
         poll: Duration,
         turn: Option<Arc<Turn>>,
@@ -47,6 +69,9 @@ impl LockClock {
             timeout,
             poll: poll.max(FIRST_SLEEP),
             turn,
+            path: Arc::clone(path),
+            wait: Mutex::new(None),
+            waited: AtomicBool::new(false),
         });
         clock.start();
         clock
@@ -57,6 +82,41 @@ impl LockClock {
         let deadline = self.origin.elapsed().saturating_add(self.timeout);
         let nanos = u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX);
         self.deadline.store(nanos, Ordering::Relaxed);
+        // A wait of a call that never finished (it panicked) is not this call's.
+        if self.waited.swap(false, Ordering::Relaxed) {
+            self.wait_slot().take();
+        }
+    }
+
+    /// Ends a call's waits for `lock`: reports them to `tracing` when they lasted at least
+    /// [`LOCK_WAIT_REPORTED`](podstate_api::raw::trace::LOCK_WAIT_REPORTED).
+    pub(crate) fn finish(&self, lock: &str) {
+        if !self.waited.swap(false, Ordering::Relaxed) {
+            return;
+        }
+        if let Some(CallWait { wait, gave_up }) = self.wait_slot().take() {
+            wait.end("sqlite", &self.path, lock, !gave_up);
+        }
+    }
+
+    fn wait_slot(&self) -> std::sync::MutexGuard<'_, Option<CallWait>> {
+        self.wait.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Notes a wait of the current call: its start, its holder once it lasts, its end.
+    fn note_wait(&self, gave_up: bool) {
+        let mut slot = self.wait_slot();
+        self.waited.store(true, Ordering::Relaxed);
+        let call = slot.get_or_insert_with(|| CallWait {
+            wait: LockWait::begin(),
+            gave_up: false,
+        });
+        call.gave_up |= gave_up;
+        if call.wait.wants_holder() {
+            let holders = holders_text(&self.path);
+            call.wait
+                .set_holder(holders.unwrap_or_else(|| "another connection".to_owned()));
+        }
     }
 
     /// The lock timeout.
@@ -74,6 +134,7 @@ impl LockClock {
     fn wait(&self, attempt: u32) -> bool {
         let now = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
         let deadline = self.deadline.load(Ordering::Relaxed);
+        self.note_wait(now >= deadline);
         if now >= deadline {
             return false;
         }
@@ -117,7 +178,13 @@ mod tests {
 
     #[test]
     fn retry_gives_up_with_the_busy_error_after_the_deadline() {
-        let clock = LockClock::new(Duration::from_millis(5), Duration::from_millis(1), None);
+        let path: Arc<Path> = Arc::from(Path::new("/nonexistent/state.db"));
+        let clock = LockClock::new(
+            &path,
+            Duration::from_millis(5),
+            Duration::from_millis(1),
+            None,
+        );
         let mut tries = 0;
         let busy = || {
             rusqlite::Error::SqliteFailure(

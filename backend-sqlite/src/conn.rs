@@ -74,7 +74,7 @@ impl Conn {
                 | OpenFlags::SQLITE_OPEN_NO_MUTEX
         };
         let turn = (!options.read_only).then(|| Arc::new(Turn::new(path)));
-        let clock = LockClock::new(options.lock_timeout, options.busy_poll, turn.clone());
+        let clock = LockClock::new(path, options.lock_timeout, options.busy_poll, turn.clone());
         let leftovers = options
             .read_only
             .then(|| Leftovers::file_alone(path))
@@ -84,6 +84,10 @@ impl Conn {
             // The database file alone holds the last commit and no connection has it open (see
             // `read_only`): opened as immutable, it is read without locks and nothing is made
             // beside it, so neither the file nor the directory needs write permission.
+            tracing::debug!(
+                file = %path.display(),
+                "no connection has the database open: reading it as immutable"
+            );
             Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
         } else {
             Connection::open_with_flags(path, flags)
@@ -128,6 +132,7 @@ impl Conn {
         }
         conn.sql
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+        conn.clock.finish("the database lock, opening");
         Ok(conn)
     }
 
@@ -164,6 +169,11 @@ impl Conn {
             return;
         }
         if self.sql.execute_batch("ROLLBACK").is_err() && !self.sql.is_autocommit() {
+            tracing::warn!(
+                file = %self.path.display(),
+                "a transaction could not be rolled back: the connection is replaced before \
+                 the next call"
+            );
             self.broken.set(true);
         }
     }

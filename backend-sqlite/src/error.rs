@@ -80,18 +80,23 @@ pub(crate) fn foreign(path: &Path, why: &str) -> StateError {
 /// the processes holding write locks on it (read from `/proc/locks`, which never opens the
 /// database file itself).
 fn lock_timeout_message(path: &Path, timeout: Duration) -> String {
-    let holders = locks::write_lock_holders(path);
-    let who = if holders.is_empty() {
-        "another connection".to_owned()
-    } else {
-        let pids: Vec<String> = holders.iter().map(u32::to_string).collect();
-        format!("process {}", pids.join(", "))
-    };
+    let who = holders_text(path).unwrap_or_else(|| "another connection".to_owned());
     format!(
         "the lock on SQLite database {} is held by {who}: gave up after waiting {:.1?}",
         path.display(),
         timeout
     )
+}
+
+/// The other processes holding write locks on the database (`"process 4711, 4712"`), as far
+/// as [`locks::write_lock_holders`] finds them; `None` when it finds none.
+pub(crate) fn holders_text(path: &Path) -> Option<String> {
+    let holders = locks::write_lock_holders(path);
+    if holders.is_empty() {
+        return None;
+    }
+    let pids: Vec<String> = holders.iter().map(u32::to_string).collect();
+    Some(format!("process {}", pids.join(", ")))
 }
 
 #[cfg(test)]

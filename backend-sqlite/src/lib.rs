@@ -154,15 +154,19 @@
 //! version is refused at open with `Io` naming both versions (nothing is damaged: a newer
 //! podstate reads it), and every transaction checks the version again, so a process still
 //! running an older podstate refuses (`Io`) once a newer one has upgraded the file, instead of
-//! misreading it. To add version N+1:
+//! misreading it.
 //!
-//! 1. write the new `schema.sql` (a fresh database is laid out directly at N+1) and a migration
-//!    from N in `schema.rs`: the DDL and data rewrites from N to N+1;
-//! 2. at open, a database at version N is migrated inside one `BEGIN IMMEDIATE` transaction
-//!    that re-reads the version, runs the migration, sets `user_version = N+1` and commits, so
-//!    two processes upgrading at once upgrade once and a crash leaves version N whole;
-//! 3. keep every older migration, so any older version upgrades step by step; never downgrade;
-//! 4. add a test that opens a database file written by version N (kept under `tests/`).
+//! A database of an older version (down to [`schema::OLDEST_VERSION`]) is upgraded by a
+//! writable open, inside one `BEGIN IMMEDIATE` transaction that re-reads the version, runs each
+//! version's step, sets `user_version` and commits, so two processes upgrading at once upgrade
+//! once and a crash leaves the old version whole; a read-only open refuses it (`Io`) with one
+//! line naming `podstate upgrade`. Version 0 is synthetic (version 1's schema stamped 0), so
+//! that this path is tested now. To add version N+1:
+//!
+//! 1. write the new `schema.sql` (a fresh database is laid out directly at N+1) and its step
+//!    from N in `schema.rs` (`migrate`): the DDL and data rewrites from N to N+1;
+//! 2. keep every older step, so any older version upgrades step by step; never downgrade;
+//! 3. add golden files of version N+1 beside version 1's (`podstate/tests/golden/`).
 //!
 //! # Test speed
 //!

@@ -9,8 +9,10 @@
 //!   object) is laid out with [`SCHEMA`] in one `BEGIN IMMEDIATE` transaction, so two processes
 //!   creating one file at once lay it out once;
 //! * a newer version is refused with `Io` naming both versions (nothing is damaged; a newer
-//!   podstate reads it), and so is an older one until a migration exists (see the crate docs,
-//!   "Versions and upgrades");
+//!   podstate reads it);
+//! * an older one (down to [`OLDEST_VERSION`]) is upgraded by a writable open in place, inside
+//!   one `BEGIN IMMEDIATE` transaction ([`migrate`]), and refused by a read-only open with one
+//!   line naming the command that upgrades it (see the crate docs, "Versions and upgrades");
 //! * anything else (another application's database, a file that is not SQLite at all) is
 //!   refused with `Corrupt` naming the file, and is never written to.
 
@@ -27,6 +29,12 @@ pub const APPLICATION_ID: i32 = 0x506f_6453;
 
 /// The schema version this build lays out and understands.
 pub const SCHEMA_VERSION: i32 = 1;
+
+/// The oldest schema version this build upgrades. Version 0 is synthetic: version 1's schema
+/// stamped `user_version = 0` (no podstate release wrote it); it exists so that the upgrade
+/// path is written and tested while there is one real version. Its migration to 1 only
+/// restamps the version.
+pub const OLDEST_VERSION: i32 = 0;
 
 /// The tables and indexes of [`SCHEMA`] (SQLite's own automatic indexes aside), sorted: a
 /// database that claims to be podstate's but lacks one is refused as damaged.
@@ -54,6 +62,8 @@ enum Identity {
     Empty,
     /// A podstate database of this version.
     Current,
+    /// A podstate database of an older version this build upgrades.
+    Older(i32),
 }
 
 /// Makes sure the database of a read-only `conn` is a podstate database of this version: it
@@ -61,6 +71,15 @@ enum Identity {
 pub(crate) fn expect_current(conn: &Conn) -> Result<()> {
     match identify(conn)? {
         Identity::Current => Ok(()),
+        Identity::Older(version) => Err(StateError::new(
+            ErrorKind::Io,
+            format!(
+                "podstate database {file} has schema version {version}, older than version \
+                 {SCHEMA_VERSION} that this podstate reads, and is opened read-only: upgrade it \
+                 in place with `podstate upgrade sqlite:{file}`",
+                file = conn.path.display()
+            ),
+        )),
         Identity::Empty => Err(StateError::new(
             ErrorKind::Corrupt,
             format!(
@@ -73,14 +92,22 @@ pub(crate) fn expect_current(conn: &Conn) -> Result<()> {
 }
 
 /// Makes sure the database of `conn` is a podstate database of this version, laying out an
-/// empty one. Runs before anything else touches the file.
+/// empty one and upgrading an older one ([`migrate`]), each in one transaction that identifies
+/// the file again first (another process may have done it meanwhile). Runs before anything
+/// else touches the file.
 pub(crate) fn prepare(conn: &Conn) -> Result<()> {
     if identify(conn)? == Identity::Current {
         return Ok(());
     }
     conn.retry_sql(|| conn.sql.execute_batch("BEGIN IMMEDIATE"))?;
+    let mut upgraded = None;
     let laid_out = identify(conn).and_then(|identity| match identity {
         Identity::Current => Ok(false),
+        Identity::Older(version) => {
+            migrate(conn, version)?;
+            upgraded = Some(version);
+            Ok(false)
+        }
         Identity::Empty => {
             conn.sql
                 .execute_batch(SCHEMA)
@@ -97,8 +124,21 @@ pub(crate) fn prepare(conn: &Conn) -> Result<()> {
     match laid_out {
         Ok(laid_out) => {
             conn.retry_sql(|| conn.sql.execute_batch("COMMIT"))?;
+            if let Some(from) = upgraded {
+                tracing::info!(
+                    file = %conn.path.display(),
+                    from,
+                    to = SCHEMA_VERSION,
+                    "upgraded the podstate database in place"
+                );
+            }
             if laid_out {
                 conn.sync_directory()?;
+                tracing::info!(
+                    file = %conn.path.display(),
+                    version = SCHEMA_VERSION,
+                    "laid out a new podstate database"
+                );
             }
             Ok(())
         }
@@ -107,6 +147,32 @@ pub(crate) fn prepare(conn: &Conn) -> Result<()> {
             Err(e)
         }
     }
+}
+
+/// Upgrades the database of `conn`, at schema `version` (older than [`SCHEMA_VERSION`]), to
+/// [`SCHEMA_VERSION`] inside the caller's write transaction, one version at a time, and stamps
+/// the new version. A later version adds its step here (its DDL and data rewrites) and keeps
+/// every older one, so any older file upgrades step by step; nothing ever downgrades.
+fn migrate(conn: &Conn, version: i32) -> Result<()> {
+    for from in version..SCHEMA_VERSION {
+        match from {
+            // 0 -> 1: version 0 has version 1's schema (see OLDEST_VERSION): nothing to rewrite.
+            0 => {}
+            _ => {
+                return Err(StateError::new(
+                    ErrorKind::Io,
+                    format!(
+                        "podstate database {} has schema version {from}, which this podstate \
+                         cannot upgrade",
+                        conn.path.display()
+                    ),
+                ));
+            }
+        }
+    }
+    conn.sql
+        .execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))
+        .map_err(|e| conn.err(e))
 }
 
 /// Reads the application ID, the version and the schema's names through SQLite.
@@ -147,6 +213,10 @@ fn identify(conn: &Conn) -> Result<Identity> {
         };
         return Err(error::foreign(&conn.path, &why));
     }
+    if (OLDEST_VERSION..SCHEMA_VERSION).contains(&version) && app == APPLICATION_ID {
+        // Its objects are checked once it has been upgraded.
+        return Ok(Identity::Older(version));
+    }
     check_version(conn, version)?;
     if own != OBJECTS {
         return Err(StateError::new(
@@ -177,7 +247,7 @@ pub(crate) fn check_version(conn: &Conn, version: i32) -> Result<()> {
     } else {
         format!(
             "podstate database {file} has schema version {version}, older than version \
-             {SCHEMA_VERSION} that this podstate understands, and no migration from it exists"
+             {SCHEMA_VERSION} that this podstate understands: reopen it to upgrade it"
         )
     };
     Err(StateError::new(ErrorKind::Io, message))

@@ -5,7 +5,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::raw::trace::LockWait;
+use podstate_api::raw::{Capabilities, Engine, Handle, Store, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{ErrorKind, Result, State, StateError};
@@ -13,6 +14,7 @@ use podstate_api::{ErrorKind, Result, State, StateError};
 use crate::conn::Conn;
 use crate::options::SqliteOptions;
 use crate::schema;
+use crate::turn::Yield;
 
 /// What a store and every engine made from it share: where the database is and how to open it.
 struct Shared {
@@ -257,7 +259,9 @@ impl Store for SqliteStore {
 
     /// Every row of every table, read in one transaction (see `verify.rs`).
     fn inventory(&self) -> Result<Inventory> {
-        self.engine()?.read(|tx| tx.inventory())
+        trace::call("inventory", SqliteEngine::BACKEND, |_| {
+            self.engine()?.read(|tx| tx.inventory())
+        })
     }
 }
 
@@ -298,6 +302,10 @@ impl SqliteEngine {
         };
         if stale {
             *slot = Slot::Open(Conn::open(&self.shared.path, &self.shared.options)?);
+            tracing::info!(
+                file = %self.shared.path.display(),
+                "opened a new connection in place of a broken one"
+            );
         }
         let Slot::Open(conn) = &*slot else {
             return Err(StateError::closed());
@@ -306,6 +314,11 @@ impl SqliteEngine {
         // A call that panicked half-way left its transaction open.
         conn.rollback();
         let answer = run(conn, write, f);
+        conn.clock.finish(if write {
+            "the write lock"
+        } else {
+            "a read lock"
+        });
         if conn.broken.get() {
             *slot = Slot::Broken;
         }
@@ -318,7 +331,18 @@ impl SqliteEngine {
 fn run<T>(conn: &Conn, write: bool, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
     let turn = conn.turn.as_ref().filter(|_| write);
     if let Some(turn) = turn {
-        turn.yield_to_waiters(conn.clock.deadline());
+        let mut yielding = LockWait::begin();
+        let yielded = turn.yield_to_waiters(conn.clock.deadline());
+        if matches!(yielded, Yield::Yielded | Yield::RanOut) {
+            let holder = match yielded {
+                Yield::RanOut => {
+                    "waiters that did not take their turn (writing without turns for a while)"
+                }
+                _ => "waiting writers, announced on the -wait file",
+            };
+            yielding.set_holder(holder.to_owned());
+            yielding.end("sqlite", &conn.path, "its turn among writers", true);
+        }
         turn.arm();
     }
     let begun = conn.run(if write { "BEGIN IMMEDIATE" } else { "BEGIN" });
@@ -357,6 +381,8 @@ pub struct SqliteTx<'c> {
 }
 
 impl Engine for SqliteEngine {
+    const BACKEND: &'static str = "sqlite";
+
     type Read<'a> = SqliteTx<'a>;
     type Write<'a> = SqliteTx<'a>;
 

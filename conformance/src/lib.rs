@@ -27,6 +27,8 @@
 //! * [`calls`]: the 53 calls and the outcomes SPEC §4 allows each, as data.
 //! * [`citations`]: finds the SPEC citations in a text and checks that each names a clause of
 //!   the contract.
+//! * [`trace`]: a `tracing` subscriber that keeps what a store reports (call spans, lock
+//!   waits), for tests.
 //!
 //! # Checking a backend
 //!
@@ -76,6 +78,7 @@ pub mod factory;
 pub mod model;
 pub mod scenarios;
 pub mod teeth;
+pub mod trace;
 
 pub use calls::{Call, Outcome};
 pub use factory::{BackendFactory, Capabilities, Store, StoreFactory};

@@ -86,12 +86,33 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, OpenError> {
 ///
 /// # Errors
 /// See [`OpenError`].
+///
+/// Runs in a `DEBUG` span named `open` (target `podstate`) with the `backend`, the `path`,
+/// `read_only` and, once it returns, the `outcome` (`"ok"` or the error kind), so that a
+/// backend's events while opening (a repair, a lock wait) show which open they belong to.
 pub fn open_with(config: &StoreConfig, options: OpenOptions) -> Result<Box<dyn Store>, OpenError> {
-    match config {
+    let span = tracing::debug_span!(
+        "open",
+        backend = config.backend(),
+        path = config.path().map(|p| p.display().to_string()),
+        read_only = options.read_only,
+        outcome = tracing::field::Empty,
+    );
+    let _entered = span.enter();
+    let answer = match config {
         StoreConfig::Memory => memory(),
         StoreConfig::Sqlite(path) => sqlite(path, options),
         StoreConfig::Redb(path) => redb(path, options),
-    }
+    };
+    span.record(
+        "outcome",
+        match &answer {
+            Ok(_) => "ok",
+            Err(OpenError::Store(e)) => e.kind().name(),
+            Err(_) => "NotCompiledIn",
+        },
+    );
+    answer
 }
 
 #[cfg(feature = "memory")]

@@ -3,7 +3,9 @@
 //! Every command takes store URLs: `memory:`, `sqlite:PATH`, `redb:PATH`. `inspect`, `check`
 //! and `export` open the database read-only, so they work on a file the user cannot write.
 //! `import` and `migrate` replace an existing database inside one write transaction of the live
-//! file, and `backup` copies one committed state without holding up writers.
+//! file, and `backup` copies one committed state without holding up writers. `upgrade` brings a
+//! database of an older format to this one, in place. `-v` (or `RUST_LOG`) prints what the
+//! library reports to `tracing` on stderr.
 //! Errors are one line naming the file, and a non-zero exit; nothing is written anywhere
 //! unless the whole command succeeds.
 

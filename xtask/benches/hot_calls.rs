@@ -1,6 +1,7 @@
 //! Micro-benchmarks of the hot calls on every backend: lookup by name, by 12-character ID
-//! prefix, `container(id)`, `all_containers`, `add_container`, on the bench's podman-sized
-//! containers. `cargo bench -p xtask --bench hot_calls`.
+//! prefix, `container(id)`, `has_container`, `all_containers`, `add_container`, on the bench's
+//! podman-sized containers. `cargo bench -p xtask --bench hot_calls` (a name after `--` picks
+//! benchmarks: `-- has_container`).
 //!
 //! These measure the CPU path of a call: the persistent backends run on their test stores
 //! (`temporary()`: SQLite without fsync, redb on a RAM file system where there is one), so that
@@ -92,6 +93,18 @@ fn container_by_id(bencher: Bencher, backend: &str) {
     bencher.bench(|| {
         let c = probe(f, k.fetch_add(1, Ordering::Relaxed));
         f.state.container(&c.config.id).expect("container")
+    });
+}
+
+/// The cheapest call there is (one index probe, nothing loaded): what a call costs beyond its
+/// work, e.g. the per-call tracing span, shows here first.
+#[divan::bench(args = BACKENDS)]
+fn has_container(bencher: Bencher, backend: &str) {
+    let f = fixture(backend);
+    let k = AtomicUsize::new(0);
+    bencher.bench(|| {
+        let c = probe(f, k.fetch_add(1, Ordering::Relaxed));
+        f.state.has_container(&c.config.id).expect("has_container")
     });
 }
 

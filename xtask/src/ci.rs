@@ -2,12 +2,13 @@
 
 use std::process::Command;
 
-/// Runs the tidy checks, fmt check, clippy with `-D warnings`, the tests, the conformance run and
-/// the hot stress run (as `.ci/run` does); stops at the first failure.
+/// Runs the tidy checks, fmt check, clippy with `-D warnings`, the tests, `cargo package` of the
+/// publishable crates, the conformance run and the hot stress run (as `.ci/run` does); stops at
+/// the first failure.
 pub fn run() -> Result<(), String> {
     eprintln!("== tidy: links, paths and SPEC citations of every tracked file");
     crate::tidy::run(&crate::tidy::root()).map_err(|why| format!("tidy failed: {why}"))?;
-    let steps: [(&str, &[&str]); 6] = [
+    let steps: [(&str, &[&str]); 7] = [
         ("fmt", &["fmt", "--all", "--", "--check"]),
         (
             "clippy",
@@ -21,6 +22,18 @@ pub fn run() -> Result<(), String> {
             ],
         ),
         ("tests", &["test", "--workspace"]),
+        (
+            "package",
+            &[
+                "package",
+                "--workspace",
+                "--exclude",
+                "xtask",
+                "--exclude",
+                "podstate-reliability",
+                "--allow-dirty",
+            ],
+        ),
         ("features", &["xtask", "features"]),
         ("conformance", &["xtask", "conformance", "--ci"]),
         (

@@ -150,6 +150,8 @@ impl<E: Engine> fmt::Debug for TornReads<E> {
 }
 
 impl<E: Engine> Engine for TornReads<E> {
+    const BACKEND: &'static str = E::BACKEND;
+
     type Read<'a>
         = Torn<'a, E>
     where
@@ -271,6 +273,8 @@ impl Deferred<'_> {
 }
 
 impl<E: Engine> Engine for CheckApart<E> {
+    const BACKEND: &'static str = E::BACKEND;
+
     type Read<'a>
         = E::Read<'a>
     where

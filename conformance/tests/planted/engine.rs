@@ -74,6 +74,8 @@ pub struct Tx<'a, T> {
 }
 
 impl<E: Engine + 'static> Engine for Planted<E> {
+    const BACKEND: &'static str = E::BACKEND;
+
     type Read<'a>
         = Tx<'a, &'a (dyn View + 'a)>
     where

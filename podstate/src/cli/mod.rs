@@ -6,6 +6,7 @@ mod files;
 mod filter;
 mod inspect;
 mod listing;
+mod log;
 mod progress;
 mod table;
 mod target;
@@ -22,6 +23,11 @@ use podstate::{OpenOptions, Store, StoreConfig};
 #[derive(Parser)]
 #[command(name = "podstate", version)]
 pub struct Cli {
+    /// Report what the library does on stderr: -v lock waits, retries and repairs; -vv also
+    /// one line per call (its backend, namespace, outcome and duration); -vvv everything.
+    /// RUST_LOG (e.g. RUST_LOG=podstate=debug) overrides it.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
     #[command(subcommand)]
     command: Command,
 }
@@ -98,6 +104,13 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Upgrade a database written by an older podstate to this podstate's format, in place and
+    /// in one transaction (what any writable open does; a read-only open of an older file is
+    /// refused and names this command). A database already in this format is left as it is.
+    Upgrade {
+        /// The store: sqlite:PATH or redb:PATH (must exist).
+        url: String,
+    },
     /// Copy the whole store FROM into TO (another backend, say), then compare both through the
     /// public API.
     Migrate {
@@ -114,6 +127,7 @@ enum Command {
 
 /// Runs the command; `Err` is a one-line reason.
 pub fn run(cli: Cli) -> Result<ExitCode, String> {
+    log::init(cli.verbose);
     match cli.command {
         Command::Inspect {
             url,
@@ -141,6 +155,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Import { file, url, force } => transfer::import(&file, &url, force),
         Command::Migrate { from, to, force } => transfer::migrate(&from, &to, force),
         Command::Backup { from, dest, force } => backup::run(&from, &dest, force),
+        Command::Upgrade { url } => upgrade(&url),
     }
 }
 
@@ -150,4 +165,19 @@ fn open(url: &str, read_only: bool) -> Result<(StoreConfig, Box<dyn Store>), Str
     let store = podstate::open_with(&config, OpenOptions::new().read_only(read_only))
         .map_err(|e| format!("cannot open {url}: {e}"))?;
     Ok((config, store))
+}
+
+/// `podstate upgrade URL`: a writable open upgrades an older file in place (and creates
+/// nothing: a missing file is refused first).
+fn upgrade(url: &str) -> Result<ExitCode, String> {
+    let config: StoreConfig = url.parse().map_err(|e| format!("{e}"))?;
+    match config.path() {
+        None => return Err(format!("{url}: an in-memory store has nothing to upgrade")),
+        Some(path) if !path.exists() => return Err(format!("{url}: no such file")),
+        Some(_) => {}
+    }
+    let (_, store) = open(url, false)?;
+    drop(store);
+    println!("{url}: in the format of this podstate (upgraded in place if it was older)");
+    Ok(ExitCode::SUCCESS)
 }

@@ -13,16 +13,16 @@ use podstate::{
     Timestamp, Volume, VolumeConfig,
 };
 
-/// Runs `podstate args...` in `dir`, with no colour settings from the environment.
+/// Runs `podstate args...` in `dir`, with no colour or log settings from the environment.
 pub fn podstate(dir: &Path, args: &[&str]) -> Output {
     podstate_with(dir, args, &[])
 }
 
 /// Runs `podstate args...` in `dir` with the environment variables `env` set (and no other
-/// colour settings).
+/// colour or log settings).
 pub fn podstate_with(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_podstate"));
-    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE"] {
+    for var in ["NO_COLOR", "CLICOLOR", "CLICOLOR_FORCE", "RUST_LOG"] {
         command.env_remove(var);
     }
     command

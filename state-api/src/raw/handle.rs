@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use super::{Engine, rules};
+use super::{Engine, rules, trace};
 use crate::{Result, StateError};
 
 /// A handle on a store: implements every call of [`State`](crate::State) as the check order of
@@ -51,44 +51,60 @@ impl<E: Engine> Handle<E> {
             .clone()
     }
 
-    /// Runs a call that only reads: closed check, then `f` in one read transaction with the
-    /// handle's namespace.
-    pub(super) fn read<T>(&self, f: impl FnOnce(&E::Read<'_>, &str) -> Result<T>) -> Result<T> {
-        self.ensure_open()?;
-        let ns = self.namespace();
-        self.engine.read(|tx| f(tx, &ns))
+    /// Runs the call named `call` that only reads, inside its span ([`trace`]): closed check,
+    /// then `f` in one read transaction with the handle's namespace.
+    pub(super) fn read<T>(
+        &self,
+        call: &'static str,
+        f: impl FnOnce(&E::Read<'_>, &str) -> Result<T>,
+    ) -> Result<T> {
+        trace::call(call, E::BACKEND, |span| {
+            self.ensure_open()?;
+            let ns = self.namespace();
+            span.record("namespace", ns.as_str());
+            self.engine.read(|tx| f(tx, &ns))
+        })
     }
 
-    /// Runs a mutating call: closed check, then `f` in one write transaction with the handle's
-    /// namespace. Every call checks everything before its first write, so an engine whose writes
-    /// cannot fail needs no rollback.
+    /// Runs the mutating call named `call`, inside its span ([`trace`]): closed check, then `f`
+    /// in one write transaction with the handle's namespace. Every call checks everything before
+    /// its first write, so an engine whose writes cannot fail needs no rollback.
     pub(super) fn write<T>(
         &self,
+        call: &'static str,
         f: impl FnOnce(&mut E::Write<'_>, &str) -> Result<T>,
     ) -> Result<T> {
-        self.ensure_open()?;
-        let ns = self.namespace();
-        self.engine.write(|tx| f(tx, &ns))
+        trace::call(call, E::BACKEND, |span| {
+            self.ensure_open()?;
+            let ns = self.namespace();
+            span.record("namespace", ns.as_str());
+            self.engine.write(|tx| f(tx, &ns))
+        })
     }
 
-    /// `set_namespace`.
+    /// `set_namespace`, inside its span; the span's `namespace` is the new one.
     pub(super) fn set_namespace(&self, ns: &str) -> Result<()> {
-        self.ensure_open()?;
-        rules::check_namespace(ns)?;
-        let mut guard = self
-            .namespace
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        ns.clone_into(&mut guard);
-        Ok(())
+        trace::call("set_namespace", E::BACKEND, |span| {
+            self.ensure_open()?;
+            rules::check_namespace(ns)?;
+            span.record("namespace", ns);
+            let mut guard = self
+                .namespace
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            ns.clone_into(&mut guard);
+            Ok(())
+        })
     }
 
-    /// `close`: idempotent; the engine is released by the first call only.
+    /// `close`, inside its span: idempotent; the engine is released by the first call only.
     pub(super) fn close(&self) -> Result<()> {
-        if self.closed.swap(true, Ordering::SeqCst) {
-            return Ok(());
-        }
-        self.engine.close()
+        trace::call("close", E::BACKEND, |_| {
+            if self.closed.swap(true, Ordering::SeqCst) {
+                return Ok(());
+            }
+            self.engine.close()
+        })
     }
 }
 

@@ -40,6 +40,7 @@ pub mod lifecycle;
 mod read;
 pub mod rules;
 mod store;
+pub mod trace;
 pub mod whole;
 mod write;
 

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Engine, NewContainer, StoreLoad, StoreRead, StoreWrite};
+use super::{Engine, NewContainer, StoreLoad, StoreRead, StoreWrite, trace};
 use crate::snapshot::{Snapshot, SnapshotContainer};
 use crate::verify::{Inventory, violations};
 use crate::{DbConfig, ErrorKind, ExecSession, Result, StateError};
@@ -239,16 +239,23 @@ fn dependency_order(snapshot: &Snapshot) -> Result<Vec<&SnapshotContainer>> {
 }
 
 /// [`snapshot`] in one read transaction of `engine`: what a backend's `Store::snapshot` does.
+/// Runs in a span named like the calls' (see [`trace`](super::trace)), `call = "snapshot"`.
 pub fn snapshot_of<E: Engine>(engine: &E) -> Result<Snapshot> {
-    engine.read(|tx| snapshot(tx))
+    trace::call("snapshot", E::BACKEND, |_| engine.read(|tx| snapshot(tx)))
 }
 
 /// [`restore`] in one write transaction of `engine`: what a backend's `Store::restore` does.
+/// Runs in a span, `call = "restore"`.
 pub fn restore_into<E: Engine>(engine: &E, snap: &Snapshot) -> Result<()> {
-    engine.write(|tx| restore(tx, snap))
+    trace::call("restore", E::BACKEND, |_| {
+        engine.write(|tx| restore(tx, snap))
+    })
 }
 
 /// [`replace`] in one write transaction of `engine`: what a backend's `Store::replace` does.
+/// Runs in a span, `call = "replace"`.
 pub fn replace_into<E: Engine>(engine: &E, snap: &Snapshot) -> Result<()> {
-    engine.write(|tx| replace(tx, snap))
+    trace::call("replace", E::BACKEND, |_| {
+        engine.write(|tx| replace(tx, snap))
+    })
 }

@@ -1,0 +1,357 @@
+//! Format version 1, frozen: databases of both backends and an export file written by this
+//! version, checked in under `tests/golden/v1/`, must open in every later build, pass `check`
+//! (`Store::verify`) and hold exactly what `tests/snapshots/golden__v1_dump.snap` says. A
+//! change that breaks one of them changes the format: it needs a new version and an upgrade
+//! step (README, "Format versions and upgrades"), never an edit of these files.
+//!
+//! The upgrade path is tested on a synthetic version 0 (version 1's layout stamped 0, see
+//! `podstate_sqlite::schema::OLDEST_VERSION` and `podstate_redb::OLDEST_FORMAT`), made from the
+//! golden files at test time: a writable open upgrades it in place, a read-only open refuses it
+//! with one line naming `podstate upgrade`.
+//!
+//! The golden files are made by [`regenerate_golden_files`], an ignored test, only when a new
+//! format version is introduced (then under a new directory, `v2/`, keeping `v1/`):
+//! `cargo test -p podstate --features sqlite,redb --test golden -- --ignored regenerate`.
+#![cfg(all(feature = "sqlite", feature = "redb"))]
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use podstate::{
+    Container, ContainerConfig, ContainerStatus, DbConfig, ErrorKind, ExecSession, NamedVolume,
+    OpenOptions, Pod, PodConfig, State, Store, StoreConfig, Volume, VolumeConfig,
+};
+use support::{at, podstate, stderr, stdout};
+
+/// The golden files of format version 1.
+fn v1() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/v1")
+}
+
+/// The three golden files, as (what, file name, store URL scheme; `None` for the export).
+const FILES: [(&str, &str, Option<&str>); 3] = [
+    ("SQLite database", "state.db", Some("sqlite")),
+    ("redb database", "state.redb", Some("redb")),
+    ("export file", "export.json", None),
+];
+
+/// `file` copied into a new temporary directory (the checked-in file is never opened).
+fn copy_of(file: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join(file);
+    fs::copy(v1().join(file), &copy).unwrap();
+    (dir, copy)
+}
+
+/// Opens the store at `path` of `scheme`.
+fn open(scheme: &str, path: &Path, read_only: bool) -> Result<Box<dyn Store>, podstate::OpenError> {
+    let config: StoreConfig = format!("{scheme}:{}", path.display()).parse().unwrap();
+    podstate::open_with(&config, OpenOptions::new().read_only(read_only))
+}
+
+/// The store's dump: its export file, as text.
+fn dump(store: &dyn Store) -> String {
+    let mut file = Vec::new();
+    podstate::export::write(&mut file, &store.snapshot().unwrap()).unwrap();
+    String::from_utf8(file).unwrap()
+}
+
+#[test]
+fn the_golden_files_of_version_1_open_pass_check_and_hold_the_expected_dump() {
+    for (what, file, scheme) in FILES {
+        let (_dir, copy) = copy_of(file);
+        let store = match scheme {
+            Some(scheme) => open(scheme, &copy, true).unwrap(),
+            None => {
+                let store = podstate::open("memory:").unwrap();
+                let bytes = fs::read(&copy).unwrap();
+                store
+                    .restore(&podstate::export::read(&bytes).unwrap())
+                    .unwrap();
+                store
+            }
+        };
+        assert_eq!(
+            store.verify().unwrap(),
+            [],
+            "{what}: check finds violations"
+        );
+        insta::assert_snapshot!("v1_dump", dump(store.as_ref()));
+        // Through the API too, not only the whole-store dump.
+        let state = store.open_handle().unwrap();
+        assert_eq!(state.lookup_container_id("web-app").unwrap().len(), 64);
+        assert_eq!(state.get_db_config().unwrap(), db_config(), "{what}");
+    }
+}
+
+#[test]
+fn podstate_check_passes_on_the_golden_databases() {
+    for (_, file, scheme) in FILES {
+        let Some(scheme) = scheme else { continue };
+        let (dir, copy) = copy_of(file);
+        let out = podstate(
+            dir.path(),
+            &["check", &format!("{scheme}:{}", copy.display())],
+        );
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    }
+}
+
+/// Stamps the database at `path` with format version `version`, as an older podstate would
+/// have written it (version 0 is version 1's layout stamped 0).
+fn stamp(scheme: &str, path: &Path, version: u32) {
+    match scheme {
+        "sqlite" => {
+            let sql = rusqlite::Connection::open(path).unwrap();
+            sql.execute_batch(&format!("PRAGMA user_version = {version};"))
+                .unwrap();
+        }
+        _ => {
+            let db = redb::Database::open(path).unwrap();
+            let tx = db.begin_write().unwrap();
+            let meta: redb::TableDefinition<&str, &[u8]> =
+                redb::TableDefinition::new("podstate_meta");
+            tx.open_table(meta)
+                .unwrap()
+                .insert("format", version.to_string().as_bytes())
+                .unwrap();
+            tx.commit().unwrap();
+        }
+    }
+}
+
+/// The version the database at `path` is stamped with.
+fn stamped(scheme: &str, path: &Path) -> u32 {
+    match scheme {
+        "sqlite" => rusqlite::Connection::open(path)
+            .unwrap()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap(),
+        _ => {
+            use redb::ReadableDatabase as _;
+            let db = redb::Database::open(path).unwrap();
+            let tx = db.begin_read().unwrap();
+            let meta: redb::TableDefinition<&str, &[u8]> =
+                redb::TableDefinition::new("podstate_meta");
+            let table = tx.open_table(meta).unwrap();
+            let value = table.get("format").unwrap().unwrap();
+            std::str::from_utf8(value.value()).unwrap().parse().unwrap()
+        }
+    }
+}
+
+#[test]
+fn a_version_0_file_is_refused_read_only_with_the_command_and_upgraded_by_a_writable_open() {
+    let expected = dump(
+        open("sqlite", &v1().join("state.db"), true)
+            .unwrap()
+            .as_ref(),
+    );
+    for (what, file, scheme) in FILES {
+        let Some(scheme) = scheme else { continue };
+        let (dir, copy) = copy_of(file);
+        stamp(scheme, &copy, 0);
+        let url = format!("{scheme}:{}", copy.display());
+
+        let refused = open(scheme, &copy, true).map(drop).unwrap_err();
+        let message = refused.to_string();
+        assert_eq!(message.lines().count(), 1, "{what}: {message}");
+        assert!(
+            message.contains(&format!("`podstate upgrade {url}`")),
+            "{what}: names the command: {message}"
+        );
+        assert!(matches!(refused, podstate::OpenError::Store(ref e) if e.kind() == ErrorKind::Io));
+        assert_eq!(stamped(scheme, &copy), 0, "{what}: a read-only open wrote");
+
+        let out = podstate(dir.path(), &["inspect", &url]);
+        assert!(!out.status.success());
+        assert!(
+            stderr(&out).contains("podstate upgrade"),
+            "{}",
+            stderr(&out)
+        );
+
+        let out = podstate(dir.path(), &["upgrade", &url]);
+        assert!(out.status.success(), "{what}: {}", stderr(&out));
+        assert_eq!(stamped(scheme, &copy), 1, "{what}: upgraded in place");
+        let store = open(scheme, &copy, true).unwrap();
+        assert_eq!(store.verify().unwrap(), [], "{what}");
+        assert_eq!(
+            dump(store.as_ref()),
+            expected,
+            "{what}: the data is unchanged"
+        );
+        drop(store);
+
+        // A writable open (what a runtime does) upgrades too.
+        stamp(scheme, &copy, 0);
+        let store = open(scheme, &copy, false).unwrap();
+        assert_eq!(dump(store.as_ref()), expected, "{what}");
+        drop(store);
+        assert_eq!(stamped(scheme, &copy), 1, "{what}");
+    }
+}
+
+#[test]
+fn a_file_of_a_newer_version_is_refused_and_left_as_it_was() {
+    for (what, file, scheme) in FILES {
+        let Some(scheme) = scheme else { continue };
+        let (_dir, copy) = copy_of(file);
+        stamp(scheme, &copy, 2);
+        for read_only in [true, false] {
+            let message = open(scheme, &copy, read_only)
+                .map(drop)
+                .unwrap_err()
+                .to_string();
+            assert!(message.contains("newer"), "{what}: {message}");
+        }
+        assert_eq!(stamped(scheme, &copy), 2, "{what}");
+    }
+}
+
+// ----- the generator ------------------------------------------------------------------------
+
+/// The pinned DB config of the golden files.
+fn db_config() -> DbConfig {
+    DbConfig {
+        libpod_root: "/var/lib/containers/storage/libpod".into(),
+        libpod_tmp: "/run/libpod".into(),
+        storage_root: "/var/lib/containers/storage".into(),
+        storage_tmp: "/run/containers/storage".into(),
+        graph_driver: "overlay".into(),
+        volume_path: "/var/lib/containers/storage/volumes".into(),
+    }
+}
+
+/// A 64-character ID made of `seed`.
+fn id(seed: &str) -> String {
+    seed.repeat(64).chars().take(64).collect()
+}
+
+/// A few dozen objects with every feature of the format: the pinned DB config, volumes, pods
+/// in three namespaces, containers in and out of pods with dependencies, named volumes,
+/// networks with aliases, exec sessions, every status and non-ASCII names.
+fn fill(state: &dyn State) {
+    state.validate_db_config(&db_config()).unwrap();
+    for (n, name) in ["data", "cache", "logs", "données"].into_iter().enumerate() {
+        let mut cfg = VolumeConfig::new(name);
+        cfg.created = at(n as i64);
+        let mut vol = Volume::new(cfg);
+        vol.state.mount_count = n as u32;
+        state.add_volume(&vol).unwrap();
+    }
+    let namespaces = ["", "team", "ci"];
+    let statuses = [
+        ContainerStatus::Created,
+        ContainerStatus::Running,
+        ContainerStatus::Exited,
+        ContainerStatus::Paused,
+        ContainerStatus::Stopped,
+    ];
+    let mut minute = 10;
+    for (p, ns) in namespaces.into_iter().enumerate() {
+        let mut pod = PodConfig::new(id(&format!("b0{p}d")), format!("pod-{p}"));
+        pod.namespace = ns.into();
+        pod.created = at(minute);
+        let pod = Pod::new(pod);
+        state.add_pod(&pod).unwrap();
+        // Three members: db <- app <- proxy, on two networks with aliases.
+        let mut previous: Option<String> = None;
+        for (c, role) in ["db", "app", "proxy"].into_iter().enumerate() {
+            minute += 1;
+            let name = if p == 0 && role == "app" {
+                "web-app".to_owned()
+            } else {
+                format!("{role}-{p}")
+            };
+            let mut cfg = ContainerConfig::new(id(&format!("c{p}{c}e")), name);
+            cfg.namespace = ns.into();
+            cfg.created = at(minute);
+            cfg.pod = Some(pod.id().into());
+            cfg.depends_on = previous.iter().cloned().collect();
+            cfg.networks = vec!["podman".into(), format!("net-{p}")];
+            cfg.network_aliases
+                .insert("podman".into(), vec![role.into(), format!("{role}.{p}")]);
+            if role == "db" {
+                cfg.named_volumes.push(NamedVolume {
+                    name: "data".into(),
+                    dest: format!("/var/lib/db{p}"),
+                    options: vec!["rw".into()],
+                });
+            }
+            let mut ctr = Container::new(cfg);
+            ctr.state.status = statuses[(p + c) % statuses.len()];
+            if ctr.state.status == ContainerStatus::Exited {
+                ctr.state.exit_code = 137;
+                ctr.state.exited = true;
+            }
+            state.add_container_to_pod(&pod, &ctr).unwrap();
+            for e in 0..c {
+                state
+                    .add_exec_session(
+                        &ctr,
+                        &ExecSession::new(id(&format!("e{p}{c}{e}")), ctr.id()),
+                    )
+                    .unwrap();
+            }
+            previous = Some(ctr.id().to_owned());
+        }
+    }
+    // Containers outside pods, one per namespace, using two volumes, on a network without
+    // aliases; and one depending on another, with a non-ASCII name and volume.
+    for (n, ns) in namespaces.into_iter().enumerate() {
+        minute += 1;
+        let mut cfg = ContainerConfig::new(id(&format!("f{n}ee")), format!("solo-{n}"));
+        cfg.namespace = ns.into();
+        cfg.created = at(minute);
+        cfg.networks = vec!["podman".into()];
+        cfg.named_volumes = ["cache", "logs"]
+            .map(|name| NamedVolume {
+                name: name.into(),
+                dest: format!("/{name}"),
+                options: vec![],
+            })
+            .into();
+        state.add_container(&Container::new(cfg)).unwrap();
+    }
+    let mut cfg = ContainerConfig::new(id("dec0de"), "nachtjob-ü");
+    cfg.created = at(minute + 1);
+    cfg.depends_on = vec![id("f0ee")];
+    cfg.named_volumes.push(NamedVolume {
+        name: "données".into(),
+        dest: "/mnt".into(),
+        options: vec![],
+    });
+    state.add_container(&Container::new(cfg)).unwrap();
+}
+
+/// Rebuilds `tests/golden/v1/` from [`fill`]: only when the format version changes (then as
+/// `v2/`, keeping `v1/`). Then `cargo insta review` accepts the new expected dump.
+#[test]
+#[ignore = "rebuilds the checked-in golden files"]
+fn regenerate_golden_files() {
+    let dir = v1();
+    fs::create_dir_all(&dir).unwrap();
+    for (_, file, scheme) in FILES {
+        let path = dir.join(file);
+        let _ = fs::remove_file(&path);
+        let Some(scheme) = scheme else { continue };
+        let store = open(scheme, &path, false).unwrap();
+        fill(store.open_handle().unwrap().as_ref());
+        drop(store);
+    }
+    // SQLite: no free pages; the last connection removed the -wal and -shm files.
+    rusqlite::Connection::open(dir.join("state.db"))
+        .unwrap()
+        .execute_batch("VACUUM")
+        .unwrap();
+    let mut db = redb::Database::open(dir.join("state.redb")).unwrap();
+    db.compact().unwrap();
+    drop(db);
+    // The file SQLite's writers take turns on: not part of the database.
+    let _ = fs::remove_file(dir.join("state.db-wait"));
+    let store = open("sqlite", &dir.join("state.db"), true).unwrap();
+    fs::write(dir.join("export.json"), dump(store.as_ref())).unwrap();
+}
