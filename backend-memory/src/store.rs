@@ -3,9 +3,10 @@
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::raw::{Engine, Handle, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
+use podstate_api::{Capabilities, Store};
 use podstate_api::{Result, State};
 
 use crate::data::Data;

@@ -3,14 +3,14 @@
 //!
 //! A [`RedbStore`] is one database file, opened with [`RedbStore::open`] (created if missing) or
 //! [`RedbStore::open_with`] and [`RedbOptions`]. Its handles ([`RedbStore::handle`], or
-//! [`Store::open_handle`](podstate_api::raw::Store::open_handle)) implement every call through
+//! [`Store::open_handle`](podstate_api::Store::open_handle)) implement every call through
 //! the shared check order of `podstate_api::raw`; this crate holds only the storage: the
 //! transactions ([`RedbEngine`]), the reads and the apply phase over the tables below.
 //!
 //! # Example
 //!
 //! ```
-//! use podstate_api::raw::Store;
+//! use podstate_api::Store;
 //! use podstate_api::{Container, ContainerConfig, ErrorKind, State};
 //! use podstate_redb::{RedbOptions, RedbStore};
 //! use std::time::Duration;
@@ -58,7 +58,7 @@
 //!
 //! One object per side rather than per handle, because redb serializes the write transactions
 //! of one object in-process already and a second object would only add a file description, its
-//! locks and a writable open. [`reopen`](podstate_api::raw::Store::reopen) drops both (once the
+//! locks and a writable open. [`reopen`](podstate_api::Store::reopen) drops both (once the
 //! handles are gone) and opens the path again.
 //!
 //! # Read-only stores

@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, whole};
+use podstate_api::raw::{Engine, Handle, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
+use podstate_api::{Capabilities, Store};
 use podstate_api::{Result, State};
 use redb::{CommitError, Durability, ReadTransaction, WriteTransaction};
 use tempfile::TempDir;

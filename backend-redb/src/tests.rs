@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{DbConfig, State};
 use podstate_conformance::scenarios::fixtures::{CtrExt, ctr, exec, pod, vol};
 use redb::{

@@ -137,6 +137,6 @@ fn a_write_error_answers_io_changes_nothing_and_the_next_write_works() {
     }
     state.add_volume(&vol("v3")).unwrap();
     drop(state);
-    let reopened = podstate_api::raw::Store::reopen(Box::new(store)).unwrap();
+    let reopened = podstate_api::Store::reopen(Box::new(store)).unwrap();
     assert!(reopened.open_handle().unwrap().has_volume("v3").unwrap());
 }

@@ -15,7 +15,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{ErrorKind, State};
 use podstate_conformance::scenarios::fixtures::{ctr, vol};
 use podstate_redb::{RedbOptions, RedbStore, StorageHook};

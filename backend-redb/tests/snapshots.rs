@@ -12,7 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use podstate_api::State;
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_conformance::scenarios::fixtures::ctr;
 use podstate_redb::{RedbOptions, RedbStore, StorageHook};
 use redb::{BackendError, StorageBackend};

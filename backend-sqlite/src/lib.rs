@@ -3,9 +3,9 @@
 //! every handle, thread and process that opens the file.
 //!
 //! A [`SqliteStore`] is one database file. [`SqliteStore::open`] opens or creates it;
-//! [`open_handle`](podstate_api::raw::Store::open_handle) (or [`SqliteStore::open_state`]) hands
+//! [`open_handle`](podstate_api::Store::open_handle) (or [`SqliteStore::open_state`]) hands
 //! out a handle with a **connection of its own**, its own namespace and its own closed flag;
-//! `close` drops that connection. [`reopen`](podstate_api::raw::Store::reopen) drops the store's
+//! `close` drops that connection. [`reopen`](podstate_api::Store::reopen) drops the store's
 //! own connection and opens the file again. All checks of SPEC §4 come from
 //! [`podstate_api::raw`]: this crate holds the storage only (reads in [`SqliteTx`], the apply
 //! phase, the schema).
@@ -13,7 +13,7 @@
 //! # Example
 //!
 //! ```
-//! use podstate_api::raw::Store;
+//! use podstate_api::Store;
 //! use podstate_api::{Container, ContainerConfig, ErrorKind, Payload};
 //! use podstate_sqlite::{SqliteOptions, SqliteStore};
 //! use std::time::Duration;

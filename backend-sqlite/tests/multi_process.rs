@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, ContainerConfig, ErrorKind, State, StateError};
 use podstate_sqlite::{SqliteOptions, SqliteStore};
 

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, ContainerConfig, ErrorKind, State};
 use podstate_sqlite::{Durability, SqliteOptions, SqliteStore};
 

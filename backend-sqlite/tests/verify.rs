@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{
     Container, ContainerConfig, ExecSession, NamedVolume, Pod, PodConfig, State, Volume,
     VolumeConfig,

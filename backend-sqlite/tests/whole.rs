@@ -2,7 +2,7 @@
 //! the file itself, so handles that stay open see the new state at once and keep writing into
 //! the same file) and `SqliteStore::backup_to` (a consistent copy).
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::snapshot::Snapshot;
 use podstate_api::{
     Container, ContainerConfig, DbConfig, ErrorKind, ExecSession, NamedVolume, Pod, PodConfig,

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use podstate_api::raw::{Capabilities, Store};
+use podstate_api::{Capabilities, Store};
 use podstate_api::{
     Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State, Volume,
     VolumeConfig,

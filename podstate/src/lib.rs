@@ -33,8 +33,8 @@ pub mod backup;
 pub mod export;
 mod url;
 
-pub use podstate_api::raw::{Capabilities, Store};
 pub use podstate_api::*;
+pub use podstate_api::{Capabilities, Store};
 
 pub use backup::backup;
 pub use url::{OpenOptions, StoreConfig};

@@ -50,7 +50,7 @@ impl OpenOptions {
 }
 
 impl StoreConfig {
-    /// The backend's name, as [`Store::backend`](podstate_api::raw::Store::backend) says it.
+    /// The backend's name, as [`Store::backend`](podstate_api::Store::backend) says it.
     pub fn backend(&self) -> &'static str {
         match self {
             StoreConfig::Memory => "memory",

@@ -6,8 +6,9 @@
 //! * [`Container`], [`Pod`], [`Volume`], [`ExecSession`], [`DbConfig`] — the objects of SPEC §1,
 //!   with opaque [`Payload`]s kept as raw JSON text.
 //! * [`StateError`] with [`ErrorKind`] — exactly the kinds of SPEC §4.
-//! * [`raw`] — for backend authors: the check order of SPEC §4 written once, the traits a
-//!   backend implements over its storage, and the [`Store`](raw::Store) trait.
+//! * [`Store`] with [`Capabilities`] — one database (or in-memory area) that hands out handles.
+//! * [`raw`] — for backend authors: the check order of SPEC §4 written once and the traits a
+//!   backend implements over its storage.
 //!
 //! # Example
 //!
@@ -83,6 +84,7 @@ mod pods;
 pub mod raw;
 pub mod snapshot;
 mod state;
+mod store;
 mod timestamp;
 pub mod verify;
 mod volumes;
@@ -94,5 +96,6 @@ pub use exec::ExecSession;
 pub use payload::{Payload, PayloadError};
 pub use pods::{Pod, PodConfig, PodState};
 pub use state::State;
+pub use store::{Capabilities, Store};
 pub use timestamp::{Timestamp, TimestampError};
 pub use volumes::{Volume, VolumeConfig, VolumeState};

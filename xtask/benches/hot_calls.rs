@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use divan::Bencher;
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, State};
 
 #[path = "../src/bench/workload.rs"]

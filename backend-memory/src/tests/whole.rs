@@ -1,6 +1,6 @@
 //! The whole-store operations: snapshot, restore all or nothing, verify reading the indexes.
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::snapshot::Snapshot;
 use podstate_api::{ErrorKind, State};
 

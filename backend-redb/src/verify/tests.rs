@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use podstate_api::State;
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_conformance::scenarios::fixtures::{CtrExt, PodExt, ctr, exec, pod, vol};
 use proptest::prelude::*;
 use redb::{Builder, ConcurrencyMode, Database, WriteTransaction};

@@ -1,6 +1,6 @@
 //! The schema as SQLite stores it, snapshot-tested, and the constraints it enforces on its own.
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, ContainerConfig, ErrorKind, Pod, PodConfig};
 
 use super::with_conn;

@@ -11,11 +11,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use podstate_api::raw::{
-    Capabilities, Engine, Handle, Holder, HolderKind, NewContainer, ObjectMeta, Store, StoreLoad,
-    StoreRead, StoreWrite,
+    Engine, Handle, Holder, HolderKind, NewContainer, ObjectMeta, StoreLoad, StoreRead, StoreWrite,
 };
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::Violation;
+use podstate_api::{Capabilities, Store};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ExecSession, Pod, PodConfig, PodState,
     Result, State, StateError, Volume, VolumeConfig, VolumeState,

@@ -9,11 +9,12 @@ use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::raw::{
-    Capabilities, Engine, Handle, Holder, HolderKind, NewContainer, ObjectMeta, Store, StoreLoad,
-    StoreRead, StoreWrite, whole,
+    Engine, Handle, Holder, HolderKind, NewContainer, ObjectMeta, StoreLoad, StoreRead, StoreWrite,
+    whole,
 };
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::Violation;
+use podstate_api::{Capabilities, Store};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ExecSession, Pod, PodConfig, PodState,
     Result, State, Volume, VolumeConfig, VolumeState,

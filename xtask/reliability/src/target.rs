@@ -8,8 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use podstate_api::StateError;
+use podstate_api::Store;
 use podstate_api::dump::Dump;
-use podstate_api::raw::Store;
 use podstate_redb::{RedbOptions, RedbStore};
 use podstate_sqlite::{SqliteOptions, SqliteStore};
 

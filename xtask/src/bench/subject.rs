@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, Pod, State, Volume};
 
 /// The bench's error: a message saying what failed (a failed call is a bug, not a figure).

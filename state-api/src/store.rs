@@ -134,7 +134,7 @@ pub trait Store: Send + Sync + Debug {
     /// live store: every handle and process on it sees the old state until the commit and the
     /// new one after, and a process writing meanwhile loses nothing it was told was written
     /// (as it would if the database file were swapped under it). A backend implements it with
-    /// [`whole::replace_into`](super::whole::replace_into). The default can only fill an empty
+    /// [`whole::replace_into`](crate::raw::whole::replace_into). The default can only fill an empty
     /// store: it restores into it when it is empty, and answers `InvalidArg` otherwise.
     ///
     /// # Errors
