@@ -37,7 +37,7 @@
 //! }
 //!
 //! let store = podstate_memory::MemoryStore::new();
-//! let state: Box<dyn State> = Box::new(store.open());
+//! let state: Box<dyn State> = Box::new(store.open_handle().unwrap());
 //! deploy(state.as_ref()).unwrap();
 //! ```
 //!
@@ -79,6 +79,7 @@ mod db_config;
 pub mod dump;
 mod error;
 mod exec;
+mod forward;
 mod payload;
 mod pods;
 pub mod raw;
@@ -93,6 +94,7 @@ pub use containers::{Container, ContainerConfig, ContainerState, ContainerStatus
 pub use db_config::DbConfig;
 pub use error::{ErrorKind, Result, StateError};
 pub use exec::ExecSession;
+pub use forward::{Call, Layered, StateLayer};
 pub use payload::{Payload, PayloadError};
 pub use pods::{Pod, PodConfig, PodState};
 pub use state::State;

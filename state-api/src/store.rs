@@ -1,6 +1,7 @@
 //! A store: one database (or one in-memory area) that hands out [`State`] handles.
 
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use crate::snapshot::Snapshot;
 use crate::verify::{Inventory, Violation};
@@ -107,13 +108,28 @@ pub trait Store: Send + Sync + Debug {
     /// `Io` or `Corrupt` when a persistent backend cannot open its database.
     fn open_handle(&self) -> Result<Box<dyn State>>;
 
-    /// Drops this store's own hold on its data (connections, database objects) and opens the
-    /// same data again, as a process that exits and starts anew would. Handles opened before
-    /// should all be dropped first. An in-memory store keeps its data and answers itself.
+    /// A new handle on this store, already in namespace `namespace` (see
+    /// [`State::set_namespace`]): for a thread or task that works in one namespace.
+    ///
+    /// # Errors
+    /// As [`open_handle`](Store::open_handle); `InvalidArg` when `namespace` holds a NUL.
+    fn open_handle_in(&self, namespace: &str) -> Result<Box<dyn State>> {
+        let handle = self.open_handle()?;
+        handle.set_namespace(namespace)?;
+        Ok(handle)
+    }
+
+    /// Opens the same data again as a new store, as a process that exits and starts anew would.
+    /// Takes the store by `Arc` (a `Box<dyn Store>` becomes one with `Arc::from`), so that a
+    /// store shared between threads can be reopened: this store's own hold on its data
+    /// (connections, database objects) goes when its last owner drops it, which the backends
+    /// let happen before they open the data again when the `Arc` was the only one. Handles
+    /// opened before should all be dropped first. An in-memory store keeps its data and answers
+    /// itself.
     ///
     /// # Errors
     /// `Io` or `Corrupt` when the database cannot be opened again.
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>>;
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>>;
 
     /// Everything the store holds, read in one read transaction, so that a live store never
     /// exports a torn state.

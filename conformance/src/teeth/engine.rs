@@ -120,7 +120,7 @@ impl<S: Store + 'static, E: Engine + 'static> Store for FaultyEngineStore<S, E> 
         })
     }
 
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+    fn reopen(self: std::sync::Arc<Self>) -> Result<Box<dyn Store>> {
         Err(StateError::new(
             podstate_api::ErrorKind::Io,
             "a store with a broken engine does not reopen",

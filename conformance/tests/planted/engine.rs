@@ -320,7 +320,7 @@ impl<T: DerefMut<Target: ViewMut>> StoreWrite for Tx<'_, T> {
 }
 
 /// A store of `E`'s engine with a planted bug; its handles are the shared `Handle`s.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PlantedStore<E> {
     engine: Planted<E>,
 }
@@ -351,8 +351,8 @@ impl<E: Engine + Clone + Default + 'static> Store for PlantedStore<E> {
         Ok(Box::new(Handle::new(self.engine.clone())))
     }
 
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
-        Ok(self)
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
+        Ok(Box::new(PlantedStore::clone(&self)))
     }
 
     fn snapshot(&self) -> Result<Snapshot> {
