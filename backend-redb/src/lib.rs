@@ -2,7 +2,7 @@
 //! pure-Rust file that many handles, threads and processes share.
 //!
 //! A [`RedbStore`] is one database file, opened with [`RedbStore::open`] (created if missing) or
-//! [`RedbStore::open_with`] and [`RedbOptions`]. Its handles ([`RedbStore::handle`], or
+//! [`RedbStore::open_with`] and [`RedbOptions`]. Its handles ([`RedbStore::open_handle`], or
 //! [`Store::open_handle`](podstate_api::Store::open_handle)) implement every call through
 //! the shared check order of `podstate_api::raw`; this crate holds only the storage: the
 //! transactions ([`RedbEngine`]), the reads and the apply phase over the tables below.
@@ -17,21 +17,21 @@
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let path = dir.path().join("state.redb");
-//! let options = RedbOptions::default().with_lock_timeout(Duration::from_secs(10));
+//! let options = RedbOptions::default().lock_timeout(Duration::from_secs(10));
 //! let store = RedbStore::open_with(&path, options)?;
-//! let state = store.handle();
+//! let state = store.open_handle()?;
 //! state.add_container(&Container::new(ContainerConfig::new("c0ffee", "db")))?;
 //!
 //! // Another handle (or another process opening the same path) sees the same data; every
 //! // handle has its own namespace and closed flag.
-//! let other = store.handle();
+//! let other = store.open_handle()?;
 //! assert_eq!(other.lookup_container_id("c0f")?, "c0ffee");
 //! state.close()?;
 //! assert_eq!(state.all_containers().unwrap_err().kind(), ErrorKind::DbClosed);
 //!
 //! // What returned is on disk: a new store on the file, as a new process, finds it.
 //! drop((state, other));
-//! let store = Box::new(store).reopen()?;
+//! let store = std::sync::Arc::new(store).reopen()?;
 //! assert_eq!(store.open_handle()?.lookup_container_id("db")?, "c0ffee");
 //!
 //! // A file that is not a podstate database is refused, and left as it was.
@@ -248,6 +248,7 @@ mod error;
 mod holders;
 mod lock;
 mod open;
+mod options;
 mod overlay;
 mod read;
 mod reader;
@@ -261,6 +262,8 @@ mod write;
 #[cfg(test)]
 mod tests;
 
+pub use options::RedbOptions;
 pub use schema::{FORMAT, TableInfo, layout};
+#[cfg(feature = "testing")]
 pub use storage::StorageHook;
-pub use store::{RedbEngine, RedbOptions, RedbState, RedbStore};
+pub use store::{RedbEngine, RedbState, RedbStore};

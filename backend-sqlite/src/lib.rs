@@ -3,7 +3,7 @@
 //! every handle, thread and process that opens the file.
 //!
 //! A [`SqliteStore`] is one database file. [`SqliteStore::open`] opens or creates it;
-//! [`open_handle`](podstate_api::Store::open_handle) (or [`SqliteStore::open_state`]) hands
+//! [`open_handle`](podstate_api::Store::open_handle) (or the typed [`SqliteStore::open_handle`]) hands
 //! out a handle with a **connection of its own**, its own namespace and its own closed flag;
 //! `close` drops that connection. [`reopen`](podstate_api::Store::reopen) drops the store's
 //! own connection and opens the file again. All checks of SPEC §4 come from
@@ -20,7 +20,7 @@
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let path = dir.path().join("state.db");
-//! let options = SqliteOptions::new().with_lock_timeout(Duration::from_secs(30));
+//! let options = SqliteOptions::new().lock_timeout(Duration::from_secs(30));
 //! let store = SqliteStore::open_with(&path, options)?;
 //!
 //! let state = store.open_handle()?;
@@ -39,7 +39,7 @@
 //! drop((state, other));
 //!
 //! // Everything survives the store (a new process would see the same).
-//! let store = Box::new(store).reopen()?;
+//! let store = std::sync::Arc::new(store).reopen()?;
 //! assert_eq!(store.open_handle()?.all_containers()?.len(), 1);
 //! # Ok::<(), podstate_api::StateError>(())
 //! ```

@@ -2,7 +2,7 @@
 //! connection per handle.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::raw::{Engine, Handle, whole};
@@ -19,9 +19,9 @@ use crate::schema;
 struct Shared {
     path: Arc<Path>,
     options: SqliteOptions,
-    /// The directory of a [`SqliteStore::temporary`] store: removed when the last store or
-    /// handle on it is gone, never by a reopen.
-    _temp: Option<tempfile::TempDir>,
+    /// What must live as long as the database: the directory of a temporary store (feature
+    /// `testing`), removed when the last store or handle on it is gone, never by a reopen.
+    _keep: Option<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 /// A podstate database in one SQLite file, shared by every handle, thread and process that
@@ -59,7 +59,7 @@ impl SqliteStore {
         SqliteStore::connect(Arc::new(Shared {
             path: Arc::from(path.as_ref()),
             options,
-            _temp: None,
+            _keep: None,
         }))
     }
 
@@ -70,7 +70,7 @@ impl SqliteStore {
     /// # Errors
     /// As [`open`](SqliteStore::open); `Io` when there is no file.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore> {
-        SqliteStore::open_with(path, SqliteOptions::default().with_read_only(true))
+        SqliteStore::open_with(path, SqliteOptions::default().read_only(true))
     }
 
     /// A fresh database in a new temporary directory, for tests: with
@@ -79,6 +79,7 @@ impl SqliteStore {
     ///
     /// # Errors
     /// `Io` when no temporary directory can be made.
+    #[cfg(feature = "testing")]
     pub fn temporary() -> Result<SqliteStore> {
         let dir = tempfile::Builder::new()
             .prefix("podstate-sqlite-")
@@ -90,11 +91,11 @@ impl SqliteStore {
                 )
                 .with_source(e)
             })?;
-        let path: PathBuf = dir.path().join("podstate.db");
+        let path: std::path::PathBuf = dir.path().join("podstate.db");
         SqliteStore::connect(Arc::new(Shared {
             path: Arc::from(path),
             options: SqliteOptions::for_tests(),
-            _temp: Some(dir),
+            _keep: Some(Box::new(dir)),
         }))
     }
 
@@ -116,12 +117,22 @@ impl SqliteStore {
         &self.shared.options
     }
 
-    /// A new handle with a connection of its own: open, in namespace `""`.
+    /// A new handle with a connection of its own: open, in namespace `""`; typed, where
+    /// [`Store::open_handle`] answers a `Box<dyn State>`.
     ///
     /// # Errors
     /// As [`open`](SqliteStore::open).
-    pub fn open_state(&self) -> Result<SqliteState> {
+    pub fn open_handle(&self) -> Result<SqliteState> {
         Ok(Handle::new(SqliteEngine::new(Arc::clone(&self.shared))?))
+    }
+
+    /// The old name of [`open_handle`](SqliteStore::open_handle).
+    ///
+    /// # Errors
+    /// As [`open_handle`](SqliteStore::open_handle).
+    #[deprecated(since = "0.1.0", note = "use `open_handle`, which every backend has")]
+    pub fn open_state(&self) -> Result<SqliteState> {
+        self.open_handle()
     }
 
     /// SQLite's own checks of the whole file: `integrity_check` (every page, every index entry)
@@ -207,11 +218,11 @@ impl Store for SqliteStore {
     }
 
     fn open_handle(&self) -> Result<Box<dyn State>> {
-        Ok(Box::new(self.open_state()?))
+        Ok(Box::new(SqliteStore::open_handle(self)?))
     }
 
     /// Closes the store's own connection and opens the file again.
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
         let shared = Arc::clone(&self.shared);
         drop(self);
         Ok(Box::new(SqliteStore::connect(shared)?))

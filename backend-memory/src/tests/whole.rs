@@ -9,7 +9,7 @@ use crate::MemoryStore;
 
 fn filled() -> MemoryStore {
     let store = MemoryStore::new();
-    let s = store.open();
+    let s = store.open_handle().unwrap();
     s.add_volume(&vol("data")).unwrap();
     s.add_pod(&pod("p1", "pod", "")).unwrap();
     s.add_container_to_pod(&pod("p1", "pod", ""), &member("m1", "one", "", "p1"))
@@ -28,7 +28,8 @@ fn a_snapshot_restores_into_an_empty_store_as_it_was() {
     assert_eq!(copy.snapshot().unwrap(), snapshot);
     assert_eq!(copy.verify().unwrap(), []);
     let aliases = copy
-        .open()
+        .open_handle()
+        .unwrap()
         .get_network_aliases(&ctr("c1", "two", ""), "net");
     assert_eq!(aliases.unwrap(), ["a"]);
 }

@@ -81,7 +81,7 @@ fn template() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sound.redb");
         let store = RedbStore::open(&path).unwrap();
-        fill(&store.handle());
+        fill(&store.open_handle().unwrap());
         assert_eq!(store.verify().unwrap(), [], "the template is sound");
         drop(store);
         (dir, path)

@@ -81,14 +81,14 @@ impl Backend {
             Backend::Sqlite => Box::new(SqliteStore::open_with(
                 path,
                 SqliteOptions::new()
-                    .with_lock_timeout(lock_timeout)
-                    .with_read_only(true),
+                    .lock_timeout(lock_timeout)
+                    .read_only(true),
             )?),
             Backend::Redb => Box::new(RedbStore::open_with(
                 path,
                 RedbOptions::default()
-                    .with_lock_timeout(lock_timeout)
-                    .with_read_only(true),
+                    .lock_timeout(lock_timeout)
+                    .read_only(true),
             )?),
         })
     }
@@ -109,10 +109,10 @@ impl Backend {
         Ok(match self {
             Backend::Sqlite => Box::new(SqliteStore::open_with(
                 path,
-                SqliteOptions::new().with_lock_timeout(lock_timeout),
+                SqliteOptions::new().lock_timeout(lock_timeout),
             )?),
             Backend::Redb => {
-                let options = RedbOptions::default().with_lock_timeout(lock_timeout);
+                let options = RedbOptions::default().lock_timeout(lock_timeout);
                 match disk {
                     None => Box::new(RedbStore::open_with(path, options)?),
                     Some(disk) => Box::new(RedbStore::open_with_storage(

@@ -95,7 +95,7 @@ impl Backend {
                     false => podstate_sqlite::SqliteOptions::for_tests(),
                 };
                 let open: Opener = Box::new(move || {
-                    let store = podstate_sqlite::SqliteStore::open_with(&path, options.clone())
+                    let store = podstate_sqlite::SqliteStore::open_with(&path, options)
                         .map_err(|e| fail("open sqlite", e))?;
                     Ok(Box::new(store) as Box<dyn Store>)
                 });
