@@ -264,6 +264,11 @@ mod tests;
 
 pub use options::RedbOptions;
 pub use schema::{FORMAT, TableInfo, layout};
+
+/// The files of a podstate redb database: the one file (a new database is drafted under a
+/// hidden name of its own and linked into place, never kept beside it).
+pub const DATABASE_FILES: podstate_api::raw::DatabaseFiles =
+    podstate_api::raw::DatabaseFiles::SINGLE_FILE;
 #[cfg(feature = "testing")]
 pub use storage::StorageHook;
 pub use store::{RedbEngine, RedbState, RedbStore};

@@ -208,5 +208,11 @@ pub use options::{Durability, SqliteOptions};
 pub use store::{SqliteEngine, SqliteState, SqliteStore, SqliteTx};
 pub use turn::WAIT_SUFFIX;
 
+/// The files of a podstate SQLite database: the file, SQLite's WAL (which holds committed data
+/// until a checkpoint, so it moves with the file) and its shared-memory index, and the file
+/// podstate's writers take turns on (both rebuilt by the next open).
+pub const DATABASE_FILES: podstate_api::raw::DatabaseFiles =
+    podstate_api::raw::DatabaseFiles::new(&["wal", "shm", "wait"], &["wal"]);
+
 #[cfg(test)]
 mod tests;

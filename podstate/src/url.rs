@@ -67,6 +67,19 @@ impl StoreConfig {
         }
     }
 
+    /// The files a database of this backend consists of, as the backend describes them (for
+    /// tools that copy, replace or remove a closed database whole); `None` for `memory:`.
+    ///
+    /// # Errors
+    /// [`OpenError::NotCompiledIn`] when the backend is left out of this build.
+    pub fn files(&self) -> Result<Option<podstate_api::raw::DatabaseFiles>, OpenError> {
+        match self {
+            StoreConfig::Memory => Ok(None),
+            StoreConfig::Sqlite(_) => sqlite_files().map(Some),
+            StoreConfig::Redb(_) => redb_files().map(Some),
+        }
+    }
+
     /// The same backend at another file (`memory:` stays `memory:`).
     pub fn at(&self, path: &std::path::Path) -> StoreConfig {
         match self {
@@ -118,6 +131,26 @@ impl fmt::Display for StoreConfig {
             StoreConfig::Redb(path) => write!(f, "redb:{}", path.display()),
         }
     }
+}
+
+#[cfg(feature = "sqlite")]
+fn sqlite_files() -> Result<podstate_api::raw::DatabaseFiles, OpenError> {
+    Ok(podstate_sqlite::DATABASE_FILES)
+}
+
+#[cfg(not(feature = "sqlite"))]
+fn sqlite_files() -> Result<podstate_api::raw::DatabaseFiles, OpenError> {
+    Err(OpenError::NotCompiledIn { backend: "sqlite" })
+}
+
+#[cfg(feature = "redb")]
+fn redb_files() -> Result<podstate_api::raw::DatabaseFiles, OpenError> {
+    Ok(podstate_redb::DATABASE_FILES)
+}
+
+#[cfg(not(feature = "redb"))]
+fn redb_files() -> Result<podstate_api::raw::DatabaseFiles, OpenError> {
+    Err(OpenError::NotCompiledIn { backend: "redb" })
 }
 
 #[cfg(test)]

@@ -35,6 +35,7 @@
 mod calls;
 pub mod check;
 mod engine;
+mod files;
 mod handle;
 pub mod lifecycle;
 mod read;
@@ -43,6 +44,7 @@ pub mod whole;
 mod write;
 
 pub use engine::Engine;
+pub use files::DatabaseFiles;
 pub use handle::Handle;
 pub use read::{Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
 pub use write::{NewContainer, StoreWrite};
