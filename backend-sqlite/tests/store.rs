@@ -20,7 +20,7 @@ fn the_defaults_are_durable_with_podmans_lock_timeout() {
     assert_eq!(SqliteOptions::for_tests().durability, Durability::NoSync);
     let store = SqliteStore::temporary().unwrap();
     assert_eq!(store.options().durability, Durability::NoSync);
-    assert!(store.capabilities().multi_process);
+    assert!(store.capabilities().persistent);
 }
 
 #[test]

@@ -34,7 +34,6 @@ pub mod export;
 mod url;
 
 pub use podstate_api::*;
-pub use podstate_api::{Capabilities, Store};
 
 pub use backup::backup;
 pub use url::{OpenOptions, StoreConfig};
