@@ -145,14 +145,17 @@ pub(crate) fn contain<T>(
     contain_with(file, work, || ())
 }
 
-/// As [`contain`], running `after_panic` when `work` panicked.
+/// As [`contain`], running `after_panic` (itself contained) when `work` panicked.
 pub(crate) fn contain_with<T>(
     file: &Path,
     work: impl FnOnce() -> Result<T, StateError>,
     after_panic: impl FnOnce(),
 ) -> Result<T, StateError> {
     panic::catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
-        after_panic();
+        // The clean-up usually drops redb's database object, whose `Drop` may panic in turn on a
+        // lock the first panic poisoned; its fields (the file, its locks) are dropped all the
+        // same while that panic unwinds, so containing it loses nothing.
+        let _ = panic::catch_unwind(AssertUnwindSafe(after_panic));
         Err(StateError::new(
             ErrorKind::Corrupt,
             format!(

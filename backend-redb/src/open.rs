@@ -184,8 +184,32 @@ impl Shared {
     /// refuses every write after a failed commit (the commit may or may not have reached the
     /// disk), an I/O error or a panic, until the database is opened again.
     pub(crate) fn discard_writer(&self) {
-        *self.writer.lock().unwrap_or_else(PoisonError::into_inner) = None;
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        drop_contained(writer);
     }
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        drop_contained(
+            self.writer
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take(),
+        );
+    }
+}
+
+/// Drops `writer`, containing a panic of redb's `Database::drop`: on a damaged file its closing
+/// commit can hit the same damage (an `unwrap` in the allocator), and after a contained panic its
+/// own locks may be poisoned. The panic still drops the object's fields (the file, its locks)
+/// while it unwinds, so nothing stays held; the contract never lets a panic out.
+fn drop_contained(writer: Option<Writer>) {
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(writer)));
 }
 
 /// `Io` for a file that changed under every try to open it.

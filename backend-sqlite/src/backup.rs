@@ -1,7 +1,6 @@
 //! A consistent copy of a live database: SQLite's online backup API.
 
 use std::path::Path;
-use std::sync::PoisonError;
 
 use podstate_api::{ErrorKind, Result, StateError};
 use rusqlite::backup::{Backup, StepResult};
@@ -39,7 +38,7 @@ impl SqliteStore {
                 format!("cannot back up into {}: it exists", dest.display()),
             ));
         }
-        let conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
+        let conn = self.fresh_anchor()?;
         conn.clock.start();
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OpenFlags};
 
 use crate::busy::LockClock;
 use crate::options::{Durability, SqliteOptions};
+use crate::read_only::{Leftovers, immutable_uri};
 use crate::turn::Turn;
 use crate::{error, schema};
 
@@ -33,30 +34,10 @@ pub(crate) struct Conn {
     /// Set when a transaction could not be rolled back: the connection is then replaced before
     /// the next call.
     pub(crate) broken: Cell<bool>,
-}
-
-/// Whether SQLite's `-wal` or `-shm` file exists beside `path` (checked by name only: the
-/// database file itself is never opened with plain file I/O).
-fn has_side_files(path: &Path) -> bool {
-    ["-wal", "-shm"].iter().any(|suffix| {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        Path::new(&name).exists()
-    })
-}
-
-/// The URI of `path` opened read-only and immutable, its path percent-encoded where a URI
-/// would read a character otherwise.
-fn immutable_uri(path: &Path) -> String {
-    let mut uri = String::from("file:");
-    for byte in path.as_os_str().as_encoded_bytes() {
-        match byte {
-            b'%' | b'?' | b'#' | 0..=0x20 | 0x7f..=0xff => uri.push_str(&format!("%{byte:02X}")),
-            _ => uri.push(char::from(*byte)),
-        }
-    }
-    uri.push_str("?mode=ro&immutable=1");
-    uri
+    /// For a read-only connection to the database file alone (see
+    /// [`read_only`](crate::read_only)): its files as they were when it opened (boxed: most
+    /// connections have none).
+    leftovers: Option<Box<Leftovers>>,
 }
 
 /// `Io` naming `path` when it cannot be a database file: a directory or another kind of file,
@@ -94,11 +75,15 @@ impl Conn {
         };
         let turn = (!options.read_only).then(|| Arc::new(Turn::new(path)));
         let clock = LockClock::new(options.lock_timeout, options.busy_poll, turn.clone());
-        let opened = if options.read_only && !has_side_files(path) {
-            // No connection has the database open (in WAL mode a connection keeps the `-wal`
-            // and `-shm` files beside it): a read-only connection would still create both, so it
-            // opens the file as immutable instead, which creates nothing and needs no write
-            // permission on the directory.
+        let leftovers = options
+            .read_only
+            .then(|| Leftovers::file_alone(path))
+            .flatten()
+            .map(Box::new);
+        let opened = if leftovers.is_some() {
+            // The database file alone holds the last commit and no connection has it open (see
+            // `read_only`): opened as immutable, it is read without locks and nothing is made
+            // beside it, so neither the file nor the directory needs write permission.
             Connection::open_with_flags(immutable_uri(path), flags | OpenFlags::SQLITE_OPEN_URI)
         } else {
             Connection::open_with_flags(path, flags)
@@ -114,6 +99,7 @@ impl Conn {
             turn,
             durable: options.durability == Durability::Full,
             broken: Cell::new(false),
+            leftovers,
         };
         // Connection settings only: neither pragma reads or writes the file.
         let synchronous = match options.durability {
@@ -143,6 +129,15 @@ impl Conn {
         conn.sql
             .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
+    }
+
+    /// Whether this connection reads the database file alone and a writer has since changed
+    /// the database's files: it would not see the writer's commits, so it is replaced before the
+    /// next call.
+    pub(crate) fn outdated(&self) -> bool {
+        self.leftovers
+            .as_ref()
+            .is_some_and(|files| files.changed(&self.path))
     }
 
     /// Maps an SQLite error of this connection.

@@ -139,6 +139,14 @@
 //! demand, and `Store::verify` runs them and then reads every row of every table against the
 //! invariants of SPEC §2 (listing each record that does not decode rather than stopping).
 //!
+//! A read-only open ([`SqliteOptions::read_only`]) needs only read access and writes nothing,
+//! in the file or beside it (SPEC §3). Where SQLite's own read-only open cannot read a killed
+//! writer's leftovers without writing (a WAL of no more than its header beside the `-shm`, a WAL
+//! without `-shm`), the database file alone holds the last commit; when no process holds a lock
+//! on the files (`/proc/locks`), the connection then reads that file alone as `immutable`, and is
+//! replaced at the start of a call once `stat` shows that the files changed, so that it sees
+//! what a writer that comes back commits (see `read_only.rs`).
+//!
 //! # Versions and upgrades
 //!
 //! A podstate database has `PRAGMA application_id` = [`schema::APPLICATION_ID`] and `PRAGMA
@@ -195,8 +203,10 @@ mod backup;
 mod busy;
 mod conn;
 mod error;
+mod locks;
 mod options;
 mod read;
+mod read_only;
 mod record;
 pub mod schema;
 mod store;

@@ -149,7 +149,7 @@ impl SqliteStore {
 
     /// `integrity_check`'s problems, then the foreign keys that point nowhere (deduplicated).
     fn sqlite_checks(&self) -> Result<(Vec<String>, Vec<String>)> {
-        let conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
+        let conn = self.fresh_anchor()?;
         conn.clock.start();
         conn.retry_sql(|| {
             let mut pages: Vec<String> = conn
@@ -191,6 +191,15 @@ impl SqliteStore {
                 problems.join("; ")
             ),
         ))
+    }
+
+    /// The store's own connection, replaced first if it is [outdated](Conn::outdated).
+    pub(crate) fn fresh_anchor(&self) -> Result<std::sync::MutexGuard<'_, Conn>> {
+        let mut conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
+        if conn.outdated() {
+            *conn = Conn::open(&self.shared.path, &self.shared.options)?;
+        }
+        Ok(conn)
     }
 
     /// An engine on a connection of its own, for the whole-store operations.
@@ -294,7 +303,12 @@ impl SqliteEngine {
     /// otherwise.
     fn transaction<T>(&self, write: bool, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        if matches!(*slot, Slot::Broken) {
+        let stale = match &*slot {
+            Slot::Broken => true,
+            Slot::Open(conn) => conn.outdated(),
+            Slot::Closed => false,
+        };
+        if stale {
             *slot = Slot::Open(Conn::open(&self.shared.path, &self.shared.options)?);
         }
         let Slot::Open(conn) = &*slot else {

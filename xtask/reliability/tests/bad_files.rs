@@ -96,3 +96,20 @@ fn empty_files_and_each_others_databases() {
     check(Backend::Sqlite, sample(Backend::Redb)).unwrap();
     check(Backend::Redb, sample(Backend::Sqlite)).unwrap();
 }
+
+/// Found by `damaged_redb_database`: redb's `Database::drop` panics on some damaged files, after
+/// a contained panic poisoned its locks (the first flip) or in the commit it makes while closing
+/// (the second); both were dropped outside the backend's containment.
+#[test]
+fn a_redb_database_dropped_after_damage_does_not_panic() {
+    for flip in [
+        (6_479_399_129_129_042_049, 2),
+        (3_426_374_633_323_131_297, 1),
+    ] {
+        check(
+            Backend::Redb,
+            &apply(sample(Backend::Redb), &Damage::Flips(vec![flip])),
+        )
+        .unwrap();
+    }
+}
