@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use podstate_api::Store;
-//! use podstate_api::{Container, ContainerConfig, ErrorKind, Payload};
+//! use podstate_api::{Container, ContainerConfig, ErrorKind, Payload, State};
 //! use podstate_sqlite::{SqliteOptions, SqliteStore};
 //! use std::time::Duration;
 //!
