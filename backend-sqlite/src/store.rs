@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::raw::{Engine, Handle, whole};
 use podstate_api::snapshot::Snapshot;
-use podstate_api::verify::{Inventory, Violation, violations};
+use podstate_api::verify::{Invariant, Inventory, Violation, violations};
 use podstate_api::{Capabilities, Store};
 use podstate_api::{ErrorKind, Result, State, StateError};
 
@@ -261,7 +261,11 @@ impl Store for SqliteStore {
             .map(|problem| Violation::unreadable(file.clone(), problem))
             .collect();
         found.extend(keys.into_iter().map(|dangling| {
-            Violation::new(7, &[], format!("foreign key check of {file}: {dangling}"))
+            Violation::new(
+                Invariant::NothingDangles,
+                &[],
+                format!("foreign key check of {file}: {dangling}"),
+            )
         }));
         found.extend(violations(&self.inventory()?));
         Ok(found)
