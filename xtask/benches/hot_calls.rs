@@ -20,7 +20,8 @@ mod workload;
 
 /// Containers in each store.
 const N: usize = 1_000;
-const BACKENDS: [&str; 3] = ["memory", "sqlite", "redb"];
+/// The facade's one list of backends.
+const BACKENDS: [&str; 3] = podstate::StoreConfig::BACKENDS;
 
 fn main() {
     divan::main();
