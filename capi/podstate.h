@@ -84,7 +84,7 @@ struct PodstateAnswer *podstate_open(const char *url,
                                      struct PodstateStore **store);
 
 // Answers what the store is: `{"backend": "sqlite", "capabilities": {"persistent": true,
-// "reopen": true, "shared_handles": true, "multi_process": true}}`.
+// "reopen": true, "shared_handles": true}}`.
 //
 // # Safety
 // `store` is NULL or a live store of this library.
@@ -151,7 +151,7 @@ struct PodstateAnswer *podstate_restore(const struct PodstateStore *store,
                                         size_t len);
 
 // Walks the stored data and answers every violation of SPEC §2 found, as a list of
-// `{"invariant": 2, "objects": ["c1"], "message": "..."}` (empty when the store is sound).
+// `{"invariant": "Dependencies", "objects": ["c1"], "message": "..."}` (empty when the store is sound).
 //
 // # Safety
 // `store` is NULL or a live store.

@@ -1,7 +1,7 @@
 //! The in-memory podstate backend: the whole [`State`](podstate_api::State) contract of SPEC on
 //! ordered maps, with nothing persisted.
 //!
-//! A [`MemoryStore`] owns the data; [`MemoryStore::open`] hands out [`MemoryState`] handles on
+//! A [`MemoryStore`] owns the data; [`MemoryStore::open_handle`] hands out [`MemoryState`] handles on
 //! it. Handles made from one store (or its clones) share the data while any of them lives; when
 //! the last store and handle are dropped the data is gone. Each handle has its own namespace and
 //! its own closed flag.
@@ -23,11 +23,11 @@
 //! use podstate_memory::MemoryStore;
 //!
 //! let store = MemoryStore::new();
-//! let state = store.open();
+//! let state = store.open_handle()?;
 //! state.add_container(&Container::new(ContainerConfig::new("c0ffee", "db")))?;
 //!
 //! // A second handle sees the same data; prefixes and names resolve.
-//! let other = store.open();
+//! let other = store.open_handle()?;
 //! assert_eq!(other.lookup_container_id("c0f")?, "c0ffee");
 //! assert_eq!(other.lookup_container_id("db")?, "c0ffee");
 //!

@@ -3,14 +3,15 @@
 use std::fmt;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, trace, whole};
+use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
+use podstate_api::{Capabilities, Store};
 use podstate_api::{Result, State};
 
 use crate::data::Data;
 
-/// An in-memory store. Every handle [`open`](MemoryStore::open)ed from it (or from a clone of it)
+/// An in-memory store. Every handle [opened](MemoryStore::open_handle) from it (or from a clone of it)
 /// sees the same data, which lives as long as the store or any handle does. Nothing is persisted.
 #[derive(Clone, Default)]
 pub struct MemoryStore {
@@ -32,6 +33,7 @@ impl MemoryStore {
     ///
     /// # Errors
     /// None: an in-memory store cannot fail to be made.
+    #[cfg(feature = "testing")]
     pub fn temporary() -> Result<MemoryStore> {
         Ok(MemoryStore::new())
     }
@@ -42,7 +44,18 @@ impl MemoryStore {
         &self.engine
     }
 
-    /// A new handle on this store's data: open, in namespace `""`.
+    /// A new handle on this store's data: open, in namespace `""`; typed, where
+    /// [`Store::open_handle`] answers a `Box<dyn State>`.
+    ///
+    /// # Errors
+    /// None: an in-memory handle cannot fail to be made (the `Result` is that of every
+    /// backend's `open_handle`).
+    pub fn open_handle(&self) -> Result<MemoryState> {
+        Ok(Handle::new(self.engine.clone()))
+    }
+
+    /// The old name of [`open_handle`](MemoryStore::open_handle).
+    #[deprecated(since = "0.1.0", note = "use `open_handle`, which every backend has")]
     pub fn open(&self) -> MemoryState {
         Handle::new(self.engine.clone())
     }
@@ -66,12 +79,12 @@ impl Store for MemoryStore {
     }
 
     fn open_handle(&self) -> Result<Box<dyn State>> {
-        Ok(Box::new(self.open()))
+        Ok(Box::new(MemoryStore::open_handle(self)?))
     }
 
     /// The data lives in this store, so a reopen keeps it: only the handles went.
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
-        Ok(self)
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
+        Ok(Box::new(MemoryStore::clone(&self)))
     }
 
     fn snapshot(&self) -> Result<Snapshot> {

@@ -2,7 +2,7 @@
 //! kind and duration, as a subscriber sees them.
 
 use podstate_api::ErrorKind;
-use podstate_api::raw::Store;
+use podstate_api::{State, Store};
 use podstate_conformance::scenarios::fixtures::ctr;
 use podstate_conformance::trace::{Capture, SpanRecord};
 use podstate_memory::MemoryStore;

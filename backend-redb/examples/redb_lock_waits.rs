@@ -129,7 +129,7 @@ fn new_database(containers: usize) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let file = dir.path().join("state.redb");
     let store = RedbStore::open(&file).expect("a new database");
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     for i in 0..containers {
         state
             .add_container(&ctr(&format!("c{i:03}"), &format!("ctr-{i}")))
@@ -142,7 +142,7 @@ fn stopped_readers(stops: usize) {
     let (_dir, file) = new_database(10);
     let per_call = {
         let store = RedbStore::open(&file).expect("the database");
-        let state = store.handle();
+        let state = store.open_handle().unwrap();
         let start = Instant::now();
         for _ in 0..1000 {
             state.all_containers().expect("a read");
@@ -180,9 +180,9 @@ fn stopped_readers(stops: usize) {
 
 fn tight_loop(writes: usize) {
     let (_dir, file) = new_database(1);
-    let options = RedbOptions::default().with_lock_timeout(Duration::from_secs(60));
+    let options = RedbOptions::default().lock_timeout(Duration::from_secs(60));
     let store = RedbStore::open_with(&file, options).expect("the database");
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     let mut alone: Vec<Duration> = (0..20)
         .map(|i| {
             let start = Instant::now();
@@ -219,7 +219,7 @@ fn tight_loop(writes: usize) {
 /// Calls `all_containers` until killed.
 fn reader(file: &Path) {
     let store = RedbStore::open(file).expect("the database");
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.all_containers().expect("a read");
     println!("ready");
     loop {
@@ -229,9 +229,9 @@ fn reader(file: &Path) {
 
 /// Makes one write per line read, with a 200 ms lock timeout, and answers `ok` or `err MESSAGE`.
 fn writer(file: &Path) {
-    let options = RedbOptions::default().with_lock_timeout(Duration::from_millis(200));
+    let options = RedbOptions::default().lock_timeout(Duration::from_millis(200));
     let store = RedbStore::open_with(file, options).expect("the database");
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_volume(&vol("warm-up")).expect("a write");
     println!("ready");
     let stdin = std::io::stdin();
@@ -249,7 +249,7 @@ fn writer(file: &Path) {
 /// Saves one container in a tight loop until killed.
 fn loop_writer(file: &Path) {
     let store = RedbStore::open(file).expect("the database");
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     let c = state.lookup_container("c000").expect("the container");
     state.save_container(&c).expect("a write");
     println!("ready");

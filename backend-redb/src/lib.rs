@@ -2,36 +2,36 @@
 //! pure-Rust file that many handles, threads and processes share.
 //!
 //! A [`RedbStore`] is one database file, opened with [`RedbStore::open`] (created if missing) or
-//! [`RedbStore::open_with`] and [`RedbOptions`]. Its handles ([`RedbStore::handle`], or
-//! [`Store::open_handle`](podstate_api::raw::Store::open_handle)) implement every call through
+//! [`RedbStore::open_with`] and [`RedbOptions`]. Its handles ([`RedbStore::open_handle`], or
+//! [`Store::open_handle`](podstate_api::Store::open_handle)) implement every call through
 //! the shared check order of `podstate_api::raw`; this crate holds only the storage: the
 //! transactions ([`RedbEngine`]), the reads and the apply phase over the tables below.
 //!
 //! # Example
 //!
 //! ```
-//! use podstate_api::raw::Store;
+//! use podstate_api::Store;
 //! use podstate_api::{Container, ContainerConfig, ErrorKind, State};
 //! use podstate_redb::{RedbOptions, RedbStore};
 //! use std::time::Duration;
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let path = dir.path().join("state.redb");
-//! let options = RedbOptions::default().with_lock_timeout(Duration::from_secs(10));
+//! let options = RedbOptions::default().lock_timeout(Duration::from_secs(10));
 //! let store = RedbStore::open_with(&path, options)?;
-//! let state = store.handle();
+//! let state = store.open_handle()?;
 //! state.add_container(&Container::new(ContainerConfig::new("c0ffee", "db")))?;
 //!
 //! // Another handle (or another process opening the same path) sees the same data; every
 //! // handle has its own namespace and closed flag.
-//! let other = store.handle();
+//! let other = store.open_handle()?;
 //! assert_eq!(other.lookup_container_id("c0f")?, "c0ffee");
 //! state.close()?;
 //! assert_eq!(state.all_containers().unwrap_err().kind(), ErrorKind::DbClosed);
 //!
 //! // What returned is on disk: a new store on the file, as a new process, finds it.
 //! drop((state, other));
-//! let store = Box::new(store).reopen()?;
+//! let store = std::sync::Arc::new(store).reopen()?;
 //! assert_eq!(store.open_handle()?.lookup_container_id("db")?, "c0ffee");
 //!
 //! // A file that is not a podstate database is refused, and left as it was.
@@ -58,7 +58,7 @@
 //!
 //! One object per side rather than per handle, because redb serializes the write transactions
 //! of one object in-process already and a second object would only add a file description, its
-//! locks and a writable open. [`reopen`](podstate_api::raw::Store::reopen) drops both (once the
+//! locks and a writable open. [`reopen`](podstate_api::Store::reopen) drops both (once the
 //! handles are gone) and opens the path again.
 //!
 //! # Read-only stores
@@ -252,6 +252,7 @@ mod error;
 mod holders;
 mod lock;
 mod open;
+mod options;
 mod overlay;
 mod read;
 mod reader;
@@ -266,7 +267,14 @@ mod write;
 #[cfg(test)]
 mod tests;
 
+pub use options::RedbOptions;
 pub use schema::{FORMAT, TableInfo, layout};
+
+/// The files of a podstate redb database: the one file (a new database is drafted under a
+/// hidden name of its own and linked into place, never kept beside it).
+pub const DATABASE_FILES: podstate_api::raw::DatabaseFiles =
+    podstate_api::raw::DatabaseFiles::SINGLE_FILE;
+#[cfg(feature = "testing")]
 pub use storage::StorageHook;
-pub use store::{RedbEngine, RedbOptions, RedbState, RedbStore};
+pub use store::{RedbEngine, RedbState, RedbStore};
 pub use upgrade::OLDEST_FORMAT;

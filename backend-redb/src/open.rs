@@ -14,11 +14,11 @@ use crate::bounded::{BoundedFile, SharedFile};
 use crate::drafts;
 use crate::error::{bad_layout, fault, io_fault};
 use crate::lock::begin_write;
+use crate::options::RedbOptions;
 use crate::overlay::OverlayReader;
 use crate::reader::Reader;
 use crate::schema::{Stamp, check_format, create_tables};
 use crate::storage::StorageHook;
-use crate::store::RedbOptions;
 use crate::upgrade::{older_read_only, upgrade};
 
 /// What a store wraps redb's storage in: nothing, except in failing-disk tests.

@@ -41,7 +41,7 @@ use redb::{
 use crate::bounded::{BoundedFile, TXN_BASE};
 use crate::error::{fault, io_fault};
 use crate::open::Hook;
-use crate::store::RedbOptions;
+use crate::options::RedbOptions;
 
 /// The unit the overlay keeps a written part of the file in.
 const BLOCK: u64 = 4096;

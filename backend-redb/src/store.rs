@@ -3,83 +3,35 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, trace, whole};
+use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
+use podstate_api::{Capabilities, Store};
 use podstate_api::{Result, State};
 use redb::{CommitError, Durability, ReadTransaction, WriteTransaction};
-use tempfile::TempDir;
 
 use crate::error::{contain, contain_with, fault, met_io_error};
 use crate::lock::begin_write;
 use crate::open::{Hook, Shared, kept_changing};
+use crate::options::RedbOptions;
 use crate::read::View;
 use crate::reader::ReadSnapshot;
+#[cfg(feature = "testing")]
 use crate::storage::StorageHook;
 
 /// How often a read opens the file anew because the overlay it read through went stale (see
 /// [`overlay`](crate::overlay)) before it gives up.
 const STALE_TRIES: usize = 8;
 
-/// How a [`RedbStore`] opens its file. Built from [`RedbOptions::default`] and the `with_*`
-/// setters, so that a new option never breaks a caller.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RedbOptions {
-    /// How long a call waits for a lock another handle or process holds before it answers `Io`
-    /// naming the lock (SPEC §3). Default 100 s, as podman's SQLite state.
-    pub lock_timeout: Duration,
-    /// The page cache of each of the two redb database objects a store opens (read-only and
-    /// writable), in bytes. Default 64 MiB. redb drops its cache whenever another process
-    /// has committed, so a larger cache helps only runs of reads without writes in between.
-    pub cache_size: usize,
-    /// Open the file read-only (default false): nothing is created or written, and every
-    /// mutating call answers `Io`. For tools and users that may read a database but not write
-    /// it. A file whose last writer died (or a `cp` copy of a live one), which redb lets only a
-    /// writable open repair, is read through an in-memory overlay instead (crate docs,
-    /// "Read-only stores").
-    pub read_only: bool,
-}
-
-impl Default for RedbOptions {
-    fn default() -> RedbOptions {
-        RedbOptions {
-            lock_timeout: Duration::from_secs(100),
-            cache_size: 64 << 20,
-            read_only: false,
-        }
-    }
-}
-
-impl RedbOptions {
-    /// Sets [`lock_timeout`](RedbOptions::lock_timeout).
-    pub fn with_lock_timeout(mut self, timeout: Duration) -> RedbOptions {
-        self.lock_timeout = timeout;
-        self
-    }
-
-    /// Sets [`read_only`](RedbOptions::read_only).
-    pub fn with_read_only(mut self, read_only: bool) -> RedbOptions {
-        self.read_only = read_only;
-        self
-    }
-
-    /// Sets [`cache_size`](RedbOptions::cache_size).
-    pub fn with_cache_size(mut self, bytes: usize) -> RedbOptions {
-        self.cache_size = bytes;
-        self
-    }
-}
-
 /// A podstate database in one redb file, shared by every handle, thread and process that opens
-/// it. Handles come from [`RedbStore::handle`] (or [`Store::open_handle`]); they share this
+/// it. Handles come from [`RedbStore::open_handle`] (or [`Store::open_handle`]); they share this
 /// store's redb database objects, so a handle costs one allocation.
 pub struct RedbStore {
     shared: Arc<Shared>,
-    /// The directory of a [`temporary`](RedbStore::temporary) store, kept across reopens.
-    temp: Option<Arc<TempDir>>,
+    /// What must live as long as the database: the directory of a temporary store (feature
+    /// `testing`), kept across reopens.
+    temp: Option<Keep>,
 }
 
 /// A handle on a [`RedbStore`]: implements [`State`], with its own namespace and closed flag.
@@ -113,7 +65,7 @@ impl RedbStore {
     /// # Errors
     /// As [`open`](RedbStore::open); `Io` when there is no file.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<RedbStore> {
-        RedbStore::open_with(path, RedbOptions::default().with_read_only(true))
+        RedbStore::open_with(path, RedbOptions::default().read_only(true))
     }
 
     /// As [`open_with`](RedbStore::open_with), with every file redb opens handed to `hook`
@@ -123,6 +75,7 @@ impl RedbStore {
     ///
     /// # Errors
     /// As [`open`](RedbStore::open), and whatever the hook's storage makes redb answer.
+    #[cfg(feature = "testing")]
     pub fn open_with_storage(
         path: impl AsRef<Path>,
         options: RedbOptions,
@@ -135,7 +88,7 @@ impl RedbStore {
         path: &Path,
         options: RedbOptions,
         hook: Hook,
-        temp: Option<Arc<TempDir>>,
+        temp: Option<Keep>,
     ) -> Result<RedbStore> {
         let shared = contain(path, || Shared::open(path, options, hook))?;
         Ok(RedbStore {
@@ -153,15 +106,32 @@ impl RedbStore {
     ///
     /// # Errors
     /// `Io` when no temporary directory can be made.
+    #[cfg(feature = "testing")]
     pub fn temporary() -> Result<RedbStore> {
         let dir = temp_dir().map_err(|e| {
             crate::error::io_fault(Path::new("(temporary)"), "cannot make a directory", e)
         })?;
         let path = dir.path().join("podstate.redb");
-        RedbStore::open_in(&path, RedbOptions::default(), None, Some(Arc::new(dir)))
+        RedbStore::open_in(
+            &path,
+            RedbOptions::default(),
+            None,
+            Some(Arc::new(dir) as Keep),
+        )
     }
 
-    /// A new handle on this store: open, in namespace `""`.
+    /// A new handle on this store: open, in namespace `""`; typed, where
+    /// [`Store::open_handle`] answers a `Box<dyn State>`.
+    ///
+    /// # Errors
+    /// None today: the handle shares the store's open database objects (the `Result` is that
+    /// of every backend's `open_handle`).
+    pub fn open_handle(&self) -> Result<RedbState> {
+        Ok(Handle::new(self.engine()))
+    }
+
+    /// The old name of [`open_handle`](RedbStore::open_handle).
+    #[deprecated(since = "0.1.0", note = "use `open_handle`, which every backend has")]
     pub fn handle(&self) -> RedbState {
         Handle::new(self.engine())
     }
@@ -184,8 +154,12 @@ impl RedbStore {
     }
 }
 
+/// Something a store keeps alive as long as it or a reopened store lives (a temporary directory).
+type Keep = Arc<dyn std::any::Any + Send + Sync>;
+
 /// A temporary directory, on `/dev/shm` where there is one.
-fn temp_dir() -> std::io::Result<TempDir> {
+#[cfg(feature = "testing")]
+fn temp_dir() -> std::io::Result<tempfile::TempDir> {
     let shm = Path::new("/dev/shm");
     if cfg!(target_os = "linux")
         && shm.is_dir()
@@ -218,17 +192,17 @@ impl Store for RedbStore {
     }
 
     fn open_handle(&self) -> Result<Box<dyn State>> {
-        Ok(Box::new(self.handle()))
+        Ok(Box::new(RedbStore::open_handle(self)?))
     }
 
     /// Drops this store's redb database objects (once its handles are gone too) and opens the
     /// file again, as a new process would.
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
-        let RedbStore { shared, temp } = *self;
-        let file: PathBuf = shared.file.clone();
-        let options = shared.options;
-        let hook = shared.hook.clone();
-        drop(shared);
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
+        let file: PathBuf = self.shared.file.clone();
+        let options = self.shared.options;
+        let hook = self.shared.hook.clone();
+        let temp = self.temp.clone();
+        drop(self);
         Ok(Box::new(RedbStore::open_in(&file, options, hook, temp)?))
     }
 

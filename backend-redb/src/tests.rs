@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{DbConfig, State};
 use podstate_conformance::scenarios::fixtures::{CtrExt, ctr, exec, pod, vol};
 use redb::{
@@ -55,7 +55,7 @@ fn read_only(path: &Path) -> ReadOnlyDatabase {
 #[test]
 fn table_contents_after_a_small_story() {
     let store = RedbStore::temporary().unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_volume(&vol("data")).unwrap();
     state.add_pod(&pod("p1", "pod1")).unwrap();
     let web = ctr("c1", "web")
@@ -76,7 +76,7 @@ fn table_contents_after_a_small_story() {
     state.validate_db_config(&pinned).unwrap();
     drop(state);
     let path = store.path().to_owned();
-    let store = Box::new(store).reopen().unwrap();
+    let store = std::sync::Arc::new(store).reopen().unwrap();
     insta::assert_snapshot!("table_contents", raw_dump(&path));
     drop(store);
 }

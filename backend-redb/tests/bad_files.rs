@@ -179,7 +179,7 @@ fn an_unknown_format_stamp_is_refused() {
 fn populated(d: &TempDir) -> PathBuf {
     let file = d.path().join("state.redb");
     let store = RedbStore::open(&file).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     let big = "x".repeat(7_000);
     for i in 0..40 {
         let name = format!("v{i:02}");
@@ -202,7 +202,7 @@ fn use_store(file: &Path) {
         Ok(store) => store,
         Err(e) => return assert_fault(&e, file),
     };
-    let state: RedbState = store.handle();
+    let state: RedbState = store.open_handle().unwrap();
     let steps: [&Step; 5] = [
         &|s| s.all_containers().map(drop),
         &|s| s.lookup_container_id("07c").map(drop),
@@ -253,9 +253,16 @@ fn the_undamaged_file_reads_back() {
     let d = dir();
     let file = populated(&d);
     let store = RedbStore::open(&file).unwrap();
-    assert_eq!(store.handle().all_containers().unwrap().len(), 40);
     assert_eq!(
-        store.handle().lookup_container_id("ctr7").unwrap(),
+        store.open_handle().unwrap().all_containers().unwrap().len(),
+        40
+    );
+    assert_eq!(
+        store
+            .open_handle()
+            .unwrap()
+            .lookup_container_id("ctr7")
+            .unwrap(),
         "07c0ffee"
     );
 }

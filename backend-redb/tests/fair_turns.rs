@@ -27,7 +27,7 @@ fn child() {
         // the database), counts its own commits until it sees the parent's volume `turn-K`.
         "save-in-a-loop" => {
             let store = RedbStore::open(&file).expect("the database");
-            let state = store.handle();
+            let state = store.open_handle().unwrap();
             let c = state.lookup_container("c1").expect("the container");
             let announce = round_file(&file);
             say("ready");
@@ -65,9 +65,9 @@ fn round_file(file: &Path) -> std::path::PathBuf {
 fn a_single_write_gets_its_turn_against_a_writer_in_a_tight_loop() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.redb");
-    let options = RedbOptions::default().with_lock_timeout(Duration::from_secs(20));
+    let options = RedbOptions::default().lock_timeout(Duration::from_secs(20));
     let store = RedbStore::open_with(&file, options).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_container(&ctr("c1", "one")).unwrap();
     let mut looping = Child::start("save-in-a-loop", &file);
     looping.expect("ready");

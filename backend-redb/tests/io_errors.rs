@@ -104,7 +104,7 @@ fn store() -> (tempfile::TempDir, RedbStore, Arc<Switch>) {
 #[test]
 fn a_read_error_answers_io_and_the_next_read_works() {
     let (_dir, store, switch) = store();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_container(&ctr("c1", "one")).unwrap();
     switch.reads.store(true, Ordering::SeqCst);
     assert_eq!(state.all_containers().unwrap_err().kind(), ErrorKind::Io);
@@ -116,7 +116,7 @@ fn a_read_error_answers_io_and_the_next_read_works() {
 #[test]
 fn a_write_error_answers_io_changes_nothing_and_the_next_write_works() {
     let (_dir, store, switch) = store();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_container(&ctr("c1", "one")).unwrap();
     switch.writes.store(true, Ordering::SeqCst);
     assert_eq!(
@@ -137,6 +137,6 @@ fn a_write_error_answers_io_changes_nothing_and_the_next_write_works() {
     }
     state.add_volume(&vol("v3")).unwrap();
     drop(state);
-    let reopened = podstate_api::raw::Store::reopen(Box::new(store)).unwrap();
+    let reopened = podstate_api::Store::reopen(std::sync::Arc::new(store)).unwrap();
     assert!(reopened.open_handle().unwrap().has_volume("v3").unwrap());
 }

@@ -136,7 +136,7 @@ fn a_writable_open_removes_the_drafts_of_dead_creators_of_its_database_only() {
     assert!(hidden(dir.path()).contains(&dead));
 
     let store = RedbStore::open(&file).unwrap();
-    store.handle().add_volume(&vol("v1")).unwrap();
+    store.open_handle().unwrap().add_volume(&vol("v1")).unwrap();
     let mut kept = vec![live, other, odd];
     kept.sort();
     assert_eq!(hidden(dir.path()), kept);

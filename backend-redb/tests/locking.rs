@@ -13,7 +13,7 @@ use redb::{Builder, ConcurrencyMode, Database, WriteTransaction};
 
 /// A short timeout, so that the tests that run into it finish quickly.
 fn impatient() -> RedbOptions {
-    RedbOptions::default().with_lock_timeout(Duration::from_millis(300))
+    RedbOptions::default().lock_timeout(Duration::from_millis(300))
 }
 
 /// Another writer on `file`, as another process would open it.
@@ -41,7 +41,7 @@ fn a_write_waits_for_a_busy_writer_no_longer_than_the_timeout() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.redb");
     let store = RedbStore::open_with(&file, impatient()).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_volume(&vol("before")).unwrap();
     let db = peer(&file);
     let held = hold(&db);
@@ -69,7 +69,7 @@ fn the_first_write_opening_the_file_is_bounded_too() {
     let held = hold(&db);
     // Opening and reading need no write lock.
     let store = RedbStore::open_with(&file, impatient()).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     assert!(state.all_containers().unwrap().is_empty());
     // The first write opens the file for writing, which waits for the writer byte.
     let err = state.add_container(&ctr("c1", "one")).unwrap_err();
@@ -84,7 +84,7 @@ fn a_write_waits_out_a_short_busy_writer() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.redb");
     let store = RedbStore::open(&file).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_volume(&vol("first")).unwrap();
     let db = peer(&file);
     let held = hold(&db);
@@ -108,7 +108,7 @@ fn threads_and_two_stores_in_one_process_share_the_file() {
         .map(|t| {
             let store = if t % 2 == 0 { &first } else { &second }.clone();
             thread::spawn(move || {
-                let state = store.handle();
+                let state = store.open_handle().unwrap();
                 let mut won = 0;
                 for i in 0..20 {
                     state
@@ -125,7 +125,10 @@ fn threads_and_two_stores_in_one_process_share_the_file() {
         .collect();
     let won: usize = workers.into_iter().map(|w| w.join().unwrap()).sum();
     assert_eq!(won, 20, "each shared volume has exactly one winner");
-    let state = first.handle();
+    let state = first.open_handle().unwrap();
     assert_eq!(state.all_containers().unwrap().len(), 80);
-    assert_eq!(second.handle().all_volumes().unwrap().len(), 20);
+    assert_eq!(
+        second.open_handle().unwrap().all_volumes().unwrap().len(),
+        20
+    );
 }

@@ -43,7 +43,7 @@ fn worker() {
         thread::sleep(Duration::from_millis(1));
     }
     let store = RedbStore::open(&file).unwrap_or_else(|e| panic!("{MARK}error open {e}"));
-    work(&store.handle(), index);
+    work(&store.open_handle().unwrap(), index);
 }
 
 /// Prints a fact for the parent.
@@ -211,7 +211,7 @@ fn processes_share_one_file() {
         facts.extend(mine);
     }
     let store = RedbStore::open(&file).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     verify(&state, &facts);
 }
 

@@ -15,7 +15,7 @@ use std::sync::{Arc, Barrier};
 use std::thread;
 use std::time::Duration;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{ErrorKind, State};
 use podstate_conformance::scenarios::fixtures::{ctr, vol};
 use podstate_redb::{RedbOptions, RedbStore, StorageHook};
@@ -33,7 +33,7 @@ fn child() {
         // A writer that commits and then idles, with the file open, until it is killed.
         "commit-and-idle" => {
             let store = RedbStore::open(&file).expect("the database");
-            let state = store.handle();
+            let state = store.open_handle().unwrap();
             let n = state.all_containers().expect("a read").len();
             state
                 .add_container(&ctr(&format!("c{n}"), &format!("ctr-{n}")))
@@ -52,7 +52,7 @@ fn child() {
                 say(&format!("error {}", e.message()));
             }
             Ok(store) => {
-                let state = store.handle();
+                let state = store.open_handle().unwrap();
                 let names: Vec<String> = state
                     .all_containers()
                     .expect("a read")
@@ -92,7 +92,7 @@ fn kill_a_writer(file: &Path) {
 }
 
 fn read_only() -> RedbOptions {
-    RedbOptions::default().with_read_only(true)
+    RedbOptions::default().read_only(true)
 }
 
 fn container_names(state: &dyn State) -> Vec<String> {
@@ -118,7 +118,7 @@ fn a_read_only_open_reads_the_last_commit_of_a_killed_writer_and_writes_nothing(
     );
     let before = fs::read(&file).unwrap();
     let store = RedbStore::open_with(&file, read_only()).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     assert_eq!(state.lookup_container_id("ctr-0").unwrap(), "c0");
     assert!(state.has_volume("v0").unwrap());
     assert_eq!(store.verify().unwrap(), []);
@@ -150,7 +150,10 @@ fn a_user_who_may_only_read_the_file_reads_a_killed_writers_file() {
         fs::set_permissions(&file, fs::Permissions::from_mode(0o444)).unwrap();
         let store = RedbStore::open_read_only(&file).unwrap();
         vec![
-            format!("containers {}", container_names(&store.handle()).join(",")),
+            format!(
+                "containers {}",
+                container_names(&store.open_handle().unwrap()).join(",")
+            ),
             format!("violations {}", store.verify().unwrap().len()),
             format!(
                 "snapshot volumes {}",
@@ -199,14 +202,14 @@ fn a_read_only_open_reads_a_cp_copy_of_a_live_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("state.redb");
     let live = RedbStore::open(&file).unwrap();
-    let state = live.handle();
+    let state = live.open_handle().unwrap();
     state.add_container(&ctr("c1", "one")).unwrap();
     state.add_volume(&vol("v1")).unwrap();
     let copy = dir.path().join("copy.redb");
     fs::copy(&file, &copy).unwrap();
     let before = fs::read(&copy).unwrap();
     let store = RedbStore::open_with(&copy, read_only()).unwrap();
-    let read = store.handle();
+    let read = store.open_handle().unwrap();
     assert_eq!(container_names(&read), ["one"]);
     assert!(read.has_volume("v1").unwrap());
     assert_eq!(store.verify().unwrap(), []);
@@ -228,7 +231,7 @@ fn a_read_only_store_on_a_killed_writers_file_sees_later_commits_and_holds_no_wr
     let (_dir, file) = killed_writer_file();
     let before = fs::read(&file).unwrap();
     let reader = Arc::new(RedbStore::open_with(&file, read_only()).unwrap());
-    let read = reader.handle();
+    let read = reader.open_handle().unwrap();
     assert_eq!(container_names(&read), ["ctr-0"]);
     assert!(
         fs::read(&file).unwrap() == before,
@@ -236,9 +239,9 @@ fn a_read_only_store_on_a_killed_writers_file_sees_later_commits_and_holds_no_wr
     );
 
     // A writer that must never wait long on the reader.
-    let impatient = RedbOptions::default().with_lock_timeout(Duration::from_millis(500));
+    let impatient = RedbOptions::default().lock_timeout(Duration::from_millis(500));
     let writer = RedbStore::open_with(&file, impatient).unwrap();
-    let write = writer.handle();
+    let write = writer.open_handle().unwrap();
     write.add_container(&ctr("c1", "one")).unwrap();
     assert_eq!(container_names(&read), ["ctr-0", "one"]);
 
@@ -248,7 +251,7 @@ fn a_read_only_store_on_a_killed_writers_file_sees_later_commits_and_holds_no_wr
     let looking = {
         let (reader, done) = (reader.clone(), done.clone());
         thread::spawn(move || {
-            let state = reader.handle();
+            let state = reader.open_handle().unwrap();
             let mut reads = 0;
             while !done.load(Ordering::SeqCst) || reads < 20 {
                 let names = container_names(&state);
@@ -365,18 +368,18 @@ fn a_read_through_the_overlay_keeps_its_state_while_a_writer_reuses_pages() {
         go: Arc::new(Barrier::new(2)),
     });
     // No page cache: every page the read needs comes from the file.
-    let options = read_only().with_cache_size(0);
+    let options = read_only().cache_size(0);
     let reader = RedbStore::open_with_storage(&file, options, hook.clone()).unwrap();
     hook.armed.store(true, Ordering::SeqCst);
     let looking = thread::spawn(move || {
-        let state = reader.handle();
+        let state = reader.open_handle().unwrap();
         let names = container_names(&state);
         (names, reader.verify().unwrap())
     });
     hook.paused.wait();
-    let impatient = RedbOptions::default().with_lock_timeout(Duration::from_millis(500));
+    let impatient = RedbOptions::default().lock_timeout(Duration::from_millis(500));
     let writer = RedbStore::open_with(&file, impatient).unwrap();
-    let write = writer.handle();
+    let write = writer.open_handle().unwrap();
     write
         .remove_container(&write.lookup_container("c0").unwrap())
         .unwrap();

@@ -12,7 +12,7 @@ use std::thread;
 use std::time::Duration;
 
 use podstate_api::State;
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_conformance::scenarios::fixtures::ctr;
 use podstate_redb::{RedbOptions, RedbStore, StorageHook};
 use redb::{BackendError, StorageBackend};
@@ -103,7 +103,8 @@ fn a_read_paused_while_taking_its_snapshot_holds_no_writer_up_and_reads_one_stat
     let file = dir.path().join("state.redb");
     RedbStore::open(&file)
         .unwrap()
-        .handle()
+        .open_handle()
+        .unwrap()
         .add_container(&ctr("c0", "first"))
         .unwrap();
     let hook = Arc::new(PauseAfterHeader {
@@ -112,18 +113,18 @@ fn a_read_paused_while_taking_its_snapshot_holds_no_writer_up_and_reads_one_stat
         go: Arc::new(Barrier::new(2)),
     });
     // No page cache: every page the read needs comes from the file.
-    let options = RedbOptions::default().with_cache_size(0);
+    let options = RedbOptions::default().cache_size(0);
     let reader = RedbStore::open_with_storage(&file, options, hook.clone()).unwrap();
     hook.armed.store(true, Ordering::SeqCst);
     let looking = thread::spawn(move || {
-        let read = names(&reader.handle());
+        let read = names(&reader.open_handle().unwrap());
         (read, reader.verify().unwrap())
     });
     hook.paused.wait();
     // The writer must not wait for the paused read, and reuses the pages of the state it saw.
-    let impatient = RedbOptions::default().with_lock_timeout(Duration::from_millis(500));
+    let impatient = RedbOptions::default().lock_timeout(Duration::from_millis(500));
     let writer = RedbStore::open_with(&file, impatient).unwrap();
-    let write = writer.handle();
+    let write = writer.open_handle().unwrap();
     write
         .remove_container(&write.lookup_container("c0").unwrap())
         .unwrap();

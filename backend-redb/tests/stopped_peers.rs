@@ -36,7 +36,7 @@ fn child() {
             let hook = Arc::new(StopAfterHeaderRead::default());
             let store = RedbStore::open_with_storage(&file, RedbOptions::default(), hook.clone())
                 .expect("the database");
-            let state = store.handle();
+            let state = store.open_handle().unwrap();
             state.all_containers().expect("a read");
             say("ready");
             hook.armed.store(true, Ordering::SeqCst);
@@ -144,7 +144,7 @@ impl StorageBackend for Stopping {
 }
 
 fn impatient() -> RedbOptions {
-    RedbOptions::default().with_lock_timeout(Duration::from_millis(300))
+    RedbOptions::default().lock_timeout(Duration::from_millis(300))
 }
 
 fn new_database() -> (tempfile::TempDir, std::path::PathBuf) {
@@ -152,7 +152,8 @@ fn new_database() -> (tempfile::TempDir, std::path::PathBuf) {
     let file = dir.path().join("state.redb");
     RedbStore::open(&file)
         .unwrap()
-        .handle()
+        .open_handle()
+        .unwrap()
         .add_volume(&vol("v0"))
         .unwrap();
     (dir, file)
@@ -177,7 +178,7 @@ fn a_reader_stopped_while_taking_its_snapshot_holds_no_writer_up() {
     reader.wait_stopped();
     // A new process's first write (which opens the file for writing) and a second one.
     let writer = RedbStore::open_with(&file, impatient()).unwrap();
-    let state = writer.handle();
+    let state = writer.open_handle().unwrap();
     state.add_volume(&vol("v1")).unwrap();
     state.add_volume(&vol("v2")).unwrap();
     reader.resume();
@@ -190,7 +191,7 @@ fn a_reader_stopped_while_taking_its_snapshot_holds_no_writer_up() {
 fn a_write_lock_timeout_names_the_stopped_writer() {
     let (_dir, file) = new_database();
     let store = RedbStore::open_with(&file, impatient()).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_volume(&vol("v1")).unwrap();
     let mut holder = Child::start("hold-write-lock", &file);
     holder.expect("holding");
@@ -200,7 +201,11 @@ fn a_write_lock_timeout_names_the_stopped_writer() {
     assert_names_holder(&err, &file, "write lock", &holder);
     // ... and the first write of a new store in opening the file for writing.
     let fresh = RedbStore::open_with(&file, impatient()).unwrap();
-    let err = fresh.handle().add_volume(&vol("v3")).unwrap_err();
+    let err = fresh
+        .open_handle()
+        .unwrap()
+        .add_volume(&vol("v3"))
+        .unwrap_err();
     assert_names_holder(&err, &file, "write lock", &holder);
     drop(holder);
     state.add_volume(&vol("v4")).unwrap();
@@ -210,7 +215,7 @@ fn a_write_lock_timeout_names_the_stopped_writer() {
 fn a_header_lock_timeout_names_its_holder() {
     let (_dir, file) = new_database();
     let store = RedbStore::open_with(&file, impatient()).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     state.add_volume(&vol("v1")).unwrap();
     let mut holder = Child::start("hold-header-lock", &file);
     holder.expect("holding");

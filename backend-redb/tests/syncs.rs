@@ -100,7 +100,7 @@ fn every_durable_commit_makes_two_syncs_that_reach_the_file() {
     let counter = Arc::new(SyncCounter::default());
     let store =
         RedbStore::open_with_storage(&file, RedbOptions::default(), counter.clone()).unwrap();
-    let state = store.handle();
+    let state = store.open_handle().unwrap();
     // The first write opens the file for writing, which syncs on its own.
     state.add_volume(&vol("v0")).unwrap();
     let before = counter.of(&file);

@@ -22,7 +22,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use podstate_api::raw::Store;
 use podstate_api::{Container, ContainerConfig, State};
 use podstate_sqlite::SqliteStore;
 
@@ -39,7 +38,7 @@ fn main() {
         .map_or_else(|| temp.path().to_owned(), PathBuf::from);
     let path = dir.join(format!("lock-waits-{}.db", std::process::id()));
     let store = SqliteStore::open(&path).expect("the database opens");
-    let state = store.open_state().expect("a handle");
+    let state = store.open_handle().expect("a handle");
     let mut probe = Container::new(ContainerConfig::new("probe", "probe"));
     state.add_container(&probe).expect("add probe");
     state

@@ -3,9 +3,9 @@
 //! every handle, thread and process that opens the file.
 //!
 //! A [`SqliteStore`] is one database file. [`SqliteStore::open`] opens or creates it;
-//! [`open_handle`](podstate_api::raw::Store::open_handle) (or [`SqliteStore::open_state`]) hands
+//! [`open_handle`](podstate_api::Store::open_handle) (or the typed [`SqliteStore::open_handle`]) hands
 //! out a handle with a **connection of its own**, its own namespace and its own closed flag;
-//! `close` drops that connection. [`reopen`](podstate_api::raw::Store::reopen) drops the store's
+//! `close` drops that connection. [`reopen`](podstate_api::Store::reopen) drops the store's
 //! own connection and opens the file again. All checks of SPEC §4 come from
 //! [`podstate_api::raw`]: this crate holds the storage only (reads in [`SqliteTx`], the apply
 //! phase, the schema).
@@ -13,14 +13,14 @@
 //! # Example
 //!
 //! ```
-//! use podstate_api::raw::Store;
-//! use podstate_api::{Container, ContainerConfig, ErrorKind, Payload};
+//! use podstate_api::Store;
+//! use podstate_api::{Container, ContainerConfig, ErrorKind, Payload, State};
 //! use podstate_sqlite::{SqliteOptions, SqliteStore};
 //! use std::time::Duration;
 //!
 //! let dir = tempfile::tempdir().unwrap();
 //! let path = dir.path().join("state.db");
-//! let options = SqliteOptions::new().with_lock_timeout(Duration::from_secs(30));
+//! let options = SqliteOptions::new().lock_timeout(Duration::from_secs(30));
 //! let store = SqliteStore::open_with(&path, options)?;
 //!
 //! let state = store.open_handle()?;
@@ -39,7 +39,7 @@
 //! drop((state, other));
 //!
 //! // Everything survives the store (a new process would see the same).
-//! let store = Box::new(store).reopen()?;
+//! let store = std::sync::Arc::new(store).reopen()?;
 //! assert_eq!(store.open_handle()?.all_containers()?.len(), 1);
 //! # Ok::<(), podstate_api::StateError>(())
 //! ```
@@ -221,6 +221,12 @@ mod write;
 pub use options::{Durability, SqliteOptions};
 pub use store::{SqliteEngine, SqliteState, SqliteStore, SqliteTx};
 pub use turn::WAIT_SUFFIX;
+
+/// The files of a podstate SQLite database: the file, SQLite's WAL (which holds committed data
+/// until a checkpoint, so it moves with the file) and its shared-memory index, and the file
+/// podstate's writers take turns on (both rebuilt by the next open).
+pub const DATABASE_FILES: podstate_api::raw::DatabaseFiles =
+    podstate_api::raw::DatabaseFiles::new(&["wal", "shm", "wait"], &["wal"]);
 
 #[cfg(test)]
 mod tests;

@@ -15,9 +15,11 @@ pub enum Durability {
     NoSync,
 }
 
-/// How a store opens its database.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// How a [`SqliteStore`](crate::SqliteStore) opens its file. Built from [`SqliteOptions::new`]
+/// and the setters (`SqliteOptions::new().read_only(true)`), so that a new option never breaks
+/// a caller.
 #[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SqliteOptions {
     /// How long one call waits for other connections' locks before answering `Io` (SPEC §3;
     /// default 100 s, as podman's SQLite state).
@@ -44,38 +46,69 @@ impl Default for SqliteOptions {
 }
 
 impl SqliteOptions {
-    /// The defaults: 100 s lock timeout, durable commits.
+    /// The defaults: 100 s lock timeout, durable commits, writable.
     pub fn new() -> SqliteOptions {
         SqliteOptions::default()
     }
 
-    /// The test setting of [`SqliteStore::temporary`](crate::SqliteStore::temporary): the defaults with
-    /// [`Durability::NoSync`].
+    /// The test setting of [`SqliteStore::temporary`](crate::SqliteStore::temporary): the
+    /// defaults with [`Durability::NoSync`].
+    #[cfg(feature = "testing")]
     pub fn for_tests() -> SqliteOptions {
-        SqliteOptions::new().with_durability(Durability::NoSync)
+        SqliteOptions::new().durability(Durability::NoSync)
     }
 
     /// Sets [`lock_timeout`](SqliteOptions::lock_timeout).
-    pub fn with_lock_timeout(mut self, timeout: Duration) -> SqliteOptions {
+    pub fn lock_timeout(mut self, timeout: Duration) -> SqliteOptions {
         self.lock_timeout = timeout;
         self
     }
 
-    /// Sets [`busy_poll`](SqliteOptions::busy_poll).
-    pub fn with_busy_poll(mut self, poll: Duration) -> SqliteOptions {
-        self.busy_poll = poll;
-        self
-    }
-
     /// Sets [`read_only`](SqliteOptions::read_only).
-    pub fn with_read_only(mut self, read_only: bool) -> SqliteOptions {
+    pub fn read_only(mut self, read_only: bool) -> SqliteOptions {
         self.read_only = read_only;
         self
     }
 
+    /// Sets [`busy_poll`](SqliteOptions::busy_poll).
+    pub fn busy_poll(mut self, poll: Duration) -> SqliteOptions {
+        self.busy_poll = poll;
+        self
+    }
+
     /// Sets [`durability`](SqliteOptions::durability).
-    pub fn with_durability(mut self, durability: Durability) -> SqliteOptions {
+    pub fn durability(mut self, durability: Durability) -> SqliteOptions {
         self.durability = durability;
         self
+    }
+
+    /// The old name of [`lock_timeout`](SqliteOptions::lock_timeout()).
+    #[deprecated(
+        since = "0.1.0",
+        note = "use `lock_timeout`, named as the facade's setter"
+    )]
+    pub fn with_lock_timeout(self, timeout: Duration) -> SqliteOptions {
+        self.lock_timeout(timeout)
+    }
+
+    /// The old name of [`read_only`](SqliteOptions::read_only()).
+    #[deprecated(
+        since = "0.1.0",
+        note = "use `read_only`, named as the facade's setter"
+    )]
+    pub fn with_read_only(self, read_only: bool) -> SqliteOptions {
+        self.read_only(read_only)
+    }
+
+    /// The old name of [`busy_poll`](SqliteOptions::busy_poll()).
+    #[deprecated(since = "0.1.0", note = "use `busy_poll`")]
+    pub fn with_busy_poll(self, poll: Duration) -> SqliteOptions {
+        self.busy_poll(poll)
+    }
+
+    /// The old name of [`durability`](SqliteOptions::durability()).
+    #[deprecated(since = "0.1.0", note = "use `durability`")]
+    pub fn with_durability(self, durability: Durability) -> SqliteOptions {
+        self.durability(durability)
     }
 }

@@ -2,13 +2,14 @@
 //! connection per handle.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::raw::trace::LockWait;
-use podstate_api::raw::{Capabilities, Engine, Handle, Store, trace, whole};
+use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
-use podstate_api::verify::{Inventory, Violation, violations};
+use podstate_api::verify::{Invariant, Inventory, Violation, violations};
+use podstate_api::{Capabilities, Store};
 use podstate_api::{ErrorKind, Result, State, StateError};
 
 use crate::conn::Conn;
@@ -20,9 +21,9 @@ use crate::turn::Yield;
 struct Shared {
     path: Arc<Path>,
     options: SqliteOptions,
-    /// The directory of a [`SqliteStore::temporary`] store: removed when the last store or
-    /// handle on it is gone, never by a reopen.
-    _temp: Option<tempfile::TempDir>,
+    /// What must live as long as the database: the directory of a temporary store (feature
+    /// `testing`), removed when the last store or handle on it is gone, never by a reopen.
+    _keep: Option<Box<dyn std::any::Any + Send + Sync>>,
 }
 
 /// A podstate database in one SQLite file, shared by every handle, thread and process that
@@ -60,7 +61,7 @@ impl SqliteStore {
         SqliteStore::connect(Arc::new(Shared {
             path: Arc::from(path.as_ref()),
             options,
-            _temp: None,
+            _keep: None,
         }))
     }
 
@@ -71,7 +72,7 @@ impl SqliteStore {
     /// # Errors
     /// As [`open`](SqliteStore::open); `Io` when there is no file.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore> {
-        SqliteStore::open_with(path, SqliteOptions::default().with_read_only(true))
+        SqliteStore::open_with(path, SqliteOptions::default().read_only(true))
     }
 
     /// A fresh database in a new temporary directory, for tests: with
@@ -80,6 +81,7 @@ impl SqliteStore {
     ///
     /// # Errors
     /// `Io` when no temporary directory can be made.
+    #[cfg(feature = "testing")]
     pub fn temporary() -> Result<SqliteStore> {
         let dir = tempfile::Builder::new()
             .prefix("podstate-sqlite-")
@@ -91,11 +93,11 @@ impl SqliteStore {
                 )
                 .with_source(e)
             })?;
-        let path: PathBuf = dir.path().join("podstate.db");
+        let path: std::path::PathBuf = dir.path().join("podstate.db");
         SqliteStore::connect(Arc::new(Shared {
             path: Arc::from(path),
             options: SqliteOptions::for_tests(),
-            _temp: Some(dir),
+            _keep: Some(Box::new(dir)),
         }))
     }
 
@@ -117,12 +119,22 @@ impl SqliteStore {
         &self.shared.options
     }
 
-    /// A new handle with a connection of its own: open, in namespace `""`.
+    /// A new handle with a connection of its own: open, in namespace `""`; typed, where
+    /// [`Store::open_handle`] answers a `Box<dyn State>`.
     ///
     /// # Errors
     /// As [`open`](SqliteStore::open).
-    pub fn open_state(&self) -> Result<SqliteState> {
+    pub fn open_handle(&self) -> Result<SqliteState> {
         Ok(Handle::new(SqliteEngine::new(Arc::clone(&self.shared))?))
+    }
+
+    /// The old name of [`open_handle`](SqliteStore::open_handle).
+    ///
+    /// # Errors
+    /// As [`open_handle`](SqliteStore::open_handle).
+    #[deprecated(since = "0.1.0", note = "use `open_handle`, which every backend has")]
+    pub fn open_state(&self) -> Result<SqliteState> {
+        self.open_handle()
     }
 
     /// SQLite's own checks of the whole file: `integrity_check` (every page, every index entry)
@@ -217,11 +229,11 @@ impl Store for SqliteStore {
     }
 
     fn open_handle(&self) -> Result<Box<dyn State>> {
-        Ok(Box::new(self.open_state()?))
+        Ok(Box::new(SqliteStore::open_handle(self)?))
     }
 
     /// Closes the store's own connection and opens the file again.
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
         let shared = Arc::clone(&self.shared);
         drop(self);
         Ok(Box::new(SqliteStore::connect(shared)?))
@@ -251,7 +263,11 @@ impl Store for SqliteStore {
             .map(|problem| Violation::unreadable(file.clone(), problem))
             .collect();
         found.extend(keys.into_iter().map(|dangling| {
-            Violation::new(7, &[], format!("foreign key check of {file}: {dangling}"))
+            Violation::new(
+                Invariant::NothingDangles,
+                &[],
+                format!("foreign key check of {file}: {dangling}"),
+            )
         }));
         found.extend(violations(&self.inventory()?));
         Ok(found)

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use podstate_api::raw::Store;
+use podstate_api::State;
 use podstate_api::{Container, ContainerConfig, ErrorKind, Payload, StateError};
 use podstate_sqlite::SqliteStore;
 use podstate_sqlite::schema::SCHEMA_VERSION;

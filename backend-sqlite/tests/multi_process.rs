@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, ContainerConfig, ErrorKind, State, StateError};
 use podstate_sqlite::{SqliteOptions, SqliteStore};
 
@@ -46,7 +46,7 @@ fn child_process() {
     let store = SqliteStore::open(&path).unwrap();
     let state = store.open_handle().unwrap();
     wait_for(&go);
-    let report = roles::run(&role, &*state);
+    let report = roles::run(&role, &state);
     report.write(&out);
 }
 
@@ -114,7 +114,7 @@ fn processes_mutating_one_file_at_once_keep_every_invariant() {
         .values()
         .flat_map(|r| r.sessions.iter().cloned())
         .collect();
-    let dump = podstate_conformance::checker::check_invariants(&*state, &sessions).unwrap();
+    let dump = podstate_conformance::checker::check_invariants(&state, &sessions).unwrap();
     let stored: BTreeMap<&str, &Container> = dump
         .containers
         .iter()
@@ -153,7 +153,7 @@ fn processes_mutating_one_file_at_once_keep_every_invariant() {
             .collect();
         assert_eq!(winners.len(), 1, "ID {raced:?} won by {winners:?}");
         assert_eq!(
-            holder_name(&*state, &raced),
+            holder_name(&state, &raced),
             Some(winners[0].clone()),
             "{raced:?}"
         );
@@ -204,7 +204,7 @@ fn a_stuck_lock_holder_in_another_process_is_named_and_outlived() {
     let holding = dir.path().join("holding");
     let store = SqliteStore::open_with(
         &path,
-        SqliteOptions::new().with_lock_timeout(Duration::from_millis(300)),
+        SqliteOptions::new().lock_timeout(Duration::from_millis(300)),
     )
     .unwrap();
     let state = store.open_handle().unwrap();
@@ -288,7 +288,7 @@ fn a_reader_stopped_at_any_moment_never_holds_up_a_writer() {
     // write fail.
     let store = SqliteStore::open_with(
         &path,
-        SqliteOptions::new().with_lock_timeout(Duration::from_secs(1)),
+        SqliteOptions::new().lock_timeout(Duration::from_secs(1)),
     )
     .unwrap();
     let state = store.open_handle().unwrap();

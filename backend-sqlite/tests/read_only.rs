@@ -38,7 +38,7 @@ fn child() {
     assert_eq!(role, "look");
     let path = PathBuf::from(std::env::var(DB).unwrap());
     let store = SqliteStore::open_read_only(&path);
-    let state = store.and_then(|s| s.open_state().map(|state| (s, state)));
+    let state = store.and_then(|s| s.open_handle().map(|state| (s, state)));
     for _line in std::io::stdin().lock().lines() {
         let answer = match &state {
             Ok((_, state)) => names(state).unwrap_or_else(|e| format!("error {e}")),
@@ -150,7 +150,7 @@ fn closed_database() -> (TempDir, PathBuf, Vec<u8>) {
     fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o755)).unwrap();
     let path = dir.path().join("state.db");
     let store = SqliteStore::open(&path).unwrap();
-    let state = store.open_state().unwrap();
+    let state = store.open_handle().unwrap();
     state.add_container(&ctr("c1", "one")).unwrap();
     state.add_container(&ctr("c2", "two")).unwrap();
     // The WAL only: SQLite keeps no lock on it, so reading it drops none of this process's.
@@ -214,7 +214,7 @@ fn a_read_only_store_on_a_dead_writers_files_sees_later_commits() {
         set_modes(dir.path(), 0o755, 0o644);
     }
     let writer = SqliteStore::open(&path).unwrap();
-    let state = writer.open_state().unwrap();
+    let state = writer.open_handle().unwrap();
     state.add_container(&ctr("c3", "three")).unwrap();
     assert_eq!(look.read(), "one,three,two");
     drop((state, writer));

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, ContainerConfig, ErrorKind, State};
 use podstate_sqlite::{Durability, SqliteOptions, SqliteStore};
 
@@ -20,13 +20,13 @@ fn the_defaults_are_durable_with_podmans_lock_timeout() {
     assert_eq!(SqliteOptions::for_tests().durability, Durability::NoSync);
     let store = SqliteStore::temporary().unwrap();
     assert_eq!(store.options().durability, Durability::NoSync);
-    assert!(store.capabilities().multi_process);
+    assert!(store.capabilities().persistent);
 }
 
 #[test]
 fn handles_on_threads_see_one_state() {
     let store = Arc::new(SqliteStore::temporary().unwrap());
-    let shared: Arc<dyn State> = Arc::from(store.open_handle().unwrap());
+    let shared: Arc<dyn State> = Arc::new(store.open_handle().unwrap());
     let threads: Vec<_> = (0..6)
         .map(|t| {
             let store = Arc::clone(&store);
@@ -34,7 +34,7 @@ fn handles_on_threads_see_one_state() {
             std::thread::spawn(move || {
                 // Threads 0-3 have a handle (a connection) each; 4 and 5 share one.
                 let own = store.open_handle().unwrap();
-                let state: &dyn State = if t < 4 { &*own } else { &*shared };
+                let state: &dyn State = if t < 4 { &own } else { &*shared };
                 for i in 0..25 {
                     state.add_container(&ctr(&format!("t{t}-{i:02}"))).unwrap();
                     assert_eq!(
@@ -54,15 +54,27 @@ fn handles_on_threads_see_one_state() {
 
 #[test]
 fn reopen_keeps_everything_and_the_temporary_directory() {
-    let store: Box<dyn Store> = Box::new(SqliteStore::temporary().unwrap());
+    let store: std::sync::Arc<dyn Store> = std::sync::Arc::new(SqliteStore::temporary().unwrap());
     let state = store.open_handle().unwrap();
     state.add_container(&ctr("c1")).unwrap();
     state.close().unwrap();
     drop(state);
+    // Reopened through a shared `Arc`: the other owner keeps the old store working meanwhile.
+    let other_owner = std::sync::Arc::clone(&store);
     let store = store.reopen().unwrap();
     let state = store.open_handle().unwrap();
     assert_eq!(state.lookup_container_id("c1").unwrap(), "c1");
-    let store = store.reopen().unwrap();
+    assert_eq!(
+        other_owner
+            .open_handle()
+            .unwrap()
+            .all_containers()
+            .unwrap()
+            .len(),
+        1
+    );
+    drop(other_owner);
+    let store = std::sync::Arc::<dyn Store>::from(store).reopen().unwrap();
     assert_eq!(
         store.open_handle().unwrap().all_containers().unwrap().len(),
         1
@@ -72,7 +84,7 @@ fn reopen_keeps_everything_and_the_temporary_directory() {
 #[test]
 fn close_drops_only_its_own_connection() {
     let store = SqliteStore::temporary().unwrap();
-    let (a, b) = (store.open_state().unwrap(), store.open_state().unwrap());
+    let (a, b) = (store.open_handle().unwrap(), store.open_handle().unwrap());
     a.add_container(&ctr("c1")).unwrap();
     a.close().unwrap();
     a.close().unwrap();
@@ -107,7 +119,7 @@ fn a_write_waits_for_another_connections_lock() {
 fn a_lock_held_past_the_timeout_is_io_naming_the_lock_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.db");
-    let options = SqliteOptions::for_tests().with_lock_timeout(Duration::from_millis(50));
+    let options = SqliteOptions::for_tests().lock_timeout(Duration::from_millis(50));
     let store = SqliteStore::open_with(&path, options).unwrap();
     let state = store.open_handle().unwrap();
     let holder = rusqlite::Connection::open(&path).unwrap();

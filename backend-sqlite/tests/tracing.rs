@@ -5,7 +5,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use podstate_api::raw::Store;
+use podstate_api::State;
 use podstate_conformance::scenarios::fixtures::ctr;
 use podstate_conformance::trace::Capture;
 use podstate_sqlite::SqliteStore;

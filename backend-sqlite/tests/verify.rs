@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{
     Container, ContainerConfig, ExecSession, NamedVolume, Pod, PodConfig, State, Volume,
     VolumeConfig,
@@ -92,7 +92,7 @@ fn template() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sound.db");
         let store = SqliteStore::open_with(&path, SqliteOptions::for_tests()).unwrap();
-        fill(store.open_handle().unwrap().as_ref());
+        fill(&store.open_handle().unwrap());
         assert_eq!(store.verify().unwrap(), [], "the template is sound");
         drop(store);
         (dir, path)

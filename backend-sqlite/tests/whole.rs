@@ -2,7 +2,7 @@
 //! the file itself, so handles that stay open see the new state at once and keep writing into
 //! the same file) and `SqliteStore::backup_to` (a consistent copy).
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::snapshot::Snapshot;
 use podstate_api::{
     Container, ContainerConfig, DbConfig, ErrorKind, ExecSession, NamedVolume, Pod, PodConfig,
@@ -14,7 +14,7 @@ use podstate_sqlite::SqliteStore;
 /// exec session, aliases and a pinned DB config, all under names prefixed with `tag`.
 fn filled(tag: &str) -> SqliteStore {
     let store = SqliteStore::temporary().unwrap();
-    let state = store.open_state().unwrap();
+    let state = store.open_handle().unwrap();
     let vol = format!("{tag}-vol");
     state
         .add_volume(&Volume::new(VolumeConfig::new(&vol)))
@@ -53,7 +53,7 @@ fn filled(tag: &str) -> SqliteStore {
 fn replace_swaps_the_whole_state_under_open_handles() {
     let target = filled("old");
     let source = filled("new").snapshot().unwrap();
-    let watcher = target.open_state().unwrap();
+    let watcher = target.open_handle().unwrap();
     assert_eq!(watcher.all_containers().unwrap().len(), 2);
 
     target.replace(&source).unwrap();
@@ -67,7 +67,7 @@ fn replace_swaps_the_whole_state_under_open_handles() {
     watcher
         .add_container(&Container::new(ContainerConfig::new("after", "after")))
         .unwrap();
-    let fresh = target.open_state().unwrap();
+    let fresh = target.open_handle().unwrap();
     assert!(fresh.lookup_container("after").is_ok());
 
     // Replacing with nothing empties it.

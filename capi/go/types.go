@@ -190,7 +190,11 @@ type DBConfig struct {
 
 // Violation is one thing wrong with a store, as Store.Verify finds it.
 type Violation struct {
-	Invariant uint8    `json:"invariant"`
+	// Invariant names the rule broken: a clause of the contract's section 2
+	// ("SharedSpaces", "Dependencies", "Pods", "Volumes", "ExecSessions",
+	// "Aliases", "NothingDangles", "Order") or "Unreadable", "Visibility",
+	// "Unattributed".
+	Invariant string   `json:"invariant"`
 	Objects   []string `json:"objects"`
 	Message   string   `json:"message"`
 }
@@ -200,5 +204,4 @@ type Capabilities struct {
 	Persistent    bool `json:"persistent"`
 	Reopen        bool `json:"reopen"`
 	SharedHandles bool `json:"shared_handles"`
-	MultiProcess  bool `json:"multi_process"`
 }

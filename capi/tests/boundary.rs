@@ -385,8 +385,7 @@ fn urls_and_options_are_checked_before_anything_opens() {
     // SAFETY: the live store just opened.
     let info = said(unsafe { podstate_store_info(store) });
     assert!(
-        info.json.contains(r#""backend":"sqlite""#)
-            && info.json.contains(r#""multi_process":true"#)
+        info.json.contains(r#""backend":"sqlite""#) && info.json.contains(r#""persistent":true"#)
     );
     // SAFETY: freed once.
     unsafe { podstate_store_free(store) };

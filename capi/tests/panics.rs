@@ -29,7 +29,7 @@ impl Store for Bug {
     fn open_handle(&self) -> Result<Box<dyn State>> {
         Ok(Box::new(Bug))
     }
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+    fn reopen(self: std::sync::Arc<Self>) -> Result<Box<dyn Store>> {
         boom()
     }
     fn snapshot(&self) -> Result<Snapshot> {

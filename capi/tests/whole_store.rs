@@ -28,12 +28,12 @@ fn a_reopened_sqlite_store_through_the_boundary_keeps_what_was_committed() {
     let url = format!("sqlite:{}/state.db", dir.path().display());
     let store = AbiStore::open(&url, None).unwrap();
     assert_eq!(store.backend(), "capi-sqlite");
-    assert!(store.capabilities().multi_process);
+    assert!(store.capabilities().persistent);
     let h = store.open_handle().unwrap();
     h.add_container(&Container::new(ContainerConfig::new("c1", "web")))
         .unwrap();
     drop(h);
-    let store = Box::new(store).reopen().unwrap();
+    let store = std::sync::Arc::new(store).reopen().unwrap();
     let h = store.open_handle().unwrap();
     assert_eq!(h.lookup_container_id("web").unwrap(), "c1");
     // A second store on the same file, as another process would open it, sees it too.

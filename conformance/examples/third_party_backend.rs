@@ -11,11 +11,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use podstate_api::raw::{Capabilities, Store};
-use podstate_api::{
-    Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State, Volume,
-    VolumeConfig,
-};
+use podstate_api::{Call, Layered, Result, State, StateLayer};
+use podstate_api::{Capabilities, Store};
 use podstate_conformance::StoreFactory;
 
 /// Calls made on one store, by name.
@@ -37,87 +34,30 @@ impl Metrics {
     }
 }
 
-/// A handle that counts every call, then lets the wrapped handle answer it.
+/// A handle that counts every call, then lets the wrapped handle answer it: a [`StateLayer`]
+/// whose `around` runs for each of the 53 calls, made a [`State`] by [`Layered`].
 #[derive(Debug)]
 pub struct MeteredState {
     inner: Box<dyn State>,
     metrics: Metrics,
 }
 
-macro_rules! metered {
-    ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {
-        impl State for MeteredState {
-            $(
-                fn $name(&self $(, $arg: $ty)*) -> $ret {
-                    self.metrics.count(stringify!($name));
-                    self.inner.$name($($arg),*)
-                }
-            )*
-        }
-    };
-}
+impl StateLayer for MeteredState {
+    fn inner(&self) -> &dyn State {
+        self.inner.as_ref()
+    }
 
-metered! {
-    fn close(&self) -> Result<()>;
-    fn refresh(&self) -> Result<()>;
-    fn get_db_config(&self) -> Result<DbConfig>;
-    fn validate_db_config(&self, cfg: &DbConfig) -> Result<()>;
-    fn set_namespace(&self, ns: &str) -> Result<()>;
-    fn get_name(&self, id: &str) -> Result<String>;
-    fn container(&self, id: &str) -> Result<Container>;
-    fn lookup_container_id(&self, id_or_name: &str) -> Result<String>;
-    fn lookup_container(&self, id_or_name: &str) -> Result<Container>;
-    fn has_container(&self, id: &str) -> Result<bool>;
-    fn get_container_config(&self, id: &str) -> Result<ContainerConfig>;
-    fn add_container(&self, ctr: &Container) -> Result<()>;
-    fn remove_container(&self, ctr: &Container) -> Result<()>;
-    fn update_container(&self, ctr: &mut Container) -> Result<()>;
-    fn save_container(&self, ctr: &Container) -> Result<()>;
-    fn container_in_use(&self, ctr: &Container) -> Result<Vec<String>>;
-    fn all_containers(&self) -> Result<Vec<Container>>;
-    fn rewrite_container_config(&self, ctr: &Container, cfg: &ContainerConfig) -> Result<()>;
-    fn get_networks(&self, ctr: &Container) -> Result<Vec<String>>;
-    fn get_network_aliases(&self, ctr: &Container, network: &str) -> Result<Vec<String>>;
-    fn get_all_network_aliases(&self, ctr: &Container) -> Result<BTreeMap<String, Vec<String>>>;
-    fn network_connect(&self, ctr: &Container, network: &str, aliases: &[String]) -> Result<()>;
-    fn network_disconnect(&self, ctr: &Container, network: &str) -> Result<()>;
-    fn add_exec_session(&self, ctr: &Container, session: &ExecSession) -> Result<()>;
-    fn get_exec_session(&self, id: &str) -> Result<String>;
-    fn remove_exec_session(&self, session: &ExecSession) -> Result<()>;
-    fn get_container_exec_sessions(&self, ctr: &Container) -> Result<Vec<String>>;
-    fn remove_container_exec_sessions(&self, ctr: &Container) -> Result<()>;
-    fn pod(&self, id: &str) -> Result<Pod>;
-    fn lookup_pod(&self, id_or_name: &str) -> Result<Pod>;
-    fn has_pod(&self, id: &str) -> Result<bool>;
-    fn pod_has_container(&self, pod: &Pod, ctr_id: &str) -> Result<bool>;
-    fn pod_containers_by_id(&self, pod: &Pod) -> Result<Vec<String>>;
-    fn pod_containers(&self, pod: &Pod) -> Result<Vec<Container>>;
-    fn add_pod(&self, pod: &Pod) -> Result<()>;
-    fn remove_pod(&self, pod: &Pod) -> Result<()>;
-    fn remove_pod_containers(&self, pod: &Pod) -> Result<()>;
-    fn add_container_to_pod(&self, pod: &Pod, ctr: &Container) -> Result<()>;
-    fn remove_container_from_pod(&self, pod: &Pod, ctr: &Container) -> Result<()>;
-    fn update_pod(&self, pod: &mut Pod) -> Result<()>;
-    fn save_pod(&self, pod: &Pod) -> Result<()>;
-    fn all_pods(&self) -> Result<Vec<Pod>>;
-    fn rewrite_pod_config(&self, pod: &Pod, cfg: &PodConfig) -> Result<()>;
-    fn volume(&self, name: &str) -> Result<Volume>;
-    fn lookup_volume(&self, name: &str) -> Result<Volume>;
-    fn has_volume(&self, name: &str) -> Result<bool>;
-    fn volume_in_use(&self, vol: &Volume) -> Result<Vec<String>>;
-    fn add_volume(&self, vol: &Volume) -> Result<()>;
-    fn remove_volume(&self, vol: &Volume) -> Result<()>;
-    fn update_volume(&self, vol: &mut Volume) -> Result<()>;
-    fn save_volume(&self, vol: &Volume) -> Result<()>;
-    fn all_volumes(&self) -> Result<Vec<Volume>>;
-    fn rewrite_volume_config(&self, vol: &Volume, cfg: &VolumeConfig) -> Result<()>;
+    fn around<T>(&self, call: Call, f: impl FnOnce(&dyn State) -> Result<T>) -> Result<T> {
+        self.metrics.count(call.name);
+        f(self.inner.as_ref())
+    }
 }
 
 /// The backend's store: wraps any store and meters every handle it opens. A third party's store
 /// implements the same four methods.
 #[derive(Debug)]
 pub struct MeteredStore {
-    inner: Box<dyn Store>,
+    inner: Arc<dyn Store>,
     metrics: Metrics,
 }
 
@@ -125,7 +65,7 @@ impl MeteredStore {
     /// A fresh metered in-memory store, as a test needs it.
     pub fn temporary() -> Result<MeteredStore> {
         Ok(MeteredStore {
-            inner: Box::new(podstate_memory::MemoryStore::new()),
+            inner: Arc::new(podstate_memory::MemoryStore::new()),
             metrics: Metrics::default(),
         })
     }
@@ -141,10 +81,10 @@ impl Store for MeteredStore {
     }
 
     fn open_handle(&self) -> Result<Box<dyn State>> {
-        Ok(Box::new(MeteredState {
+        Ok(Box::new(Layered(MeteredState {
             inner: self.inner.open_handle()?,
             metrics: self.metrics.clone(),
-        }))
+        })))
     }
 
     fn snapshot(&self) -> Result<podstate_api::snapshot::Snapshot> {
@@ -159,10 +99,11 @@ impl Store for MeteredStore {
         self.inner.verify()
     }
 
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
-        let MeteredStore { inner, metrics } = *self;
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
+        let (inner, metrics) = (Arc::clone(&self.inner), self.metrics.clone());
+        drop(self);
         Ok(Box::new(MeteredStore {
-            inner: inner.reopen()?,
+            inner: Arc::from(inner.reopen()?),
             metrics,
         }))
     }

@@ -4,7 +4,7 @@ use std::fmt;
 use std::sync::OnceLock;
 
 use podstate_api::StateError;
-pub use podstate_api::raw::{Capabilities, Store};
+pub use podstate_api::{Capabilities, Store};
 
 /// Makes fresh stores of one backend for the suite.
 pub trait BackendFactory: Send + Sync {

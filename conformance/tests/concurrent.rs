@@ -87,7 +87,7 @@ fn broken_memory(
     fault: EngineFault,
 ) -> EngineFaultFactory<podstate_memory::MemoryStore, podstate_memory::MemoryEngine> {
     EngineFaultFactory::new(fault, podstate_memory::MemoryStore::temporary, |s| {
-        Ok(s.open())
+        s.open_handle()
     })
 }
 

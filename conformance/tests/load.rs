@@ -1,7 +1,7 @@
 //! The loader of the linearizability search rebuilds every state the generated cases reach.
 
+use podstate_api::Capabilities;
 use podstate_api::dump;
-use podstate_api::raw::Capabilities;
 use podstate_conformance::checker::{Driver, generate_case, handles_of};
 use podstate_conformance::concurrent::load;
 use podstate_conformance::model::ModelStore;

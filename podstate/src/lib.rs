@@ -33,7 +33,6 @@ pub mod backup;
 pub mod export;
 mod url;
 
-pub use podstate_api::raw::{Capabilities, Store};
 pub use podstate_api::*;
 
 pub use backup::backup;
@@ -127,9 +126,9 @@ fn memory() -> Result<Box<dyn Store>, OpenError> {
 
 #[cfg(feature = "sqlite")]
 fn sqlite(path: &std::path::Path, options: OpenOptions) -> Result<Box<dyn Store>, OpenError> {
-    let mut opts = podstate_sqlite::SqliteOptions::new().with_read_only(options.read_only);
+    let mut opts = podstate_sqlite::SqliteOptions::new().read_only(options.read_only);
     if let Some(timeout) = options.lock_timeout {
-        opts = opts.with_lock_timeout(timeout);
+        opts = opts.lock_timeout(timeout);
     }
     Ok(Box::new(podstate_sqlite::SqliteStore::open_with(
         path, opts,
@@ -143,9 +142,9 @@ fn sqlite(_: &std::path::Path, _: OpenOptions) -> Result<Box<dyn Store>, OpenErr
 
 #[cfg(feature = "redb")]
 fn redb(path: &std::path::Path, options: OpenOptions) -> Result<Box<dyn Store>, OpenError> {
-    let mut opts = podstate_redb::RedbOptions::default().with_read_only(options.read_only);
+    let mut opts = podstate_redb::RedbOptions::default().read_only(options.read_only);
     if let Some(timeout) = options.lock_timeout {
-        opts = opts.with_lock_timeout(timeout);
+        opts = opts.lock_timeout(timeout);
     }
     Ok(Box::new(podstate_redb::RedbStore::open_with(path, opts)?))
 }

@@ -50,7 +50,35 @@ impl OpenOptions {
 }
 
 impl StoreConfig {
-    /// The backend's name, as [`Store::backend`](podstate_api::raw::Store::backend) says it.
+    /// Every backend podstate has, by the name [`backend`](StoreConfig::backend) answers: the
+    /// one list of backends in the workspace (tools iterate over it; whether a backend is
+    /// compiled into this build shows when it is opened).
+    pub const BACKENDS: [&'static str; 3] = ["memory", "sqlite", "redb"];
+
+    /// Backend `backend` with its database in the directory `dir`, under the file name the
+    /// workspace's tools give it (`podstate.db` for SQLite, `podstate.redb` for redb); `memory`
+    /// ignores `dir`.
+    ///
+    /// # Errors
+    /// [`OpenError::UnknownScheme`] for a name not in [`BACKENDS`](StoreConfig::BACKENDS).
+    pub fn in_dir(backend: &str, dir: &std::path::Path) -> Result<StoreConfig, OpenError> {
+        match backend {
+            "memory" => Ok(StoreConfig::Memory),
+            "sqlite" => Ok(StoreConfig::Sqlite(dir.join("podstate.db"))),
+            "redb" => Ok(StoreConfig::Redb(dir.join("podstate.redb"))),
+            other => Err(OpenError::UnknownScheme {
+                url: other.to_owned(),
+                scheme: other.to_owned(),
+            }),
+        }
+    }
+
+    /// Whether the store keeps a database in files (every backend but `memory:`).
+    pub fn is_persistent(&self) -> bool {
+        self.path().is_some()
+    }
+
+    /// The backend's name, as [`Store::backend`](podstate_api::Store::backend) says it.
     pub fn backend(&self) -> &'static str {
         match self {
             StoreConfig::Memory => "memory",
@@ -64,6 +92,19 @@ impl StoreConfig {
         match self {
             StoreConfig::Memory => None,
             StoreConfig::Sqlite(path) | StoreConfig::Redb(path) => Some(path),
+        }
+    }
+
+    /// The files a database of this backend consists of, as the backend describes them (for
+    /// tools that copy, replace or remove a closed database whole); `None` for `memory:`.
+    ///
+    /// # Errors
+    /// [`OpenError::NotCompiledIn`] when the backend is left out of this build.
+    pub fn files(&self) -> Result<Option<podstate_api::raw::DatabaseFiles>, OpenError> {
+        match self {
+            StoreConfig::Memory => Ok(None),
+            StoreConfig::Sqlite(_) => sqlite_files().map(Some),
+            StoreConfig::Redb(_) => redb_files().map(Some),
         }
     }
 
@@ -120,6 +161,26 @@ impl fmt::Display for StoreConfig {
     }
 }
 
+#[cfg(feature = "sqlite")]
+fn sqlite_files() -> Result<podstate_api::raw::DatabaseFiles, OpenError> {
+    Ok(podstate_sqlite::DATABASE_FILES)
+}
+
+#[cfg(not(feature = "sqlite"))]
+fn sqlite_files() -> Result<podstate_api::raw::DatabaseFiles, OpenError> {
+    Err(OpenError::NotCompiledIn { backend: "sqlite" })
+}
+
+#[cfg(feature = "redb")]
+fn redb_files() -> Result<podstate_api::raw::DatabaseFiles, OpenError> {
+    Ok(podstate_redb::DATABASE_FILES)
+}
+
+#[cfg(not(feature = "redb"))]
+fn redb_files() -> Result<podstate_api::raw::DatabaseFiles, OpenError> {
+    Err(OpenError::NotCompiledIn { backend: "redb" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,6 +196,21 @@ mod tests {
         assert_eq!(sqlite.to_string(), "sqlite:/var/lib/state.db");
         let redb: StoreConfig = "redb:a:b.redb".parse().unwrap();
         assert_eq!(redb.path(), Some(std::path::Path::new("a:b.redb")));
+    }
+
+    #[test]
+    fn every_listed_backend_has_a_place_in_a_directory() {
+        let dir = std::path::Path::new("/run/x");
+        for name in StoreConfig::BACKENDS {
+            let config = StoreConfig::in_dir(name, dir).unwrap();
+            assert_eq!(config.backend(), name);
+            assert_eq!(config.is_persistent(), name != "memory", "{name}");
+            if let Some(path) = config.path() {
+                assert_eq!(path.parent(), Some(dir), "{name}");
+            }
+        }
+        let err = StoreConfig::in_dir("bolt", dir).unwrap_err().to_string();
+        assert!(err.contains("unknown store scheme \"bolt\""), "{err}");
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! * [`Container`], [`Pod`], [`Volume`], [`ExecSession`], [`DbConfig`] — the objects of SPEC §1,
 //!   with opaque [`Payload`]s kept as raw JSON text.
 //! * [`StateError`] with [`ErrorKind`] — exactly the kinds of SPEC §4.
-//! * [`raw`] — for backend authors: the check order of SPEC §4 written once, the traits a
-//!   backend implements over its storage, and the [`Store`](raw::Store) trait.
+//! * [`Store`] with [`Capabilities`] — one database (or in-memory area) that hands out handles.
+//! * [`raw`] — for backend authors: the check order of SPEC §4 written once and the traits a
+//!   backend implements over its storage.
 //!
 //! # Example
 //!
@@ -36,7 +37,7 @@
 //! }
 //!
 //! let store = podstate_memory::MemoryStore::new();
-//! let state: Box<dyn State> = Box::new(store.open());
+//! let state: Box<dyn State> = Box::new(store.open_handle().unwrap());
 //! deploy(state.as_ref()).unwrap();
 //! ```
 //!
@@ -78,11 +79,13 @@ mod db_config;
 pub mod dump;
 mod error;
 mod exec;
+mod forward;
 mod payload;
 mod pods;
 pub mod raw;
 pub mod snapshot;
 mod state;
+mod store;
 mod timestamp;
 pub mod verify;
 mod volumes;
@@ -91,8 +94,10 @@ pub use containers::{Container, ContainerConfig, ContainerState, ContainerStatus
 pub use db_config::DbConfig;
 pub use error::{ErrorKind, Result, StateError};
 pub use exec::ExecSession;
+pub use forward::{Call, Layered, StateLayer};
 pub use payload::{Payload, PayloadError};
 pub use pods::{Pod, PodConfig, PodState};
 pub use state::State;
+pub use store::{Capabilities, Store};
 pub use timestamp::{Timestamp, TimestampError};
 pub use volumes::{Volume, VolumeConfig, VolumeState};

@@ -54,6 +54,12 @@ pub trait State: Send + Sync + Debug {
 
     /// Sets this handle's namespace; `""` sees everything.
     ///
+    /// The namespace belongs to the handle, not to the thread or the store: threads sharing one
+    /// handle (through `&`, `Arc`, a pool) share its namespace, and a `set_namespace` in one of
+    /// them changes what every other sees from its next call on. A thread or task that needs a
+    /// namespace of its own opens a handle of its own
+    /// ([`Store::open_handle_in`](crate::Store::open_handle_in)); handles are cheap.
+    ///
     /// # Errors
     /// `InvalidArg` if `ns` holds a NUL.
     fn set_namespace(&self, ns: &str) -> Result<()>;

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use divan::Bencher;
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, State};
 
 #[path = "../src/bench/workload.rs"]
@@ -21,7 +21,8 @@ mod workload;
 
 /// Containers in each store.
 const N: usize = 1_000;
-const BACKENDS: [&str; 3] = ["memory", "sqlite", "redb"];
+/// The facade's one list of backends.
+const BACKENDS: [&str; 3] = podstate::StoreConfig::BACKENDS;
 
 fn main() {
     divan::main();

@@ -37,7 +37,7 @@ fn the_class_finds_torn_reads_planted_in_sqlite() {
     caught(&EngineFaultFactory::new(
         EngineFault::TornReads,
         SqliteStore::temporary,
-        SqliteStore::open_state,
+        SqliteStore::open_handle,
     ));
 }
 
@@ -46,7 +46,7 @@ fn the_class_finds_checks_apart_from_writes_planted_in_sqlite() {
     caught(&EngineFaultFactory::new(
         EngineFault::CheckApartFromApply,
         SqliteStore::temporary,
-        SqliteStore::open_state,
+        SqliteStore::open_handle,
     ));
 }
 
@@ -55,7 +55,7 @@ fn the_class_finds_torn_reads_planted_in_redb() {
     caught(&EngineFaultFactory::new(
         EngineFault::TornReads,
         RedbStore::temporary,
-        |s: &RedbStore| Ok(s.handle()),
+        |s: &RedbStore| s.open_handle(),
     ));
 }
 
@@ -64,6 +64,6 @@ fn the_class_finds_checks_apart_from_writes_planted_in_redb() {
     caught(&EngineFaultFactory::new(
         EngineFault::CheckApartFromApply,
         RedbStore::temporary,
-        |s: &RedbStore| Ok(s.handle()),
+        |s: &RedbStore| s.open_handle(),
     ));
 }

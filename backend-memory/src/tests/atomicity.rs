@@ -8,7 +8,7 @@ use crate::{MemoryState, MemoryStore};
 /// A store with volume "v", containers "a" (using "v") and "b" (depending on "a"), and pod "p"
 /// with member "m".
 fn populated() -> MemoryState {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     state.add_volume(&vol("v")).unwrap();
     let mut a = ctr("a", "a-name", "");
     a.config.named_volumes = vec![mount("v", "/v")];
@@ -97,7 +97,7 @@ fn refused_removals_and_rewrites_change_nothing() {
 
 #[test]
 fn a_db_config_conflict_on_a_late_field_pins_nothing() {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     let pinned = DbConfig {
         volume_path: "/vols".into(),
         ..DbConfig::default()
@@ -134,7 +134,7 @@ fn a_failed_update_leaves_the_callers_object_alone() {
     let copy = ghost.clone();
     assert_kind(state.update_container(&mut ghost), ErrorKind::NoSuchCtr);
     assert_eq!(ghost, copy);
-    let other = MemoryStore::new().open();
+    let other = MemoryStore::new().open_handle().unwrap();
     other.set_namespace("elsewhere").unwrap();
     let mut a = state.container("a").unwrap();
     a.state.pid = 7;

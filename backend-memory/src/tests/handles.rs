@@ -10,8 +10,8 @@ use crate::MemoryStore;
 #[test]
 fn closing_one_handle_leaves_the_others_and_the_data() {
     let store = MemoryStore::new();
-    let a = store.open();
-    let b = store.open();
+    let a = store.open_handle().unwrap();
+    let b = store.open_handle().unwrap();
     a.add_container(&ctr("c", "n", "")).unwrap();
     a.close().unwrap();
     a.close().unwrap();
@@ -27,7 +27,8 @@ fn closing_one_handle_leaves_the_others_and_the_data() {
     // A new store is a new, empty world.
     assert!(
         MemoryStore::new()
-            .open()
+            .open_handle()
+            .unwrap()
             .all_containers()
             .unwrap()
             .is_empty()
@@ -37,9 +38,9 @@ fn closing_one_handle_leaves_the_others_and_the_data() {
 #[test]
 fn namespaces_belong_to_the_handle() {
     let store = MemoryStore::new();
-    let x = store.open();
+    let x = store.open_handle().unwrap();
     x.set_namespace("x").unwrap();
-    let all = store.open();
+    let all = store.open_handle().unwrap();
     x.add_container(&ctr("c", "n", "x")).unwrap();
     assert_kind(x.add_container(&ctr("d", "m", "y")), ErrorKind::NsMismatch);
     all.add_container(&ctr("d", "m", "y")).unwrap();
@@ -52,9 +53,9 @@ fn namespaces_belong_to_the_handle() {
 #[test]
 fn passed_namespace_is_checked_before_existence_and_stored_namespace_after() {
     let store = MemoryStore::new();
-    let all = store.open();
+    let all = store.open_handle().unwrap();
     all.add_container(&ctr("c", "n", "y")).unwrap();
-    let x = store.open();
+    let x = store.open_handle().unwrap();
     x.set_namespace("x").unwrap();
     // Passed in "y": step 3 answers before step 4 would find nothing.
     assert_kind(
@@ -82,7 +83,7 @@ fn passed_namespace_is_checked_before_existence_and_stored_namespace_after() {
 #[test]
 fn pod_calls_check_the_pod_before_the_container() {
     let store = MemoryStore::new();
-    let all = store.open();
+    let all = store.open_handle().unwrap();
     all.add_pod(&pod("p", "p-name", "x")).unwrap();
     let p = all.pod("p").unwrap();
     // The pod field is argument shape (step 2) and wins over a missing pod.
@@ -116,7 +117,7 @@ fn handles_on_many_threads_see_each_others_writes() {
     let store = MemoryStore::new();
     thread::scope(|scope| {
         for t in 0..4 {
-            let handle = store.open();
+            let handle = store.open_handle().unwrap();
             scope.spawn(move || {
                 for i in 0..50 {
                     let id = format!("{t:02}{i:03}");
@@ -127,7 +128,7 @@ fn handles_on_many_threads_see_each_others_writes() {
             });
         }
     });
-    let state = store.open();
+    let state = store.open_handle().unwrap();
     assert_eq!(state.all_containers().unwrap().len(), 200);
     assert_kind(state.lookup_container_id("01"), ErrorKind::Ambiguous);
     assert_eq!(state.lookup_container_id("01049").unwrap(), "01049");

@@ -9,7 +9,7 @@ use crate::MemoryStore;
 
 #[test]
 fn removing_a_pods_containers_drops_every_trace_of_them() {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     state.add_volume(&vol("v")).unwrap();
     state.add_pod(&pod("p", "p-name", "ns")).unwrap();
     let p = state.pod("p").unwrap();
@@ -52,7 +52,7 @@ fn removing_a_pods_containers_drops_every_trace_of_them() {
 
 #[test]
 fn names_and_ids_are_shared_by_containers_and_pods_and_kinds_name_the_holder() {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     state.add_pod(&pod("p1", "shared", "x")).unwrap();
     state.add_container(&ctr("c1", "taken", "y")).unwrap();
     assert_kind(
@@ -79,7 +79,7 @@ fn names_and_ids_are_shared_by_containers_and_pods_and_kinds_name_the_holder() {
 
 #[test]
 fn networks_start_as_the_config_and_aliases_collapse_and_sort() {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     let mut c = ctr("c", "c-name", "");
     c.config.networks = vec!["zeta".into(), "alpha".into()];
     c.config.network_aliases =
@@ -113,7 +113,7 @@ fn networks_start_as_the_config_and_aliases_collapse_and_sort() {
 
 #[test]
 fn dependency_rules_run_in_sorted_order_each_through_all_its_rules() {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     state
         .add_container(&ctr("a-other-ns", "n1", "other"))
         .unwrap();

@@ -30,15 +30,15 @@ fn prefix_scan_visits_only_keys_with_the_prefix_and_stops_at_the_second_match() 
 #[test]
 fn a_prefix_is_ambiguous_only_among_visible_containers() {
     let store = MemoryStore::new();
-    let all = store.open();
+    let all = store.open_handle().unwrap();
     all.add_container(&ctr("aa1", "one", "x")).unwrap();
     all.add_container(&ctr("aa2", "two", "y")).unwrap();
     assert_kind(all.lookup_container_id("aa"), ErrorKind::Ambiguous);
 
-    let x = store.open();
+    let x = store.open_handle().unwrap();
     x.set_namespace("x").unwrap();
     assert_eq!(x.lookup_container_id("aa").unwrap(), "aa1");
-    let z = store.open();
+    let z = store.open_handle().unwrap();
     z.set_namespace("z").unwrap();
     assert_kind(z.lookup_container_id("aa"), ErrorKind::NoSuchCtr);
 }
@@ -46,10 +46,10 @@ fn a_prefix_is_ambiguous_only_among_visible_containers() {
 #[test]
 fn an_invisible_exact_id_is_skipped_and_resolution_goes_on() {
     let store = MemoryStore::new();
-    let all = store.open();
+    let all = store.open_handle().unwrap();
     all.add_container(&ctr("ab", "hidden", "y")).unwrap();
     all.add_container(&ctr("abc", "shown", "x")).unwrap();
-    let x = store.open();
+    let x = store.open_handle().unwrap();
     x.set_namespace("x").unwrap();
     assert_eq!(x.lookup_container_id("ab").unwrap(), "abc");
     // The exact getter does not skip: it names the namespace clash.
@@ -59,7 +59,7 @@ fn an_invisible_exact_id_is_skipped_and_resolution_goes_on() {
 
 #[test]
 fn exact_id_beats_name_beats_prefix() {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     state.add_container(&ctr("abc", "zzz", "")).unwrap();
     state.add_container(&ctr("abd", "abc1", "")).unwrap();
     state.add_container(&ctr("abc1", "other", "")).unwrap();
@@ -74,7 +74,7 @@ fn exact_id_beats_name_beats_prefix() {
 
 #[test]
 fn names_are_never_prefix_matched_and_pods_never_match_containers() {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     state.add_container(&ctr("c1", "webserver", "")).unwrap();
     state.add_pod(&pod("c2", "webpod", "")).unwrap();
     assert_kind(state.lookup_container_id("web"), ErrorKind::NoSuchCtr);
@@ -90,11 +90,11 @@ fn names_are_never_prefix_matched_and_pods_never_match_containers() {
 #[test]
 fn pod_prefixes_skip_other_namespaces() {
     let store = MemoryStore::new();
-    let all = store.open();
+    let all = store.open_handle().unwrap();
     all.add_pod(&pod("p1", "one", "x")).unwrap();
     all.add_pod(&pod("p2", "two", "y")).unwrap();
     assert_kind(all.lookup_pod("p"), ErrorKind::Ambiguous);
-    let y = store.open();
+    let y = store.open_handle().unwrap();
     y.set_namespace("y").unwrap();
     assert_eq!(y.lookup_pod("p").unwrap().config.id, "p2");
     assert_kind(y.lookup_pod("one"), ErrorKind::NoSuchPod);
@@ -106,7 +106,7 @@ fn pod_prefixes_skip_other_namespaces() {
 
 #[test]
 fn volume_lookups_use_exact_name_then_unique_prefix() {
-    let state = MemoryStore::new().open();
+    let state = MemoryStore::new().open_handle().unwrap();
     for name in ["data", "data2", "logs"] {
         state.add_volume(&super::vol(name)).unwrap();
     }

@@ -10,7 +10,7 @@ use crate::MemoryStore;
 #[test]
 fn refresh_clears_run_time_state_and_keeps_the_rest() {
     let store = MemoryStore::new();
-    let state = store.open();
+    let state = store.open_handle().unwrap();
     let mut v = vol("v");
     v.state.mount_count = 3;
     v.state.payload = Payload::from_json(r#"{"chown":true}"#).unwrap();
@@ -50,7 +50,7 @@ fn refresh_clears_run_time_state_and_keeps_the_rest() {
         .unwrap();
 
     // A handle in an unrelated namespace still refreshes everything.
-    let other = store.open();
+    let other = store.open_handle().unwrap();
     other.set_namespace("ns3").unwrap();
     other.refresh().unwrap();
 

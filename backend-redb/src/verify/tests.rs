@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use podstate_api::State;
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_conformance::scenarios::fixtures::{CtrExt, PodExt, ctr, exec, pod, vol};
 use proptest::prelude::*;
 use redb::{Builder, ConcurrencyMode, Database, WriteTransaction};
@@ -81,7 +81,7 @@ fn template() -> &'static Path {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sound.redb");
         let store = RedbStore::open(&path).unwrap();
-        fill(&store.handle());
+        fill(&store.open_handle().unwrap());
         assert_eq!(store.verify().unwrap(), [], "the template is sound");
         drop(store);
         (dir, path)

@@ -1,7 +1,7 @@
 //! Prefix lookups: the bound of the range scan is right for every UTF-8 prefix, every byte of a
 //! prefix is literal (`%` and `_` too), and SQLite runs the scans as index range searches.
 
-use podstate_api::raw::Store;
+use podstate_api::State;
 use podstate_api::{Container, ContainerConfig, ErrorKind};
 
 use super::with_conn;

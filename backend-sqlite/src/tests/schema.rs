@@ -1,7 +1,7 @@
 //! The schema as SQLite stores it, snapshot-tested, and the constraints it enforces on its own.
 
-use podstate_api::raw::Store;
 use podstate_api::{Container, ContainerConfig, ErrorKind, Pod, PodConfig};
+use podstate_api::{State, Store};
 
 use super::with_conn;
 use crate::SqliteStore;

@@ -270,7 +270,7 @@ pub fn hold_write_lock(path: &Path, holding: &Path) -> ! {
 /// after the first save.
 pub fn write_in_a_loop(path: &Path, writing: &Path) -> ! {
     let store = podstate_sqlite::SqliteStore::open(path).unwrap();
-    let state = store.open_state().unwrap();
+    let state = store.open_handle().unwrap();
     let mut hot = Container::new(ContainerConfig::new("hot", "hot"));
     ok("add_container", state.add_container(&hot));
     loop {
@@ -286,7 +286,7 @@ pub fn write_in_a_loop(path: &Path, writing: &Path) -> ! {
 /// first list.
 pub fn read_in_a_loop(path: &Path, reading: &Path) -> ! {
     let store = podstate_sqlite::SqliteStore::open(path).unwrap();
-    let state = store.open_state().unwrap();
+    let state = store.open_handle().unwrap();
     ok("all_containers", state.all_containers());
     std::fs::write(reading, b"reading").unwrap();
     loop {

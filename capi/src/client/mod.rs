@@ -12,8 +12,10 @@
 
 mod handle;
 
+use std::sync::Arc;
+
 use podstate::snapshot::Snapshot;
-use podstate::verify::Violation;
+use podstate::verify::{Invariant, Violation};
 use podstate::{Capabilities, ErrorKind, State, StateError, Store};
 use serde::Deserialize;
 
@@ -79,13 +81,11 @@ impl AbiStore {
             persistent,
             reopen,
             shared_handles,
-            multi_process,
         } = info.capabilities;
         let capabilities = Capabilities::single_handle()
             .with_persistent(persistent)
             .with_reopen(reopen)
-            .with_shared_handles(shared_handles)
-            .with_multi_process(multi_process);
+            .with_shared_handles(shared_handles);
         Ok(AbiStore {
             ptr,
             backend: wrapped_name(&info.backend),
@@ -117,12 +117,19 @@ impl Store for AbiStore {
         Ok(Box::new(AbiHandle::new(ptr)))
     }
 
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>, StateError> {
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>, StateError> {
+        // `podstate_reopen` takes the C store object over, which only its sole owner may give.
         let AbiStore {
             ptr,
             backend,
             capabilities,
-        } = *self;
+        } = Arc::try_unwrap(self).map_err(|_| {
+            StateError::new(
+                ErrorKind::Io,
+                "cannot reopen a store through the C ABI while other owners share it: \
+                 podstate_reopen takes the store object over",
+            )
+        })?;
         let ptr = ptr.reopen().map_err(state_error)?;
         Ok(Box::new(AbiStore {
             ptr,
@@ -162,7 +169,7 @@ impl Store for AbiStore {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ViolationJson {
-    invariant: u8,
+    invariant: Invariant,
     objects: Vec<String>,
     message: String,
 }

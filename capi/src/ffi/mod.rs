@@ -13,9 +13,10 @@ mod objects;
 
 use std::ffi::c_char;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Arc;
 use std::time::Duration;
 
-use podstate::{OpenOptions, StoreConfig};
+use podstate::{OpenOptions, Store, StoreConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::calls::{self, Reply};
@@ -95,7 +96,6 @@ pub struct CapabilitiesJson {
     pub persistent: bool,
     pub reopen: bool,
     pub shared_handles: bool,
-    pub multi_process: bool,
 }
 
 /// The version of the ABI this library implements ([`PODSTATE_ABI_VERSION`]).
@@ -146,7 +146,7 @@ pub unsafe extern "C" fn podstate_open(
 }
 
 /// Answers what the store is: `{"backend": "sqlite", "capabilities": {"persistent": true,
-/// "reopen": true, "shared_handles": true, "multi_process": true}}`.
+/// "reopen": true, "shared_handles": true}}`.
 ///
 /// # Safety
 /// `store` is NULL or a live store of this library.
@@ -162,7 +162,6 @@ pub unsafe extern "C" fn podstate_store_info(store: *const PodstateStore) -> *mu
                 persistent: caps.persistent,
                 reopen: caps.reopen,
                 shared_handles: caps.shared_handles,
-                multi_process: caps.multi_process,
             },
         })
     })
@@ -311,7 +310,7 @@ pub unsafe extern "C" fn podstate_restore(
 }
 
 /// Walks the stored data and answers every violation of SPEC §2 found, as a list of
-/// `{"invariant": 2, "objects": ["c1"], "message": "..."}` (empty when the store is sound).
+/// `{"invariant": "Dependencies", "objects": ["c1"], "message": "..."}` (empty when the store is sound).
 ///
 /// # Safety
 /// `store` is NULL or a live store.
@@ -348,7 +347,7 @@ pub unsafe extern "C" fn podstate_reopen(
             (*store).magic = FREED;
             Box::from_raw(store)
         };
-        let fresh = owned.store.reopen()?;
+        let fresh = Arc::<dyn Store>::from(owned.store).reopen()?;
         // SAFETY: checked above.
         unsafe { put(reopened, boxed_store(fresh)) };
         Ok(null())

@@ -75,7 +75,7 @@ impl Driver {
             let store = self.store.take().ok_or_else(|| {
                 StateError::new(ErrorKind::Io, "an earlier reopen lost the store")
             })?;
-            let store = store.reopen()?;
+            let store = std::sync::Arc::<dyn Store>::from(store).reopen()?;
             self.handles = (0..count)
                 .map(|_| store.open_handle())
                 .collect::<Result<Vec<_>, _>>()?;

@@ -36,7 +36,7 @@
 //!
 //! # Threads here, processes in `cargo xtask stress`
 //!
-//! The class runs threads of one process only, also for backends with `multi_process`. Child
+//! The class runs threads of one process only, also for the persistent backends, which several processes may share. Child
 //! processes would need what neither [`Store`](crate::Store) nor
 //! [`BackendFactory`](crate::BackendFactory) has: a name under which a second process opens the
 //! same store (a `temporary()` store is anonymous), plus a clock shared by processes (Unix

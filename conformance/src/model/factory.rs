@@ -41,8 +41,8 @@ impl Store for ModelStore {
     }
 
     /// The data lives in the store: a reopen keeps it.
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
-        Ok(self)
+    fn reopen(self: std::sync::Arc<Self>) -> Result<Box<dyn Store>> {
+        Ok(Box::new(ModelStore::clone(&self)))
     }
 
     fn snapshot(&self) -> Result<Snapshot> {

@@ -2,7 +2,7 @@
 //! invariant check as `verify`. Written naively on the model's maps, like the rest of it.
 
 use podstate_api::snapshot::{Snapshot, SnapshotContainer};
-use podstate_api::verify::Violation;
+use podstate_api::verify::{Invariant, Violation};
 use podstate_api::{ExecSession, Result, StateError};
 
 use super::data::{ModelData, StoredContainer};
@@ -88,7 +88,7 @@ impl ModelData {
     pub(super) fn violations(&self) -> Vec<Violation> {
         self.invariant_violations()
             .into_iter()
-            .map(|why| Violation::new(0, &[], why))
+            .map(|why| Violation::new(Invariant::Unattributed, &[], why))
             .collect()
     }
 }

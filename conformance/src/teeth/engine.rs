@@ -11,11 +11,11 @@ use std::fmt;
 use std::sync::Arc;
 
 use podstate_api::raw::{
-    Capabilities, Engine, Handle, Holder, HolderKind, NewContainer, ObjectMeta, Store, StoreLoad,
-    StoreRead, StoreWrite,
+    Engine, Handle, Holder, HolderKind, NewContainer, ObjectMeta, StoreLoad, StoreRead, StoreWrite,
 };
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::Violation;
+use podstate_api::{Capabilities, Store};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ExecSession, Pod, PodConfig, PodState,
     Result, State, StateError, Volume, VolumeConfig, VolumeState,
@@ -120,7 +120,7 @@ impl<S: Store + 'static, E: Engine + 'static> Store for FaultyEngineStore<S, E> 
         })
     }
 
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
+    fn reopen(self: std::sync::Arc<Self>) -> Result<Box<dyn Store>> {
         Err(StateError::new(
             podstate_api::ErrorKind::Io,
             "a store with a broken engine does not reopen",

@@ -1,13 +1,12 @@
-//! The faulty handle: delegates every call to the wrapped handle, except where its fault bites.
+//! The faulty handle: a [`StateLayer`] passing every call to the wrapped handle, except where
+//! its fault bites.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::{
-    Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State, Volume,
-    VolumeConfig,
+    Call, Container, ContainerConfig, DbConfig, ExecSession, Pod, Result, State, StateLayer, Volume,
 };
 
 use super::sharing::ReadCache;
@@ -73,31 +72,6 @@ impl FaultyState {
     }
 }
 
-/// Reads the faulty wrappers never touch: plain delegation after the liveness check.
-macro_rules! delegate_reads {
-    ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {
-        $(
-            fn $name(&self $(, $arg: $ty)*) -> $ret {
-                self.live()?;
-                self.inner.$name($($arg),*)
-            }
-        )*
-    };
-}
-
-/// Writes the faulty wrappers never touch: delegation, noting the write.
-macro_rules! delegate_writes {
-    ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {
-        $(
-            fn $name(&self $(, $arg: $ty)*) -> $ret {
-                self.live()?;
-                self.wrote();
-                self.inner.$name($($arg),*)
-            }
-        )*
-    };
-}
-
 /// Writes with a fault of their own: the faulty version, noting the write.
 macro_rules! faulty_writes {
     ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty => $faulty:ident; )*) => {
@@ -111,39 +85,19 @@ macro_rules! faulty_writes {
     };
 }
 
-impl State for FaultyState {
-    delegate_reads! {
-        fn get_db_config(&self) -> Result<DbConfig>;
-        fn get_container_config(&self, id: &str) -> Result<ContainerConfig>;
-        fn get_networks(&self, ctr: &Container) -> Result<Vec<String>>;
-        fn get_network_aliases(&self, ctr: &Container, network: &str) -> Result<Vec<String>>;
-        fn get_all_network_aliases(&self, ctr: &Container) -> Result<BTreeMap<String, Vec<String>>>;
-        fn get_exec_session(&self, id: &str) -> Result<String>;
-        fn get_container_exec_sessions(&self, ctr: &Container) -> Result<Vec<String>>;
-        fn pod(&self, id: &str) -> Result<Pod>;
-        fn lookup_pod(&self, id_or_name: &str) -> Result<Pod>;
-        fn has_pod(&self, id: &str) -> Result<bool>;
-        fn pod_has_container(&self, pod: &Pod, ctr_id: &str) -> Result<bool>;
-        fn pod_containers_by_id(&self, pod: &Pod) -> Result<Vec<String>>;
-        fn pod_containers(&self, pod: &Pod) -> Result<Vec<Container>>;
-        fn update_pod(&self, pod: &mut Pod) -> Result<()>;
-        fn all_pods(&self) -> Result<Vec<Pod>>;
-        fn volume(&self, name: &str) -> Result<Volume>;
-        fn lookup_volume(&self, name: &str) -> Result<Volume>;
-        fn has_volume(&self, name: &str) -> Result<bool>;
-        fn update_volume(&self, vol: &mut Volume) -> Result<()>;
+impl StateLayer for FaultyState {
+    fn inner(&self) -> &dyn State {
+        self.inner.as_ref()
     }
 
-    delegate_writes! {
-        fn network_connect(&self, ctr: &Container, network: &str, aliases: &[String]) -> Result<()>;
-        fn add_exec_session(&self, ctr: &Container, session: &ExecSession) -> Result<()>;
-        fn remove_container_exec_sessions(&self, ctr: &Container) -> Result<()>;
-        fn remove_pod(&self, pod: &Pod) -> Result<()>;
-        fn save_pod(&self, pod: &Pod) -> Result<()>;
-        fn rewrite_pod_config(&self, pod: &Pod, cfg: &PodConfig) -> Result<()>;
-        fn add_volume(&self, vol: &Volume) -> Result<()>;
-        fn save_volume(&self, vol: &Volume) -> Result<()>;
-        fn rewrite_volume_config(&self, vol: &Volume, cfg: &VolumeConfig) -> Result<()>;
+    /// The calls the wrapper never touches: the liveness check, the write noted, then the
+    /// wrapped handle's answer.
+    fn around<T>(&self, call: Call, f: impl FnOnce(&dyn State) -> Result<T>) -> Result<T> {
+        self.live()?;
+        if call.mutating {
+            self.wrote();
+        }
+        f(self.inner.as_ref())
     }
 
     faulty_writes! {

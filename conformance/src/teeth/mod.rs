@@ -29,7 +29,7 @@ mod sharing;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 
-use podstate_api::{Result, State, StateError};
+use podstate_api::{Layered, Result, State, StateError};
 
 use crate::factory::{BackendFactory, Capabilities, Store};
 pub use engine::{EngineFault, EngineFaultFactory};
@@ -184,7 +184,7 @@ impl BackendFactory for FaultyFactory<'_> {
 
     fn create(&self) -> Result<Box<dyn Store>, StateError> {
         Ok(Box::new(FaultyStore {
-            inner: self.inner.create()?,
+            inner: Arc::from(self.inner.create()?),
             fault: self.fault,
             shared: Arc::default(),
         }))
@@ -207,7 +207,7 @@ struct Shared {
 
 #[derive(Debug)]
 struct FaultyStore {
-    inner: Box<dyn Store>,
+    inner: Arc<dyn Store>,
     fault: Fault,
     shared: Arc<Shared>,
 }
@@ -222,12 +222,12 @@ impl Store for FaultyStore {
     }
 
     fn open_handle(&self) -> Result<Box<dyn State>> {
-        Ok(Box::new(FaultyState::new(
+        Ok(Box::new(Layered(FaultyState::new(
             self.inner.open_handle()?,
             self.inner.open_handle()?,
             self.fault,
             Arc::clone(&self.shared),
-        )))
+        ))))
     }
 
     /// Whole-store operations are not faulted: they pass to the wrapped store.
@@ -243,14 +243,15 @@ impl Store for FaultyStore {
         self.inner.verify()
     }
 
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
-        let FaultyStore {
-            inner,
-            fault,
-            shared,
-        } = *self;
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
+        let (inner, fault, shared) = (
+            Arc::clone(&self.inner),
+            self.fault,
+            Arc::clone(&self.shared),
+        );
+        drop(self);
         Ok(Box::new(FaultyStore {
-            inner: inner.reopen()?,
+            inner: Arc::from(inner.reopen()?),
             fault,
             shared,
         }))

@@ -189,7 +189,7 @@ fn the_factory_makes_isolated_stores_with_shared_handles() {
     let factory = ModelFactory;
     assert_eq!(factory.name(), "model");
     let caps = factory.capabilities();
-    assert!(caps.reopen && !caps.persistent && !caps.multi_process);
+    assert!(caps.reopen && !caps.persistent);
 
     let first = factory.create().unwrap();
     let (a, b) = (first.open_handle().unwrap(), first.open_handle().unwrap());

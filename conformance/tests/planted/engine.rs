@@ -9,11 +9,12 @@ use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::raw::{
-    Capabilities, Engine, Handle, Holder, HolderKind, NewContainer, ObjectMeta, Store, StoreLoad,
-    StoreRead, StoreWrite, whole,
+    Engine, Handle, Holder, HolderKind, NewContainer, ObjectMeta, StoreLoad, StoreRead, StoreWrite,
+    whole,
 };
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::Violation;
+use podstate_api::{Capabilities, Store};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ExecSession, Pod, PodConfig, PodState,
     Result, State, Volume, VolumeConfig, VolumeState,
@@ -321,7 +322,7 @@ impl<T: DerefMut<Target: ViewMut>> StoreWrite for Tx<'_, T> {
 }
 
 /// A store of `E`'s engine with a planted bug; its handles are the shared `Handle`s.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct PlantedStore<E> {
     engine: Planted<E>,
 }
@@ -352,8 +353,8 @@ impl<E: Engine + Clone + Default + 'static> Store for PlantedStore<E> {
         Ok(Box::new(Handle::new(self.engine.clone())))
     }
 
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>> {
-        Ok(self)
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
+        Ok(Box::new(PlantedStore::clone(&self)))
     }
 
     fn snapshot(&self) -> Result<Snapshot> {

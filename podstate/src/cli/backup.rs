@@ -5,10 +5,11 @@ use std::process::ExitCode;
 
 use podstate::{OpenOptions, StoreConfig};
 
-use super::files::{SIDE_FILES, remove_database, sibling, sibling_suffix, sync_parent};
+use super::files::{database_files, sibling, sync_parent};
 use super::progress::Phase;
 use super::target;
 use super::words::{counts, thousands};
+use podstate::raw::DatabaseFiles;
 
 /// Runs `backup`: the copy is written beside `dest` (see [`podstate::backup`]), checked as
 /// `check` checks a database, and only then renamed into place.
@@ -47,10 +48,13 @@ pub fn run(from: &str, dest: &Path, force: bool) -> Result<ExitCode, String> {
         }
     }
     let partial = sibling(&dest, "partial");
-    remove_database(&partial).map_err(|e| format!("cannot clear {}: {e}", partial.display()))?;
+    let files = database_files(&source)?;
+    files
+        .remove(&partial)
+        .map_err(|e| format!("cannot clear {}: {e}", partial.display()))?;
     let copied = copy_and_check(&source, from, &partial);
     let placed = copied.and_then(|summary| {
-        put_in_place(&partial, &dest)
+        put_in_place(&files, &partial, &dest)
             .map(|()| summary)
             .map_err(|e| format!("cannot put the backup in place at {}: {e}", dest.display()))
     });
@@ -62,7 +66,7 @@ pub fn run(from: &str, dest: &Path, force: bool) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            let _ = remove_database(&partial);
+            let _ = files.remove(&partial);
             Err(e)
         }
     }
@@ -99,15 +103,9 @@ fn copy_and_check(source: &StoreConfig, from: &str, partial: &Path) -> Result<St
 
 /// Renames the checked copy to `dest`, after removing what a former database at `dest` kept
 /// beside it (a stale WAL would be read into the copy).
-fn put_in_place(partial: &Path, dest: &Path) -> std::io::Result<()> {
-    for side in SIDE_FILES {
-        match std::fs::remove_file(sibling_suffix(dest, side)) {
-            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-            _ => {}
-        }
-        let _ = std::fs::remove_file(sibling_suffix(partial, side));
-    }
-    std::fs::rename(partial, dest)
+fn put_in_place(files: &DatabaseFiles, partial: &Path, dest: &Path) -> std::io::Result<()> {
+    files.remove_sides(dest)?;
+    files.rename(partial, dest)
 }
 
 /// [`thousands`] of a `u64`.

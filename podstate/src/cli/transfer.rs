@@ -25,9 +25,7 @@ use podstate::snapshot::Snapshot;
 use podstate::verify::{Inventory, violations};
 use podstate::{ErrorKind, OpenOptions, Store, StoreConfig, export};
 
-use super::files::{
-    move_database, place_new, remove_database, sibling, sync_parent, write_durably,
-};
+use super::files::{database_files, sibling, sync_parent, write_durably};
 use super::progress::Phase;
 use super::target;
 use super::words::counts;
@@ -127,14 +125,15 @@ fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> Result<(), String
     if target::identity(&path).is_some() {
         return replace_existing(snapshot, url, &config, force);
     }
+    let files = database_files(&config)?;
     let fresh = write_fresh(snapshot, url, &config)?;
-    match place_new(&fresh, &path) {
+    match files.place_new(&fresh, &path) {
         Ok(()) => {
             sync_parent(&path);
             Ok(())
         }
         Err(e) => {
-            let _ = remove_database(&fresh);
+            let _ = files.remove(&fresh);
             if e.kind() == std::io::ErrorKind::AlreadyExists {
                 // Another process created the database meanwhile: it is a live one now.
                 return replace_existing(snapshot, url, &config, force);
@@ -208,23 +207,25 @@ fn replace_file(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<
     let Some(path) = config.path() else {
         return Err(format!("{url} is not a database file"));
     };
+    let files = database_files(config)?;
     let fresh = write_fresh(snapshot, url, config)?;
     let held = target::identity(path)
         .map(target::holders)
         .unwrap_or_default();
     if !held.is_empty() {
-        let _ = remove_database(&fresh);
+        let _ = files.remove(&fresh);
         return Err(format!(
             "{url} is open in {}, which would go on writing into the replaced file: stop it \
              and try again",
             target::describe(&held)
         ));
     }
-    let placed = remove_database(path)
-        .and_then(|()| move_database(&fresh, path))
+    let placed = files
+        .remove(path)
+        .and_then(|()| files.rename(&fresh, path))
         .map_err(|e| format!("cannot put the new database in place of {url}: {e}"));
     if placed.is_err() {
-        let _ = remove_database(&fresh);
+        let _ = files.remove(&fresh);
     } else {
         sync_parent(path);
     }
@@ -236,14 +237,17 @@ fn replace_file(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<
 fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<PathBuf, String> {
     let path = config.path().unwrap_or(Path::new("podstate"));
     let fresh = sibling(path, "new");
-    remove_database(&fresh).map_err(|e| format!("cannot clear {}: {e}", fresh.display()))?;
+    let files = database_files(config)?;
+    files
+        .remove(&fresh)
+        .map_err(|e| format!("cannot clear {}: {e}", fresh.display()))?;
     let written = podstate::open_with(&config.at(&fresh), OpenOptions::new())
         .map_err(|e| format!("cannot create {}: {e}", fresh.display()))
         .and_then(|store| restore_checked(store.as_ref(), snapshot, url));
     match written {
         Ok(()) => Ok(fresh),
         Err(e) => {
-            let _ = remove_database(&fresh);
+            let _ = files.remove(&fresh);
             Err(e)
         }
     }

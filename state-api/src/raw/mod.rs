@@ -1,6 +1,6 @@
 //! For backend authors: everything a backend shares with the others, so that it holds only its
 //! storage. A runtime never needs this module; it uses [`State`](crate::State) and, to open a
-//! store, [`Store`].
+//! store, [`Store`](crate::Store).
 //!
 //! # How a backend is built
 //!
@@ -21,8 +21,8 @@
 //! [`lifecycle`] holds the pure pieces of `refresh` and `validate_db_config` the apply phase
 //! uses.
 //!
-//! A backend's store type implements [`Store`]: it hands out `Handle`s and says what it can do
-//! ([`Capabilities`]). The conformance suite, `cargo xtask` and the `podstate` facade all build
+//! A backend's store type implements [`Store`](crate::Store): it hands out `Handle`s and says
+//! what it can do ([`Capabilities`](crate::Capabilities)). The conformance suite, `cargo xtask` and the `podstate` facade all build
 //! on that one definition.
 //!
 //! # Example: the smallest engine
@@ -35,17 +35,17 @@
 mod calls;
 pub mod check;
 mod engine;
+mod files;
 mod handle;
 pub mod lifecycle;
 mod read;
 pub mod rules;
-mod store;
 pub mod trace;
 pub mod whole;
 mod write;
 
 pub use engine::Engine;
+pub use files::DatabaseFiles;
 pub use handle::Handle;
 pub use read::{Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
-pub use store::{Capabilities, Store};
 pub use write::{NewContainer, StoreWrite};

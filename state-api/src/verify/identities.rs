@@ -1,7 +1,7 @@
 //! Identity indexes (copies of IDs, kinds, names, namespaces and pods kept beside the records
 //! for lookups and list calls) against the records they copy.
 
-use super::{IdentityIndex, IndexedIdentity, Indexes, Inventory, Violation};
+use super::{IdentityIndex, IndexedIdentity, Indexes, Invariant, Inventory, Violation};
 
 use crate::raw::HolderKind;
 
@@ -22,7 +22,7 @@ pub(super) fn check(inv: &Inventory, idx: &Indexes, found: &mut Vec<Violation>) 
                 .filter(|id| !index.entries.contains_key(*id))
             {
                 found.push(Violation::new(
-                    1,
+                    Invariant::SharedSpaces,
                     &[id],
                     format!(
                         "{} {id:?} is missing from {}, so lookups cannot find it",
@@ -81,12 +81,12 @@ fn entry_against_record(
         let (invariant, message) = if record_identity(inv, other, id).is_some() {
             let is = other.noun();
             (
-                1,
+                Invariant::SharedSpaces,
                 format!("{place} lists {id:?} as a {noun}, but it is a stored {is}"),
             )
         } else {
             (
-                7,
+                Invariant::NothingDangles,
                 format!("{place} lists {noun} {id:?}, which is not stored"),
             )
         };
@@ -97,7 +97,7 @@ fn entry_against_record(
         && indexed != name
     {
         found.push(Violation::new(
-            1,
+            Invariant::SharedSpaces,
             &[id, indexed, name],
             format!("{place} gives {noun} {id:?} the name {indexed:?}, its record {name:?}"),
         ));
@@ -107,7 +107,7 @@ fn entry_against_record(
     {
         // Not one of SPEC §2's invariants: what breaks is what handles see (SPEC §3).
         found.push(Violation::new(
-            0,
+            Invariant::Visibility,
             &[id],
             format!(
                 "{place} puts {noun} {id:?} in namespace {indexed:?}, its record in \
@@ -119,7 +119,7 @@ fn entry_against_record(
         && indexed.as_deref() != pod
     {
         found.push(Violation::new(
-            3,
+            Invariant::Pods,
             &[id],
             format!(
                 "{place} puts {noun} {id:?} in pod {}, its record in {}",

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Indexes, Inventory, Violation};
+use super::{Indexes, Invariant, Inventory, Violation};
 
 use crate::raw::HolderKind;
 
@@ -47,16 +47,28 @@ pub(super) fn check(inv: &Inventory, idx: &Indexes, found: &mut Vec<Violation>) 
     let by_owner = |key: &str, _: &str| unread.containers.contains(key);
     let indexes = [
         (
-            7,
+            Invariant::NothingDangles,
             "dependents of",
             &idx.dependents,
             &dependents,
             &by_container as &Skip,
         ),
-        (3, "members of pod", &idx.members, &members, &by_pod),
-        (4, "users of volume", &idx.volume_users, &users, &by_volume),
         (
-            5,
+            Invariant::Pods,
+            "members of pod",
+            &idx.members,
+            &members,
+            &by_pod,
+        ),
+        (
+            Invariant::Volumes,
+            "users of volume",
+            &idx.volume_users,
+            &users,
+            &by_volume,
+        ),
+        (
+            Invariant::ExecSessions,
             "exec sessions of",
             &idx.container_sessions,
             &sessions,
@@ -90,7 +102,7 @@ fn names(
         }
         if expected.get(name.as_str()) != Some(&(*kind, id.as_str())) {
             found.push(Violation::new(
-                1,
+                Invariant::SharedSpaces,
                 &[name, id],
                 format!(
                     "the name index gives {name:?} to {} {id:?}, whose record does not hold it",
@@ -102,7 +114,7 @@ fn names(
     for (name, (kind, id)) in expected {
         if !index.contains_key(name) {
             found.push(Violation::new(
-                1,
+                Invariant::SharedSpaces,
                 &[name, id],
                 format!(
                     "{} {id:?} holds name {name:?}, which the name index lacks",
@@ -115,7 +127,7 @@ fn names(
 
 /// One index against what the records say it must be.
 fn compare(
-    invariant: u8,
+    invariant: Invariant,
     what: &str,
     stored: &BTreeMap<String, BTreeSet<String>>,
     expected: &BTreeMap<String, BTreeSet<String>>,
@@ -129,7 +141,7 @@ fn compare(
         let want = expected.get(key).unwrap_or(&empty);
         for extra in have.difference(want).filter(|extra| !unread(key, extra)) {
             found.push(Violation::new(
-                7,
+                Invariant::NothingDangles,
                 &[key, extra],
                 format!(
                     "the index of {what} {key:?} lists {extra:?}, which the records do not back"

@@ -11,6 +11,7 @@
 
 mod identities;
 mod indexes;
+mod invariant;
 mod records;
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,8 @@ use serde::Serialize;
 use crate::raw::HolderKind;
 use crate::snapshot::Snapshot;
 use crate::{Container, Pod, Volume};
+
+pub use invariant::Invariant;
 
 /// Everything a store holds, as read from its storage.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -117,9 +120,9 @@ pub struct IndexedIdentity {
 /// One thing wrong with a store, naming the objects involved.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Violation {
-    /// The invariant of SPEC §2 it breaks (1-8); `0` for a record that cannot be read, or a
-    /// violation a checker does not attribute to one invariant.
-    pub invariant: u8,
+    /// The clause of SPEC §2 it breaks, or [`Invariant::Unreadable`] for a record that cannot
+    /// be read (and the other findings [`Invariant`] names).
+    pub invariant: Invariant,
     /// The objects involved (IDs, names, `table:key` for records).
     pub objects: Vec<String>,
     /// What is wrong.
@@ -127,8 +130,8 @@ pub struct Violation {
 }
 
 impl Violation {
-    /// A violation of invariant `invariant` involving `objects`.
-    pub fn new(invariant: u8, objects: &[&str], message: impl Into<String>) -> Violation {
+    /// A violation of `invariant` involving `objects`.
+    pub fn new(invariant: Invariant, objects: &[&str], message: impl Into<String>) -> Violation {
         Violation {
             invariant,
             objects: objects.iter().map(|o| (*o).to_owned()).collect(),
@@ -140,7 +143,7 @@ impl Violation {
     pub fn unreadable(place: impl Into<String>, why: impl fmt::Display) -> Violation {
         let place = place.into();
         Violation {
-            invariant: 0,
+            invariant: Invariant::Unreadable,
             message: format!("{place} cannot be read: {why}"),
             objects: vec![place],
         }
@@ -149,9 +152,9 @@ impl Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.invariant {
-            0 => write!(f, "{}", self.message),
-            n => write!(f, "SPEC §2.{n}: {}", self.message),
+        match self.invariant.clause() {
+            Some(_) => write!(f, "{}: {}", self.invariant, self.message),
+            None => write!(f, "{}", self.message),
         }
     }
 }
@@ -177,7 +180,7 @@ impl From<&Snapshot> for Inventory {
         let mut inv = Inventory::default();
         let mut duplicate = |what: &str, key: &str| {
             inv.unreadable.push(Violation::new(
-                1,
+                Invariant::SharedSpaces,
                 &[key],
                 format!("the snapshot lists {what} {key:?} twice"),
             ));

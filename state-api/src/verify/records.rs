@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Inventory, Violation};
+use super::{Invariant, Inventory, Violation};
 use crate::raw::rules;
 
 /// Pushes every violation the records of `inv` show.
@@ -22,37 +22,49 @@ fn keys_and_strings(inv: &Inventory, found: &mut Vec<Violation>) {
     for (key, c) in &inv.containers {
         if c.config.id != *key {
             found.push(Violation::new(
-                1,
+                Invariant::SharedSpaces,
                 &[key, &c.config.id],
                 format!("container record {key:?} holds container {:?}", c.config.id),
             ));
         }
         if let Err(e) = rules::check_new_container(&c.config) {
-            found.push(Violation::new(1, &[key], format!("container {key:?}: {e}")));
+            found.push(Violation::new(
+                Invariant::SharedSpaces,
+                &[key],
+                format!("container {key:?}: {e}"),
+            ));
         }
     }
     for (key, p) in &inv.pods {
         if p.config.id != *key {
             found.push(Violation::new(
-                1,
+                Invariant::SharedSpaces,
                 &[key, &p.config.id],
                 format!("pod record {key:?} holds pod {:?}", p.config.id),
             ));
         }
         if let Err(e) = rules::check_new_pod(&p.config) {
-            found.push(Violation::new(1, &[key], format!("pod {key:?}: {e}")));
+            found.push(Violation::new(
+                Invariant::SharedSpaces,
+                &[key],
+                format!("pod {key:?}: {e}"),
+            ));
         }
     }
     for (key, v) in &inv.volumes {
         if v.config.name != *key {
             found.push(Violation::new(
-                4,
+                Invariant::Volumes,
                 &[key, &v.config.name],
                 format!("volume record {key:?} holds volume {:?}", v.config.name),
             ));
         }
         if let Err(e) = rules::check_new_volume(&v.config) {
-            found.push(Violation::new(4, &[key], format!("volume {key:?}: {e}")));
+            found.push(Violation::new(
+                Invariant::Volumes,
+                &[key],
+                format!("volume {key:?}: {e}"),
+            ));
         }
     }
 }
@@ -65,7 +77,7 @@ fn shared_spaces(inv: &Inventory, found: &mut Vec<Violation>) {
         .filter(|id| inv.pods.contains_key(*id))
     {
         found.push(Violation::new(
-            1,
+            Invariant::SharedSpaces,
             &[id],
             format!("ID {id:?} is held by a container and a pod"),
         ));
@@ -83,7 +95,7 @@ fn shared_spaces(inv: &Inventory, found: &mut Vec<Violation>) {
         let mut objects = vec![*name];
         objects.extend(ids.iter().copied());
         found.push(Violation::new(
-            1,
+            Invariant::SharedSpaces,
             &objects,
             format!("name {name:?} is held by {} objects: {ids:?}", ids.len()),
         ));
@@ -116,7 +128,7 @@ fn dependencies(inv: &Inventory, found: &mut Vec<Violation>) {
             };
             if let Some(problem) = problem {
                 found.push(Violation::new(
-                    2,
+                    Invariant::Dependencies,
                     &[id, &dep],
                     format!("container {id:?} {problem}"),
                 ));
@@ -154,7 +166,7 @@ fn cycles(inv: &Inventory, found: &mut Vec<Violation>) {
             };
             match marks.get(key.as_str()) {
                 Some(Mark::Open) if key != id => found.push(Violation::new(
-                    2,
+                    Invariant::Dependencies,
                     &[id, key],
                     format!("containers {id:?} and {key:?} depend on each other in a cycle"),
                 )),
@@ -176,12 +188,12 @@ fn memberships(inv: &Inventory, found: &mut Vec<Violation>) {
         match inv.pods.get(pod) {
             None if inv.unread.pods.contains(pod) => {}
             None => found.push(Violation::new(
-                3,
+                Invariant::Pods,
                 &[id, pod],
                 format!("container {id:?} is a member of {pod:?}, which is not a stored pod"),
             )),
             Some(p) if p.config.namespace != c.config.namespace => found.push(Violation::new(
-                3,
+                Invariant::Pods,
                 &[id, pod],
                 format!(
                     "container {id:?} of namespace {:?} is a member of pod {pod:?} of {:?}",
@@ -199,7 +211,7 @@ fn volumes(inv: &Inventory, found: &mut Vec<Violation>) {
         for name in c.config.volume_names() {
             if !inv.volumes.contains_key(&name) && !inv.unread.volumes.contains(&name) {
                 found.push(Violation::new(
-                    4,
+                    Invariant::Volumes,
                     &[id, &name],
                     format!("container {id:?} uses volume {name:?}, which is not stored"),
                 ));
@@ -213,14 +225,14 @@ fn exec_sessions(inv: &Inventory, found: &mut Vec<Violation>) {
     for (session, owner) in &inv.exec_sessions {
         if session.is_empty() || session.contains('\0') {
             found.push(Violation::new(
-                5,
+                Invariant::ExecSessions,
                 &[session],
                 "an exec session ID is empty or holds a NUL",
             ));
         }
         if !inv.containers.contains_key(owner) && !inv.unread.containers.contains(owner) {
             found.push(Violation::new(
-                5,
+                Invariant::ExecSessions,
                 &[session, owner],
                 format!("exec session {session:?} is registered to {owner:?}, which is not stored"),
             ));
@@ -234,7 +246,7 @@ fn networks(inv: &Inventory, found: &mut Vec<Violation>) {
     for id in inv.networks.keys().chain(inv.aliases.keys()) {
         if !inv.containers.contains_key(id) && !inv.unread.containers.contains(id) {
             found.push(Violation::new(
-                7,
+                Invariant::NothingDangles,
                 &[id],
                 format!("networks are stored for {id:?}, which is not a stored container"),
             ));
@@ -246,7 +258,7 @@ fn networks(inv: &Inventory, found: &mut Vec<Violation>) {
             let is_connected = connected.is_some_and(|c| c.contains(net));
             if !is_connected && !aliases.is_empty() {
                 found.push(Violation::new(
-                    6,
+                    Invariant::Aliases,
                     &[id, net],
                     format!(
                         "container {id:?} has aliases on {net:?}, which it is not connected to"
@@ -260,7 +272,7 @@ fn networks(inv: &Inventory, found: &mut Vec<Violation>) {
         .chain(inv.aliases.values().flat_map(|m| m.values().flatten()));
     for s in strings.filter(|s| s.is_empty() || s.contains('\0')) {
         found.push(Violation::new(
-            6,
+            Invariant::Aliases,
             &[s],
             "a network or alias is empty or holds a NUL",
         ));

@@ -2,7 +2,7 @@
 //! nothing acknowledged is lost when processes are killed at any moment, when the power goes,
 //! when the disk fails, when many processes work at once and when files are damaged.
 //!
-//! Every run drives the backends through their public [`Store`](podstate_api::raw::Store) and
+//! Every run drives the backends through their public [`Store`](podstate_api::Store) and
 //! [`State`](podstate_api::State) interfaces with the conformance checker's own generated
 //! operation sequences ([`workload`]), and judges them against the reference model
 //! ([`oracle`]): a reopened database must pass [`verify`] (the engine's integrity check and

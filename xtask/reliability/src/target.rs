@@ -7,9 +7,10 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
+use podstate::StoreConfig;
 use podstate_api::StateError;
+use podstate_api::Store;
 use podstate_api::dump::Dump;
-use podstate_api::raw::Store;
 use podstate_redb::{RedbOptions, RedbStore};
 use podstate_sqlite::{SqliteOptions, SqliteStore};
 
@@ -17,7 +18,9 @@ use crate::disk::Disk;
 use crate::redb_disk::DiskHook;
 use crate::sqlite_vfs::{self, Attached};
 
-/// A persistent backend of the workspace.
+/// A persistent backend of the workspace, for the runs that reach into it (a simulated disk, the
+/// engine's own check). Its names, and where a run keeps its database, are the facade's
+/// ([`StoreConfig::BACKENDS`], [`StoreConfig::in_dir`]): the workspace has one list of backends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Backend {
     /// `podstate-sqlite`.
@@ -30,32 +33,42 @@ impl Backend {
     /// Both persistent backends.
     pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Redb];
 
-    /// The backend's name, as `cargo xtask --backend` takes it.
-    pub fn name(self) -> &'static str {
+    /// The facade's description of this backend's database at `path`.
+    pub fn config(self, path: &Path) -> StoreConfig {
         match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Redb => "redb",
+            Backend::Sqlite => StoreConfig::Sqlite(path.to_owned()),
+            Backend::Redb => StoreConfig::Redb(path.to_owned()),
         }
     }
 
-    /// The backend called `name`.
+    /// The backend's name, as `cargo xtask --backend` takes it (the facade's).
+    pub fn name(self) -> &'static str {
+        self.config(Path::new("")).backend()
+    }
+
+    /// The persistent backend the facade calls `name`.
     ///
     /// # Errors
-    /// A message listing the known names.
+    /// A message for a name the facade does not know, or for `memory`.
     pub fn parse(name: &str) -> Result<Backend, String> {
-        Backend::ALL
-            .into_iter()
-            .find(|b| b.name() == name)
-            .ok_or_else(|| format!("unknown persistent backend {name:?}; known: sqlite, redb"))
+        match StoreConfig::in_dir(name, Path::new("")).map_err(|e| e.to_string())? {
+            StoreConfig::Sqlite(_) => Ok(Backend::Sqlite),
+            StoreConfig::Redb(_) => Ok(Backend::Redb),
+            other => Err(format!(
+                "{} keeps no database file; the persistent backends: {}",
+                other.backend(),
+                Backend::ALL.map(Backend::name).join(", ")
+            )),
+        }
     }
 
-    /// The name of the database file the runs make in their directory. SQLite adds `-wal` and
-    /// `-shm` beside it.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "podstate.db",
-            Backend::Redb => "podstate.redb",
-        }
+    /// The name of the database file the runs make in their directory, as the facade names it
+    /// ([`StoreConfig::in_dir`]). SQLite adds `-wal` and `-shm` beside it.
+    pub fn file_name(self) -> String {
+        let config = StoreConfig::in_dir(self.name(), Path::new(""))
+            .expect("every persistent backend is in the facade's list");
+        let path = config.path().expect("a persistent backend has a file");
+        path.to_string_lossy().into_owned()
     }
 
     /// Opens (or creates) the database at `path` as production does: durable commits, waits
@@ -81,14 +94,14 @@ impl Backend {
             Backend::Sqlite => Box::new(SqliteStore::open_with(
                 path,
                 SqliteOptions::new()
-                    .with_lock_timeout(lock_timeout)
-                    .with_read_only(true),
+                    .lock_timeout(lock_timeout)
+                    .read_only(true),
             )?),
             Backend::Redb => Box::new(RedbStore::open_with(
                 path,
                 RedbOptions::default()
-                    .with_lock_timeout(lock_timeout)
-                    .with_read_only(true),
+                    .lock_timeout(lock_timeout)
+                    .read_only(true),
             )?),
         })
     }
@@ -109,10 +122,10 @@ impl Backend {
         Ok(match self {
             Backend::Sqlite => Box::new(SqliteStore::open_with(
                 path,
-                SqliteOptions::new().with_lock_timeout(lock_timeout),
+                SqliteOptions::new().lock_timeout(lock_timeout),
             )?),
             Backend::Redb => {
-                let options = RedbOptions::default().with_lock_timeout(lock_timeout);
+                let options = RedbOptions::default().lock_timeout(lock_timeout);
                 match disk {
                     None => Box::new(RedbStore::open_with(path, options)?),
                     Some(disk) => Box::new(RedbStore::open_with_storage(
@@ -220,4 +233,26 @@ pub fn verify_store(store: &dyn Store, sessions: &BTreeSet<String>) -> Result<Du
             crate::driver::panic_text(&*panic)
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_persistent_backends_are_the_facades() {
+        let persistent: Vec<&str> = StoreConfig::BACKENDS
+            .into_iter()
+            .filter(|name| name != &"memory")
+            .collect();
+        assert_eq!(Backend::ALL.map(Backend::name).to_vec(), persistent);
+        for backend in Backend::ALL {
+            assert_eq!(Backend::parse(backend.name()), Ok(backend));
+        }
+        assert_eq!(Backend::Sqlite.file_name(), "podstate.db");
+        let memory = Backend::parse("memory").unwrap_err();
+        assert!(memory.contains("keeps no database file"), "{memory}");
+        let unknown = Backend::parse("bolt").unwrap_err();
+        assert!(unknown.contains("unknown store scheme"), "{unknown}");
+    }
 }

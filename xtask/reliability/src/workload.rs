@@ -2,7 +2,7 @@
 //! ([`generate_case`]), limited to what a persistent store and the reference model can both do,
 //! and the conformance suite's hot-spot workload ([`hot_ops`]) for the stress run's hot mode.
 
-use podstate_api::raw::Capabilities;
+use podstate_api::Capabilities;
 use podstate_conformance::checker::{HandleOp, generate_case};
 use podstate_conformance::concurrent::{Role, hot_ops};
 

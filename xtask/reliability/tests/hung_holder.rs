@@ -6,7 +6,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, ContainerConfig, ErrorKind, StateError};
 use podstate_reliability::holder::Holder;
 use podstate_reliability::{Backend, Launcher};

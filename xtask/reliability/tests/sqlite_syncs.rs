@@ -28,9 +28,9 @@ fn tracking_disk() -> Arc<Disk> {
 fn per_commit(dir: &Path, durability: Durability) -> Vec<(u64, usize)> {
     let disk = tracking_disk();
     let _attached = sqlite_vfs::attach(dir, disk.clone()).expect("the VFS shim");
-    let options = SqliteOptions::new().with_durability(durability);
+    let options = SqliteOptions::new().durability(durability);
     let store = SqliteStore::open_with(dir.join("podstate.db"), options).expect("open");
-    let state = store.open_state().expect("a handle");
+    let state = store.open_handle().expect("a handle");
     (0..COMMITS)
         .map(|i| {
             let before = disk.counts().syncs;

@@ -17,7 +17,7 @@ use std::ffi::CStr;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_api::{Container, State};
 use podstate_capi::ffi::caller::{self, HandlePtr};
 use podstate_capi::wire::{Beside, Wire};
@@ -176,14 +176,14 @@ fn write_json<T: Serialize>(path: &Path, value: &T) -> R<()> {
 /// in memory (one transaction).
 fn fill(store: &dyn Store, ctrs: &[Container]) -> R<()> {
     let scratch = podstate_memory::MemoryStore::new();
-    let h = scratch.open();
+    let h = scratch.open_handle().map_err(|e| fail("open_handle", e))?;
     for v in &Workload::new(0, 0).volumes {
         h.add_volume(v).map_err(|e| fail("add_volume", e))?;
     }
     for c in ctrs {
         h.add_container(c).map_err(|e| fail("add_container", e))?;
     }
-    let snapshot = podstate_api::raw::Store::snapshot(&scratch).map_err(|e| fail("snapshot", e))?;
+    let snapshot = podstate_api::Store::snapshot(&scratch).map_err(|e| fail("snapshot", e))?;
     store.restore(&snapshot).map_err(|e| fail("restore", e))
 }
 

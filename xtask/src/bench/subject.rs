@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use podstate_api::raw::Store;
+use podstate::{OpenOptions, StoreConfig};
+use podstate_api::Store;
 use podstate_api::{Container, Pod, State, Volume};
 
 /// The bench's error: a message saying what failed (a failed call is a bug, not a figure).
@@ -74,8 +75,8 @@ pub fn fail(what: &str, e: impl std::fmt::Display) -> String {
     format!("{what}: {e}")
 }
 
-/// The backends built into the workspace, by name.
-pub const BACKENDS: [&str; 3] = ["memory", "sqlite", "redb"];
+/// The backends built into the workspace, by name: the facade's one list.
+pub const BACKENDS: [&str; 3] = StoreConfig::BACKENDS;
 
 impl Backend {
     /// Backend `name` with its database in `dir`: with durable commits, as a runtime opens it,
@@ -83,34 +84,25 @@ impl Backend {
     /// for the scaling run, which times no write; redb's multi-writer mode commits durably
     /// always).
     pub fn open(name: &str, dir: &Path, durable: bool) -> R<Backend> {
-        let (open, dir): (Opener, _) = match name {
-            "memory" => {
-                let store = podstate_memory::MemoryStore::new();
-                return Backend::with(name, None, Box::new(store), None);
-            }
-            "sqlite" => {
-                let path = dir.join("podstate.db");
-                let options = match durable {
-                    true => podstate_sqlite::SqliteOptions::new(),
-                    false => podstate_sqlite::SqliteOptions::for_tests(),
-                };
-                let open: Opener = Box::new(move || {
-                    let store = podstate_sqlite::SqliteStore::open_with(&path, options.clone())
-                        .map_err(|e| fail("open sqlite", e))?;
-                    Ok(Box::new(store) as Box<dyn Store>)
-                });
-                (open, dir)
-            }
-            "redb" => {
-                let path = dir.join("podstate.redb");
-                let open: Opener = Box::new(move || {
-                    let store =
-                        podstate_redb::RedbStore::open(&path).map_err(|e| fail("open redb", e))?;
-                    Ok(Box::new(store) as Box<dyn Store>)
-                });
-                (open, dir)
-            }
-            other => return Err(format!("unknown backend {other:?}")),
+        let config = StoreConfig::in_dir(name, dir).map_err(|e| fail("choose a backend", e))?;
+        if !config.is_persistent() {
+            let store = podstate::open_with(&config, OpenOptions::new())
+                .map_err(|e| fail("open memory", e))?;
+            return Backend::with(name, None, store, None);
+        }
+        let open: Opener = match config {
+            // `synchronous=OFF` is no option of the facade's (a runtime never wants it): the
+            // backend's own test options say it.
+            StoreConfig::Sqlite(path) if !durable => Box::new(move || {
+                let options = podstate_sqlite::SqliteOptions::for_tests();
+                let store = podstate_sqlite::SqliteStore::open_with(&path, options)
+                    .map_err(|e| fail("open sqlite", e))?;
+                Ok(Box::new(store) as Box<dyn Store>)
+            }),
+            config => Box::new(move || {
+                podstate::open_with(&config, OpenOptions::new())
+                    .map_err(|e| fail(&format!("open {}", config.backend()), e))
+            }),
         };
         let store = open()?;
         Backend::with(name, Some(dir.to_owned()), store, Some(open))

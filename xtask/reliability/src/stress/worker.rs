@@ -10,7 +10,7 @@ use std::thread;
 use std::time::Duration;
 
 use podstate_api::State;
-use podstate_api::raw::Store;
+use podstate_api::Store;
 use podstate_conformance::checker::{self, Answer, handles_of};
 
 use super::history::{Record, now_ns, record};

@@ -1,6 +1,7 @@
 //! A store: one database (or one in-memory area) that hands out [`State`] handles.
 
 use std::fmt::Debug;
+use std::sync::Arc;
 
 use crate::snapshot::Snapshot;
 use crate::verify::{Inventory, Violation};
@@ -22,8 +23,6 @@ pub struct Capabilities {
     /// Several handles may be open on one store at once, each with its own namespace and closed
     /// flag, all seeing one state.
     pub shared_handles: bool,
-    /// Several processes may open the same store at once.
-    pub multi_process: bool,
 }
 
 impl Capabilities {
@@ -33,7 +32,6 @@ impl Capabilities {
             persistent: false,
             reopen: false,
             shared_handles: false,
-            multi_process: false,
         }
     }
 
@@ -45,13 +43,14 @@ impl Capabilities {
             .with_reopen(true)
     }
 
-    /// A database file shared by handles, threads and processes, surviving every reopen.
+    /// A database file shared by handles, threads and processes, surviving every reopen. (That
+    /// several processes may share it is a fact of the persistent backends, not a field: the
+    /// conformance suite runs threads of one process, so no field would gate anything.)
     pub const fn persistent() -> Capabilities {
         Capabilities {
             persistent: true,
             reopen: true,
             shared_handles: true,
-            multi_process: true,
         }
     }
 
@@ -73,19 +72,12 @@ impl Capabilities {
         self
     }
 
-    /// Sets [`multi_process`](Capabilities::multi_process).
-    pub const fn with_multi_process(mut self, yes: bool) -> Capabilities {
-        self.multi_process = yes;
-        self
-    }
-
     /// What both can do: the capabilities a differential run over two backends may use.
     pub const fn intersect(self, other: Capabilities) -> Capabilities {
         Capabilities {
             persistent: self.persistent && other.persistent,
             reopen: self.reopen && other.reopen,
             shared_handles: self.shared_handles && other.shared_handles,
-            multi_process: self.multi_process && other.multi_process,
         }
     }
 }
@@ -107,13 +99,28 @@ pub trait Store: Send + Sync + Debug {
     /// `Io` or `Corrupt` when a persistent backend cannot open its database.
     fn open_handle(&self) -> Result<Box<dyn State>>;
 
-    /// Drops this store's own hold on its data (connections, database objects) and opens the
-    /// same data again, as a process that exits and starts anew would. Handles opened before
-    /// should all be dropped first. An in-memory store keeps its data and answers itself.
+    /// A new handle on this store, already in namespace `namespace` (see
+    /// [`State::set_namespace`]): for a thread or task that works in one namespace.
+    ///
+    /// # Errors
+    /// As [`open_handle`](Store::open_handle); `InvalidArg` when `namespace` holds a NUL.
+    fn open_handle_in(&self, namespace: &str) -> Result<Box<dyn State>> {
+        let handle = self.open_handle()?;
+        handle.set_namespace(namespace)?;
+        Ok(handle)
+    }
+
+    /// Opens the same data again as a new store, as a process that exits and starts anew would.
+    /// Takes the store by `Arc` (a `Box<dyn Store>` becomes one with `Arc::from`), so that a
+    /// store shared between threads can be reopened: this store's own hold on its data
+    /// (connections, database objects) goes when its last owner drops it, which the backends
+    /// let happen before they open the data again when the `Arc` was the only one. Handles
+    /// opened before should all be dropped first. An in-memory store keeps its data and answers
+    /// itself.
     ///
     /// # Errors
     /// `Io` or `Corrupt` when the database cannot be opened again.
-    fn reopen(self: Box<Self>) -> Result<Box<dyn Store>>;
+    fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>>;
 
     /// Everything the store holds, read in one read transaction, so that a live store never
     /// exports a torn state.
@@ -134,7 +141,7 @@ pub trait Store: Send + Sync + Debug {
     /// live store: every handle and process on it sees the old state until the commit and the
     /// new one after, and a process writing meanwhile loses nothing it was told was written
     /// (as it would if the database file were swapped under it). A backend implements it with
-    /// [`whole::replace_into`](super::whole::replace_into). The default can only fill an empty
+    /// [`whole::replace_into`](crate::raw::whole::replace_into). The default can only fill an empty
     /// store: it restores into it when it is empty, and answers `InvalidArg` otherwise.
     ///
     /// # Errors
