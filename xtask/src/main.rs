@@ -16,6 +16,7 @@ mod soak;
 mod stress;
 mod tidy;
 
+use anyhow::{Context, anyhow};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -114,16 +115,37 @@ struct ConformanceArgs {
 }
 
 /// `cargo xtask header`: the header test, told to write the header it generates.
-fn header() -> Result<(), String> {
+fn header() -> anyhow::Result<()> {
     let status = std::process::Command::new(ci::cargo())
         .args(["test", "-p", "podstate-capi", "--test", "header"])
         .env("PODSTATE_BLESS", "1")
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .context("cannot run cargo")?;
     match status.success() {
         true => Ok(()),
-        false => Err(format!("generating capi/podstate.h failed ({status})")),
+        false => Err(anyhow!("generating capi/podstate.h failed ({status})")),
     }
+}
+
+/// `error` on one line: each step's context, then the error that stopped it, `: ` between them,
+/// down to the first of podstate's errors (whose message already quotes its cause) or to a cause
+/// the line already says.
+fn one_line(error: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in error.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            break;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+        if cause.is::<podstate::StateError>() || cause.is::<podstate::OpenError>() {
+            break;
+        }
+    }
+    line
 }
 
 fn main() -> ExitCode {
@@ -160,7 +182,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
-            eprintln!("error: {why}");
+            eprintln!("error: {}", one_line(&why));
             ExitCode::FAILURE
         }
     }

@@ -3,6 +3,7 @@
 //! containers remain, and the files did not grow without bound (see `podstate-reliability`'s
 //! `soak` module).
 
+use anyhow::anyhow;
 use std::path::PathBuf;
 
 use podstate_reliability::soak::{self, SoakConfig};
@@ -29,7 +30,7 @@ pub struct SoakArgs {
 }
 
 /// Runs the command.
-pub fn run(args: &SoakArgs) -> Result<(), String> {
+pub fn run(args: &SoakArgs) -> anyhow::Result<()> {
     let launcher = launcher()?;
     let mut passed = true;
     for backend in backends(&args.backends)? {
@@ -40,13 +41,14 @@ pub fn run(args: &SoakArgs) -> Result<(), String> {
             dir: args.dir.clone(),
         };
         let mut bar = Progress::new(format!("{} soak", backend.name()), args.lifecycles);
-        let report = soak::run(&launcher, &config, &mut |done| bar.update(done))?;
+        let report = soak::run(&launcher, &config, &mut |done| bar.update(done))
+            .map_err(anyhow::Error::msg)?;
         bar.finish();
         println!("{report}");
         passed &= report.passed();
     }
     match passed {
         true => Ok(()),
-        false => Err("soak failed (see above)".to_owned()),
+        false => Err(anyhow!("soak failed (see above)")),
     }
 }

@@ -4,6 +4,7 @@
 //! tight add/remove/rewrite loops against lookups and lists); `--stops` stops a random process
 //! once per window with SIGSTOP, longer than the lock timeout.
 
+use anyhow::anyhow;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -62,7 +63,7 @@ pub struct StressArgs {
 }
 
 /// Runs the command.
-pub fn run(args: &StressArgs) -> Result<(), String> {
+pub fn run(args: &StressArgs) -> anyhow::Result<()> {
     let launcher = launcher()?;
     let mut passed = true;
     for backend in backends(&args.backends)? {
@@ -88,13 +89,14 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
         let windows =
             (args.ops / args.threads.max(1)).div_ceil((args.window / args.threads.max(1)).max(1));
         let mut bar = Progress::new(format!("{} stress", backend.name()), windows as u64);
-        let report = stress::run(&launcher, &config, &mut |done| bar.update(done as u64))?;
+        let report = stress::run(&launcher, &config, &mut |done| bar.update(done as u64))
+            .map_err(anyhow::Error::msg)?;
         bar.finish();
         println!("{report}");
         passed &= report.passed();
     }
     match passed {
         true => Ok(()),
-        false => Err("stress failed (see above)".to_owned()),
+        false => Err(anyhow!("stress failed (see above)")),
     }
 }
