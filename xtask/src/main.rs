@@ -127,27 +127,6 @@ fn header() -> anyhow::Result<()> {
     }
 }
 
-/// `error` on one line: each step's context, then the error that stopped it, `: ` between them,
-/// down to the first of podstate's errors (whose message already quotes its cause) or to a cause
-/// the line already says.
-fn one_line(error: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in error.chain() {
-        let text = cause.to_string();
-        if line.contains(&text) {
-            break;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-        if cause.is::<podstate::StateError>() || cause.is::<podstate::OpenError>() {
-            break;
-        }
-    }
-    line
-}
-
 fn main() -> ExitCode {
     // The reliability commands' child processes are this program: `cargo xtask child ROLE ...`.
     let args: Vec<String> = std::env::args().collect();
@@ -182,7 +161,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
-            eprintln!("error: {}", one_line(&why));
+            eprintln!("error: {}", podstate_reliability::one_line(&why));
             ExitCode::FAILURE
         }
     }

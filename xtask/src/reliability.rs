@@ -15,8 +15,5 @@ pub fn backends(names: &[String]) -> anyhow::Result<Vec<Backend>> {
     if names.is_empty() {
         return Ok(Backend::ALL.to_vec());
     }
-    names
-        .iter()
-        .map(|n| Backend::parse(n).map_err(anyhow::Error::msg))
-        .collect()
+    names.iter().map(|n| Ok(Backend::parse(n)?)).collect()
 }

@@ -41,8 +41,7 @@ pub fn run(args: &SoakArgs) -> anyhow::Result<()> {
             dir: args.dir.clone(),
         };
         let mut bar = Progress::new(format!("{} soak", backend.name()), args.lifecycles);
-        let report = soak::run(&launcher, &config, &mut |done| bar.update(done))
-            .map_err(anyhow::Error::msg)?;
+        let report = soak::run(&launcher, &config, &mut |done| bar.update(done))?;
         bar.finish();
         println!("{report}");
         passed &= report.passed();

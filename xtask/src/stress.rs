@@ -89,8 +89,7 @@ pub fn run(args: &StressArgs) -> anyhow::Result<()> {
         let windows =
             (args.ops / args.threads.max(1)).div_ceil((args.window / args.threads.max(1)).max(1));
         let mut bar = Progress::new(format!("{} stress", backend.name()), windows as u64);
-        let report = stress::run(&launcher, &config, &mut |done| bar.update(done as u64))
-            .map_err(anyhow::Error::msg)?;
+        let report = stress::run(&launcher, &config, &mut |done| bar.update(done as u64))?;
         bar.finish();
         println!("{report}");
         passed &= report.passed();
