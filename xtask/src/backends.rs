@@ -1,5 +1,6 @@
 //! The backends built into the workspace, as conformance factories.
 
+use anyhow::bail;
 use podstate_conformance::{BackendFactory, StoreFactory};
 
 /// Every backend built into the workspace, by name: each one's store type, fresh and temporary;
@@ -26,17 +27,17 @@ pub fn all() -> Vec<Box<dyn BackendFactory>> {
 
 /// The backends named in `names` (all when empty); an unknown name is an error listing the
 /// known ones.
-pub fn select(names: &[String]) -> Result<Vec<Box<dyn BackendFactory>>, String> {
+pub fn select(names: &[String]) -> anyhow::Result<Vec<Box<dyn BackendFactory>>> {
     let all = all();
     if names.is_empty() {
         return Ok(all);
     }
     let known: Vec<String> = all.iter().map(|b| b.name().to_owned()).collect();
     if let Some(unknown) = names.iter().find(|n| !known.contains(n)) {
-        return Err(format!(
+        bail!(
             "unknown backend {unknown:?}; built into this workspace: {}",
             known.join(", ")
-        ));
+        );
     }
     Ok(all
         .into_iter()

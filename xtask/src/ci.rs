@@ -1,13 +1,14 @@
 //! `cargo xtask ci`: what CI runs, in the order that fails fastest.
 
+use anyhow::{Context, bail};
 use std::process::Command;
 
 /// Runs the tidy checks, fmt check, clippy with `-D warnings`, the tests, `cargo package` of the
 /// publishable crates, the conformance run and the hot stress run (as `.ci/run` does); stops at
 /// the first failure.
-pub fn run() -> Result<(), String> {
+pub fn run() -> anyhow::Result<()> {
     eprintln!("== tidy: links, paths and SPEC citations of every tracked file");
-    crate::tidy::run(&crate::tidy::root()).map_err(|why| format!("tidy failed: {why}"))?;
+    crate::tidy::run(&crate::tidy::root()).context("tidy failed")?;
     let steps: [(&str, &[&str]); 7] = [
         ("fmt", &["fmt", "--all", "--", "--check"]),
         (
@@ -48,9 +49,9 @@ pub fn run() -> Result<(), String> {
         let status = Command::new(cargo())
             .args(args)
             .status()
-            .map_err(|e| format!("cannot run cargo: {e}"))?;
+            .context("cannot run cargo")?;
         if !status.success() {
-            return Err(format!("{name} failed ({status})"));
+            bail!("{name} failed ({status})");
         }
     }
     eprintln!("== ci passed");

@@ -1,5 +1,6 @@
 //! `cargo xtask conformance`: the scenario suite and the model checker against every backend.
 
+use anyhow::anyhow;
 use std::sync::{Arc, Mutex};
 
 use podstate_conformance::BackendFactory;
@@ -36,7 +37,7 @@ impl BackendResult {
 }
 
 /// Runs the command.
-pub fn run(args: &ConformanceArgs) -> Result<(), String> {
+pub fn run(args: &ConformanceArgs) -> anyhow::Result<()> {
     let backends = backends::select(&args.backends)?;
     let backends: Vec<&dyn BackendFactory> = backends.iter().map(|b| b.as_ref()).collect();
     if let Some(file) = &args.replay {
@@ -71,7 +72,7 @@ pub fn run(args: &ConformanceArgs) -> Result<(), String> {
     print_table(&results);
     match results.iter().all(BackendResult::passed) {
         true => Ok(()),
-        false => Err("conformance failed".to_owned()),
+        false => Err(anyhow!("conformance failed")),
     }
 }
 
@@ -298,7 +299,7 @@ fn print_table(results: &[BackendResult]) {
 }
 
 /// Replays a saved case against every selected backend and the model.
-fn replay(file: &std::path::Path, backends: &[&dyn BackendFactory]) -> Result<(), String> {
+fn replay(file: &std::path::Path, backends: &[&dyn BackendFactory]) -> anyhow::Result<()> {
     let mut failed = false;
     for backend in backends {
         match checker::replay(file, *backend) {
@@ -314,7 +315,7 @@ fn replay(file: &std::path::Path, backends: &[&dyn BackendFactory]) -> Result<()
         }
     }
     match failed {
-        true => Err(format!("replay of {} diverged", file.display())),
+        true => Err(anyhow!("replay of {} diverged", file.display())),
         false => Ok(()),
     }
 }

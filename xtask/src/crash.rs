@@ -3,6 +3,7 @@
 //! reopened, verified and compared with the reference model (see `podstate-reliability`); after
 //! a kill, first through a read-only open by a user who cannot write it.
 
+use anyhow::anyhow;
 use std::path::PathBuf;
 
 use podstate_reliability::crash::{self, CrashConfig};
@@ -41,7 +42,7 @@ pub struct CrashArgs {
 }
 
 /// Runs the command.
-pub fn run(args: &CrashArgs) -> Result<(), String> {
+pub fn run(args: &CrashArgs) -> anyhow::Result<()> {
     let launcher = launcher()?;
     let mut reports = Vec::new();
     for backend in backends(&args.backends)? {
@@ -98,6 +99,6 @@ pub fn run(args: &CrashArgs) -> Result<(), String> {
     }
     match reports.iter().all(Report::passed) {
         true => Ok(()),
-        false => Err("trials failed (see above)".to_owned()),
+        false => Err(anyhow!("trials failed (see above)")),
     }
 }

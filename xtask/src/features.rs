@@ -1,6 +1,7 @@
 //! `cargo xtask features`: every feature combination of the `podstate` facade builds, and its
 //! tests pass with every backend in.
 
+use anyhow::{Context, anyhow};
 use std::process::Command;
 
 /// The combinations that must build: each backend alone without the defaults, the library
@@ -17,7 +18,7 @@ pub const COMBINATIONS: &[&[&str]] = &[
 
 /// Checks every combination (with clippy, warnings denied), then runs the facade's tests with
 /// all features.
-pub fn run() -> Result<(), String> {
+pub fn run() -> anyhow::Result<()> {
     for combination in COMBINATIONS {
         let mut args = vec!["clippy", "-p", "podstate", "--all-targets"];
         args.extend_from_slice(combination);
@@ -27,15 +28,15 @@ pub fn run() -> Result<(), String> {
     cargo(&["test", "-p", "podstate", "--all-features"])
 }
 
-fn cargo(args: &[&str]) -> Result<(), String> {
+fn cargo(args: &[&str]) -> anyhow::Result<()> {
     eprintln!("== cargo {}", args.join(" "));
     let status = Command::new(crate::ci::cargo())
         .args(args)
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .context("cannot run cargo")?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("cargo {} failed ({status})", args.join(" ")))
+        Err(anyhow!("cargo {} failed ({status})", args.join(" ")))
     }
 }

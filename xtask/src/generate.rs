@@ -6,6 +6,7 @@
 //! session for one in twenty; pods get their members (the first ones of the containers), each
 //! member after the first depending on the pod's first member.
 
+use anyhow::Context;
 use std::time::Instant;
 
 use podstate::{
@@ -36,16 +37,16 @@ fn hex_id(n: u64) -> String {
         .collect()
 }
 
-fn payload(text: String) -> Result<Payload, String> {
-    Payload::from_json(text).map_err(|e| e.to_string())
+fn payload(text: String) -> anyhow::Result<Payload> {
+    Ok(Payload::from_json(text)?)
 }
 
 /// Builds `shape` into the (empty) store at `url`, creating it if missing.
-pub fn run(url: &str, shape: Shape) -> Result<(), String> {
-    let store = podstate::open(url).map_err(|e| format!("cannot open {url}: {e}"))?;
-    let state = store.open_handle().map_err(|e| e.to_string())?;
+pub fn run(url: &str, shape: Shape) -> anyhow::Result<()> {
+    let store = podstate::open(url).with_context(|| format!("cannot open {url}"))?;
+    let state = store.open_handle()?;
     let started = Instant::now();
-    build(state.as_ref(), shape).map_err(|e| format!("building into {url}: {e}"))?;
+    build(state.as_ref(), shape).with_context(|| format!("building into {url}"))?;
     println!(
         "built {} containers, {} pods, {} volumes into {url} in {:.1?}",
         shape.containers,
@@ -57,12 +58,11 @@ pub fn run(url: &str, shape: Shape) -> Result<(), String> {
 }
 
 /// Builds `shape` through `state`'s calls.
-pub fn build(state: &dyn State, shape: Shape) -> Result<(), String> {
-    let fail = |e: podstate::StateError| e.to_string();
+pub fn build(state: &dyn State, shape: Shape) -> anyhow::Result<()> {
     for v in 0..shape.volumes {
         let mut cfg = VolumeConfig::new(format!("vol-{v}"));
         cfg.payload = payload(format!(r#"{{"driver":"local","labels":{{"n":"{v}"}}}}"#))?;
-        state.add_volume(&Volume::new(cfg)).map_err(fail)?;
+        state.add_volume(&Volume::new(cfg))?;
     }
     let per_pod = shape
         .containers
@@ -72,7 +72,7 @@ pub fn build(state: &dyn State, shape: Shape) -> Result<(), String> {
     for p in 0..shape.pods {
         let cfg = PodConfig::new(hex_id(1 << 40 | p as u64), format!("pod-{p}"));
         let pod = Pod::new(cfg);
-        state.add_pod(&pod).map_err(fail)?;
+        state.add_pod(&pod)?;
         pods.push(pod);
     }
     for i in 0..shape.containers {
@@ -99,7 +99,7 @@ pub fn build(state: &dyn State, shape: Shape) -> Result<(), String> {
                 cfg.depends_on = vec![hex_id((i - i % per_pod) as u64)];
             }
             let ctr = Container::new(cfg);
-            state.add_container_to_pod(pod, &ctr).map_err(fail)?;
+            state.add_container_to_pod(pod, &ctr)?;
             ctr
         } else {
             let first_free = shape.pods * per_pod;
@@ -107,12 +107,12 @@ pub fn build(state: &dyn State, shape: Shape) -> Result<(), String> {
                 cfg.depends_on = vec![hex_id((first_free + (i - first_free) / 2) as u64)];
             }
             let ctr = Container::new(cfg);
-            state.add_container(&ctr).map_err(fail)?;
+            state.add_container(&ctr)?;
             ctr
         };
         if i % 20 == 0 {
             let session = ExecSession::new(format!("exec-{i}"), ctr.id());
-            state.add_exec_session(&ctr, &session).map_err(fail)?;
+            state.add_exec_session(&ctr, &session)?;
         }
     }
     Ok(())

@@ -16,6 +16,7 @@ mod soak;
 mod stress;
 mod tidy;
 
+use anyhow::{Context, anyhow};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -114,15 +115,15 @@ struct ConformanceArgs {
 }
 
 /// `cargo xtask header`: the header test, told to write the header it generates.
-fn header() -> Result<(), String> {
+fn header() -> anyhow::Result<()> {
     let status = std::process::Command::new(ci::cargo())
         .args(["test", "-p", "podstate-capi", "--test", "header"])
         .env("PODSTATE_BLESS", "1")
         .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
+        .context("cannot run cargo")?;
     match status.success() {
         true => Ok(()),
-        false => Err(format!("generating capi/podstate.h failed ({status})")),
+        false => Err(anyhow!("generating capi/podstate.h failed ({status})")),
     }
 }
 
@@ -160,7 +161,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
-            eprintln!("error: {why}");
+            eprintln!("error: {}", podstate_reliability::one_line(&why));
             ExitCode::FAILURE
         }
     }

@@ -1,18 +1,19 @@
 //! What the reliability commands (`crash`, `stress`, `soak`) share: their children are this
 //! very program (`cargo xtask child ...`), and they run the persistent backends.
 
+use anyhow::Context;
 use podstate_reliability::{Backend, Launcher};
 
 /// Children of a run: this program, in its hidden `child` mode.
-pub fn launcher() -> Result<Launcher, String> {
-    let me = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+pub fn launcher() -> anyhow::Result<Launcher> {
+    let me = std::env::current_exe().context("cannot find this program")?;
     Ok(Launcher::new(me, &["child"]))
 }
 
 /// The backends named (both persistent ones when none is).
-pub fn backends(names: &[String]) -> Result<Vec<Backend>, String> {
+pub fn backends(names: &[String]) -> anyhow::Result<Vec<Backend>> {
     if names.is_empty() {
         return Ok(Backend::ALL.to_vec());
     }
-    names.iter().map(|n| Backend::parse(n)).collect()
+    names.iter().map(|n| Ok(Backend::parse(n)?)).collect()
 }

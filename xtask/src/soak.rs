@@ -3,6 +3,7 @@
 //! containers remain, and the files did not grow without bound (see `podstate-reliability`'s
 //! `soak` module).
 
+use anyhow::anyhow;
 use std::path::PathBuf;
 
 use podstate_reliability::soak::{self, SoakConfig};
@@ -29,7 +30,7 @@ pub struct SoakArgs {
 }
 
 /// Runs the command.
-pub fn run(args: &SoakArgs) -> Result<(), String> {
+pub fn run(args: &SoakArgs) -> anyhow::Result<()> {
     let launcher = launcher()?;
     let mut passed = true;
     for backend in backends(&args.backends)? {
@@ -47,6 +48,6 @@ pub fn run(args: &SoakArgs) -> Result<(), String> {
     }
     match passed {
         true => Ok(()),
-        false => Err("soak failed (see above)".to_owned()),
+        false => Err(anyhow!("soak failed (see above)")),
     }
 }

@@ -4,6 +4,7 @@
 //! tight add/remove/rewrite loops against lookups and lists); `--stops` stops a random process
 //! once per window with SIGSTOP, longer than the lock timeout.
 
+use anyhow::anyhow;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -62,7 +63,7 @@ pub struct StressArgs {
 }
 
 /// Runs the command.
-pub fn run(args: &StressArgs) -> Result<(), String> {
+pub fn run(args: &StressArgs) -> anyhow::Result<()> {
     let launcher = launcher()?;
     let mut passed = true;
     for backend in backends(&args.backends)? {
@@ -95,6 +96,6 @@ pub fn run(args: &StressArgs) -> Result<(), String> {
     }
     match passed {
         true => Ok(()),
-        false => Err("stress failed (see above)".to_owned()),
+        false => Err(anyhow!("stress failed (see above)")),
     }
 }

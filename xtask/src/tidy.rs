@@ -10,6 +10,7 @@
 //! Markdown links are read in `.md` files outside code blocks and, in `.rs` files, in comments;
 //! a link into code (an intra-doc link such as `crate::State`) has no `/` and is left alone.
 
+use anyhow::{Context, anyhow, bail};
 use std::path::{Component, Path, PathBuf};
 use std::process::Command;
 
@@ -30,12 +31,12 @@ pub fn root() -> PathBuf {
 }
 
 /// Runs every tidy check over the repository at `root`; the error lists every problem.
-pub fn run(root: &Path) -> Result<(), String> {
+pub fn run(root: &Path) -> anyhow::Result<()> {
     let problems = problems(root)?;
     if problems.is_empty() {
         return Ok(());
     }
-    Err(format!(
+    Err(anyhow!(
         "{} tidy problem(s):\n  {}",
         problems.len(),
         problems.join("\n  ")
@@ -43,7 +44,7 @@ pub fn run(root: &Path) -> Result<(), String> {
 }
 
 /// Every problem in the tracked files of the repository at `root`, as `path:line: what`.
-pub fn problems(root: &Path) -> Result<Vec<String>, String> {
+pub fn problems(root: &Path) -> anyhow::Result<Vec<String>> {
     let mut problems = Vec::new();
     for path in tracked_files(root)? {
         let Ok(text) = std::fs::read_to_string(root.join(&path)) else {
@@ -55,17 +56,17 @@ pub fn problems(root: &Path) -> Result<Vec<String>, String> {
 }
 
 /// The files git tracks under `root`, relative to it.
-fn tracked_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+fn tracked_files(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     let out = Command::new("git")
         .args(["ls-files", "-z"])
         .current_dir(root)
         .output()
-        .map_err(|e| format!("cannot run git ls-files: {e}"))?;
+        .context("cannot run git ls-files")?;
     if !out.status.success() {
-        return Err(format!(
+        bail!(
             "git ls-files failed: {}",
             String::from_utf8_lossy(&out.stderr)
-        ));
+        );
     }
     Ok(out
         .stdout

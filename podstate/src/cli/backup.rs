@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use anyhow::{Context, bail};
 use podstate::{OpenOptions, StoreConfig};
 
 use super::files::{database_files, sibling, sync_parent};
@@ -13,50 +14,41 @@ use podstate::raw::DatabaseFiles;
 
 /// Runs `backup`: the copy is written beside `dest` (see [`podstate::backup`]), checked as
 /// `check` checks a database, and only then renamed into place.
-pub fn run(from: &str, dest: &Path, force: bool) -> Result<ExitCode, String> {
-    let source: StoreConfig = from.parse().map_err(|e| format!("{e}"))?;
+pub fn run(from: &str, dest: &Path, force: bool) -> anyhow::Result<ExitCode> {
+    let source: StoreConfig = from.parse()?;
     let Some(path) = source.path() else {
-        return Err(format!("{from} has no file to back up"));
+        bail!("{from} has no file to back up");
     };
     let Some(id) = target::identity(path) else {
-        return Err(format!(
-            "cannot back up {from}: {} does not exist",
-            path.display()
-        ));
+        bail!("cannot back up {from}: {} does not exist", path.display());
     };
     let dest = target::resolve(dest)?;
     if let Some(existing) = target::identity(&dest) {
         if existing == id {
-            return Err(format!(
-                "{from} and {} are the same database file",
-                dest.display()
-            ));
+            bail!("{from} and {} are the same database file", dest.display());
         }
         if !force {
-            return Err(format!(
-                "{} exists (use --force to replace it)",
-                dest.display()
-            ));
+            bail!("{} exists (use --force to replace it)", dest.display());
         }
         let held = target::holders(existing);
         if !held.is_empty() {
-            return Err(format!(
+            bail!(
                 "{} is open in {}: a backup does not replace a database in use",
                 dest.display(),
                 target::describe(&held)
-            ));
+            );
         }
     }
     let partial = sibling(&dest, "partial");
     let files = database_files(&source)?;
     files
         .remove(&partial)
-        .map_err(|e| format!("cannot clear {}: {e}", partial.display()))?;
+        .with_context(|| format!("cannot clear {}", partial.display()))?;
     let copied = copy_and_check(&source, from, &partial);
     let placed = copied.and_then(|summary| {
         put_in_place(&files, &partial, &dest)
             .map(|()| summary)
-            .map_err(|e| format!("cannot put the backup in place at {}: {e}", dest.display()))
+            .with_context(|| format!("cannot put the backup in place at {}", dest.display()))
     });
     match placed {
         Ok(summary) => {
@@ -73,7 +65,7 @@ pub fn run(from: &str, dest: &Path, force: bool) -> Result<ExitCode, String> {
 }
 
 /// Copies `source` to `partial` and checks the copy; answers what it holds, in words.
-fn copy_and_check(source: &StoreConfig, from: &str, partial: &Path) -> Result<String, String> {
+fn copy_and_check(source: &StoreConfig, from: &str, partial: &Path) -> anyhow::Result<String> {
     let phase = Phase::start(format!("backing up {from}"));
     let mut progress = |done: u64, total: u64| {
         phase.say(format!(
@@ -83,21 +75,19 @@ fn copy_and_check(source: &StoreConfig, from: &str, partial: &Path) -> Result<St
         ));
     };
     podstate::backup(source, partial, &mut progress)
-        .map_err(|e| format!("cannot back up {from}: {e}"))?;
+        .with_context(|| format!("cannot back up {from}"))?;
     phase.say(format!("checking the backup of {from}"));
     let copy = podstate::open_with(&source.at(partial), OpenOptions::new().read_only(true))
-        .map_err(|e| format!("cannot open the backup of {from}: {e}"))?;
+        .with_context(|| format!("cannot open the backup of {from}"))?;
     let problems = copy
         .verify()
-        .map_err(|e| format!("cannot check the backup of {from}: {e}"))?;
+        .with_context(|| format!("cannot check the backup of {from}"))?;
     if let Some(first) = problems.first() {
-        return Err(format!(
-            "the backup of {from} fails its check, kept nowhere: {first}"
-        ));
+        bail!("the backup of {from} fails its check, kept nowhere: {first}");
     }
     let snapshot = copy
         .snapshot()
-        .map_err(|e| format!("cannot read the backup of {from}: {e}"))?;
+        .with_context(|| format!("cannot read the backup of {from}"))?;
     Ok(counts(&snapshot))
 }
 

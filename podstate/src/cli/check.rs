@@ -2,20 +2,22 @@
 
 use std::process::ExitCode;
 
+use anyhow::Context;
+
 use super::words::{counted, counts};
 
 /// Runs `check`: exit 0 when the store is sound, 1 with every violation listed otherwise.
-pub fn run(url: &str) -> Result<ExitCode, String> {
+pub fn run(url: &str) -> anyhow::Result<ExitCode> {
     let (_, store) = super::open(url, true)?;
     let bar = super::progress::Phase::start(format!("checking {url}"));
     let found = store
         .verify()
-        .map_err(|e| format!("cannot check {url}: {e}"))?;
+        .with_context(|| format!("cannot check {url}"))?;
     bar.finish();
     if found.is_empty() {
         let snapshot = store
             .snapshot()
-            .map_err(|e| format!("cannot read {url}: {e}"))?;
+            .with_context(|| format!("cannot read {url}"))?;
         println!("{url}: no violation found ({})", counts(&snapshot));
         return Ok(ExitCode::SUCCESS);
     }

@@ -10,8 +10,8 @@ use podstate::raw::DatabaseFiles;
 
 /// The files the database of `config` consists of, as its backend describes them: this command
 /// copies, replaces and removes databases through them and knows no backend's side files.
-pub fn database_files(config: &StoreConfig) -> Result<DatabaseFiles, String> {
-    let files = config.files().map_err(|e| e.to_string())?;
+pub fn database_files(config: &StoreConfig) -> Result<DatabaseFiles, podstate::OpenError> {
+    let files = config.files()?;
     Ok(files.unwrap_or(DatabaseFiles::SINGLE_FILE))
 }
 

@@ -19,11 +19,22 @@ pub struct Filters {
 /// The keys `--filter` accepts, for messages and help.
 pub const KEYS: &str = "namespace, pod, status, name";
 
+/// A `--filter` that is not `key=value` of a known key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FilterError {
+    /// No `=` in it.
+    #[error("filter {0:?} is not key=value (keys: {KEYS})")]
+    NotKeyValue(String),
+    /// A key none of [`KEYS`].
+    #[error("unknown filter key {0:?} (keys: {KEYS})")]
+    UnknownKey(String),
+}
+
 impl FromStr for Filters {
-    type Err = String;
+    type Err = FilterError;
 
     /// One `key=value`.
-    fn from_str(arg: &str) -> Result<Filters, String> {
+    fn from_str(arg: &str) -> Result<Filters, FilterError> {
         let mut filters = Filters::default();
         filters.add(arg)?;
         Ok(filters)
@@ -32,16 +43,16 @@ impl FromStr for Filters {
 
 impl Filters {
     /// Adds one `key=value` filter.
-    pub fn add(&mut self, arg: &str) -> Result<(), String> {
+    pub fn add(&mut self, arg: &str) -> Result<(), FilterError> {
         let Some((key, value)) = arg.split_once('=') else {
-            return Err(format!("filter {arg:?} is not key=value (keys: {KEYS})"));
+            return Err(FilterError::NotKeyValue(arg.to_owned()));
         };
         let list = match key {
             "namespace" => &mut self.namespace,
             "pod" => &mut self.pod,
             "status" => &mut self.status,
             "name" => &mut self.name,
-            other => return Err(format!("unknown filter key {other:?} (keys: {KEYS})")),
+            other => return Err(FilterError::UnknownKey(other.to_owned())),
         };
         list.push(value.to_owned());
         Ok(())
@@ -131,17 +142,11 @@ mod tests {
 
     #[test]
     fn bad_filters_say_which_keys_exist() {
-        assert!(
-            "colour=red"
-                .parse::<Filters>()
-                .unwrap_err()
-                .contains("namespace, pod")
-        );
-        assert!(
-            "status"
-                .parse::<Filters>()
-                .unwrap_err()
-                .contains("key=value")
-        );
+        let unknown = "colour=red".parse::<Filters>().unwrap_err();
+        assert_eq!(unknown, FilterError::UnknownKey("colour".into()));
+        assert!(unknown.to_string().contains("namespace, pod"), "{unknown}");
+        let no_value = "status".parse::<Filters>().unwrap_err();
+        assert_eq!(no_value, FilterError::NotKeyValue("status".into()));
+        assert!(no_value.to_string().contains("key=value"), "{no_value}");
     }
 }

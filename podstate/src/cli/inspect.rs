@@ -7,6 +7,7 @@ use std::io::Write as _;
 use std::process::ExitCode;
 
 use anstyle::AnsiColor;
+use anyhow::Context;
 use podstate::Timestamp;
 use podstate::verify::Inventory;
 
@@ -39,12 +40,12 @@ pub struct Options {
 }
 
 /// Runs `inspect`.
-pub fn run(url: &str, options: &Options) -> Result<ExitCode, String> {
+pub fn run(url: &str, options: &Options) -> anyhow::Result<ExitCode> {
     let (_, store) = super::open(url, true)?;
     let bar = super::progress::Phase::start(format!("reading {url}"));
     let inventory = store
         .inventory()
-        .map_err(|e| format!("cannot read {url}: {e}"))?;
+        .with_context(|| format!("cannot read {url}"))?;
     bar.finish();
     let listing = listing(&inventory, &options.filters);
     let mut out = anstream::stdout().lock();
@@ -56,7 +57,7 @@ pub fn run(url: &str, options: &Options) -> Result<ExitCode, String> {
             keys.try_for_each(|k| writeln!(out, "{k}"))
         }
         (false, Format::Json) => {
-            let text = serde_json::to_string_pretty(&listing).map_err(|e| e.to_string())?;
+            let text = serde_json::to_string_pretty(&listing)?;
             writeln!(out, "{text}")
         }
         (false, Format::Table) => {
@@ -68,7 +69,7 @@ pub fn run(url: &str, options: &Options) -> Result<ExitCode, String> {
     match printed {
         // A reader that stopped reading (`| head`) is not an error of this command.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        other => other.map_err(|e| format!("cannot print: {e}"))?,
+        other => other.context("cannot print")?,
     }
     if let Some(hint) = empty_namespaces(&inventory, options.filters.namespaces()) {
         eprintln!("podstate: {hint}");

@@ -26,18 +26,33 @@ pub fn identity(path: &Path) -> Option<FileId> {
 
 /// Where a database is written: the path itself, or the file a symbolic link at it leads to
 /// (so that the link stays a link). `Err` for a link that leads nowhere.
-pub fn resolve(path: &Path) -> Result<PathBuf, String> {
+pub fn resolve(path: &Path) -> Result<PathBuf, BrokenLink> {
     match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => fs::canonicalize(path).map_err(|e| {
-            let to = fs::read_link(path).map_or_else(|_| "?".into(), |t| t.display().to_string());
-            format!(
-                "{} is a symbolic link to {to}, which cannot be followed ({e}): create the \
-                 database there, or remove the link",
-                path.display()
-            )
-        }),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            fs::canonicalize(path).map_err(|source| BrokenLink {
+                link: path.to_owned(),
+                to: fs::read_link(path).map_or_else(|_| "?".into(), |t| t.display().to_string()),
+                source,
+            })
+        }
         _ => Ok(path.to_owned()),
     }
+}
+
+/// A symbolic link where a database is to be written that leads nowhere one can write.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "{} is a symbolic link to {to}, which cannot be followed ({source}): create the database \
+     there, or remove the link",
+    link.display()
+)]
+pub struct BrokenLink {
+    /// The link.
+    link: PathBuf,
+    /// Where it leads, as written in it (`?` when it cannot be read).
+    to: String,
+    /// Why it cannot be followed.
+    source: io::Error,
 }
 
 /// Another process that has a file open.
@@ -133,6 +148,11 @@ mod tests {
         assert_eq!(resolve(&real).unwrap(), real);
         let dangling = dir.path().join("dangling");
         std::os::unix::fs::symlink("nowhere", &dangling).unwrap();
-        assert!(resolve(&dangling).unwrap_err().contains("nowhere"));
+        assert!(
+            resolve(&dangling)
+                .unwrap_err()
+                .to_string()
+                .contains("nowhere")
+        );
     }
 }

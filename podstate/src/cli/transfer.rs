@@ -20,6 +20,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::{Context, anyhow, bail};
 use podstate::dump::{Dump, describe, dump};
 use podstate::snapshot::Snapshot;
 use podstate::verify::{Inventory, violations};
@@ -31,31 +32,28 @@ use super::target;
 use super::words::counts;
 
 /// The snapshot of the store `url`, opened read-only.
-fn read_store(url: &str) -> Result<Snapshot, String> {
+fn read_store(url: &str) -> anyhow::Result<Snapshot> {
     let (_, store) = super::open(url, true)?;
     let _phase = Phase::start(format!("reading everything {url} holds"));
     store
         .snapshot()
-        .map_err(|e| format!("cannot read {url}: {e}"))
+        .with_context(|| format!("cannot read {url}"))
 }
 
 /// Runs `export`: the file appears whole or not at all (written and synced beside it, then
 /// renamed).
-pub fn export(url: &str, file: &Path, force: bool) -> Result<ExitCode, String> {
+pub fn export(url: &str, file: &Path, force: bool) -> anyhow::Result<ExitCode> {
     if file.exists() && !force {
-        return Err(format!(
-            "{} exists (use --force to replace it)",
-            file.display()
-        ));
+        bail!("{} exists (use --force to replace it)", file.display());
     }
     let snapshot = read_store(url)?;
     let mut text = Vec::new();
-    export::write(&mut text, &snapshot).map_err(|e| e.to_string())?;
+    export::write(&mut text, &snapshot)?;
     let partial = sibling(file, "partial");
     let written = write_durably(&partial, &text).and_then(|()| fs::rename(&partial, file));
     if let Err(e) = written {
         let _ = fs::remove_file(&partial);
-        return Err(format!("cannot write {}: {e}", file.display()));
+        return Err(e).with_context(|| format!("cannot write {}", file.display()));
     }
     sync_parent(file);
     println!(
@@ -67,9 +65,9 @@ pub fn export(url: &str, file: &Path, force: bool) -> Result<ExitCode, String> {
 }
 
 /// Runs `import`: the file is read and checked before the target is touched.
-pub fn import(file: &Path, url: &str, force: bool) -> Result<ExitCode, String> {
-    let text = fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let snapshot = export::read(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+pub fn import(file: &Path, url: &str, force: bool) -> anyhow::Result<ExitCode> {
+    let text = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let snapshot = export::read(&text).with_context(|| file.display().to_string())?;
     consistent(&snapshot, &file.display().to_string())?;
     write_store(&snapshot, url, force)?;
     println!(
@@ -82,17 +80,14 @@ pub fn import(file: &Path, url: &str, force: bool) -> Result<ExitCode, String> {
 
 /// Runs `migrate`: the source's snapshot written into the target, which is compared with it
 /// and verified before it replaces anything.
-pub fn migrate(from: &str, to: &str, force: bool) -> Result<ExitCode, String> {
-    let (source, target): (StoreConfig, StoreConfig) = (
-        from.parse().map_err(|e| format!("{e}"))?,
-        to.parse().map_err(|e| format!("{e}"))?,
-    );
+pub fn migrate(from: &str, to: &str, force: bool) -> anyhow::Result<ExitCode> {
+    let (source, target): (StoreConfig, StoreConfig) = (from.parse()?, to.parse()?);
     // The same file by identity, not by name: `x.db`, `./x.db` and a link to it are one file.
     if let (Some(a), Some(b)) = (source.path(), target.path())
         && let (Some(a), Some(b)) = (target::identity(a), target::identity(b))
         && a == b
     {
-        return Err(format!("{from} and {to} are the same database file"));
+        bail!("{from} and {to} are the same database file");
     }
     let snapshot = read_store(from)?;
     consistent(&snapshot, from)?;
@@ -103,17 +98,17 @@ pub fn migrate(from: &str, to: &str, force: bool) -> Result<ExitCode, String> {
 }
 
 /// `Err` naming `what` unless the snapshot keeps every invariant of SPEC §2.
-fn consistent(snapshot: &Snapshot, what: &str) -> Result<(), String> {
+fn consistent(snapshot: &Snapshot, what: &str) -> anyhow::Result<()> {
     match violations(&Inventory::from(snapshot)).first() {
         None => Ok(()),
-        Some(first) => Err(format!("{what}: the snapshot is not consistent: {first}")),
+        Some(first) => Err(anyhow!("{what}: the snapshot is not consistent: {first}")),
     }
 }
 
 /// Writes `snapshot` into the store `url`: see the module docs. A non-empty target is refused,
 /// or replaced with `force`.
-fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> Result<(), String> {
-    let config: StoreConfig = url.parse().map_err(|e| format!("{e}"))?;
+fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> anyhow::Result<()> {
+    let config: StoreConfig = url.parse()?;
     let Some(path) = config.path() else {
         // memory: a new, empty store each time; nothing outlives the command.
         let (_, store) = super::open(url, false)?;
@@ -138,9 +133,7 @@ fn write_store(snapshot: &Snapshot, url: &str, force: bool) -> Result<(), String
                 // Another process created the database meanwhile: it is a live one now.
                 return replace_existing(snapshot, url, &config, force);
             }
-            Err(format!(
-                "cannot put the new database in place of {url}: {e}"
-            ))
+            Err(e).with_context(|| format!("cannot put the new database in place of {url}"))
         }
     }
 }
@@ -154,16 +147,16 @@ fn replace_existing(
     url: &str,
     config: &StoreConfig,
     force: bool,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let open = |read_only| {
         podstate::open_with(config, OpenOptions::new().read_only(read_only))
-            .map_err(|e| format!("cannot open {url}: {e}"))
+            .with_context(|| format!("cannot open {url}"))
     };
     let current = open(true)?
         .snapshot()
-        .map_err(|e| format!("cannot read {url}: {e}"))?;
+        .with_context(|| format!("cannot read {url}"))?;
     if !current.is_empty() && !force {
-        return Err(format!("{url} is not empty (use --force to replace it)"));
+        bail!("{url} is not empty (use --force to replace it)");
     }
     let store = open(false)?;
     let phase = Phase::start(format!(
@@ -185,27 +178,27 @@ fn replace_existing(
             return replace_file(snapshot, url, config);
         }
         Err(e) if e.kind() == ErrorKind::InvalidArg => {
-            return Err(format!("{url} is not empty (use --force to replace it)"));
+            bail!("{url} is not empty (use --force to replace it)");
         }
-        Err(e) => return Err(format!("cannot write {url}: {e}")),
+        Err(e) => return Err(e).with_context(|| format!("cannot write {url}")),
     }
     // The transaction compared what it wrote with the snapshot before it committed; other
     // processes may be writing now, so the check is of the invariants only.
     let problems = store
         .verify()
-        .map_err(|e| format!("cannot check {url}: {e}"))?;
+        .with_context(|| format!("cannot check {url}"))?;
     match problems.first() {
         None => Ok(()),
-        Some(first) => Err(format!("{url} was replaced, but fails its check: {first}")),
+        Some(first) => Err(anyhow!("{url} was replaced, but fails its check: {first}")),
     }
 }
 
 /// Replaces the database file of `config` by a new one holding `snapshot`, for a backend that
 /// cannot replace in place; refused while another process has the old file open, since it
 /// would go on writing into a file nobody opens again.
-fn replace_file(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<(), String> {
+fn replace_file(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> anyhow::Result<()> {
     let Some(path) = config.path() else {
-        return Err(format!("{url} is not a database file"));
+        bail!("{url} is not a database file");
     };
     let files = database_files(config)?;
     let fresh = write_fresh(snapshot, url, config)?;
@@ -214,16 +207,16 @@ fn replace_file(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<
         .unwrap_or_default();
     if !held.is_empty() {
         let _ = files.remove(&fresh);
-        return Err(format!(
+        bail!(
             "{url} is open in {}, which would go on writing into the replaced file: stop it \
              and try again",
             target::describe(&held)
-        ));
+        );
     }
     let placed = files
         .remove(path)
         .and_then(|()| files.rename(&fresh, path))
-        .map_err(|e| format!("cannot put the new database in place of {url}: {e}"));
+        .with_context(|| format!("cannot put the new database in place of {url}"));
     if placed.is_err() {
         let _ = files.remove(&fresh);
     } else {
@@ -234,15 +227,15 @@ fn replace_file(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<
 
 /// A new database file beside the database of `config`, holding `snapshot`, compared with it
 /// and verified, and closed; removed again on any failure.
-fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<PathBuf, String> {
+fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> anyhow::Result<PathBuf> {
     let path = config.path().unwrap_or(Path::new("podstate"));
     let fresh = sibling(path, "new");
     let files = database_files(config)?;
     files
         .remove(&fresh)
-        .map_err(|e| format!("cannot clear {}: {e}", fresh.display()))?;
+        .with_context(|| format!("cannot clear {}", fresh.display()))?;
     let written = podstate::open_with(&config.at(&fresh), OpenOptions::new())
-        .map_err(|e| format!("cannot create {}: {e}", fresh.display()))
+        .with_context(|| format!("cannot create {}", fresh.display()))
         .and_then(|store| restore_checked(store.as_ref(), snapshot, url));
     match written {
         Ok(()) => Ok(fresh),
@@ -255,41 +248,41 @@ fn write_fresh(snapshot: &Snapshot, url: &str, config: &StoreConfig) -> Result<P
 
 /// Restores `snapshot` into the empty `store`, then checks it: every call answers as the
 /// snapshot (restored into memory) does, and `verify` finds nothing.
-fn restore_checked(store: &dyn Store, snapshot: &Snapshot, url: &str) -> Result<(), String> {
+fn restore_checked(store: &dyn Store, snapshot: &Snapshot, url: &str) -> anyhow::Result<()> {
     let phase = Phase::start(format!("writing {} into {url}", counts(snapshot)));
     store
         .restore(snapshot)
-        .map_err(|e| format!("cannot write {url}: {e}"))?;
+        .with_context(|| format!("cannot write {url}"))?;
     phase.say(format!("comparing {url} with the source, call by call"));
     let expected = memory_dump(snapshot)?;
     let got = handle_dump(store, url)?;
     if got != expected {
-        return Err(format!(
+        bail!(
             "{url} would differ from the source: {}",
             describe(&expected, &got, ("source", "target")).replace('\n', "; ")
-        ));
+        );
     }
     phase.say(format!("checking {url}"));
     let problems = store
         .verify()
-        .map_err(|e| format!("cannot check {url}: {e}"))?;
+        .with_context(|| format!("cannot check {url}"))?;
     match problems.first() {
         None => Ok(()),
-        Some(first) => Err(format!("{url} would fail its check: {first}")),
+        Some(first) => Err(anyhow!("{url} would fail its check: {first}")),
     }
 }
 
 /// What every call answers on a store holding exactly `snapshot`.
-fn memory_dump(snapshot: &Snapshot) -> Result<Dump, String> {
-    let store = podstate::open("memory:").map_err(|e| e.to_string())?;
-    store.restore(snapshot).map_err(|e| e.to_string())?;
+fn memory_dump(snapshot: &Snapshot) -> anyhow::Result<Dump> {
+    let store = podstate::open("memory:")?;
+    store.restore(snapshot)?;
     handle_dump(store.as_ref(), "memory:")
 }
 
 /// Everything a handle on `store` shows.
-fn handle_dump(store: &dyn Store, url: &str) -> Result<Dump, String> {
+fn handle_dump(store: &dyn Store, url: &str) -> anyhow::Result<Dump> {
     let handle = store
         .open_handle()
-        .map_err(|e| format!("cannot open {url}: {e}"))?;
-    dump(handle.as_ref()).map_err(|e| format!("cannot read {url}: {e}"))
+        .with_context(|| format!("cannot open {url}"))?;
+    dump(handle.as_ref()).with_context(|| format!("cannot read {url}"))
 }

@@ -3,6 +3,7 @@
 //! caller (the tests draw it with proptest: random bytes, a real database with flipped bytes, cut
 //! short, with a page overwritten, empty, the other backend's database).
 
+use anyhow::{Context, anyhow, bail};
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -33,20 +34,17 @@ pub enum Verdict {
 ///
 /// # Errors
 /// A database that cannot be made.
-pub fn sample_database(backend: Backend, seed: u64) -> Result<Vec<u8>, String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+pub fn sample_database(backend: Backend, seed: u64) -> anyhow::Result<Vec<u8>> {
+    let dir = tempfile::tempdir()?;
     let path = dir.path().join(backend.file_name());
-    let store = backend
-        .open(&path, Duration::from_secs(100))
-        .map_err(|e| e.to_string())?;
+    let store = backend.open(&path, Duration::from_secs(100))?;
     let ops = workload::case(seed, 3, 120);
-    let mut driver = Driver::new(store, podstate_conformance::checker::handles_of(&ops))
-        .map_err(|e| e.to_string())?;
+    let mut driver = Driver::new(store, podstate_conformance::checker::handles_of(&ops))?;
     for step in &ops {
         driver.apply(step);
     }
     drop(driver);
-    std::fs::read(&path).map_err(|e| e.to_string())
+    Ok(std::fs::read(&path)?)
 }
 
 /// Writes `bytes` as the database file of `backend` in a new directory, opens it, reads
@@ -54,32 +52,32 @@ pub fn sample_database(backend: Backend, seed: u64) -> Result<Vec<u8>, String> {
 ///
 /// # Errors
 /// A panic, a hang, or an answer other than `Ok`, `Corrupt` and `Io`.
-pub fn try_file(backend: Backend, bytes: &[u8]) -> Result<Verdict, String> {
-    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+pub fn try_file(backend: Backend, bytes: &[u8]) -> anyhow::Result<Verdict> {
+    let dir = tempfile::tempdir()?;
     let path = dir.path().join(backend.file_name());
-    std::fs::write(&path, bytes).map_err(|e| e.to_string())?;
+    std::fs::write(&path, bytes)?;
     let (tx, rx) = mpsc::channel();
     let worker_path = path.clone();
     thread::spawn(move || {
         let verdict = catch_unwind(AssertUnwindSafe(|| use_file(backend, &worker_path)))
-            .unwrap_or_else(|panic| Err(format!("panicked: {}", panic_text(&*panic))));
+            .unwrap_or_else(|panic| Err(anyhow!("panicked: {}", panic_text(&*panic))));
         let _ = tx.send(verdict);
     });
     match rx.recv_timeout(HANG) {
         Ok(verdict) => verdict,
-        Err(_) => Err(format!("no answer after {HANG:?}: hung")),
+        Err(_) => Err(anyhow!("no answer after {HANG:?}: hung")),
     }
 }
 
 /// `Ok` for `Corrupt` and `Io`; any other kind is an error described.
-fn typed(what: &str, e: &StateError) -> Result<ErrorKind, String> {
+fn typed(what: &str, e: &StateError) -> anyhow::Result<ErrorKind> {
     match e.kind() {
         kind @ (ErrorKind::Corrupt | ErrorKind::Io) => Ok(kind),
-        _ => Err(format!("{what} answered {e} (neither Corrupt nor Io)")),
+        _ => Err(anyhow!("{what} answered {e} (neither Corrupt nor Io)")),
     }
 }
 
-fn use_file(backend: Backend, path: &Path) -> Result<Verdict, String> {
+fn use_file(backend: Backend, path: &Path) -> anyhow::Result<Verdict> {
     let store = match backend.open(path, Duration::from_secs(5)) {
         Ok(store) => store,
         Err(e) => return typed("open", &e).map(Verdict::Refused),
@@ -88,9 +86,7 @@ fn use_file(backend: Backend, path: &Path) -> Result<Verdict, String> {
     // reported in the message of the check.
     let read = verify(backend, store.as_ref(), path, &BTreeSet::new()).err();
     // A write, too, answers Ok or a typed error.
-    let handle = store
-        .open_handle()
-        .map_err(|e| format!("open_handle: {e}"))?;
+    let handle = store.open_handle().context("open_handle")?;
     let write = handle.add_container(&Container::new(ContainerConfig::new("0bad", "bad-file")));
     if let Err(e) = &write
         && !matches!(
@@ -98,7 +94,7 @@ fn use_file(backend: Backend, path: &Path) -> Result<Verdict, String> {
             ErrorKind::CtrExists | ErrorKind::Corrupt | ErrorKind::Io
         )
     {
-        return Err(format!("add_container answered {e}"));
+        bail!("add_container answered {e}");
     }
     let all = handle.all_containers();
     Ok(Verdict::Opened(match (read, all) {

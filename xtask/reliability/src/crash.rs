@@ -11,6 +11,7 @@
 //! dead process (locks, half-done transactions, a WAL or a dirty redb file), not durability on
 //! power loss: that is [`powercut`](crate::powercut).
 
+use anyhow::{Context, anyhow, bail};
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -56,13 +57,13 @@ pub fn run(launcher: &Launcher, config: &CrashConfig, progress: &mut dyn FnMut(u
     )
 }
 
-fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> Result<Trial, String> {
+fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> anyhow::Result<Trial> {
     let mut rng = Rng::for_trial(config.seed, trial);
     let ops = workload::case(config.seed, trial, config.ops);
     let dir = trials::trial_dir(config.dir.as_deref())?;
     let path = dir.path().join(config.backend.file_name());
     let stderr_path = dir.path().join("child.stderr");
-    let stderr = std::fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
+    let stderr = std::fs::File::create(&stderr_path)?;
     let kill_at = rng.below(ops.len() as u64);
     let delay = Duration::from_micros(rng.below(3000));
     let mut child = launcher
@@ -80,8 +81,8 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> Result<Tr
         .stdout(Stdio::piped())
         .stderr(stderr)
         .spawn()
-        .map_err(|e| format!("cannot start the child: {e}"))?;
-    let stdout = child.stdout.take().ok_or("the child has no stdout")?;
+        .context("cannot start the child")?;
+    let stdout = child.stdout.take().context("the child has no stdout")?;
     let (tx, rx) = mpsc::channel::<String>();
     let reader = thread::spawn(move || {
         for line in BufReader::new(stdout).lines() {
@@ -104,14 +105,18 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> Result<Tr
             break;
         }
     }
-    child
-        .wait()
-        .map_err(|e| format!("cannot wait for the child: {e}"))?;
+    child.wait().context("cannot wait for the child")?;
     // Everything the child flushed before it died is still in the pipe.
     lines.extend(rx.iter());
     let _ = reader.join();
-    let (replies, in_flight, done) =
-        parse(&lines).map_err(|why| format!("{why}\nchild stderr:\n{}", tail(&stderr_path, 20)))?;
+    let (replies, in_flight, done) = parse(&lines).map_err(|why| {
+        // The child's stderr after the reason, not before it as a context would put it.
+        anyhow!(
+            "{}\nchild stderr:\n{}",
+            crate::one_line(&why),
+            tail(&stderr_path, 20)
+        )
+    })?;
     let killed = killed && !done;
     let candidates = Candidates::compute(&ops, replies.len(), in_flight);
     candidates.check_replies(&ops, &replies)?;
@@ -126,11 +131,11 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> Result<Tr
     let store = config
         .backend
         .open(&path, Duration::from_secs(100))
-        .map_err(|e| format!("the database does not open after the kill: {e}"))?;
+        .context("the database does not open after the kill")?;
     let got = verify(config.backend, store.as_ref(), &path, &sessions(&ops))?;
-    let which = candidates.matches(&got).map_err(|why| {
+    let which = candidates.matches(&got).with_context(|| {
         format!(
-            "after {} acknowledged calls{}: {why}",
+            "after {} acknowledged calls{}",
             replies.len(),
             if in_flight {
                 format!(" and {} in flight", ops[replies.len()])
@@ -140,9 +145,9 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> Result<Tr
         )
     })?;
     if read_only != which {
-        return Err(format!(
+        bail!(
             "the read-only open showed the {read_only:?} state, the writable one the {which:?} state"
-        ));
+        );
     }
     Ok(Trial {
         interrupted: killed,
@@ -154,7 +159,7 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> Result<Tr
 
 /// The replies of the acknowledged calls, whether one was in flight, whether the child
 /// finished.
-fn parse(lines: &[String]) -> Result<(Vec<Reply>, bool, bool), String> {
+fn parse(lines: &[String]) -> anyhow::Result<(Vec<Reply>, bool, bool)> {
     let mut replies = Vec::new();
     let mut in_flight = false;
     let mut done = false;
@@ -164,11 +169,11 @@ fn parse(lines: &[String]) -> Result<(Vec<Reply>, bool, bool), String> {
             ["open"] => {}
             ["begin", i] if i.parse() == Ok(replies.len()) => in_flight = true,
             ["end", i, reply] if i.parse() == Ok(replies.len()) => {
-                replies.push(Reply::decode(reply).ok_or("a malformed reply")?);
+                replies.push(Reply::decode(reply).context("a malformed reply")?);
                 in_flight = false;
             }
             ["done"] => done = true,
-            _ => return Err(format!("the child reported {line:?} out of turn")),
+            _ => bail!("the child reported {line:?} out of turn"),
         }
     }
     Ok((replies, in_flight, done))
@@ -178,21 +183,21 @@ fn parse(lines: &[String]) -> Result<(Vec<Reply>, bool, bool), String> {
 ///
 /// # Errors
 /// A database that does not open, or a broken pipe.
-pub fn child(params: &Params) -> Result<(), String> {
+pub fn child(params: &Params) -> anyhow::Result<()> {
     let backend = Backend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let ops = workload::case(params.get("seed")?, params.get("case")?, params.get("ops")?);
     let mut out = std::io::stdout().lock();
-    let mut say = |line: String| -> Result<(), String> {
+    let mut say = |line: String| -> anyhow::Result<()> {
         writeln!(out, "{line}")
             .and_then(|()| out.flush())
-            .map_err(|e| format!("cannot report to the parent: {e}"))
+            .context("cannot report to the parent")
     };
     say("open".to_owned())?;
     let store = backend
         .open(&path, Duration::from_secs(100))
-        .map_err(|e| format!("open: {e}"))?;
-    let mut driver = Driver::new(store, handles_of(&ops)).map_err(|e| format!("handles: {e}"))?;
+        .context("open")?;
+    let mut driver = Driver::new(store, handles_of(&ops)).context("handles")?;
     for (i, step) in ops.iter().enumerate() {
         say(format!("begin {i}"))?;
         let reply = Reply::of(&driver.apply(step));

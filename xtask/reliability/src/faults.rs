@@ -7,6 +7,7 @@
 //! [`verify`], hold the model's state (either candidate after a failed sync) and go on answering
 //! as the model does.
 
+use anyhow::{Context, bail};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -85,7 +86,7 @@ struct Faulted {
     next: usize,
 }
 
-fn one_trial(config: &FaultConfig, trial: u64) -> Result<Trial, String> {
+fn one_trial(config: &FaultConfig, trial: u64) -> anyhow::Result<Trial> {
     let mut rng = Rng::for_trial(config.seed, trial);
     let backend = config.backend;
     let ops = workload::case(config.seed, trial, config.ops);
@@ -96,16 +97,16 @@ fn one_trial(config: &FaultConfig, trial: u64) -> Result<Trial, String> {
     let disk = Arc::new(Disk::new(mode));
     let faulted = {
         let _attached = backend.attach(&live, &disk)?;
-        run_faulted(backend, &path, &ops, &disk).map_err(|why| format!("{mode:?}: {why}"))?
+        run_faulted(backend, &path, &ops, &disk).with_context(|| format!("{mode:?}"))?
         // The store is closed (on the failing disk) before the disk is detached.
     };
 
     // Reopen on a sound disk.
     let store = backend
         .open(&path, LOCK_TIMEOUT)
-        .map_err(|e| format!("{mode:?}: the database does not open afterwards: {e}"))?;
+        .with_context(|| format!("{mode:?}: the database does not open afterwards"))?;
     let got = verify(backend, store.as_ref(), &path, &sessions(&ops))
-        .map_err(|why| format!("{mode:?}: {why}"))?;
+        .with_context(|| format!("{mode:?}"))?;
     let mut model = Model::new(&ops);
     for step in &faulted.applied {
         model.step(step);
@@ -114,17 +115,17 @@ fn one_trial(config: &FaultConfig, trial: u64) -> Result<Trial, String> {
     let acked = model.dump();
     if got != acked {
         let Some(step) = &faulted.undetermined else {
-            return Err(format!(
+            bail!(
                 "{mode:?}: the reopened database differs from the model without the failed calls:\n{}",
                 podstate_api::dump::describe(&acked, &got, ("model", "database"))
-            ));
+            );
         };
         model.step(step);
         if got != model.dump() {
-            return Err(format!(
+            bail!(
                 "{mode:?}: after a failed sync of {step}, the reopened database is neither candidate:\n{}",
                 podstate_api::dump::describe(&acked, &got, ("model", "database"))
-            ));
+            );
         }
         in_flight_applied = true;
     }
@@ -132,16 +133,16 @@ fn one_trial(config: &FaultConfig, trial: u64) -> Result<Trial, String> {
     // The database is usable: the rest of the case answers as the model does.
     model.step(&HandleOp::first(Op::Reopen));
     let rest = &ops[faulted.next..ops.len().min(faulted.next + AFTERWARDS)];
-    let mut driver = Driver::new(store, handles_of(&ops)).map_err(|e| e.to_string())?;
+    let mut driver = Driver::new(store, handles_of(&ops))?;
     for (i, step) in rest.iter().enumerate() {
         let (want, got) = (model.step(step), Reply::of(&driver.apply(step)));
         if !want.agrees_with(&got) {
-            return Err(format!(
+            bail!(
                 "{mode:?}: after the reopen, step {} ({step}) answered {} where the model answered {}",
                 faulted.next + i,
                 got.encode(),
                 want.encode()
-            ));
+            );
         }
     }
     Ok(Trial {
@@ -158,7 +159,7 @@ fn run_faulted(
     path: &std::path::Path,
     ops: &[HandleOp],
     disk: &Arc<Disk>,
-) -> Result<Faulted, String> {
+) -> anyhow::Result<Faulted> {
     let ambiguous = match disk_mode_kind(disk) {
         Some(IoKind::Sync) => true,
         // redb's commit writes the header once more after its last sync, to clear the mark that
@@ -182,7 +183,7 @@ fn run_faulted(
         Err(e) if disk.faults() > 0 && e.kind() == podstate_api::ErrorKind::Io => {
             return Ok(faulted);
         }
-        Err(e) => return Err(format!("the database does not open: {e}")),
+        Err(e) => bail!("the database does not open: {e}"),
     };
     let mut model = Model::new(ops);
     for (i, step) in ops.iter().enumerate() {
@@ -204,11 +205,11 @@ fn run_faulted(
         let want = model.step(step);
         if !want.agrees_with(&got) {
             let how = if met_fault { "met a fault and " } else { "" };
-            return Err(format!(
+            bail!(
                 "step {i} ({step}) {how}answered {} where the model (without the failed calls) answered {}",
                 got.encode(),
                 want.encode()
-            ));
+            );
         }
         faulted.answered += 1;
         faulted.applied.push(step.clone());

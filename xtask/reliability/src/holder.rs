@@ -4,6 +4,7 @@
 //! transaction. Others must wait for it at most their lock timeout, then answer `Io` naming the
 //! lock, and never hang.
 
+use anyhow::{Context, bail};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdout, Stdio};
@@ -26,7 +27,7 @@ impl Holder {
     ///
     /// # Errors
     /// A child that cannot start or does not get the lock.
-    pub fn start(launcher: &Launcher, backend: Backend, path: &Path) -> Result<Holder, String> {
+    pub fn start(launcher: &Launcher, backend: Backend, path: &Path) -> anyhow::Result<Holder> {
         let mut child = launcher
             .command(
                 "hold",
@@ -38,15 +39,13 @@ impl Holder {
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .spawn()
-            .map_err(|e| format!("cannot start the holder: {e}"))?;
-        let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+            .context("cannot start the holder")?;
+        let mut stdout = BufReader::new(child.stdout.take().context("no stdout")?);
         let mut line = String::new();
-        stdout.read_line(&mut line).map_err(|e| e.to_string())?;
+        stdout.read_line(&mut line)?;
         if line.trim() != "holding" {
             let _ = child.kill();
-            return Err(format!(
-                "the holder said {line:?} instead of holding the lock"
-            ));
+            bail!("the holder said {line:?} instead of holding the lock");
         }
         Ok(Holder {
             child,
@@ -58,7 +57,7 @@ impl Holder {
     ///
     /// # Errors
     /// A signal that cannot be sent.
-    pub fn stop(&self) -> Result<(), String> {
+    pub fn stop(&self) -> anyhow::Result<()> {
         signal(&self.child, Signal::STOP)
     }
 
@@ -66,7 +65,7 @@ impl Holder {
     ///
     /// # Errors
     /// A signal that cannot be sent.
-    pub fn resume(&self) -> Result<(), String> {
+    pub fn resume(&self) -> anyhow::Result<()> {
         signal(&self.child, Signal::CONT)
     }
 }
@@ -83,8 +82,8 @@ impl Drop for Holder {
 ///
 /// # Errors
 /// A signal that cannot be sent.
-pub fn signal(child: &Child, sig: Signal) -> Result<(), String> {
-    kill_process(Pid::from_child(child), sig).map_err(|e| format!("cannot signal the child: {e}"))
+pub fn signal(child: &Child, sig: Signal) -> anyhow::Result<()> {
+    kill_process(Pid::from_child(child), sig).context("cannot signal the child")
 }
 
 /// The child's side: takes the write lock through the engine, says `holding`, and waits for
@@ -92,14 +91,13 @@ pub fn signal(child: &Child, sig: Signal) -> Result<(), String> {
 ///
 /// # Errors
 /// A lock it cannot take.
-pub fn child(params: &Params) -> Result<(), String> {
+pub fn child(params: &Params) -> anyhow::Result<()> {
     let backend = Backend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
-    let say = || -> Result<(), String> {
+    let say = || -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
-        writeln!(out, "holding")
-            .and_then(|()| out.flush())
-            .map_err(|e| e.to_string())
+        writeln!(out, "holding").and_then(|()| out.flush())?;
+        Ok(())
     };
     let wait = || {
         let mut sink = String::new();
@@ -107,9 +105,8 @@ pub fn child(params: &Params) -> Result<(), String> {
     };
     match backend {
         Backend::Sqlite => {
-            let conn = rusqlite::Connection::open(&path).map_err(|e| e.to_string())?;
-            conn.execute_batch("BEGIN IMMEDIATE")
-                .map_err(|e| e.to_string())?;
+            let conn = rusqlite::Connection::open(&path)?;
+            conn.execute_batch("BEGIN IMMEDIATE")?;
             say()?;
             wait();
             drop(conn);
@@ -117,8 +114,8 @@ pub fn child(params: &Params) -> Result<(), String> {
         Backend::Redb => {
             let mut builder = redb::Builder::new();
             builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
-            let db = builder.open(&path).map_err(|e| e.to_string())?;
-            let tx = db.begin_write().map_err(|e| e.to_string())?;
+            let db = builder.open(&path)?;
+            let tx = db.begin_write()?;
             say()?;
             wait();
             drop(tx);

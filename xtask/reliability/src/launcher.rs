@@ -4,6 +4,7 @@
 //! `cargo xtask` starts itself (`cargo xtask child ...`), the tests start this crate's
 //! `podstate-reliability-child` binary. Arguments are a role and `key=value` pairs.
 
+use anyhow::{Context, anyhow};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -45,15 +46,15 @@ impl Params {
     ///
     /// # Errors
     /// A word without `=`.
-    pub fn parse(words: &[String]) -> Result<Params, String> {
+    pub fn parse(words: &[String]) -> anyhow::Result<Params> {
         words
             .iter()
             .map(|w| {
                 w.split_once('=')
                     .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                    .ok_or_else(|| format!("child argument {w:?} is not key=value"))
+                    .with_context(|| format!("child argument {w:?} is not key=value"))
             })
-            .collect::<Result<_, _>>()
+            .collect::<anyhow::Result<_>>()
             .map(Params)
     }
 
@@ -61,20 +62,20 @@ impl Params {
     ///
     /// # Errors
     /// A missing or unparsable value.
-    pub fn get<T: FromStr>(&self, key: &str) -> Result<T, String> {
+    pub fn get<T: FromStr>(&self, key: &str) -> anyhow::Result<T> {
         let raw = self
             .0
             .get(key)
-            .ok_or_else(|| format!("child argument {key}= missing"))?;
+            .with_context(|| format!("child argument {key}= missing"))?;
         raw.parse()
-            .map_err(|_| format!("child argument {key}={raw:?} does not parse"))
+            .map_err(|_| anyhow!("child argument {key}={raw:?} does not parse"))
     }
 
     /// The value of `key` as a path.
     ///
     /// # Errors
     /// A missing value.
-    pub fn path(&self, key: &str) -> Result<PathBuf, String> {
+    pub fn path(&self, key: &str) -> anyhow::Result<PathBuf> {
         self.get::<String>(key).map(PathBuf::from)
     }
 }

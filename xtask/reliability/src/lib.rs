@@ -73,6 +73,7 @@ pub mod bad_files;
 pub mod crash;
 pub mod disk;
 pub mod driver;
+mod error_line;
 pub mod faults;
 pub mod holder;
 pub mod launcher;
@@ -88,8 +89,10 @@ pub mod target;
 pub mod trials;
 pub mod workload;
 
+use anyhow::anyhow;
 use std::process::ExitCode;
 
+pub use error_line::one_line;
 pub use launcher::Launcher;
 pub use target::{Backend, verify};
 
@@ -106,12 +109,12 @@ pub fn child_main(args: &[String]) -> ExitCode {
         "read-only" => read_only::child(&params),
         "stress" => stress::worker::child(&params),
         "soak" => soak::child(&params),
-        other => Err(format!("unknown child role {other:?}")),
+        other => Err(anyhow!("unknown child role {other:?}")),
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
-            eprintln!("child {role}: {why}");
+            eprintln!("child {role}: {}", one_line(&why));
             ExitCode::FAILURE
         }
     }

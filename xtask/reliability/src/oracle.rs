@@ -1,6 +1,7 @@
 //! The reference model as the oracle of every run: what each call should have answered, and
 //! the states a database may be in after a crash, a power cut or a failed call.
 
+use anyhow::bail;
 use std::collections::BTreeSet;
 
 use podstate_api::dump::{self, Dump};
@@ -94,7 +95,7 @@ impl Candidates {
     ///
     /// # Errors
     /// How `got` differs from the acknowledged state (and from the other candidate).
-    pub fn matches(&self, got: &Dump) -> Result<&'static str, String> {
+    pub fn matches(&self, got: &Dump) -> anyhow::Result<&'static str> {
         if *got == self.acked {
             return Ok("acknowledged");
         }
@@ -111,22 +112,22 @@ impl Candidates {
                 dump::describe(after, got, ("model", "database"))
             ));
         }
-        Err(why)
+        Err(anyhow::Error::msg(why))
     }
 
     /// The first acknowledged step whose reply differs from the model's.
     ///
     /// # Errors
     /// The step, both replies.
-    pub fn check_replies(&self, ops: &[HandleOp], got: &[Reply]) -> Result<(), String> {
+    pub fn check_replies(&self, ops: &[HandleOp], got: &[Reply]) -> anyhow::Result<()> {
         for (i, (want, have)) in self.replies.iter().zip(got).enumerate() {
             if !want.agrees_with(have) {
-                return Err(format!(
+                bail!(
                     "step {i} ({}) answered {} where the model answered {}",
                     ops[i],
                     have.encode(),
                     want.encode()
-                ));
+                );
             }
         }
         Ok(())

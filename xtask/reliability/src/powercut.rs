@@ -10,6 +10,7 @@
 //! writes and its sync, between redb's two commit phases, during SQLite checkpoints, in opens
 //! and reopens.
 
+use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -59,18 +60,18 @@ pub fn run(config: &PowerCutConfig, progress: &mut dyn FnMut(u64)) -> Report {
 
 /// Makes the database at `path` and closes it, so that it is on the disk, synced, before a
 /// trial attaches its simulated disk.
-pub(crate) fn fresh_database(backend: Backend, path: &Path) -> Result<(), String> {
+pub(crate) fn fresh_database(backend: Backend, path: &Path) -> anyhow::Result<()> {
     backend
         .open(path, LOCK_TIMEOUT)
         .map(drop)
-        .map_err(|e| format!("cannot make the database: {e}"))
+        .context("cannot make the database")
 }
 
 /// The dry run of a trial: `ops` on a counting disk, in a fresh database under `dir/dry`; how
 /// many I/O operations of each kind the case makes, so that a trial can pick one of them.
-pub(crate) fn count_io(backend: Backend, dir: &Path, ops: &[HandleOp]) -> Result<Counts, String> {
+pub(crate) fn count_io(backend: Backend, dir: &Path, ops: &[HandleOp]) -> anyhow::Result<Counts> {
     let dry = dir.join("dry");
-    std::fs::create_dir(&dry).map_err(|e| e.to_string())?;
+    std::fs::create_dir(&dry)?;
     let path = dry.join(backend.file_name());
     fresh_database(backend, &path)?;
     let counter = Arc::new(Disk::new(Mode::Count));
@@ -79,9 +80,9 @@ pub(crate) fn count_io(backend: Backend, dir: &Path, ops: &[HandleOp]) -> Result
 }
 
 /// The database a trial runs on: fresh, under `dir/live`; that directory and the file's path.
-pub(crate) fn live_database(backend: Backend, dir: &Path) -> Result<(PathBuf, PathBuf), String> {
+pub(crate) fn live_database(backend: Backend, dir: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
     let live = dir.join("live");
-    std::fs::create_dir(&live).map_err(|e| e.to_string())?;
+    std::fs::create_dir(&live)?;
     let path = live.join(backend.file_name());
     fresh_database(backend, &path)?;
     Ok((live, path))
@@ -100,8 +101,10 @@ pub(crate) fn run_on_disk(
     path: &Path,
     ops: &[HandleOp],
     disk: &Arc<Disk>,
-) -> Result<Run, String> {
-    let dir = path.parent().ok_or("a database path without a directory")?;
+) -> anyhow::Result<Run> {
+    let dir = path
+        .parent()
+        .context("a database path without a directory")?;
     let _attached = backend.attach(dir, disk)?;
     let mut run = Run {
         replies: Vec::new(),
@@ -113,7 +116,7 @@ pub(crate) fn run_on_disk(
     let mut driver = match opened {
         Ok(driver) => driver,
         Err(_) if disk.is_cut() => return Ok(run),
-        Err(e) => return Err(format!("the database does not open on the disk: {e}")),
+        Err(e) => bail!("the database does not open on the disk: {e}"),
     };
     for step in ops {
         let answer = driver.apply(step);
@@ -128,7 +131,7 @@ pub(crate) fn run_on_disk(
     Ok(run)
 }
 
-fn one_trial(config: &PowerCutConfig, trial: u64) -> Result<Trial, String> {
+fn one_trial(config: &PowerCutConfig, trial: u64) -> anyhow::Result<Trial> {
     let mut rng = Rng::for_trial(config.seed, trial);
     let backend = config.backend;
     let ops = workload::case(config.seed, trial, config.ops);
@@ -148,10 +151,10 @@ fn one_trial(config: &PowerCutConfig, trial: u64) -> Result<Trial, String> {
     let run = run_on_disk(backend, &path, &ops, &disk)?;
 
     let reboot = dir.path().join("reboot");
-    std::fs::create_dir(&reboot).map_err(|e| e.to_string())?;
+    std::fs::create_dir(&reboot)?;
     let files = disk
         .materialize(&reboot, &mut rng)
-        .map_err(|e| format!("cannot write the surviving files: {e}"))?;
+        .context("cannot write the surviving files")?;
     let acked = run.replies.len();
     let candidates = Candidates::compute(&ops, acked, run.in_flight);
     candidates.check_replies(&ops, &run.replies)?;
@@ -167,17 +170,11 @@ fn one_trial(config: &PowerCutConfig, trial: u64) -> Result<Trial, String> {
             }
         )
     };
-    let store = backend.open(&rebooted, LOCK_TIMEOUT).map_err(|e| {
-        format!(
-            "{}: the database does not open after the cut: {e}",
-            context()
-        )
-    })?;
-    let got = verify(backend, store.as_ref(), &rebooted, &sessions(&ops))
-        .map_err(|why| format!("{}: {why}", context()))?;
-    let which = candidates
-        .matches(&got)
-        .map_err(|why| format!("{}: {why}", context()))?;
+    let store = backend
+        .open(&rebooted, LOCK_TIMEOUT)
+        .with_context(|| format!("{}: the database does not open after the cut", context()))?;
+    let got = verify(backend, store.as_ref(), &rebooted, &sessions(&ops)).with_context(context)?;
+    let which = candidates.matches(&got).with_context(context)?;
     Ok(Trial {
         interrupted: disk.is_cut(),
         acknowledged: acked,

@@ -11,6 +11,7 @@
 //! repair of the killed writer's leftovers or SQLite's `-shm` index. The modes are put back
 //! afterwards, for the writable reopen.
 
+use anyhow::{Context, bail};
 use std::collections::BTreeMap;
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -50,10 +51,13 @@ pub struct Look<'a> {
 /// # Errors
 /// A read-only open that fails or shows a state the model does not allow, a file that changed,
 /// or a directory that cannot be read or locked down.
-pub fn judge(launcher: &Launcher, look: &Look) -> Result<String, String> {
-    let dir = look.path.parent().ok_or("the database has no directory")?;
+pub fn judge(launcher: &Launcher, look: &Look) -> anyhow::Result<String> {
+    let dir = look
+        .path
+        .parent()
+        .context("the database has no directory")?;
     let stderr_path = dir.join("read-only.stderr");
-    let stderr = fs::File::create(&stderr_path).map_err(|e| e.to_string())?;
+    let stderr = fs::File::create(&stderr_path)?;
     let before = checksums(dir)?;
     let (seed, case, ops) = look.case;
     let mut command = launcher.command(
@@ -81,51 +85,51 @@ pub fn judge(launcher: &Launcher, look: &Look) -> Result<String, String> {
     set_modes(dir, &before, 0o555, 0o444)?;
     let output = command.stdin(Stdio::null()).stderr(stderr).output();
     set_modes(dir, &before, 0o755, 0o644)?;
-    let output = output.map_err(|e| format!("cannot start the read-only child: {e}"))?;
+    let output = output.context("cannot start the read-only child")?;
     if !output.status.success() {
-        return Err(format!(
+        bail!(
             "the read-only open after the kill ({who}) failed ({}): {}",
             output.status,
             tail(&stderr_path, 20)
-        ));
+        );
     }
     let after = checksums(dir)?;
     if after != before {
-        return Err(format!(
+        bail!(
             "the read-only open after the kill ({who}) changed the files: before {before:?}, \
              after {after:?}"
-        ));
+        );
     }
     Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
 }
 
 /// Fails unless every directory above `dir` lets others pass (`o+x`), as `nobody` must.
-fn reachable_by_others(dir: &Path) -> Result<(), String> {
+fn reachable_by_others(dir: &Path) -> anyhow::Result<()> {
     for above in dir.ancestors().skip(1) {
         let mode = fs::metadata(above).map_or(0o755, |m| m.permissions().mode());
         if mode & 0o001 == 0 {
-            return Err(format!(
+            bail!(
                 "the read-only look runs as nobody, who cannot reach {}: {} has mode {:o} \
                  (choose another --dir)",
                 dir.display(),
                 above.display(),
                 mode & 0o777
-            ));
+            );
         }
     }
     Ok(())
 }
 
 /// Each database file of `dir` (every file but `*.stderr`) with its length and FNV-1a checksum.
-fn checksums(dir: &Path) -> Result<BTreeMap<String, (usize, u64)>, String> {
-    let entries = fs::read_dir(dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+fn checksums(dir: &Path) -> anyhow::Result<BTreeMap<String, (usize, u64)>> {
+    let entries = fs::read_dir(dir).with_context(|| format!("cannot list {}", dir.display()))?;
     let mut sums = BTreeMap::new();
     for entry in entries {
-        let path = entry.map_err(|e| e.to_string())?.path();
+        let path = entry?.path();
         if !path.is_file() || path.extension().is_some_and(|e| e == "stderr") {
             continue;
         }
-        let bytes = fs::read(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let bytes = fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         sums.insert(name.into_owned(), (bytes.len(), fingerprint(&bytes)));
     }
@@ -138,10 +142,10 @@ fn set_modes<T>(
     files: &BTreeMap<String, T>,
     dir_mode: u32,
     file_mode: u32,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let chmod = |path: &Path, mode| {
         fs::set_permissions(path, fs::Permissions::from_mode(mode))
-            .map_err(|e| format!("cannot chmod {}: {e}", path.display()))
+            .with_context(|| format!("cannot chmod {}", path.display()))
     };
     // Files first, while the directory is still writable for a run that is not root.
     for name in files.keys() {
@@ -154,7 +158,7 @@ fn set_modes<T>(
 ///
 /// # Errors
 /// The read-only open or the judgement failing.
-pub fn child(params: &Params) -> Result<(), String> {
+pub fn child(params: &Params) -> anyhow::Result<()> {
     let backend = Backend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let ops = workload::case(params.get("seed")?, params.get("case")?, params.get("ops")?);
@@ -162,7 +166,7 @@ pub fn child(params: &Params) -> Result<(), String> {
         Candidates::compute(&ops, params.get("acknowledged")?, params.get("in_flight")?);
     let store = backend
         .open_read_only(&path, Duration::from_secs(10))
-        .map_err(|e| format!("read-only open: {e}"))?;
+        .context("read-only open")?;
     let got = verify_store(store.as_ref(), &sessions(&ops))?;
     println!("{}", candidates.matches(&got)?);
     Ok(())

@@ -6,6 +6,7 @@
 //! without bound: every size sampled after the first fifth of the run stays under twice the
 //! largest size of that first fifth (plus 1 MiB).
 
+use anyhow::{Context, bail};
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -124,7 +125,7 @@ pub fn run(
     launcher: &Launcher,
     config: &SoakConfig,
     progress: &mut dyn FnMut(u64),
-) -> Result<SoakReport, String> {
+) -> anyhow::Result<SoakReport> {
     let started = Instant::now();
     let dir = trial_dir(config.dir.as_deref())?;
     let path = dir.path().join(config.backend.file_name());
@@ -134,17 +135,12 @@ pub fn run(
         ..SoakReport::default()
     };
     let want = {
-        let store = config
-            .backend
-            .open(&path, timeout)
-            .map_err(|e| e.to_string())?;
-        let state = store.open_handle().map_err(|e| e.to_string())?;
+        let store = config.backend.open(&path, timeout)?;
+        let state = store.open_handle()?;
         for i in 0..LONG_LIVED {
-            state
-                .add_container(&container(&format!("long{i:03}"), &format!("long-{i}")))
-                .map_err(|e| e.to_string())?;
+            state.add_container(&container(&format!("long{i:03}"), &format!("long-{i}")))?;
         }
-        podstate_api::dump::dump(state.as_ref()).map_err(|e| e.to_string())?
+        podstate_api::dump::dump(state.as_ref())?
     };
     let procs = config.procs.max(1);
     let per_proc = config.lifecycles / procs as u64;
@@ -155,8 +151,7 @@ pub fn run(
         let log = std::fs::File::options()
             .create(true)
             .append(true)
-            .open(&stderr)
-            .map_err(|e| e.to_string())?;
+            .open(&stderr)?;
         let mut child = launcher
             .command(
                 "soak",
@@ -171,8 +166,8 @@ pub fn run(
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
-            .map_err(|e| format!("cannot start a worker: {e}"))?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
+            .context("cannot start a worker")?;
+        let stdout = child.stdout.take().context("no stdout")?;
         let tx = tx.clone();
         thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -203,7 +198,7 @@ pub fn run(
         }
     }
     for child in &mut children {
-        let status = child.wait().map_err(|e| e.to_string())?;
+        let status = child.wait()?;
         if !status.success() {
             report.failures.push(format!(
                 "a worker failed ({status}):\n{}",
@@ -226,17 +221,16 @@ pub fn run(
             "the files grew to {big} bytes, over twice the first fifth's {early} bytes (+1 MiB)"
         ));
     }
-    let store = config
-        .backend
-        .open(&path, timeout)
-        .map_err(|e| e.to_string())?;
+    let store = config.backend.open(&path, timeout)?;
     match verify(config.backend, store.as_ref(), &path, &Default::default()) {
         Ok(got) if got == want => {}
         Ok(got) => report.failures.push(format!(
             "the database holds more than the long-lived containers:\n{}",
             podstate_api::dump::describe(&want, &got, ("expected", "database"))
         )),
-        Err(why) => report.failures.push(format!("the check afterwards: {why}")),
+        Err(why) => report
+            .failures
+            .push(format!("the check afterwards: {}", crate::one_line(&why))),
     }
     Ok(report)
 }
@@ -266,15 +260,13 @@ fn lifecycle(state: &dyn State, id: &str) -> Result<(), StateError> {
 ///
 /// # Errors
 /// A store that does not open, or a broken pipe.
-pub fn child(params: &Params) -> Result<(), String> {
+pub fn child(params: &Params) -> anyhow::Result<()> {
     let backend = Backend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let proc: usize = params.get("proc")?;
     let lifecycles: u64 = params.get("lifecycles")?;
-    let store = backend
-        .open(&path, Duration::from_secs(100))
-        .map_err(|e| e.to_string())?;
-    let state = store.open_handle().map_err(|e| e.to_string())?;
+    let store = backend.open(&path, Duration::from_secs(100))?;
+    let state = store.open_handle()?;
     let mut out = std::io::stdout().lock();
     for i in 0..lifecycles {
         let id = format!("{proc:02x}{i:012x}");
@@ -282,11 +274,9 @@ pub fn child(params: &Params) -> Result<(), String> {
             Ok(()) => "lifecycle".to_owned(),
             Err(e) => format!("process {proc}, lifecycle {i} ({id}): {e}"),
         };
-        writeln!(out, "{line}")
-            .and_then(|()| out.flush())
-            .map_err(|e| e.to_string())?;
+        writeln!(out, "{line}").and_then(|()| out.flush())?;
         if line != "lifecycle" {
-            return Err(line);
+            bail!(line);
         }
     }
     Ok(())

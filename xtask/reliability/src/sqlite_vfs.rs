@@ -20,6 +20,7 @@
 
 #![allow(unsafe_code)]
 
+use anyhow::Context;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::mem::size_of;
 use std::path::{Path, PathBuf};
@@ -59,12 +60,12 @@ impl Drop for Attached {
 ///
 /// # Errors
 /// A directory that does not resolve, or SQLite refusing the shim.
-pub fn attach(dir: &Path, disk: Arc<Disk>) -> Result<Attached, String> {
+pub fn attach(dir: &Path, disk: Arc<Disk>) -> anyhow::Result<Attached> {
     install()?;
     // SQLite hands xOpen full, resolved paths.
     let dir = dir
         .canonicalize()
-        .map_err(|e| format!("cannot resolve {}: {e}", dir.display()))?;
+        .with_context(|| format!("cannot resolve {}", dir.display()))?;
     attached().push((dir.clone(), disk));
     Ok(Attached { dir })
 }
@@ -78,7 +79,7 @@ fn disk_of(path: &Path) -> Option<Arc<Disk>> {
 }
 
 /// Registers the shim as SQLite's default VFS, once per process.
-fn install() -> Result<(), String> {
+fn install() -> anyhow::Result<()> {
     INSTALLED
         .get_or_init(|| {
             // SAFETY: sqlite3_vfs_find returns SQLite's registered default VFS (initializing
@@ -105,6 +106,7 @@ fn install() -> Result<(), String> {
             }
         })
         .clone()
+        .map_err(anyhow::Error::msg)
 }
 
 /// What the shim's files start with; the real file follows in the same allocation.

@@ -1,6 +1,7 @@
 //! The persistent backends under test: how each opens a database file with full durability,
 //! how each sits on a simulated disk, and the check every run makes of a database it reopens.
 
+use anyhow::{Context, anyhow, bail};
 use std::collections::BTreeSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -49,16 +50,14 @@ impl Backend {
     /// The persistent backend the facade calls `name`.
     ///
     /// # Errors
-    /// A message for a name the facade does not know, or for `memory`.
-    pub fn parse(name: &str) -> Result<Backend, String> {
-        match StoreConfig::in_dir(name, Path::new("")).map_err(|e| e.to_string())? {
+    /// A name the facade does not know, or `memory`.
+    pub fn parse(name: &str) -> Result<Backend, BadBackend> {
+        let config = StoreConfig::in_dir(name, Path::new(""))
+            .map_err(|e| BadBackend::Unknown(e.to_string()))?;
+        match config {
             StoreConfig::Sqlite(_) => Ok(Backend::Sqlite),
             StoreConfig::Redb(_) => Ok(Backend::Redb),
-            other => Err(format!(
-                "{} keeps no database file; the persistent backends: {}",
-                other.backend(),
-                Backend::ALL.map(Backend::name).join(", ")
-            )),
+            other => Err(BadBackend::NotPersistent(other.backend())),
         }
     }
 
@@ -144,7 +143,7 @@ impl Backend {
     ///
     /// # Errors
     /// SQLite refusing the shim.
-    pub fn attach(self, dir: &Path, disk: &Arc<Disk>) -> Result<Option<Attached>, String> {
+    pub fn attach(self, dir: &Path, disk: &Arc<Disk>) -> anyhow::Result<Option<Attached>> {
         match self {
             Backend::Sqlite => sqlite_vfs::attach(dir, disk.clone()).map(Some),
             Backend::Redb => Ok(None),
@@ -157,31 +156,45 @@ impl Backend {
     ///
     /// # Errors
     /// What the check found.
-    pub fn engine_check(self, path: &Path) -> Result<(), String> {
+    pub fn engine_check(self, path: &Path) -> anyhow::Result<()> {
         let checked = catch_unwind(AssertUnwindSafe(|| match self {
             Backend::Sqlite => SqliteStore::open_with(path, SqliteOptions::new())
                 .and_then(|store| store.check_integrity())
-                .map_err(|e| format!("SQLite integrity check: {e}")),
+                .context("SQLite integrity check"),
             Backend::Redb => {
                 let mut builder = redb::Builder::new();
                 builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
                 let mut db = builder
                     .open(path)
-                    .map_err(|e| format!("redb open for the integrity check: {e}"))?;
+                    .context("redb open for the integrity check")?;
                 match db.check_integrity() {
                     Ok(true) => Ok(()),
-                    Ok(false) => Err("redb's integrity check had to repair the file".to_owned()),
-                    Err(e) => Err(format!("redb's integrity check: {e}")),
+                    Ok(false) => Err(anyhow!("redb's integrity check had to repair the file")),
+                    Err(e) => Err(anyhow!("redb's integrity check: {e}")),
                 }
             }
         }));
         checked.unwrap_or_else(|panic| {
-            Err(format!(
+            Err(anyhow!(
                 "the engine panicked in its integrity check: {}",
                 crate::driver::panic_text(&*panic)
             ))
         })
     }
+}
+
+/// Why [`Backend::parse`] refused a name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BadBackend {
+    /// A name the facade does not know (its message).
+    #[error("{0}")]
+    Unknown(String),
+    /// A backend of the facade that keeps no file (`memory`).
+    #[error(
+        "{0} keeps no database file; the persistent backends: {all}",
+        all = Backend::ALL.map(Backend::name).join(", ")
+    )]
+    NotPersistent(&'static str),
 }
 
 /// Checks a database a run has just reopened, before its content is compared with the model:
@@ -194,7 +207,7 @@ pub fn verify(
     store: &dyn Store,
     path: &Path,
     sessions: &BTreeSet<String>,
-) -> Result<Dump, String> {
+) -> anyhow::Result<Dump> {
     backend.engine_check(path)?;
     verify_store(store, sessions)
 }
@@ -206,33 +219,34 @@ pub fn verify(
 ///
 /// # Errors
 /// Every problem found, described.
-pub fn verify_store(store: &dyn Store, sessions: &BTreeSet<String>) -> Result<Dump, String> {
+pub fn verify_store(store: &dyn Store, sessions: &BTreeSet<String>) -> anyhow::Result<Dump> {
     let found = catch_unwind(AssertUnwindSafe(|| store.verify()))
         .map_err(|panic| {
-            format!(
+            anyhow!(
                 "the backend panicked in verify: {}",
                 crate::driver::panic_text(&*panic)
             )
         })?
-        .map_err(|e| format!("verify failed: {e}"))?;
+        .context("verify failed")?;
     if let Some(first) = found.first() {
-        return Err(format!(
+        bail!(
             "verify found {} violation(s), the first: {first}",
             found.len()
-        ));
+        );
     }
     let handle = store
         .open_handle()
-        .map_err(|e| format!("cannot open a handle on the reopened database: {e}"))?;
+        .context("cannot open a handle on the reopened database")?;
     catch_unwind(AssertUnwindSafe(|| {
         podstate_conformance::checker::check_invariants(handle.as_ref(), sessions)
     }))
-    .unwrap_or_else(|panic| {
-        Err(format!(
+    .map_err(|panic| {
+        anyhow!(
             "the backend panicked during the invariant check: {}",
             crate::driver::panic_text(&*panic)
-        ))
-    })
+        )
+    })?
+    .map_err(anyhow::Error::msg)
 }
 
 #[cfg(test)]
@@ -251,8 +265,16 @@ mod tests {
         }
         assert_eq!(Backend::Sqlite.file_name(), "podstate.db");
         let memory = Backend::parse("memory").unwrap_err();
-        assert!(memory.contains("keeps no database file"), "{memory}");
+        assert_eq!(memory, BadBackend::NotPersistent("memory"));
+        assert!(
+            memory.to_string().contains("keeps no database file"),
+            "{memory}"
+        );
         let unknown = Backend::parse("bolt").unwrap_err();
-        assert!(unknown.contains("unknown store scheme"), "{unknown}");
+        assert!(matches!(unknown, BadBackend::Unknown(_)), "{unknown:?}");
+        assert!(
+            unknown.to_string().contains("unknown store scheme"),
+            "{unknown}"
+        );
     }
 }

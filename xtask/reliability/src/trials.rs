@@ -1,6 +1,7 @@
 //! What the trial-based runs (crash, power cut, faults) share: the loop over trials, and the
 //! report of how they went.
 
+use anyhow::{Context, anyhow};
 use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
@@ -96,7 +97,7 @@ pub fn run(
     seed: u64,
     trials: u64,
     progress: &mut dyn FnMut(u64),
-    mut one: impl FnMut(u64) -> Result<Trial, String>,
+    mut one: impl FnMut(u64) -> anyhow::Result<Trial>,
 ) -> Report {
     let started = Instant::now();
     let mut report = Report {
@@ -114,7 +115,7 @@ pub fn run(
     };
     for trial in 0..trials {
         let outcome = catch_unwind(AssertUnwindSafe(|| one(trial)))
-            .unwrap_or_else(|panic| Err(format!("panicked: {}", panic_text(&*panic))));
+            .unwrap_or_else(|panic| Err(anyhow!("panicked: {}", panic_text(&*panic))));
         match outcome {
             Ok(t) => {
                 report.interrupted += u64::from(t.interrupted);
@@ -126,8 +127,9 @@ pub fn run(
                 report.failed += 1;
                 if report.failures.len() < 5 {
                     report.failures.push(format!(
-                        "{} {what} trial {trial} (seed {seed:#x}): {why}",
-                        backend.name()
+                        "{} {what} trial {trial} (seed {seed:#x}): {}",
+                        backend.name(),
+                        crate::one_line(&why)
                     ));
                 }
             }
@@ -144,9 +146,9 @@ pub fn run(
 ///
 /// # Errors
 /// A directory that cannot be made.
-pub fn trial_dir(dir: Option<&Path>) -> Result<tempfile::TempDir, String> {
+pub fn trial_dir(dir: Option<&Path>) -> anyhow::Result<tempfile::TempDir> {
     tempfile::Builder::new()
         .prefix("podstate-reliability-")
         .tempdir_in(dir.map_or_else(std::env::temp_dir, Path::to_path_buf))
-        .map_err(|e| format!("cannot make a trial directory: {e}"))
+        .context("cannot make a trial directory")
 }

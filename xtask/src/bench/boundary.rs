@@ -13,6 +13,7 @@
 //! run in rounds, the subjects in turns within each round, and each keeps its fastest round.
 //! The durable adds alternate direct, C inline and C beside container by container.
 
+use anyhow::{Context, anyhow, bail};
 use std::ffi::CStr;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -23,7 +24,6 @@ use podstate_capi::ffi::caller::{self, HandlePtr};
 use podstate_capi::wire::{Beside, Wire};
 use serde::{Deserialize, Serialize};
 
-use super::subject::{R, fail};
 use super::workload::{Workload, generate};
 
 /// One call's figures on one backend, µs per call.
@@ -102,20 +102,20 @@ pub struct Size {
 }
 
 /// Opens `backend`'s store in `dir` as the main run does (durable commits).
-fn open_store(backend: &str, dir: &Path) -> R<Box<dyn Store>> {
-    std::fs::create_dir_all(dir).map_err(|e| fail("make a directory", e))?;
+fn open_store(backend: &str, dir: &Path) -> anyhow::Result<Box<dyn Store>> {
+    std::fs::create_dir_all(dir).context("make a directory")?;
     let url = match backend {
         "memory" => "memory:".to_owned(),
         "sqlite" => format!("sqlite:{}", dir.join("podstate.db").display()),
         "redb" => format!("redb:{}", dir.join("podstate.redb").display()),
-        other => return Err(format!("unknown backend {other:?}")),
+        other => bail!("unknown backend {other:?}"),
     };
-    podstate::open(&url).map_err(|e| fail("open the store", e))
+    podstate::open(&url).context("open the store")
 }
 
 /// The body of the worker job: fills the store, measures, leaves the database (and, for
 /// memory, a snapshot) plus the Go program's input in `dir`.
-pub fn run_job(backend: &str, size: Size, dir: &Path) -> R<BoundaryResult> {
+pub fn run_job(backend: &str, size: Size, dir: &Path) -> anyhow::Result<BoundaryResult> {
     let store = open_store(backend, dir)?;
     let adds_total = 3 * size.adds + size.adds;
     let mut all = generate(size.n + adds_total);
@@ -126,15 +126,13 @@ pub fn run_job(backend: &str, size: Size, dir: &Path) -> R<BoundaryResult> {
     }
     let (work, extra) = all.split_at(size.n);
     fill(store.as_ref(), work)?;
-    let direct = store.open_handle().map_err(|e| fail("open a handle", e))?;
+    let direct = store.open_handle().context("open a handle")?;
     let snapshot = match backend {
-        "memory" => Some(store.snapshot().map_err(|e| fail("snapshot", e))?),
+        "memory" => Some(store.snapshot().context("snapshot")?),
         _ => None,
     };
     let abi = caller::adopt(store);
-    let c = abi
-        .open_handle(None)
-        .map_err(|e| fail("open a C handle", e))?;
+    let c = abi.open_handle(None).context("open a C handle")?;
     let probes: Vec<&Container> = (0..size.probes)
         .map(|k| &work[k * work.len() / size.probes.max(1)])
         .collect();
@@ -167,24 +165,24 @@ pub fn run_job(backend: &str, size: Size, dir: &Path) -> R<BoundaryResult> {
     })
 }
 
-fn write_json<T: Serialize>(path: &Path, value: &T) -> R<()> {
-    let text = serde_json::to_vec(value).map_err(|e| fail("encode JSON", e))?;
-    std::fs::write(path, text).map_err(|e| fail("write a file", e))
+fn write_json<T: Serialize>(path: &Path, value: &T) -> anyhow::Result<()> {
+    let text = serde_json::to_vec(value).context("encode JSON")?;
+    std::fs::write(path, text).context("write a file")
 }
 
 /// Fills an empty store with the volume pool and `ctrs`, by restoring a snapshot of them made
 /// in memory (one transaction).
-fn fill(store: &dyn Store, ctrs: &[Container]) -> R<()> {
+fn fill(store: &dyn Store, ctrs: &[Container]) -> anyhow::Result<()> {
     let scratch = podstate_memory::MemoryStore::new();
-    let h = scratch.open_handle().map_err(|e| fail("open_handle", e))?;
+    let h = scratch.open_handle().context("open_handle")?;
     for v in &Workload::new(0, 0).volumes {
-        h.add_volume(v).map_err(|e| fail("add_volume", e))?;
+        h.add_volume(v).context("add_volume")?;
     }
     for c in ctrs {
-        h.add_container(c).map_err(|e| fail("add_container", e))?;
+        h.add_container(c).context("add_container")?;
     }
-    let snapshot = podstate_api::Store::snapshot(&scratch).map_err(|e| fail("snapshot", e))?;
-    store.restore(&snapshot).map_err(|e| fail("restore", e))
+    let snapshot = podstate_api::Store::snapshot(&scratch).context("snapshot")?;
+    store.restore(&snapshot).context("restore")
 }
 
 /// KB of `c` in its serde form.
@@ -193,7 +191,11 @@ fn kb(c: &Container) -> f64 {
 }
 
 /// Calls `f` once per item, `rounds` times, and answers the fastest round's µs per call.
-fn fastest<T>(items: &[T], rounds: usize, mut f: impl FnMut(&T) -> R<()>) -> R<f64> {
+fn fastest<T>(
+    items: &[T],
+    rounds: usize,
+    mut f: impl FnMut(&T) -> anyhow::Result<()>,
+) -> anyhow::Result<f64> {
     let mut best = f64::INFINITY;
     for _ in 0..rounds {
         let start = Instant::now();
@@ -205,24 +207,34 @@ fn fastest<T>(items: &[T], rounds: usize, mut f: impl FnMut(&T) -> R<()>) -> R<f
 }
 
 /// One C call with prepared arguments; the answer must succeed.
-fn c_call(h: &HandlePtr, name: &CStr, args: &[u8], payloads: Option<&[&str]>) -> R<()> {
+fn c_call(
+    h: &HandlePtr,
+    name: &CStr,
+    args: &[u8],
+    payloads: Option<&[&str]>,
+) -> anyhow::Result<()> {
     let answer = h.call(name, args, payloads);
     if !answer.is_ok() {
-        return Err(format!(
+        bail!(
             "{name:?} through C: {}",
             String::from_utf8_lossy(answer.json())
-        ));
+        );
     }
     std::hint::black_box((answer.json().len(), answer.payloads().len()));
     Ok(())
 }
 
-fn ok<T>(what: &str, r: podstate_api::Result<T>) -> R<T> {
-    r.map_err(|e| fail(what, e))
+fn ok<T>(what: &str, r: podstate_api::Result<T>) -> anyhow::Result<T> {
+    r.with_context(|| what.to_owned())
 }
 
 /// The read calls, in turns, fastest of `size.rounds` rounds each.
-fn reads(direct: &dyn State, c: &HandlePtr, probes: &[&Container], size: Size) -> R<Vec<Row>> {
+fn reads(
+    direct: &dyn State,
+    c: &HandlePtr,
+    probes: &[&Container],
+    size: Size,
+) -> anyhow::Result<Vec<Row>> {
     let id_args: Vec<Vec<u8>> = probes
         .iter()
         .map(|p| format!(r#"{{"id":"{}"}}"#, p.config.id).into_bytes())
@@ -243,7 +255,7 @@ fn reads(direct: &dyn State, c: &HandlePtr, probes: &[&Container], size: Size) -
     // Each round runs every subject once, so that all of them meet the same machine.
     let mut best = [f64::INFINITY; 11];
     for _ in 0..size.rounds {
-        let one = |f: &mut dyn FnMut(usize) -> R<()>| -> R<f64> {
+        let one = |f: &mut dyn FnMut(usize) -> anyhow::Result<()>| -> anyhow::Result<f64> {
             let start = Instant::now();
             (0..probes.len()).try_for_each(&mut *f)?;
             Ok(start.elapsed().as_secs_f64() * 1e6 / probes.len().max(1) as f64)
@@ -301,7 +313,7 @@ fn reads(direct: &dyn State, c: &HandlePtr, probes: &[&Container], size: Size) -
 }
 
 /// Durable adds, container by container in turns: direct, C inline, C beside.
-fn adds(direct: &dyn State, c: &HandlePtr, ctrs: &[Container]) -> R<Row> {
+fn adds(direct: &dyn State, c: &HandlePtr, ctrs: &[Container]) -> anyhow::Result<Row> {
     let mut times = [0.0f64; 3];
     let mut counts = [0usize; 3];
     let mut moved = 0.0;
@@ -312,7 +324,7 @@ fn adds(direct: &dyn State, c: &HandlePtr, ctrs: &[Container]) -> R<Row> {
             1 => (
                 format!(
                     r#"{{"ctr":{}}}"#,
-                    serde_json::to_string(ctr).map_err(|e| fail("json", e))?
+                    serde_json::to_string(ctr).context("json")?
                 )
                 .into_bytes(),
                 Vec::new(),
@@ -320,7 +332,7 @@ fn adds(direct: &dyn State, c: &HandlePtr, ctrs: &[Container]) -> R<Row> {
             _ => {
                 let mut beside = Beside::default();
                 let wire = ctr.clone().to_wire(&mut beside);
-                let json = serde_json::to_string(&wire).map_err(|e| fail("json", e))?;
+                let json = serde_json::to_string(&wire).context("json")?;
                 let texts = beside
                     .outgoing
                     .iter()
@@ -351,7 +363,12 @@ fn adds(direct: &dyn State, c: &HandlePtr, ctrs: &[Container]) -> R<Row> {
 }
 
 /// all_containers, in turns, fastest of `size.all_reps` each.
-fn all_containers(direct: &dyn State, c: &HandlePtr, work: &[Container], size: Size) -> R<Row> {
+fn all_containers(
+    direct: &dyn State,
+    c: &HandlePtr,
+    work: &[Container],
+    size: Size,
+) -> anyhow::Result<Row> {
     let moved: f64 = work.iter().map(kb).sum();
     let mut best = [f64::INFINITY; 3];
     for _ in 0..size.all_reps {
@@ -382,11 +399,11 @@ struct GoAnswer {
 
 /// Builds and runs the Go program on what the worker left in `dir`, and fills in the Go
 /// column; without Go on the machine, says so instead.
-pub fn go_figures(result: &mut BoundaryResult, dir: &Path, lib_dir: &Path) -> R<()> {
+pub fn go_figures(result: &mut BoundaryResult, dir: &Path, lib_dir: &Path) -> anyhow::Result<()> {
     let exe = match build_go(lib_dir, dir) {
         Ok(exe) => exe,
         Err(why) => {
-            result.go_note = Some(why);
+            result.go_note = Some(format!("{why:#}"));
             return Ok(());
         }
     };
@@ -403,12 +420,12 @@ pub fn go_figures(result: &mut BoundaryResult, dir: &Path, lib_dir: &Path) -> R<
     let out = cmd
         .stderr(std::process::Stdio::inherit())
         .output()
-        .map_err(|e| fail("run the Go bench", e))?;
+        .context("run the Go bench")?;
     if !out.status.success() {
-        return Err(format!("the Go bench failed ({})", out.status));
+        bail!("the Go bench failed ({})", out.status);
     }
     let answer: GoAnswer =
-        serde_json::from_slice(&out.stdout).map_err(|e| fail("read the Go bench's answer", e))?;
+        serde_json::from_slice(&out.stdout).context("read the Go bench's answer")?;
     for row in &mut result.rows {
         row.go = answer
             .figures
@@ -420,7 +437,7 @@ pub fn go_figures(result: &mut BoundaryResult, dir: &Path, lib_dir: &Path) -> R<
 }
 
 /// Builds `capi/go/cmd/podstate-bench` against the static library in `lib_dir`.
-fn build_go(lib_dir: &Path, dir: &Path) -> R<PathBuf> {
+fn build_go(lib_dir: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
     let root = crate::tidy::root();
     let exe = dir.join("podstate-bench-go");
     let status = std::process::Command::new("go")
@@ -431,16 +448,16 @@ fn build_go(lib_dir: &Path, dir: &Path) -> R<PathBuf> {
         .env("CGO_LDFLAGS", format!("-L{}", lib_dir.display()))
         .env("GOPROXY", "off")
         .status()
-        .map_err(|e| format!("Go figures left out: cannot run go ({e})"))?;
+        .context("Go figures left out: cannot run go")?;
     match status.success() {
         true => Ok(exe),
-        false => Err(format!("Go figures left out: go build failed ({status})")),
+        false => Err(anyhow!("Go figures left out: go build failed ({status})")),
     }
 }
 
 /// Builds the static library of podstate-capi in the bench's own profile and answers where
 /// it is.
-pub fn build_library() -> R<PathBuf> {
+pub fn build_library() -> anyhow::Result<PathBuf> {
     let status = std::process::Command::new(crate::ci::cargo())
         .args([
             "build",
@@ -451,14 +468,14 @@ pub fn build_library() -> R<PathBuf> {
             "--quiet",
         ])
         .status()
-        .map_err(|e| fail("run cargo", e))?;
+        .context("run cargo")?;
     if !status.success() {
-        return Err(format!("building podstate-capi failed ({status})"));
+        bail!("building podstate-capi failed ({status})");
     }
-    let exe = std::env::current_exe().map_err(|e| fail("find the xtask binary", e))?;
+    let exe = std::env::current_exe().context("find the xtask binary")?;
     exe.parent()
         .map(Path::to_path_buf)
-        .ok_or_else(|| "the xtask binary has no directory".to_owned())
+        .context("the xtask binary has no directory")
 }
 
 /// The targets of issue 19, item 6: a call that moves no container costs at most 2 µs more

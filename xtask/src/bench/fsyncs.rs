@@ -3,12 +3,12 @@
 //! with K; the difference over K is what one commit costs (opening the database, creating it,
 //! and the setup are the same in both runs and cancel out).
 
+use anyhow::{Context, bail};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use serde::{Deserialize, Serialize};
 
-use super::subject::{R, fail};
 use super::worker::Job;
 
 /// The count for one subject and one kind of commit.
@@ -36,7 +36,7 @@ pub fn strace_available() -> bool {
 
 /// Counts the fsyncs of `commits` commits of kind `op` on `subject`, in fresh databases under
 /// `dir`.
-pub fn count(subject: &str, op: &str, commits: usize, dir: &Path) -> R<FsyncCount> {
+pub fn count(subject: &str, op: &str, commits: usize, dir: &Path) -> anyhow::Result<FsyncCount> {
     let mut per_commit = None;
     if strace_available() {
         let none = traced(subject, op, 0, &dir.join(format!("{subject}-{op}-0")))?;
@@ -52,8 +52,8 @@ pub fn count(subject: &str, op: &str, commits: usize, dir: &Path) -> R<FsyncCoun
 }
 
 /// The fsync and fdatasync calls of one worker making `commits` commits in `dir`.
-fn traced(subject: &str, op: &str, commits: usize, dir: &Path) -> R<u64> {
-    std::fs::create_dir_all(dir).map_err(|e| fail("make a directory", e))?;
+fn traced(subject: &str, op: &str, commits: usize, dir: &Path) -> anyhow::Result<u64> {
+    std::fs::create_dir_all(dir).context("make a directory")?;
     let summary = dir.join("strace.txt");
     let job = Job::Commits {
         subject: subject.to_owned(),
@@ -61,7 +61,7 @@ fn traced(subject: &str, op: &str, commits: usize, dir: &Path) -> R<u64> {
         commits,
         dir: dir.to_owned(),
     };
-    let exe = std::env::current_exe().map_err(|e| fail("find the xtask binary", e))?;
+    let exe = std::env::current_exe().context("find the xtask binary")?;
     let status = Command::new("strace")
         .args(["-f", "-c", "-e", "trace=fsync,fdatasync", "-o"])
         .arg(&summary)
@@ -69,11 +69,11 @@ fn traced(subject: &str, op: &str, commits: usize, dir: &Path) -> R<u64> {
         .args(["bench-worker", "--job", &job.to_json()?])
         .stdout(Stdio::null())
         .status()
-        .map_err(|e| fail("run strace", e))?;
+        .context("run strace")?;
     if !status.success() {
-        return Err(format!("the traced {subject} worker failed ({status})"));
+        bail!("the traced {subject} worker failed ({status})");
     }
-    let text = std::fs::read_to_string(&summary).map_err(|e| fail("read strace's summary", e))?;
+    let text = std::fs::read_to_string(&summary).context("read strace's summary")?;
     let _ = std::fs::remove_dir_all(dir);
     Ok(parse_summary(&text))
 }

@@ -1,14 +1,13 @@
 //! Clocks and gauges: a timed phase, the disk's fsync ceiling, a process's peak memory, the
 //! size of a database on disk.
 
+use anyhow::Context;
 use std::fs::{File, OpenOptions};
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-
-use super::subject::{R, fail};
 
 /// One timed phase of one subject.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -87,8 +86,8 @@ pub fn rounds(
     ops: usize,
     min_rounds: usize,
     min: Duration,
-    mut op: impl FnMut(usize) -> R<()>,
-) -> R<Phase> {
+    mut op: impl FnMut(usize) -> anyhow::Result<()>,
+) -> anyhow::Result<Phase> {
     let start = Instant::now();
     let (mut done, mut round, mut best) = (0u64, 0, f64::INFINITY);
     while round < min_rounds || (start.elapsed() < min && done < 1 << 30) {
@@ -118,7 +117,7 @@ pub struct Prober {
 
 impl Prober {
     /// A probe file in `dir`.
-    pub fn new(dir: &Path) -> R<Prober> {
+    pub fn new(dir: &Path) -> anyhow::Result<Prober> {
         let path = dir.join("fsync-ceiling.probe");
         let file = OpenOptions::new()
             .create(true)
@@ -126,20 +125,20 @@ impl Prober {
             .read(true)
             .write(true)
             .open(&path)
-            .map_err(|e| fail("fsync probe", e))?;
+            .context("fsync probe")?;
         let prober = Prober { file, path };
         prober.probe()?;
-        prober.file.sync_all().map_err(|e| fail("fsync probe", e))?;
+        prober.file.sync_all().context("fsync probe")?;
         Ok(prober)
     }
 
     /// One rewrite + fdatasync; answers how long it took.
-    pub fn probe(&self) -> R<Duration> {
+    pub fn probe(&self) -> anyhow::Result<Duration> {
         let start = Instant::now();
         self.file
             .write_all_at(&[0x5a; 4096], 0)
             .and_then(|()| self.file.sync_data())
-            .map_err(|e| fail("fsync probe", e))?;
+            .context("fsync probe")?;
         Ok(start.elapsed())
     }
 }
@@ -152,7 +151,7 @@ impl Drop for Prober {
 
 /// The disk's fsync ceiling in `dir`: [`Prober::probe`] in a loop for `time`; answers the
 /// loop's rate per second.
-pub fn fsync_ceiling(dir: &Path, time: Duration) -> R<f64> {
+pub fn fsync_ceiling(dir: &Path, time: Duration) -> anyhow::Result<f64> {
     let prober = Prober::new(dir)?;
     let start = Instant::now();
     let mut n = 0u64;
@@ -165,16 +164,16 @@ pub fn fsync_ceiling(dir: &Path, time: Duration) -> R<f64> {
 
 /// The same probe appending 4 KiB blocks (each write grows the file, so every fdatasync also
 /// journals the new size): what an engine that appends to a growing file meets.
-pub fn fsync_append_rate(dir: &Path, time: Duration) -> R<f64> {
+pub fn fsync_append_rate(dir: &Path, time: Duration) -> anyhow::Result<f64> {
     let path = dir.join("fsync-append.probe");
-    let file = File::create(&path).map_err(|e| fail("fsync probe", e))?;
+    let file = File::create(&path).context("fsync probe")?;
     let block = [0xa5u8; 4096];
     let start = Instant::now();
     let mut n = 0u64;
     while start.elapsed() < time || n < 3 {
         file.write_all_at(&block, n * 4096)
             .and_then(|()| file.sync_data())
-            .map_err(|e| fail("fsync probe", e))?;
+            .context("fsync probe")?;
         n += 1;
     }
     let rate = n as f64 / start.elapsed().as_secs_f64();

@@ -26,6 +26,7 @@ mod targets;
 pub mod worker;
 pub mod workload;
 
+use anyhow::{Context, bail};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -33,7 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use fsyncs::FsyncCount;
 use phases::{MainResult, Plan, ScalePoint};
-use subject::{BACKENDS, R, fail};
+use subject::BACKENDS;
 use worker::Job;
 
 /// Flags of `cargo xtask bench`.
@@ -164,12 +165,12 @@ impl Mode {
 }
 
 /// The backends `names` asks for (all when empty).
-fn selected(names: &[String]) -> R<Vec<&'static str>> {
+fn selected(names: &[String]) -> anyhow::Result<Vec<&'static str>> {
     if let Some(bad) = names.iter().find(|n| !BACKENDS.contains(&n.as_str())) {
-        return Err(format!(
+        bail!(
             "unknown backend {bad:?}; built into this workspace: {}",
             BACKENDS.join(", ")
-        ));
+        );
     }
     Ok(BACKENDS
         .into_iter()
@@ -184,7 +185,7 @@ fn boundary_run(
     size: boundary::Size,
     dir: &std::path::Path,
     log: &dyn Fn(&str),
-) -> R<Vec<boundary::BoundaryResult>> {
+) -> anyhow::Result<Vec<boundary::BoundaryResult>> {
     if backends.is_empty() {
         return Ok(Vec::new());
     }
@@ -207,16 +208,16 @@ fn boundary_run(
 }
 
 /// Runs `cargo xtask bench`.
-pub fn run(args: &BenchArgs) -> Result<(), String> {
+pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let mode = Mode::of(args);
     let backends = selected(&args.backends)?;
-    let root = std::path::absolute(&args.dir).map_err(|e| fail("bench directory", e))?;
+    let root = std::path::absolute(&args.dir).context("bench directory")?;
     if root.starts_with("/dev/shm") {
         eprintln!("bench: warning: {} is a RAM file system", root.display());
     }
     let dir = root.join(format!("run-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).map_err(|e| fail("make the bench directory", e))?;
+    std::fs::create_dir_all(&dir).context("make the bench directory")?;
     let log = |what: &str| eprintln!("bench [{:>5.1?}] {what}", started.elapsed());
     if args.boundary_only {
         let result = boundary_run(&backends, mode.boundary, &dir, &log);
@@ -224,7 +225,7 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
         boundary::print(&result?);
         return Ok(());
     }
-    let result = (|| -> R<Results> {
+    let result = (|| -> anyhow::Result<Results> {
         log("fsync ceiling");
         let start = measure::fsync_ceiling(&dir, mode.ceiling_time)?;
         let append = measure::fsync_append_rate(&dir, mode.ceiling_time)?;
@@ -326,8 +327,8 @@ pub fn run(args: &BenchArgs) -> Result<(), String> {
     report::print(&results);
     boundary::print(&results.boundary);
     if let Some(file) = &args.json {
-        let text = serde_json::to_string_pretty(&results).map_err(|e| fail("encode JSON", e))?;
-        std::fs::write(file, text).map_err(|e| fail("write the JSON file", e))?;
+        let text = serde_json::to_string_pretty(&results).context("encode JSON")?;
+        std::fs::write(file, text).context("write the JSON file")?;
     }
     log("done");
     Ok(())

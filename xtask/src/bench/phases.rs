@@ -1,12 +1,13 @@
 //! The workload's phases on one subject (issue 11, items 1 and 4): the main run and the
 //! scaling run, each in a worker process of its own.
 
+use anyhow::{Context, anyhow};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
 use super::measure::{self, Phase, Prober, dir_bytes, rounds, vm_kib};
-use super::subject::{R, Subject};
+use super::subject::Subject;
 use super::workload::{Generator, Workload};
 
 /// How much of each phase to run.
@@ -63,8 +64,8 @@ fn durable<T>(
     s: &dyn Subject,
     name: &str,
     items: &[T],
-    mut op: impl FnMut(&T) -> R<()>,
-) -> R<Phase> {
+    mut op: impl FnMut(&T) -> anyhow::Result<()>,
+) -> anyhow::Result<Phase> {
     let Some(dir) = s.dir() else {
         return each(name, items, op);
     };
@@ -89,7 +90,11 @@ fn durable<T>(
 }
 
 /// Runs `op` once per item and times the whole.
-fn each<T>(name: &str, items: &[T], mut op: impl FnMut(&T) -> R<()>) -> R<Phase> {
+fn each<T>(
+    name: &str,
+    items: &[T],
+    mut op: impl FnMut(&T) -> anyhow::Result<()>,
+) -> anyhow::Result<Phase> {
     let start = Instant::now();
     items.iter().try_for_each(&mut op)?;
     Ok(Phase {
@@ -102,10 +107,10 @@ fn each<T>(name: &str, items: &[T], mut op: impl FnMut(&T) -> R<()>) -> R<Phase>
 }
 
 /// `want` or an error saying what came back instead.
-fn expect(what: &str, got: &str, want: &str) -> R<()> {
+fn expect(what: &str, got: &str, want: &str) -> anyhow::Result<()> {
     match got == want {
         true => Ok(()),
-        false => Err(format!("{what}: got {got}, expected {want}")),
+        false => Err(anyhow!("{what}: got {got}, expected {want}")),
     }
 }
 
@@ -133,7 +138,7 @@ pub fn read_phase(
     name: &str,
     min_rounds: usize,
     min: Duration,
-) -> R<Option<Phase>> {
+) -> anyhow::Result<Option<Phase>> {
     let ctrs = &work.containers;
     let n = ctrs.len();
     let probes = plan.probes.min(n);
@@ -186,7 +191,9 @@ pub fn read_phase(
             };
             rounds(name, CLI_ROUND, reps, Duration::ZERO, |k| {
                 let c = &ctrs[spread(k, CLI_ROUND, n)];
-                let got = s.cli_lookup(&c.config.name).unwrap_or(Err(String::new()))?;
+                let got = s
+                    .cli_lookup(&c.config.name)
+                    .context("a subject without files has no open+lookup+close")??;
                 expect("open+lookup+close", &got.config.id, &c.config.id)
             })?
         }
@@ -203,7 +210,7 @@ pub fn main_run(
     plan: &Plan,
     workload_rss: Option<u64>,
     remove: bool,
-) -> R<MainResult> {
+) -> anyhow::Result<MainResult> {
     let n = work.containers.len();
     let ctrs = &work.containers;
     work.volumes.iter().try_for_each(|v| s.add_volume(v))?;
@@ -244,7 +251,7 @@ pub fn main_run(
 
 /// The removal phase on `s`, which holds `work`: every container outside pods, dependents
 /// first (timed), then the pods (not timed).
-pub fn remove_run(s: &dyn Subject, work: &Workload) -> R<Phase> {
+pub fn remove_run(s: &dyn Subject, work: &Workload) -> anyhow::Result<Phase> {
     let removal: Vec<_> = work.containers.iter().rev().collect();
     let phase = durable(s, measure::REMOVE, &removal, |c| s.remove(c))?;
     for (pod, _) in &work.pods {
@@ -262,7 +269,7 @@ pub fn paired_reads(
     work: &Workload,
     plan: &Plan,
     pairs: usize,
-) -> R<Vec<Paired>> {
+) -> anyhow::Result<Vec<Paired>> {
     let mut out = Vec::new();
     for name in READS {
         let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
@@ -319,7 +326,7 @@ pub struct ScalePoint {
 
 /// The scaling run: one store grown to each of `sizes` in turn, lookups and all_containers
 /// measured at each.
-pub fn scaling(s: &dyn Subject, sizes: &[usize], plan: &Plan) -> R<Vec<ScalePoint>> {
+pub fn scaling(s: &dyn Subject, sizes: &[usize], plan: &Plan) -> anyhow::Result<Vec<ScalePoint>> {
     let work = Workload::new(0, 0);
     work.volumes.iter().try_for_each(|v| s.add_volume(v))?;
     let mut made = Generator::new();
@@ -327,7 +334,7 @@ pub fn scaling(s: &dyn Subject, sizes: &[usize], plan: &Plan) -> R<Vec<ScalePoin
     let mut points = Vec::new();
     for &n in sizes {
         while ctrs.len() < n {
-            let c = made.next().ok_or("the generator ended")?;
+            let c = made.next().context("the generator ended")?;
             s.add(&c)?;
             // Only what the probes need is kept: a 100,000-container run stays small.
             ctrs.push((c.config.id, c.config.name));
@@ -356,7 +363,9 @@ pub fn scaling(s: &dyn Subject, sizes: &[usize], plan: &Plan) -> R<Vec<ScalePoin
                 Duration::ZERO,
                 |k| {
                     let (id, name) = &ctrs[spread(k, CLI_ROUND, n)];
-                    let got = s.cli_lookup(name).unwrap_or(Err(String::new()))?;
+                    let got = s
+                        .cli_lookup(name)
+                        .context("a subject without files has no open+lookup+close")??;
                     expect("open+lookup+close", &got.config.id, id)
                 },
             )?),

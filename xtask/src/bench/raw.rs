@@ -3,9 +3,8 @@
 //! them), decoded the same way. A raw engine keeps no index but the ID, the name and the pod,
 //! and checks nothing: it is what the storage itself costs.
 
+use anyhow::Context;
 use podstate_api::{Container, ContainerConfig, ContainerState, Payload};
-
-use super::subject::{R, fail};
 
 /// One container as stored by a raw engine.
 pub struct Encoded {
@@ -19,7 +18,7 @@ pub struct Encoded {
 const PLACEHOLDER: &str = "null";
 
 /// `ctr` as stored.
-pub fn encode(ctr: &Container) -> R<Encoded> {
+pub fn encode(ctr: &Container) -> anyhow::Result<Encoded> {
     let (config, config_payload) = encode_config(&ctr.config)?;
     let (state, state_payload) = encode_state(&ctr.state)?;
     Ok(Encoded {
@@ -31,18 +30,18 @@ pub fn encode(ctr: &Container) -> R<Encoded> {
 }
 
 /// A config's JSON and payload text.
-fn encode_config(cfg: &ContainerConfig) -> R<(String, String)> {
+fn encode_config(cfg: &ContainerConfig) -> anyhow::Result<(String, String)> {
     let mut bare = cfg.clone();
     bare.payload = Payload::from_stored(PLACEHOLDER);
-    let json = serde_json::to_string(&bare).map_err(|e| fail("encode a config", e))?;
+    let json = serde_json::to_string(&bare).context("encode a config")?;
     Ok((json, cfg.payload.as_str().to_owned()))
 }
 
 /// A state's JSON and payload text.
-pub fn encode_state(state: &ContainerState) -> R<(String, String)> {
+pub fn encode_state(state: &ContainerState) -> anyhow::Result<(String, String)> {
     let mut bare = state.clone();
     bare.payload = Payload::from_stored(PLACEHOLDER);
-    let json = serde_json::to_string(&bare).map_err(|e| fail("encode a state", e))?;
+    let json = serde_json::to_string(&bare).context("encode a state")?;
     Ok((json, state.payload.as_str().to_owned()))
 }
 
@@ -52,9 +51,8 @@ pub fn decode(
     config_payload: &str,
     state: &str,
     state_payload: &str,
-) -> R<Container> {
-    let mut cfg: ContainerConfig =
-        serde_json::from_str(config).map_err(|e| fail("decode a config", e))?;
+) -> anyhow::Result<Container> {
+    let mut cfg: ContainerConfig = serde_json::from_str(config).context("decode a config")?;
     cfg.payload = Payload::from_stored(config_payload);
     Ok(Container {
         config: cfg,
@@ -63,9 +61,8 @@ pub fn decode(
 }
 
 /// The state stored as these two texts.
-pub fn decode_state(state: &str, state_payload: &str) -> R<ContainerState> {
-    let mut st: ContainerState =
-        serde_json::from_str(state).map_err(|e| fail("decode a state", e))?;
+pub fn decode_state(state: &str, state_payload: &str) -> anyhow::Result<ContainerState> {
+    let mut st: ContainerState = serde_json::from_str(state).context("decode a state")?;
     st.payload = Payload::from_stored(state_payload);
     Ok(st)
 }

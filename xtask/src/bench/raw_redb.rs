@@ -3,6 +3,7 @@
 //! reads), the same JSON bytes, and the probes a lookup needs: exact ID, exact name, ID prefix
 //! (a range scan), then config and state.
 
+use anyhow::{Context, anyhow};
 use std::path::{Path, PathBuf};
 
 use podstate_api::{Container, Pod, Volume};
@@ -12,7 +13,7 @@ use redb::{
 };
 
 use super::raw::{self, Encoded};
-use super::subject::{R, Subject, fail};
+use super::subject::Subject;
 
 /// Container ID -> (config JSON, config payload).
 const CONFIGS: TableDefinition<&str, (&str, &str)> = TableDefinition::new("configs");
@@ -43,79 +44,80 @@ fn path(dir: &Path) -> PathBuf {
 
 impl RawRedb {
     /// A new database in `dir`.
-    pub fn open(dir: &Path) -> R<RawRedb> {
-        let writer = builder()
-            .create(path(dir))
-            .map_err(|e| fail("create raw redb", e))?;
+    pub fn open(dir: &Path) -> anyhow::Result<RawRedb> {
+        let writer = builder().create(path(dir)).context("create raw redb")?;
         let me = RawRedb {
             dir: dir.to_owned(),
             reader: open_reader(dir)?,
             writer,
         };
         me.write(|tx| {
-            tx.open_table(CONFIGS).map_err(|e| fail("table", e))?;
-            tx.open_table(STATES).map_err(|e| fail("table", e))?;
-            tx.open_table(NAMES).map_err(|e| fail("table", e))?;
-            tx.open_table(MEMBERS).map_err(|e| fail("table", e))?;
+            tx.open_table(CONFIGS).context("table")?;
+            tx.open_table(STATES).context("table")?;
+            tx.open_table(NAMES).context("table")?;
+            tx.open_table(MEMBERS).context("table")?;
             Ok(())
         })?;
         Ok(me)
     }
 
     /// One durable write transaction.
-    fn write(&self, f: impl FnOnce(&WriteTransaction) -> R<()>) -> R<()> {
-        let mut tx = self.writer.begin_write().map_err(|e| fail("begin", e))?;
+    fn write(&self, f: impl FnOnce(&WriteTransaction) -> anyhow::Result<()>) -> anyhow::Result<()> {
+        let mut tx = self.writer.begin_write().context("begin")?;
         tx.set_durability(Durability::Immediate)
-            .map_err(|e| fail("durability", e))?;
+            .context("durability")?;
         f(&tx)?;
-        tx.commit().map_err(|e| fail("commit", e))
+        tx.commit().context("commit")
     }
 
-    fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> R<T>) -> R<T> {
+    fn read<T>(&self, f: impl FnOnce(&ReadTransaction) -> anyhow::Result<T>) -> anyhow::Result<T> {
         read_on(&self.reader, f)
     }
 }
 
-fn open_reader(dir: &Path) -> R<ReadOnlyDatabase> {
+fn open_reader(dir: &Path) -> anyhow::Result<ReadOnlyDatabase> {
     builder()
         .open_read_only(path(dir))
-        .map_err(|e| fail("open raw redb read-only", e))
+        .context("open raw redb read-only")
 }
 
-fn read_on<T>(db: &ReadOnlyDatabase, f: impl FnOnce(&ReadTransaction) -> R<T>) -> R<T> {
-    let tx = db.begin_read().map_err(|e| fail("begin_read", e))?;
+fn read_on<T>(
+    db: &ReadOnlyDatabase,
+    f: impl FnOnce(&ReadTransaction) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let tx = db.begin_read().context("begin_read")?;
     f(&tx)
 }
 
 /// Config and state of `id`.
-fn load(tx: &ReadTransaction, id: &str) -> R<Container> {
-    let configs = tx.open_table(CONFIGS).map_err(|e| fail("table", e))?;
-    let states = tx.open_table(STATES).map_err(|e| fail("table", e))?;
-    let cfg = configs.get(id).map_err(|e| fail("get", e))?;
-    let st = states.get(id).map_err(|e| fail("get", e))?;
+fn load(tx: &ReadTransaction, id: &str) -> anyhow::Result<Container> {
+    let configs = tx.open_table(CONFIGS).context("table")?;
+    let states = tx.open_table(STATES).context("table")?;
+    let cfg = configs.get(id).context("get")?;
+    let st = states.get(id).context("get")?;
     match (cfg, st) {
         (Some(cfg), Some(st)) => {
             let (a, b) = cfg.value();
             let (s, t) = st.value();
             raw::decode(a, b, s, t)
         }
-        _ => Err(format!("raw redb: no {id}")),
+        _ => Err(anyhow!("raw redb: no {id}")),
     }
 }
 
 /// Exact ID, exact name, unique ID prefix; then the record.
-fn resolve(tx: &ReadTransaction, s: &str) -> R<Container> {
-    let configs = tx.open_table(CONFIGS).map_err(|e| fail("table", e))?;
-    if configs.get(s).map_err(|e| fail("get", e))?.is_some() {
+fn resolve(tx: &ReadTransaction, s: &str) -> anyhow::Result<Container> {
+    let configs = tx.open_table(CONFIGS).context("table")?;
+    if configs.get(s).context("get")?.is_some() {
         return load(tx, s);
     }
-    let names = tx.open_table(NAMES).map_err(|e| fail("table", e))?;
-    if let Some(id) = names.get(s).map_err(|e| fail("get", e))? {
+    let names = tx.open_table(NAMES).context("table")?;
+    if let Some(id) = names.get(s).context("get")? {
         return load(tx, id.value());
     }
     let mut found = Vec::with_capacity(2);
-    for entry in configs.range(s..).map_err(|e| fail("range", e))? {
-        let (key, _) = entry.map_err(|e| fail("range", e))?;
+    for entry in configs.range(s..).context("range")? {
+        let (key, _) = entry.context("range")?;
         if !key.value().starts_with(s) || found.len() == 2 {
             break;
         }
@@ -123,7 +125,7 @@ fn resolve(tx: &ReadTransaction, s: &str) -> R<Container> {
     }
     match found.as_slice() {
         [id] => load(tx, id),
-        _ => Err(format!("raw redb: {s:?} resolves to {found:?}")),
+        _ => Err(anyhow!("raw redb: {s:?} resolves to {found:?}")),
     }
 }
 
@@ -136,11 +138,11 @@ impl Subject for RawRedb {
         Some(&self.dir)
     }
 
-    fn add_volume(&self, _: &Volume) -> R<()> {
+    fn add_volume(&self, _: &Volume) -> anyhow::Result<()> {
         Ok(())
     }
 
-    fn add(&self, ctr: &Container) -> R<()> {
+    fn add(&self, ctr: &Container) -> anyhow::Result<()> {
         let Encoded {
             config,
             config_payload,
@@ -149,69 +151,65 @@ impl Subject for RawRedb {
         } = raw::encode(ctr)?;
         let id = ctr.config.id.as_str();
         self.write(|tx| {
-            let put = |e: redb::StorageError| fail("insert", e);
-            let mut t = tx.open_table(CONFIGS).map_err(|e| fail("table", e))?;
+            let mut t = tx.open_table(CONFIGS).context("table")?;
             t.insert(id, (config.as_str(), config_payload.as_str()))
-                .map_err(put)?;
-            let mut t = tx.open_table(STATES).map_err(|e| fail("table", e))?;
+                .context("insert")?;
+            let mut t = tx.open_table(STATES).context("table")?;
             t.insert(id, (state.as_str(), state_payload.as_str()))
-                .map_err(put)?;
-            let mut t = tx.open_table(NAMES).map_err(|e| fail("table", e))?;
-            t.insert(ctr.config.name.as_str(), id).map_err(put)?;
+                .context("insert")?;
+            let mut t = tx.open_table(NAMES).context("table")?;
+            t.insert(ctr.config.name.as_str(), id).context("insert")?;
             if let Some(pod) = &ctr.config.pod {
-                let mut t = tx.open_table(MEMBERS).map_err(|e| fail("table", e))?;
-                t.insert((pod.as_str(), id), ()).map_err(put)?;
+                let mut t = tx.open_table(MEMBERS).context("table")?;
+                t.insert((pod.as_str(), id), ()).context("insert")?;
             }
             Ok(())
         })
     }
 
-    fn add_pod(&self, _: &Pod, members: &[Container]) -> R<()> {
+    fn add_pod(&self, _: &Pod, members: &[Container]) -> anyhow::Result<()> {
         members.iter().try_for_each(|m| self.add(m))
     }
 
-    fn lookup(&self, s: &str) -> R<Container> {
+    fn lookup(&self, s: &str) -> anyhow::Result<Container> {
         self.read(|tx| resolve(tx, s))
     }
 
-    fn get(&self, id: &str) -> R<Container> {
+    fn get(&self, id: &str) -> anyhow::Result<Container> {
         self.read(|tx| load(tx, id))
     }
 
-    fn save(&self, ctr: &Container) -> R<()> {
+    fn save(&self, ctr: &Container) -> anyhow::Result<()> {
         let (state, payload) = raw::encode_state(&ctr.state)?;
         self.write(|tx| {
-            let mut t = tx.open_table(STATES).map_err(|e| fail("table", e))?;
+            let mut t = tx.open_table(STATES).context("table")?;
             t.insert(ctr.config.id.as_str(), (state.as_str(), payload.as_str()))
-                .map_err(|e| fail("insert", e))?;
+                .context("insert")?;
             Ok(())
         })
     }
 
-    fn update(&self, ctr: &mut Container) -> R<()> {
+    fn update(&self, ctr: &mut Container) -> anyhow::Result<()> {
         ctr.state = self.read(|tx| {
-            let t = tx.open_table(STATES).map_err(|e| fail("table", e))?;
+            let t = tx.open_table(STATES).context("table")?;
             let st = t
                 .get(ctr.config.id.as_str())
-                .map_err(|e| fail("get", e))?
-                .ok_or("raw redb: no state")?;
+                .context("get")?
+                .context("raw redb: no state")?;
             let (s, p) = st.value();
             raw::decode_state(s, p)
         })?;
         Ok(())
     }
 
-    fn all(&self) -> R<Vec<Container>> {
+    fn all(&self) -> anyhow::Result<Vec<Container>> {
         self.read(|tx| {
-            let configs = tx.open_table(CONFIGS).map_err(|e| fail("table", e))?;
-            let states = tx.open_table(STATES).map_err(|e| fail("table", e))?;
+            let configs = tx.open_table(CONFIGS).context("table")?;
+            let states = tx.open_table(STATES).context("table")?;
             let mut all = Vec::new();
-            let rows = configs.iter().map_err(|e| fail("scan", e))?;
-            for (cfg, st) in rows.zip(states.iter().map_err(|e| fail("scan", e))?) {
-                let ((_, cfg), (_, st)) = (
-                    cfg.map_err(|e| fail("scan", e))?,
-                    st.map_err(|e| fail("scan", e))?,
-                );
+            let rows = configs.iter().context("scan")?;
+            for (cfg, st) in rows.zip(states.iter().context("scan")?) {
+                let ((_, cfg), (_, st)) = (cfg.context("scan")?, st.context("scan")?);
                 let ((a, b), (s, t)) = (cfg.value(), st.value());
                 all.push(raw::decode(a, b, s, t)?);
             }
@@ -219,52 +217,50 @@ impl Subject for RawRedb {
         })
     }
 
-    fn pod_containers(&self, pod: &Pod) -> R<Vec<Container>> {
+    fn pod_containers(&self, pod: &Pod) -> anyhow::Result<Vec<Container>> {
         self.read(|tx| {
-            let members = tx.open_table(MEMBERS).map_err(|e| fail("table", e))?;
+            let members = tx.open_table(MEMBERS).context("table")?;
             let end = format!("{}\0", pod.id());
             let ids: Vec<String> = members
                 .range((pod.id(), "")..(end.as_str(), ""))
-                .map_err(|e| fail("range", e))?
+                .context("range")?
                 .map(|e| e.map(|(k, _)| k.value().1.to_owned()))
                 .collect::<Result<_, _>>()
-                .map_err(|e| fail("range", e))?;
+                .context("range")?;
             ids.iter().map(|id| load(tx, id)).collect()
         })
     }
 
-    fn cli_lookup(&self, name: &str) -> Option<R<Container>> {
+    fn cli_lookup(&self, name: &str) -> Option<anyhow::Result<Container>> {
         Some(open_reader(&self.dir).and_then(|db| read_on(&db, |tx| resolve(tx, name))))
     }
 
-    fn remove(&self, ctr: &Container) -> R<()> {
+    fn remove(&self, ctr: &Container) -> anyhow::Result<()> {
         let id = ctr.config.id.as_str();
         self.write(|tx| {
-            let del = |e: redb::StorageError| fail("remove", e);
-            let mut t = tx.open_table(CONFIGS).map_err(|e| fail("table", e))?;
-            t.remove(id).map_err(del)?;
-            let mut t = tx.open_table(STATES).map_err(|e| fail("table", e))?;
-            t.remove(id).map_err(del)?;
-            let mut t = tx.open_table(NAMES).map_err(|e| fail("table", e))?;
-            t.remove(ctr.config.name.as_str()).map_err(del)?;
+            let mut t = tx.open_table(CONFIGS).context("table")?;
+            t.remove(id).context("remove")?;
+            let mut t = tx.open_table(STATES).context("table")?;
+            t.remove(id).context("remove")?;
+            let mut t = tx.open_table(NAMES).context("table")?;
+            t.remove(ctr.config.name.as_str()).context("remove")?;
             Ok(())
         })
     }
 
-    fn remove_pod(&self, pod: &Pod) -> R<()> {
+    fn remove_pod(&self, pod: &Pod) -> anyhow::Result<()> {
         let members = self.pod_containers(pod)?;
         self.write(|tx| {
-            let del = |e: redb::StorageError| fail("remove", e);
-            let mut configs = tx.open_table(CONFIGS).map_err(|e| fail("table", e))?;
-            let mut states = tx.open_table(STATES).map_err(|e| fail("table", e))?;
-            let mut names = tx.open_table(NAMES).map_err(|e| fail("table", e))?;
-            let mut m = tx.open_table(MEMBERS).map_err(|e| fail("table", e))?;
+            let mut configs = tx.open_table(CONFIGS).context("table")?;
+            let mut states = tx.open_table(STATES).context("table")?;
+            let mut names = tx.open_table(NAMES).context("table")?;
+            let mut m = tx.open_table(MEMBERS).context("table")?;
             for ctr in &members {
                 let id = ctr.config.id.as_str();
-                configs.remove(id).map_err(del)?;
-                states.remove(id).map_err(del)?;
-                names.remove(ctr.config.name.as_str()).map_err(del)?;
-                m.remove((pod.id(), id)).map_err(del)?;
+                configs.remove(id).context("remove")?;
+                states.remove(id).context("remove")?;
+                names.remove(ctr.config.name.as_str()).context("remove")?;
+                m.remove((pod.id(), id)).context("remove")?;
             }
             Ok(())
         })

@@ -3,13 +3,14 @@
 //! with the same JSON bytes, and the probes a lookup needs: exact ID, exact name, ID prefix
 //! (a range scan of the primary key), then the record.
 
+use anyhow::{Context, anyhow, bail};
 use std::path::{Path, PathBuf};
 
 use podstate_api::{Container, Pod, Volume};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::raw::{self, Encoded};
-use super::subject::{R, Subject, fail};
+use super::subject::Subject;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS ctr (
@@ -32,26 +33,25 @@ pub struct RawSqlite {
 }
 
 /// A connection set up as the backend sets up its own.
-fn connect(path: &Path) -> R<Connection> {
-    let conn = Connection::open(path).map_err(|e| fail("open raw sqlite", e))?;
+fn connect(path: &Path) -> anyhow::Result<Connection> {
+    let conn = Connection::open(path).context("open raw sqlite")?;
     conn.execute_batch("PRAGMA synchronous = FULL;")
-        .map_err(|e| fail("pragma", e))?;
+        .context("pragma")?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
 
 impl RawSqlite {
     /// A new database in `dir`.
-    pub fn open(dir: &Path) -> R<RawSqlite> {
+    pub fn open(dir: &Path) -> anyhow::Result<RawSqlite> {
         let conn = connect(&dir.join("raw.db"))?;
         let mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(|e| fail("WAL", e))?;
+            .context("WAL")?;
         if mode != "wal" {
-            return Err(format!("raw sqlite: journal mode {mode}"));
+            bail!("raw sqlite: journal mode {mode}");
         }
-        conn.execute_batch(SCHEMA)
-            .map_err(|e| fail("raw schema", e))?;
+        conn.execute_batch(SCHEMA).context("raw schema")?;
         Ok(RawSqlite {
             dir: dir.to_owned(),
             conn,
@@ -59,12 +59,16 @@ impl RawSqlite {
     }
 
     /// Runs `f` in a transaction begun with `begin`, committed when `f` succeeds.
-    fn tx<T>(&self, begin: &str, f: impl FnOnce(&Connection) -> R<T>) -> R<T> {
+    fn tx<T>(
+        &self,
+        begin: &str,
+        f: impl FnOnce(&Connection) -> anyhow::Result<T>,
+    ) -> anyhow::Result<T> {
         let c = &self.conn;
         let sql = |s: &str| {
             c.prepare_cached(s)
                 .and_then(|mut st| st.execute([]))
-                .map_err(|e| fail(s, e))
+                .with_context(|| s.to_owned())
         };
         sql(begin)?;
         match f(c) {
@@ -78,29 +82,29 @@ impl RawSqlite {
 }
 
 /// The container `id`, if stored.
-fn load(c: &Connection, id: &str) -> R<Option<Container>> {
-    let mut st = c.prepare_cached(LOAD).map_err(|e| fail("prepare", e))?;
-    let mut rows = st.query([id]).map_err(|e| fail("load", e))?;
-    let Some(row) = rows.next().map_err(|e| fail("load", e))? else {
+fn load(c: &Connection, id: &str) -> anyhow::Result<Option<Container>> {
+    let mut st = c.prepare_cached(LOAD).context("prepare")?;
+    let mut rows = st.query([id]).context("load")?;
+    let Some(row) = rows.next().context("load")? else {
         return Ok(None);
     };
     let text = |i| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
     let texts = (text(0), text(1), text(2), text(3));
     match texts {
         (Ok(a), Ok(b), Ok(s), Ok(t)) => raw::decode(a, b, s, t).map(Some),
-        _ => Err("raw sqlite: a record is not text".into()),
+        _ => Err(anyhow!("raw sqlite: a record is not text")),
     }
 }
 
 /// One string column of the first row of `sql`.
-fn probe(c: &Connection, sql: &str, args: impl rusqlite::Params) -> R<Option<String>> {
+fn probe(c: &Connection, sql: &str, args: impl rusqlite::Params) -> anyhow::Result<Option<String>> {
     c.prepare_cached(sql)
         .and_then(|mut st| st.query_row(args, |r| r.get(0)).optional())
-        .map_err(|e| fail(sql, e))
+        .with_context(|| sql.to_owned())
 }
 
 /// The lookup of a resolution: exact ID, exact name, unique ID prefix.
-fn resolve(c: &Connection, s: &str) -> R<Container> {
+fn resolve(c: &Connection, s: &str) -> anyhow::Result<Container> {
     let id = match probe(c, "SELECT id FROM ctr WHERE id = ?1", [s])? {
         Some(id) => id,
         None => match probe(c, "SELECT id FROM ctr WHERE name = ?1", [s])? {
@@ -110,22 +114,22 @@ fn resolve(c: &Connection, s: &str) -> R<Container> {
                     .prepare_cached(
                         "SELECT id FROM ctr WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2",
                     )
-                    .map_err(|e| fail("prepare", e))?;
+                    .context("prepare")?;
                 let ids: Vec<String> = st
                     .query_map(params![s, raw::prefix_end(s)], |r| r.get(0))
                     .and_then(Iterator::collect)
-                    .map_err(|e| fail("prefix", e))?;
+                    .context("prefix")?;
                 match ids.as_slice() {
                     [id] => id.clone(),
-                    _ => return Err(format!("raw sqlite: {s:?} resolves to {ids:?}")),
+                    _ => bail!("raw sqlite: {s:?} resolves to {ids:?}"),
                 }
             }
         },
     };
-    load(c, &id)?.ok_or_else(|| format!("raw sqlite: {id} vanished"))
+    load(c, &id)?.with_context(|| format!("raw sqlite: {id} vanished"))
 }
 
-fn insert(c: &Connection, ctr: &Container) -> R<()> {
+fn insert(c: &Connection, ctr: &Container) -> anyhow::Result<()> {
     let Encoded {
         config,
         config_payload,
@@ -145,7 +149,7 @@ fn insert(c: &Connection, ctr: &Container) -> R<()> {
             ])
         })
         .map(drop)
-        .map_err(|e| fail("insert", e))
+        .context("insert")
 }
 
 impl Subject for RawSqlite {
@@ -157,87 +161,87 @@ impl Subject for RawSqlite {
         Some(&self.dir)
     }
 
-    fn add_volume(&self, _: &Volume) -> R<()> {
+    fn add_volume(&self, _: &Volume) -> anyhow::Result<()> {
         Ok(())
     }
 
-    fn add(&self, ctr: &Container) -> R<()> {
+    fn add(&self, ctr: &Container) -> anyhow::Result<()> {
         self.tx("BEGIN IMMEDIATE", |c| insert(c, ctr))
     }
 
-    fn add_pod(&self, _: &Pod, members: &[Container]) -> R<()> {
+    fn add_pod(&self, _: &Pod, members: &[Container]) -> anyhow::Result<()> {
         members.iter().try_for_each(|m| self.add(m))
     }
 
-    fn lookup(&self, s: &str) -> R<Container> {
+    fn lookup(&self, s: &str) -> anyhow::Result<Container> {
         self.tx("BEGIN", |c| resolve(c, s))
     }
 
-    fn get(&self, id: &str) -> R<Container> {
+    fn get(&self, id: &str) -> anyhow::Result<Container> {
         self.tx("BEGIN", |c| {
-            load(c, id)?.ok_or_else(|| format!("raw sqlite: no {id}"))
+            load(c, id)?.with_context(|| format!("raw sqlite: no {id}"))
         })
     }
 
-    fn save(&self, ctr: &Container) -> R<()> {
+    fn save(&self, ctr: &Container) -> anyhow::Result<()> {
         let (state, payload) = raw::encode_state(&ctr.state)?;
         self.tx("BEGIN IMMEDIATE", |c| {
             c.prepare_cached("UPDATE ctr SET state = ?2, state_payload = ?3 WHERE id = ?1")
                 .and_then(|mut st| st.execute(params![ctr.config.id, state, payload]))
                 .map(drop)
-                .map_err(|e| fail("update", e))
+                .context("update")
         })
     }
 
-    fn update(&self, ctr: &mut Container) -> R<()> {
+    fn update(&self, ctr: &mut Container) -> anyhow::Result<()> {
         ctr.state = self.tx("BEGIN", |c| {
             let mut st = c
                 .prepare_cached("SELECT state, state_payload FROM ctr WHERE id = ?1")
-                .map_err(|e| fail("prepare", e))?;
+                .context("prepare")?;
             let (s, p): (String, String) = st
                 .query_row([&ctr.config.id], |r| Ok((r.get(0)?, r.get(1)?)))
-                .map_err(|e| fail("state", e))?;
+                .context("state")?;
             raw::decode_state(&s, &p)
         })?;
         Ok(())
     }
 
-    fn all(&self) -> R<Vec<Container>> {
+    fn all(&self) -> anyhow::Result<Vec<Container>> {
         self.tx("BEGIN", |c| {
             let mut st = c
                 .prepare_cached(
                     "SELECT config, config_payload, state, state_payload FROM ctr ORDER BY id",
                 )
-                .map_err(|e| fail("prepare", e))?;
-            let mut rows = st.query([]).map_err(|e| fail("scan", e))?;
+                .context("prepare")?;
+            let mut rows = st.query([]).context("scan")?;
             let mut all = Vec::new();
-            while let Some(row) = rows.next().map_err(|e| fail("scan", e))? {
+            while let Some(row) = rows.next().context("scan")? {
                 let text = |i| row.get_ref(i).and_then(|v| Ok(v.as_str()?));
                 match (text(0), text(1), text(2), text(3)) {
                     (Ok(a), Ok(b), Ok(s), Ok(t)) => all.push(raw::decode(a, b, s, t)?),
-                    _ => return Err("raw sqlite: a record is not text".into()),
+                    _ => return Err(anyhow!("raw sqlite: a record is not text")),
                 }
             }
             Ok(all)
         })
     }
 
-    fn pod_containers(&self, pod: &Pod) -> R<Vec<Container>> {
+    fn pod_containers(&self, pod: &Pod) -> anyhow::Result<Vec<Container>> {
         self.tx("BEGIN", |c| {
             let mut st = c
                 .prepare_cached("SELECT id FROM ctr WHERE pod = ?1 ORDER BY id")
-                .map_err(|e| fail("prepare", e))?;
+                .context("prepare")?;
             let ids: Vec<String> = st
                 .query_map([pod.id()], |r| r.get(0))
                 .and_then(Iterator::collect)
-                .map_err(|e| fail("members", e))?;
+                .context("members")?;
             ids.iter()
-                .map(|id| load(c, id)?.ok_or_else(|| format!("raw sqlite: no {id}")))
+                .map(|id| load(c, id)?.with_context(|| format!("raw sqlite: no {id}")))
                 .collect()
         })
     }
 
-    fn cli_lookup(&self, name: &str) -> Option<R<Container>> {
+    fn cli_lookup(&self, name: &str) -> Option<anyhow::Result<Container>> {
         Some((|| {
             let conn = connect(&self.dir.join("raw.db"))?;
             let other = RawSqlite {
@@ -248,21 +252,21 @@ impl Subject for RawSqlite {
         })())
     }
 
-    fn remove(&self, ctr: &Container) -> R<()> {
+    fn remove(&self, ctr: &Container) -> anyhow::Result<()> {
         self.tx("BEGIN IMMEDIATE", |c| {
             c.prepare_cached("DELETE FROM ctr WHERE id = ?1")
                 .and_then(|mut st| st.execute([&ctr.config.id]))
                 .map(drop)
-                .map_err(|e| fail("delete", e))
+                .context("delete")
         })
     }
 
-    fn remove_pod(&self, pod: &Pod) -> R<()> {
+    fn remove_pod(&self, pod: &Pod) -> anyhow::Result<()> {
         self.tx("BEGIN IMMEDIATE", |c| {
             c.prepare_cached("DELETE FROM ctr WHERE pod = ?1")
                 .and_then(|mut st| st.execute([pod.id()]))
                 .map(drop)
-                .map_err(|e| fail("delete", e))
+                .context("delete")
         })
     }
 }

@@ -2,14 +2,12 @@
 //! a runtime uses it) or a raw engine doing the same work by hand (`raw_sqlite`, `raw_redb`).
 //! One phase runner drives both, so that the two sides of every ratio run the same loop.
 
+use anyhow::Context;
 use std::path::{Path, PathBuf};
 
 use podstate::{OpenOptions, StoreConfig};
 use podstate_api::Store;
 use podstate_api::{Container, Pod, State, Volume};
-
-/// The bench's error: a message saying what failed (a failed call is a bug, not a figure).
-pub type R<T> = Result<T, String>;
 
 /// Something the bench drives through the phases of the workload.
 pub trait Subject {
@@ -20,45 +18,45 @@ pub trait Subject {
     fn dir(&self) -> Option<&Path>;
 
     /// Adds a volume of the pool (setup, not timed).
-    fn add_volume(&self, vol: &Volume) -> R<()>;
+    fn add_volume(&self, vol: &Volume) -> anyhow::Result<()>;
 
     /// Adds a container outside pods: one durable commit.
-    fn add(&self, ctr: &Container) -> R<()>;
+    fn add(&self, ctr: &Container) -> anyhow::Result<()>;
 
     /// Adds a pod, then its members one call each (setup, not timed).
-    fn add_pod(&self, pod: &Pod, members: &[Container]) -> R<()>;
+    fn add_pod(&self, pod: &Pod, members: &[Container]) -> anyhow::Result<()>;
 
     /// Resolves `s` (exact ID, exact name, unique ID prefix) to the whole container.
-    fn lookup(&self, s: &str) -> R<Container>;
+    fn lookup(&self, s: &str) -> anyhow::Result<Container>;
 
     /// The container with exactly this ID.
-    fn get(&self, id: &str) -> R<Container>;
+    fn get(&self, id: &str) -> anyhow::Result<Container>;
 
     /// Stores `ctr`'s state: one durable commit.
-    fn save(&self, ctr: &Container) -> R<()>;
+    fn save(&self, ctr: &Container) -> anyhow::Result<()>;
 
     /// Reloads `ctr`'s state.
-    fn update(&self, ctr: &mut Container) -> R<()>;
+    fn update(&self, ctr: &mut Container) -> anyhow::Result<()>;
 
     /// Every container.
-    fn all(&self) -> R<Vec<Container>>;
+    fn all(&self) -> anyhow::Result<Vec<Container>>;
 
     /// The members of `pod`.
-    fn pod_containers(&self, pod: &Pod) -> R<Vec<Container>>;
+    fn pod_containers(&self, pod: &Pod) -> anyhow::Result<Vec<Container>>;
 
     /// What a CLI process pays: open the database, resolve `name`, close. `None` for a subject
     /// with nothing to open (memory).
-    fn cli_lookup(&self, name: &str) -> Option<R<Container>>;
+    fn cli_lookup(&self, name: &str) -> Option<anyhow::Result<Container>>;
 
     /// Removes a container outside pods: one durable commit.
-    fn remove(&self, ctr: &Container) -> R<()>;
+    fn remove(&self, ctr: &Container) -> anyhow::Result<()>;
 
     /// Removes a pod and its members (cleanup, not timed).
-    fn remove_pod(&self, pod: &Pod) -> R<()>;
+    fn remove_pod(&self, pod: &Pod) -> anyhow::Result<()>;
 }
 
 /// Opens a store on the subject's database again (a new process would do the same).
-type Opener = Box<dyn Fn() -> R<Box<dyn Store>>>;
+type Opener = Box<dyn Fn() -> anyhow::Result<Box<dyn Store>>>;
 
 /// A podstate backend, through one handle of [`State`].
 pub struct Backend {
@@ -70,11 +68,6 @@ pub struct Backend {
     open: Option<Opener>,
 }
 
-/// `what` failed with `e`.
-pub fn fail(what: &str, e: impl std::fmt::Display) -> String {
-    format!("{what}: {e}")
-}
-
 /// The backends built into the workspace, by name: the facade's one list.
 pub const BACKENDS: [&str; 3] = StoreConfig::BACKENDS;
 
@@ -83,11 +76,10 @@ impl Backend {
     /// unless `durable` is false, which only SQLite honours (`synchronous=OFF`: the same reads,
     /// for the scaling run, which times no write; redb's multi-writer mode commits durably
     /// always).
-    pub fn open(name: &str, dir: &Path, durable: bool) -> R<Backend> {
-        let config = StoreConfig::in_dir(name, dir).map_err(|e| fail("choose a backend", e))?;
+    pub fn open(name: &str, dir: &Path, durable: bool) -> anyhow::Result<Backend> {
+        let config = StoreConfig::in_dir(name, dir).context("choose a backend")?;
         if !config.is_persistent() {
-            let store = podstate::open_with(&config, OpenOptions::new())
-                .map_err(|e| fail("open memory", e))?;
+            let store = podstate::open_with(&config, OpenOptions::new()).context("open memory")?;
             return Backend::with(name, None, store, None);
         }
         let open: Opener = match config {
@@ -96,12 +88,12 @@ impl Backend {
             StoreConfig::Sqlite(path) if !durable => Box::new(move || {
                 let options = podstate_sqlite::SqliteOptions::for_tests();
                 let store = podstate_sqlite::SqliteStore::open_with(&path, options)
-                    .map_err(|e| fail("open sqlite", e))?;
+                    .context("open sqlite")?;
                 Ok(Box::new(store) as Box<dyn Store>)
             }),
             config => Box::new(move || {
                 podstate::open_with(&config, OpenOptions::new())
-                    .map_err(|e| fail(&format!("open {}", config.backend()), e))
+                    .with_context(|| format!("open {}", config.backend()))
             }),
         };
         let store = open()?;
@@ -113,8 +105,8 @@ impl Backend {
         dir: Option<PathBuf>,
         store: Box<dyn Store>,
         open: Option<Opener>,
-    ) -> R<Backend> {
-        let state = store.open_handle().map_err(|e| fail("open a handle", e))?;
+    ) -> anyhow::Result<Backend> {
+        let state = store.open_handle().context("open a handle")?;
         Ok(Backend {
             name: name.to_owned(),
             dir,
@@ -134,84 +126,66 @@ impl Subject for Backend {
         self.dir.as_deref()
     }
 
-    fn add_volume(&self, vol: &Volume) -> R<()> {
-        self.state
-            .add_volume(vol)
-            .map_err(|e| fail("add_volume", e))
+    fn add_volume(&self, vol: &Volume) -> anyhow::Result<()> {
+        self.state.add_volume(vol).context("add_volume")
     }
 
-    fn add(&self, ctr: &Container) -> R<()> {
-        self.state
-            .add_container(ctr)
-            .map_err(|e| fail("add_container", e))
+    fn add(&self, ctr: &Container) -> anyhow::Result<()> {
+        self.state.add_container(ctr).context("add_container")
     }
 
-    fn add_pod(&self, pod: &Pod, members: &[Container]) -> R<()> {
-        self.state.add_pod(pod).map_err(|e| fail("add_pod", e))?;
+    fn add_pod(&self, pod: &Pod, members: &[Container]) -> anyhow::Result<()> {
+        self.state.add_pod(pod).context("add_pod")?;
         members.iter().try_for_each(|ctr| {
             self.state
                 .add_container_to_pod(pod, ctr)
-                .map_err(|e| fail("add_container_to_pod", e))
+                .context("add_container_to_pod")
         })
     }
 
-    fn lookup(&self, s: &str) -> R<Container> {
-        self.state
-            .lookup_container(s)
-            .map_err(|e| fail("lookup_container", e))
+    fn lookup(&self, s: &str) -> anyhow::Result<Container> {
+        self.state.lookup_container(s).context("lookup_container")
     }
 
-    fn get(&self, id: &str) -> R<Container> {
-        self.state.container(id).map_err(|e| fail("container", e))
+    fn get(&self, id: &str) -> anyhow::Result<Container> {
+        self.state.container(id).context("container")
     }
 
-    fn save(&self, ctr: &Container) -> R<()> {
-        self.state
-            .save_container(ctr)
-            .map_err(|e| fail("save_container", e))
+    fn save(&self, ctr: &Container) -> anyhow::Result<()> {
+        self.state.save_container(ctr).context("save_container")
     }
 
-    fn update(&self, ctr: &mut Container) -> R<()> {
-        self.state
-            .update_container(ctr)
-            .map_err(|e| fail("update_container", e))
+    fn update(&self, ctr: &mut Container) -> anyhow::Result<()> {
+        self.state.update_container(ctr).context("update_container")
     }
 
-    fn all(&self) -> R<Vec<Container>> {
-        self.state
-            .all_containers()
-            .map_err(|e| fail("all_containers", e))
+    fn all(&self) -> anyhow::Result<Vec<Container>> {
+        self.state.all_containers().context("all_containers")
     }
 
-    fn pod_containers(&self, pod: &Pod) -> R<Vec<Container>> {
-        self.state
-            .pod_containers(pod)
-            .map_err(|e| fail("pod_containers", e))
+    fn pod_containers(&self, pod: &Pod) -> anyhow::Result<Vec<Container>> {
+        self.state.pod_containers(pod).context("pod_containers")
     }
 
-    fn cli_lookup(&self, name: &str) -> Option<R<Container>> {
+    fn cli_lookup(&self, name: &str) -> Option<anyhow::Result<Container>> {
         let open = self.open.as_ref()?;
         Some((|| {
             let store = open()?;
-            let state = store.open_handle().map_err(|e| fail("open a handle", e))?;
-            let ctr = state
-                .lookup_container(name)
-                .map_err(|e| fail("lookup_container", e))?;
-            state.close().map_err(|e| fail("close", e))?;
+            let state = store.open_handle().context("open a handle")?;
+            let ctr = state.lookup_container(name).context("lookup_container")?;
+            state.close().context("close")?;
             Ok(ctr)
         })())
     }
 
-    fn remove(&self, ctr: &Container) -> R<()> {
-        self.state
-            .remove_container(ctr)
-            .map_err(|e| fail("remove_container", e))
+    fn remove(&self, ctr: &Container) -> anyhow::Result<()> {
+        self.state.remove_container(ctr).context("remove_container")
     }
 
-    fn remove_pod(&self, pod: &Pod) -> R<()> {
+    fn remove_pod(&self, pod: &Pod) -> anyhow::Result<()> {
         self.state
             .remove_pod_containers(pod)
             .and_then(|()| self.state.remove_pod(pod))
-            .map_err(|e| fail("remove pod", e))
+            .context("remove pod")
     }
 }

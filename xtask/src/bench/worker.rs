@@ -2,6 +2,7 @@
 //! spawned by the bench), so that its peak memory is its own and no cache or allocator state
 //! carries over from one subject to the next. A worker prints one JSON line on stdout.
 
+use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -12,7 +13,7 @@ use super::measure::vm_kib;
 use super::phases::{self, Plan};
 use super::raw_redb::RawRedb;
 use super::raw_sqlite::RawSqlite;
-use super::subject::{Backend, R, Subject, fail};
+use super::subject::{Backend, Subject};
 use super::workload::{Generator, Workload};
 
 /// What a worker does.
@@ -70,31 +71,31 @@ pub enum Job {
 
 impl Job {
     /// The job as the worker's argument.
-    pub fn to_json(&self) -> R<String> {
-        serde_json::to_string(self).map_err(|e| fail("encode a job", e))
+    pub fn to_json(&self) -> anyhow::Result<String> {
+        serde_json::to_string(self).context("encode a job")
     }
 
     /// Runs the job in a worker process and reads its answer.
-    pub fn spawn<T: DeserializeOwned>(&self) -> R<T> {
-        let exe = std::env::current_exe().map_err(|e| fail("find the xtask binary", e))?;
+    pub fn spawn<T: DeserializeOwned>(&self) -> anyhow::Result<T> {
+        let exe = std::env::current_exe().context("find the xtask binary")?;
         let out = Command::new(exe)
             .args(["bench-worker", "--job", &self.to_json()?])
             .stderr(Stdio::inherit())
             .output()
-            .map_err(|e| fail("start a worker", e))?;
+            .context("start a worker")?;
         if !out.status.success() {
-            return Err(format!("a bench worker failed ({}): {self:?}", out.status));
+            bail!("a bench worker failed ({}): {self:?}", out.status);
         }
         let text = String::from_utf8_lossy(&out.stdout);
         let line = text.lines().last().unwrap_or_default();
-        serde_json::from_str(line).map_err(|e| fail("read a worker's answer", e))
+        serde_json::from_str(line).context("read a worker's answer")
     }
 }
 
 /// Opens subject `name` with its files in `dir` (made if missing); `durable` as
 /// [`Backend::open`] says.
-pub fn open_subject(name: &str, dir: &Path, durable: bool) -> R<Box<dyn Subject>> {
-    std::fs::create_dir_all(dir).map_err(|e| fail("make a directory", e))?;
+pub fn open_subject(name: &str, dir: &Path, durable: bool) -> anyhow::Result<Box<dyn Subject>> {
+    std::fs::create_dir_all(dir).context("make a directory")?;
     Ok(match name {
         "raw-sqlite" => Box::new(RawSqlite::open(dir)?),
         "raw-redb" => Box::new(RawRedb::open(dir)?),
@@ -103,8 +104,8 @@ pub fn open_subject(name: &str, dir: &Path, durable: bool) -> R<Box<dyn Subject>
 }
 
 /// The body of `cargo xtask bench-worker --job JSON`.
-pub fn run(job: &str) -> R<()> {
-    let job: Job = serde_json::from_str(job).map_err(|e| fail("read the job", e))?;
+pub fn run(job: &str) -> anyhow::Result<()> {
+    let job: Job = serde_json::from_str(job).context("read the job")?;
     let answer = match job {
         Job::Main {
             subject,
@@ -164,23 +165,23 @@ pub fn run(job: &str) -> R<()> {
             Ok(String::from("null"))
         }
     };
-    println!("{}", answer.map_err(|e| fail("encode the answer", e))?);
+    println!("{}", answer.context("encode the answer")?);
     Ok(())
 }
 
 /// The body of [`Job::Commits`].
-fn commits_job(subject: &str, op: &str, commits: usize, dir: &Path) -> R<()> {
+fn commits_job(subject: &str, op: &str, commits: usize, dir: &Path) -> anyhow::Result<()> {
     let s = open_subject(subject, dir, true)?;
     Workload::new(0, 0)
         .volumes
         .iter()
         .try_for_each(|v| s.add_volume(v))?;
     let mut made = Generator::new();
-    let mut first = made.next().ok_or("no container")?;
+    let mut first = made.next().context("no container")?;
     s.add(&first)?;
     for k in 0..commits {
         match op {
-            "add" => s.add(&made.next().ok_or("no container")?)?,
+            "add" => s.add(&made.next().context("no container")?)?,
             _ => {
                 first.state.pid = k as u32 + 1;
                 s.save(&first)?;

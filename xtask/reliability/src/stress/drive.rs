@@ -2,6 +2,7 @@
 //! window by window, dumps the database when all of them wait at a barrier, and (in a run with
 //! stops) tells the stopper when each window begins.
 
+use anyhow::{Context, anyhow, bail};
 use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Child, ChildStdin, Stdio};
@@ -37,17 +38,16 @@ pub fn drive(
     per_thread: usize,
     per_window: usize,
     run: &mut Run,
-    observe: &dyn Fn() -> Result<Dump, String>,
+    observe: &dyn Fn() -> anyhow::Result<Dump>,
     progress: &mut dyn FnMut(usize),
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel::<(usize, Option<String>)>();
     let mut children: Vec<(Child, ChildStdin)> = Vec::new();
     for proc in 0..config.procs {
         let log = std::fs::File::options()
             .create(true)
             .append(true)
-            .open(stderr)
-            .map_err(|e| e.to_string())?;
+            .open(stderr)?;
         let mut child = launcher
             .command(
                 "stress",
@@ -70,9 +70,9 @@ pub fn drive(
             .stdout(Stdio::piped())
             .stderr(log)
             .spawn()
-            .map_err(|e| format!("cannot start a worker: {e}"))?;
-        let stdin = child.stdin.take().ok_or("no stdin")?;
-        let stdout = child.stdout.take().ok_or("no stdout")?;
+            .context("cannot start a worker")?;
+        let stdin = child.stdin.take().context("no stdin")?;
+        let stdout = child.stdout.take().context("no stdout")?;
         let tx = tx.clone();
         thread::spawn(move || {
             for line in BufReader::new(stdout).lines() {
@@ -115,12 +115,19 @@ pub fn drive(
         if result.is_err() {
             let _ = child.kill();
         }
-        let status = child.wait().map_err(|e| e.to_string())?;
+        let status = child.wait()?;
         if !status.success() && result.is_ok() {
-            return Err(format!("a worker failed ({status}):\n{}", tail(stderr, 20)));
+            bail!("a worker failed ({status}):\n{}", tail(stderr, 20));
         }
     }
-    result.map_err(|why| format!("{why}\nworkers' stderr:\n{}", tail(stderr, 20)))
+    result.map_err(|why| {
+        // The workers' stderr after the reason, not before it as a context would put it.
+        anyhow!(
+            "{}\nworkers' stderr:\n{}",
+            crate::one_line(&why),
+            tail(stderr, 20)
+        )
+    })
 }
 
 /// The stopper as the parent talks to it: the start of each window goes out, the end of its
@@ -144,10 +151,10 @@ fn follow(
     lines: &Lines<'_>,
     children: &mut [(Child, ChildStdin)],
     run: &mut Run,
-    observe: &dyn Fn() -> Result<Dump, String>,
+    observe: &dyn Fn() -> anyhow::Result<Dump>,
     progress: &mut dyn FnMut(usize),
     (stop, total): (Option<Stopping>, usize),
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let procs = children.len();
     let set_busy = |proc: Option<usize>, busy: bool| {
         let mut flags = lines.busy.lock().unwrap_or_else(PoisonError::into_inner);
@@ -175,12 +182,12 @@ fn follow(
         let (proc, line) = lines
             .rx
             .recv()
-            .map_err(|_| "the workers' pipes closed".to_owned())?;
+            .map_err(|_| anyhow!("the workers' pipes closed"))?;
         let Some(line) = line else {
             if done[proc] {
                 continue;
             }
-            return Err(format!("worker {proc} ended without finishing"));
+            bail!("worker {proc} ended without finishing");
         };
         if let Some(record) = parse_record(&line) {
             let k = window[proc];
@@ -198,7 +205,7 @@ fn follow(
                 run.dumps.push(observe()?);
                 set_busy(None, true);
                 for (_, stdin) in children.iter_mut() {
-                    writeln!(stdin, "go").map_err(|e| format!("cannot wake a worker: {e}"))?;
+                    writeln!(stdin, "go").context("cannot wake a worker")?;
                 }
                 progress(run.dumps.len() - 1);
                 began(run.dumps.len() - 1);
@@ -208,7 +215,7 @@ fn follow(
             done[proc] = true;
             finished += 1;
         } else {
-            return Err(format!("worker {proc} said {line:?}"));
+            bail!("worker {proc} said {line:?}");
         }
     }
     Ok(())

@@ -26,6 +26,7 @@ pub mod history;
 pub mod stops;
 pub mod worker;
 
+use anyhow::Context;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
@@ -169,16 +170,13 @@ pub fn run(
     launcher: &Launcher,
     config: &StressConfig,
     progress: &mut dyn FnMut(usize),
-) -> Result<StressReport, String> {
+) -> anyhow::Result<StressReport> {
     let dir = trial_dir(config.dir.as_deref())?;
     let path = dir.path().join(config.backend.file_name());
-    let observer = config
-        .backend
-        .open(&path, config.lock_timeout)
-        .map_err(|e| e.to_string())?;
-    let observe = || -> Result<Dump, String> {
-        let handle = observer.open_handle().map_err(|e| e.to_string())?;
-        dump::dump(handle.as_ref()).map_err(|e| format!("the barrier dump failed: {e}"))
+    let observer = config.backend.open(&path, config.lock_timeout)?;
+    let observe = || -> anyhow::Result<Dump> {
+        let handle = observer.open_handle()?;
+        dump::dump(handle.as_ref()).context("the barrier dump failed")
     };
     let threads = config.threads.max(1);
     let per_thread = config.ops / threads;
@@ -201,7 +199,7 @@ pub fn run(
     );
     report.run_time = started.elapsed();
     if let Err(why) = outcome {
-        report.failures.push(why);
+        report.failures.push(crate::one_line(&why));
         return Ok(report);
     }
     drop(observer);
@@ -270,16 +268,15 @@ pub fn run(
             }
         }
     }
-    let store = config
-        .backend
-        .open(&path, config.lock_timeout)
-        .map_err(|e| e.to_string())?;
+    let store = config.backend.open(&path, config.lock_timeout)?;
     match verify(config.backend, store.as_ref(), &path, &Default::default()) {
         Ok(last) if Some(&last) == run.dumps.last() => {}
         Ok(_) => report
             .failures
             .push("the reopened database differs from the last barrier's".to_owned()),
-        Err(why) => report.failures.push(format!("the final check: {why}")),
+        Err(why) => report
+            .failures
+            .push(format!("the final check: {}", crate::one_line(&why))),
     }
     report.check_time = check_started.elapsed();
     Ok(report)

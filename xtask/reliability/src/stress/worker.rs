@@ -3,6 +3,7 @@
 //! window: the threads of the process first, then the process with the others, through the
 //! parent.
 
+use anyhow::{Context, anyhow};
 use std::io::Write;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Barrier};
@@ -21,18 +22,18 @@ use crate::target::Backend;
 use crate::workload;
 
 /// Writes a line for the parent and flushes it.
-fn say(line: &str) -> Result<(), String> {
+fn say(line: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{line}")
         .and_then(|()| out.flush())
-        .map_err(|e| format!("cannot report to the parent: {e}"))
+        .context("cannot report to the parent")
 }
 
 /// The child's side of a stress run.
 ///
 /// # Errors
 /// A store or handle that cannot be opened, or a broken pipe.
-pub fn child(params: &Params) -> Result<(), String> {
+pub fn child(params: &Params) -> anyhow::Result<()> {
     let backend = Backend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let seed: u64 = params.get("seed")?;
@@ -42,7 +43,7 @@ pub fn child(params: &Params) -> Result<(), String> {
     let per_window: usize = params.get("per_window")?;
     let timeout = Duration::from_millis(params.get("lock_timeout_ms")?);
     let hot: bool = params.get("hot")?;
-    let store: Arc<dyn Store> = Arc::from(backend.open(&path, timeout).map_err(|e| e.to_string())?);
+    let store: Arc<dyn Store> = Arc::from(backend.open(&path, timeout)?);
     let barrier = Arc::new(Barrier::new(threads));
     // Everything that can fail before the first barrier happens here, so that no thread waits
     // at a barrier for one that gave up.
@@ -52,8 +53,7 @@ pub fn child(params: &Params) -> Result<(), String> {
         let ops = workload::ops(hot, seed, proc, global, per_thread);
         let handles: Vec<Box<dyn State>> = (0..handles_of(&ops))
             .map(|_| store.open_handle())
-            .collect::<Result<_, _>>()
-            .map_err(|e| e.to_string())?;
+            .collect::<Result<_, _>>()?;
         prepared.push((global, ops, handles));
     }
     let workers: Vec<_> = prepared
@@ -65,7 +65,7 @@ pub fn child(params: &Params) -> Result<(), String> {
         .collect();
     for w in workers {
         w.join()
-            .map_err(|p| format!("a worker panicked: {}", panic_text(&*p)))??;
+            .map_err(|p| anyhow!("a worker panicked: {}", panic_text(&*p)))??;
     }
     say("done")
 }
@@ -76,7 +76,7 @@ fn worker(
     barrier: &Barrier,
     thread: usize,
     per_window: usize,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     for (k, window) in ops.chunks(per_window.max(1)).enumerate() {
         for (j, step) in window.iter().enumerate() {
             let handle = handles[step.handle].as_ref();
@@ -102,7 +102,7 @@ fn worker(
             let mut go = String::new();
             std::io::stdin()
                 .read_line(&mut go)
-                .map_err(|e| format!("cannot hear the parent: {e}"))?;
+                .context("cannot hear the parent")?;
         }
         barrier.wait();
     }
