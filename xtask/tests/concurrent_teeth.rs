@@ -14,8 +14,11 @@ use podstate_redb::RedbStore;
 use podstate_sqlite::SqliteStore;
 
 fn caught(factory: &dyn BackendFactory) {
+    // The shrinker's budget bounds only the worst case: each candidate reruns real threads on
+    // durable commits, and with the four tests of this file running at once on a loaded 2-core
+    // machine 3 s once ended before the first smaller failure was found.
     let config = ConcurrentConfig {
-        shrink_time: Duration::from_secs(3),
+        shrink_time: Duration::from_secs(20),
         ..ConcurrentConfig::ci()
     };
     let report = check_concurrent(factory, &config);
@@ -25,7 +28,7 @@ fn caught(factory: &dyn BackendFactory) {
         .as_ref()
         .expect("the class missed the planted bug");
     // How short within the shrinking's time depends on the engine's speed; the memory teeth
-    // test holds the bound of 8 calls.
+    // test holds the bound of 12 calls.
     assert!(
         failure.history.len() < failure.generated_len,
         "not shrunk:\n{report}"
