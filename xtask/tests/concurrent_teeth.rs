@@ -29,8 +29,11 @@ fn caught(factory: &dyn BackendFactory) {
         .expect("the class missed the planted bug");
     // How short within the shrinking's time depends on the engine's speed; the memory teeth
     // test holds the bound of 12 calls.
+    // A failure seen only in a dump taken between windows (the store already unreadable, e.g.
+    // two racing adds left redb's tables out of step) has no calls of its own to shrink.
     assert!(
-        failure.history.len() < failure.generated_len,
+        failure.history.len() < failure.generated_len
+            || (failure.generated_len == 0 && failure.why.contains("the dump")),
         "not shrunk:\n{report}"
     );
 }
