@@ -79,7 +79,13 @@ impl Capture {
         let subscriber = Registry::default().with(Keep {
             seen: Arc::clone(&self.seen),
         });
-        tracing::subscriber::with_default(subscriber, f)
+        tracing::subscriber::with_default(subscriber, || {
+            // tracing caches each callsite's interest for all threads; one first reached on
+            // another test thread before this subscriber existed may be cached as "never"
+            // (seen: a capture that missed every span after the first). Recompute it now.
+            tracing::callsite::rebuild_interest_cache();
+            f()
+        })
     }
 
     /// The spans that closed so far, in the order they closed.
