@@ -422,6 +422,11 @@ impl Engine for SqliteEngine {
         self.transaction(true, |conn| f(&mut SqliteTx { conn }))
     }
 
+    /// A write transaction: a batch that answers `Err` is rolled back like a call.
+    fn batch<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
+        self.write(f)
+    }
+
     /// Drops the handle's connection (after any call in flight on another thread).
     fn close(&self) -> Result<()> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
