@@ -26,7 +26,8 @@
 // The call failed: the answer's JSON is `{"kind": "...", "message": "..."}`.
 #define PODSTATE_ERROR 1
 
-// A handle opened by `podstate_open_handle`, with its own namespace and closed flag. Opaque
+// A handle opened by `podstate_open_handle`, with its own namespace and closed flag, or a
+// batch begun by `podstate_batch_begin` (whose calls run in the batch's transaction). Opaque
 // to C; freed by `podstate_handle_free`; usable from any thread, by several at once.
 typedef struct PodstateHandle PodstateHandle;
 
@@ -110,8 +111,12 @@ struct PodstateAnswer *podstate_open_handle(const struct PodstateStore *store,
 // payload texts the arguments refer to by index (each checked to be one JSON value), and the
 // answer's payloads come back the same way. Without it, `payload_count` must be 0.
 //
+// `handle` may be a batch ([`podstate_batch_begin`]): the call then runs inside the batch's
+// transaction.
+//
 // Errors: the call's own (SPEC §4), `UnknownCall`, `BadRequest` (UTF-8, JSON, argument shape,
-// flags, payloads), `BadPointer`, `Panic`.
+// flags, payloads), `BadPointer`, `Panic`; on a batch, `DbClosed` once it is committed or
+// rolled back, and `InvalidArg` for `close` and `set_namespace`.
 //
 // # Safety
 // `handle` is NULL or a live handle; `call` is NULL or NUL-terminated; `args` points to
@@ -127,6 +132,8 @@ struct PodstateAnswer *podstate_call(const struct PodstateHandle *handle,
 
 // Closes `handle` (the call `close`): every later call on it answers `DbClosed`; other
 // handles are not affected. The handle must still be freed with [`podstate_handle_free`].
+// On a batch it answers `InvalidArg` (a batch ends with [`podstate_batch_commit`] or
+// [`podstate_batch_rollback`]), or `DbClosed` once the batch is finished.
 //
 // # Safety
 // `handle` is NULL or a live handle.
@@ -177,6 +184,10 @@ void podstate_answer_free(struct PodstateAnswer *answer);
 // Frees a handle (without closing it: other handles are not affected either way). NULL is a
 // no-op; so is a pointer that is not a live handle, where its tag shows it.
 //
+// Frees a batch too: one not yet committed or rolled back is rolled back first, and this
+// returns once it is (its write lock released). A batch begun on the handle keeps what it
+// needs of it, so a handle may be freed while its batch is open.
+//
 // # Safety
 // `handle` is NULL or a handle of this library that no other thread is using; not used
 // afterwards.
@@ -189,6 +200,56 @@ void podstate_handle_free(struct PodstateHandle *handle);
 // `store` is NULL or a store of this library that no other thread is using; not used
 // afterwards.
 void podstate_store_free(struct PodstateStore *store);
+
+// Begins a batch on `handle` and writes it to `*batch` (NULL there on error): a handle of
+// its own, whose calls (`podstate_call`) all run in one transaction
+// that becomes visible to every other handle and process at one instant, when
+// [`podstate_batch_commit`] commits it (one durable commit for the whole batch), or never,
+// after [`podstate_batch_rollback`].
+//
+// Inside the batch: reads see the batch's earlier writes; a call that fails (`NoSuchCtr`,
+// `CtrExists`, ...) changes nothing and the batch goes on; `Io` or `Corrupt` dooms the batch
+// (every later call answers it, and so does the commit, which then rolls back); `close` and
+// `set_namespace` answer `InvalidArg`. The batch's namespace is the handle's when it begins.
+//
+// **The batch holds the store's write lock until it is finished**: writers on other handles,
+// in this process and in others, wait for it up to their lock timeout, then answer `Io`.
+// Finish every batch promptly with [`podstate_batch_commit`] or [`podstate_batch_rollback`],
+// then free it with `podstate_handle_free` (freeing an unfinished batch rolls it back). Some
+// waits have no timeout: on SQLite, calls on the handle the batch was begun on (the batch
+// runs on that handle's connection), a second batch on it included; on a `memory:` store,
+// every call on every handle. Made from the thread that must finish the batch, such a call
+// never returns: make the calls on the batch.
+//
+// Waits for the write lock like a write call. Answers `null`, or an error: `DbClosed` when
+// `handle` is closed; `InvalidArg` when `handle` is itself a batch (batches do not nest);
+// `Io` when the lock timeout ran out; `BadPointer`.
+//
+// # Safety
+// `handle` is NULL or a live handle; `batch` is NULL or writable.
+struct PodstateAnswer *podstate_batch_begin(const struct PodstateHandle *handle,
+                                            struct PodstateHandle **batch);
+
+// Commits `batch`: every call that succeeded in it becomes visible at once, durably. Answers
+// `null` once committed, or an error, and then nothing of the batch remains: `Io` or
+// `Corrupt` from a call that doomed the batch or from the commit itself. Either way the batch
+// is finished and its write lock released: every later call on it, and a second commit or
+// rollback, answers `DbClosed`. It must still be freed with `podstate_handle_free`.
+// `InvalidArg` when `batch` is a handle, not a batch.
+//
+// # Safety
+// `batch` is NULL or a live handle.
+struct PodstateAnswer *podstate_batch_commit(const struct PodstateHandle *batch);
+
+// Rolls `batch` back: nothing it did remains. Answers `null` once rolled back, or `Io` /
+// `Corrupt` when a call had doomed the batch (rolled back all the same). The batch is
+// finished as after [`podstate_batch_commit`] (later calls and endings answer `DbClosed`) and
+// must still be freed with `podstate_handle_free`. `InvalidArg` when `batch` is a handle,
+// not a batch.
+//
+// # Safety
+// `batch` is NULL or a live handle.
+struct PodstateAnswer *podstate_batch_rollback(const struct PodstateHandle *batch);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -1,6 +1,7 @@
 /*
- * podstate from C: opens a SQLite store, adds a pod with two containers, looks one of them up
- * by an ID prefix, and shows the error kind of a lookup that finds nothing.
+ * podstate from C: opens a SQLite store, adds a pod with two containers in one batch (one
+ * transaction, one durable commit), rolls a second batch back, looks a container up by an ID
+ * prefix, and shows the error kind of a lookup that finds nothing.
  *
  *   cargo build -p podstate-capi
  *   cc -o pod capi/examples/pod.c -Icapi target/debug/libpodstate_capi.a -lm -ldl -lpthread
@@ -29,7 +30,8 @@ static PodstateAnswer *call(PodstateHandle *h, const char *call, const char *arg
 }
 
 /* The arguments of add_container_to_pod: a pod and a member, each in its serde form. */
-static void add_member(PodstateHandle *h, const char *pod, const char *id, const char *name) {
+static PodstateAnswer *add_member(PodstateHandle *h, const char *pod, const char *id,
+                                  const char *name) {
     char args[2048];
     snprintf(args, sizeof args,
              "{\"pod\": %s, \"ctr\": {\"config\": {\"id\": \"%s\", \"name\": \"%s\","
@@ -43,7 +45,7 @@ static void add_member(PodstateHandle *h, const char *pod, const char *id, const
              " \"restart_policy_match\": false, \"restart_count\": 0, \"exit_code\": 0,"
              " \"exited\": false, \"oom_killed\": false, \"payload\": {}}}}",
              pod, id, name);
-    check(call(h, "add_container_to_pod", args), "add_container_to_pod");
+    return call(h, "add_container_to_pod", args);
 }
 
 int main(int argc, char **argv) {
@@ -63,9 +65,33 @@ int main(int argc, char **argv) {
         " \"state\": {\"cgroup_path\": \"\", \"infra_container_id\": \"\", \"payload\": {}}}";
     char args[1024];
     snprintf(args, sizeof args, "{\"pod\": %s}", pod);
-    check(call(h, "add_pod", args), "add_pod");
-    add_member(h, pod, "a11ce5a11ce5", "web-app");
-    add_member(h, pod, "d8a1c0ffee42", "web-db");
+
+    /* A batch: a handle of its own whose calls run in one transaction, visible to others only
+     * once committed. It holds the write lock until it is committed or rolled back: finish it
+     * before anything else, and free it like a handle. */
+    PodstateHandle *tx = NULL;
+    check(podstate_batch_begin(h, &tx), "podstate_batch_begin");
+    check(call(tx, "add_pod", args), "add_pod");
+    check(add_member(tx, pod, "a11ce5a11ce5", "web-app"), "add_container_to_pod");
+    /* A call that fails inside a batch changes nothing; the batch goes on. */
+    PodstateAnswer *taken = add_member(tx, pod, "0ddba11", "web-app");
+    printf("a second web-app in the batch -> %s\n", taken->kind);
+    int ok = taken->status == PODSTATE_ERROR && strcmp(taken->kind, "CtrExists") == 0;
+    podstate_answer_free(taken);
+    check(add_member(tx, pod, "d8a1c0ffee42", "web-db"), "add_container_to_pod");
+    check(podstate_batch_commit(tx), "podstate_batch_commit");
+    podstate_handle_free(tx);
+
+    /* A batch rolled back leaves nothing. */
+    check(podstate_batch_begin(h, &tx), "podstate_batch_begin");
+    check(add_member(tx, pod, "5ca1ab1e", "web-cache"), "add_container_to_pod");
+    check(podstate_batch_rollback(tx), "podstate_batch_rollback");
+    podstate_handle_free(tx);
+    PodstateAnswer *cache = call(h, "has_container", "{\"id\": \"5ca1ab1e\"}");
+    printf("web-cache after the rollback: %.*s\n", (int)cache->json.len,
+           (const char *)cache->json.ptr);
+    ok = ok && cache->status == PODSTATE_OK && cache->json.len == 5; /* false */
+    podstate_answer_free(cache);
 
     /* A unique ID prefix resolves to the container; the answer is its full ID as JSON. */
     PodstateAnswer *found = call(h, "lookup_container_id", "{\"id_or_name\": \"d8a1\"}");
@@ -84,7 +110,7 @@ int main(int argc, char **argv) {
     PodstateAnswer *missing = call(h, "lookup_container_id", "{\"id_or_name\": \"nope\"}");
     printf("nope -> %s: %.*s\n", missing->kind, (int)missing->json.len,
            (const char *)missing->json.ptr);
-    int ok = missing->status == PODSTATE_ERROR && strcmp(missing->kind, "NoSuchCtr") == 0;
+    ok = ok && missing->status == PODSTATE_ERROR && strcmp(missing->kind, "NoSuchCtr") == 0;
     podstate_answer_free(missing);
 
     podstate_handle_free(h);

@@ -8,6 +8,15 @@
 //	id, err := state.LookupContainerID("web")
 //	if errors.Is(err, podstate.ErrNoSuchCtr) { ... }
 //
+// Several calls run as one batch, in one transaction with one durable commit, all or nothing:
+//
+//	err = state.Batch(func(tx *podstate.State) error {
+//		if err := tx.AddContainer(ctr); err != nil {
+//			return err // rolls the batch back
+//		}
+//		return tx.NetworkConnect(ctr, "podman", nil)
+//	})
+//
 // State has libpod's State method names, argument order and return shapes, so a runtime swaps
 // its state store for podstate with a thin adapter. Errors wrap one sentinel per kind
 // (ErrNoSuchCtr, ErrCtrExists, ...). Payloads come back byte for byte: they never pass through

@@ -162,6 +162,8 @@ func (s *Store) Verify() ([]Violation, error) {
 type State struct {
 	mu  sync.RWMutex
 	ptr *C.PodstateHandle
+	// gone says why ptr is nil, for the ErrDBClosed of later calls ("" : freed).
+	gone string
 }
 
 // Free releases the handle (Close first to close it); later calls fail with ErrDBClosed.
@@ -175,13 +177,21 @@ func (st *State) Free() {
 	}
 }
 
+// goneError is the ErrDBClosed of a call after Free (or after a batch's end).
+func (st *State) goneError() error {
+	if st.gone != "" {
+		return newError("DbClosed", st.gone)
+	}
+	return newError("DbClosed", "the state handle was freed")
+}
+
 // do runs call name with the JSON args and the payloads they refer to, and decodes the
 // answer with decode.
 func (st *State) do(name string, args []byte, payloads []Payload, decode func(r *reply) error) error {
 	st.mu.RLock()
 	defer st.mu.RUnlock()
 	if st.ptr == nil {
-		return newError("DbClosed", "the state handle was freed")
+		return st.goneError()
 	}
 	err := rawCall(st.ptr, name, args, payloads, decode)
 	runtime.KeepAlive(st)

@@ -204,6 +204,17 @@ struct WireError {
     message: String,
 }
 
+/// The kind of a caught panic, with its message.
+pub(crate) fn panicked(payload: Box<dyn std::any::Any + Send>) -> AbiError {
+    let message = podstate::raw::panic_message(payload.as_ref()).to_owned();
+    // Dropping a panic's payload could itself panic; it is leaked instead.
+    std::mem::forget(payload);
+    AbiError::new(
+        AbiKind::Panic,
+        format!("podstate panicked (a bug, please report it): {message}"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@
 //! | C | what | freed by |
 //! |---|---|---|
 //! | `PodstateStore *` | a store, opened by URL (`podstate_open`) | `podstate_store_free` |
-//! | `PodstateHandle *` | a handle on a store, in a namespace (`podstate_open_handle`) | `podstate_handle_free` |
+//! | `PodstateHandle *` | a handle on a store, in a namespace (`podstate_open_handle`), or a batch on a handle (`podstate_batch_begin`) | `podstate_handle_free` |
 //! | `PodstateAnswer *` | what every other function returns: `status`, `kind`, `json`, `payloads` | `podstate_answer_free` |
 //!
 //! The 53 calls of `State` go through **one entry point**, `podstate_call(handle, "name",
@@ -68,9 +68,10 @@
 //!   above); every pointer inside an answer (`json`, `payloads`) lives until that answer is
 //!   freed; `kind` is static. Everything the caller passes in is borrowed for the call only.
 //!   Free functions take NULL. A handle may outlive its store.
-//! - **Threads.** Stores and handles may be used from any thread, by several threads at once
-//!   (calls on one handle share its namespace, SPEC §3). Only freeing an object (and
-//!   `podstate_reopen`, which consumes its store) needs it to be unused by other threads.
+//! - **Threads.** Stores, handles and batches may be used from any thread, by several threads
+//!   at once (calls on one handle share its namespace, SPEC §3; calls on one batch are served
+//!   one at a time, in its one transaction). Only freeing an object (and `podstate_reopen`,
+//!   which consumes its store) needs it to be unused by other threads.
 //! - **Errors.** Every failure is an answer with `status == PODSTATE_ERROR`, a `kind` and a
 //!   JSON message, never undefined behaviour where it can be detected: a NULL pointer, a
 //!   misaligned one, or one to a freed object or to another of the library's object types
@@ -83,18 +84,37 @@
 //! - **No panic crosses the boundary**: every function catches panics and answers the kind
 //!   `Panic` (a bug in podstate, never an expected answer).
 //!
-//! ## Adding batches later
+//! ## Batches
 //!
-//! A batch (several calls in one transaction, `store.batch(ns, |tx| ...)`) fits beside the
-//! existing functions without changing any of them: `podstate_batch(store, ns, requests, len,
-//! payloads, count, flags)`, where `requests` is a JSON list of `{"call": "...", "args":
-//! {...}}` in exactly the form `podstate_call` takes, answering one `PodstateAnswer` whose JSON
-//! is the list of the calls' answers (or the error that rolled the batch back); or a
-//! transaction object with `podstate_tx_call` taking the same arguments as `podstate_call`.
-//! The request and answer forms, the payload modes and the error kinds are shared, unknown
-//! flag bits are refused today (so a new flag is never silently ignored by an old library),
-//! and [`PODSTATE_ABI_VERSION`](ffi::PODSTATE_ABI_VERSION) only rises when an existing
-//! function changes.
+//! A batch (SPEC §3 Batches: several calls in one transaction, one durable commit, all or
+//! nothing) is begun on a handle and is a handle itself, so every call goes through the same
+//! entry point:
+//!
+//! ```c
+//! PodstateHandle *tx;
+//! PodstateAnswer *a = podstate_batch_begin(h, &tx);   /* waits for the write lock */
+//! if (a->status == PODSTATE_OK) {
+//!     podstate_answer_free(podstate_call(tx, "add_container", ...));
+//!     podstate_answer_free(podstate_call(tx, "network_connect", ...));
+//!     podstate_answer_free(podstate_batch_commit(tx));  /* or podstate_batch_rollback */
+//!     podstate_handle_free(tx);                          /* unfinished: rolled back */
+//! }
+//! podstate_answer_free(a);
+//! ```
+//!
+//! A call that fails inside the batch changes nothing and the batch goes on; `close` and
+//! `set_namespace` on a batch answer `InvalidArg`, a batch begun on a batch too; once committed
+//! or rolled back, a batch answers `DbClosed` to everything but `podstate_handle_free`. The
+//! batch holds the write lock until it is finished, so a C caller must finish every batch it
+//! begins, and must not wait, on the thread that finishes it, for calls on the handle it was
+//! begun on (they wait for the batch). In Rust a batch is a closure (`State::batch`); each C
+//! batch runs that closure on a thread of its own, which serves the calls sent to the batch
+//! (the crate's `batch` module says why).
+//!
+//! Batches added functions and nothing else: the request and answer forms, the payload modes
+//! and the error kinds are those of every call, so [`PODSTATE_ABI_VERSION`](ffi::PODSTATE_ABI_VERSION)
+//! stays 1 (it only rises when an existing function changes; unknown flag bits are refused, so
+//! a new flag is never silently ignored by an old library).
 //!
 //! # The Rust side of the boundary
 //!
@@ -115,6 +135,7 @@
 //! The crate denies `unsafe` except in [`ffi`], the boundary itself, where every block says
 //! why it is sound.
 
+mod batch;
 pub mod calls;
 mod client;
 pub mod errors;

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use podstate::snapshot::Snapshot;
 use podstate::verify::Violation;
 use podstate::{
-    Capabilities, Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State,
-    Store, Volume, VolumeConfig,
+    Capabilities, Container, ContainerConfig, DbConfig, ExecSession, Layered, Pod, PodConfig,
+    Result, State, StateLayer, Store, Volume, VolumeConfig,
 };
 use podstate_capi::calls::CALLS;
 use podstate_capi::ffi::caller;
@@ -170,4 +170,75 @@ fn every_call_and_store_function_answers_a_panic_as_the_kind_panic() {
     );
     let err = store.reopen().unwrap_err();
     assert_eq!(err.kind.name(), "Panic");
+}
+
+#[test]
+fn a_panic_while_a_batch_begins_is_the_kind_panic() {
+    let store = caller::adopt(Box::new(Bug));
+    let handle = store.open_handle(None).unwrap();
+    let err = handle.begin_batch().unwrap_err();
+    assert_eq!(err.kind.name(), "Panic", "{err}");
+    assert!(err.message.contains("planted bug"), "{err}");
+}
+
+/// A handle whose batches hand their closure a handle that panics at every call.
+#[derive(Debug)]
+struct PanicsInside;
+
+impl StateLayer for PanicsInside {
+    fn inner(&self) -> &dyn State {
+        &Bug
+    }
+
+    fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> {
+        f(&Bug)
+    }
+}
+
+/// A store of [`PanicsInside`] handles.
+#[derive(Debug)]
+struct BugInBatches;
+
+impl Store for BugInBatches {
+    fn backend(&self) -> &'static str {
+        "bug"
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::in_memory()
+    }
+    fn open_handle(&self) -> Result<Box<dyn State>> {
+        Ok(Box::new(Layered(PanicsInside)))
+    }
+    fn reopen(self: std::sync::Arc<Self>) -> Result<Box<dyn Store>> {
+        boom()
+    }
+    fn snapshot(&self) -> Result<Snapshot> {
+        boom()
+    }
+    fn restore(&self, _: &Snapshot) -> Result<()> {
+        boom()
+    }
+    fn verify(&self) -> Result<Vec<Violation>> {
+        boom()
+    }
+}
+
+#[test]
+fn a_panic_in_a_call_inside_a_batch_is_the_kind_panic_and_the_batch_goes_on() {
+    let store = caller::adopt(Box::new(BugInBatches));
+    let handle = store.open_handle(None).unwrap();
+    for finish_by_commit in [true, false] {
+        let batch = handle.begin_batch().unwrap();
+        for call in ["all_containers", "add_container", "close"] {
+            let name = std::ffi::CString::new(call).unwrap();
+            let answer = batch.call(&name, args_of(call).as_bytes(), None);
+            assert_eq!(answer.kind(), Some("Panic"), "{call}");
+        }
+        assert_eq!(batch.close().kind(), Some("Panic"));
+        let end = match finish_by_commit {
+            true => batch.commit(),
+            false => batch.rollback(),
+        };
+        assert!(end.is_ok(), "{}", String::from_utf8_lossy(end.json()));
+    }
 }

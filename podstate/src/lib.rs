@@ -12,6 +12,14 @@
 //! feature to enable. Everything of `podstate-api` is re-exported, so a runtime depends on this
 //! crate alone.
 //!
+//! Each call is one durable transaction. A runtime that makes several calls for one piece of
+//! work (create a container: add it, connect its networks, register an exec session) runs them
+//! as one **batch**: [`State::batch`], or [`batch`] for a closure that hands back a value. Every
+//! call inside runs in one transaction with one durable commit, visible to other handles and
+//! processes at one instant or not at all; a call that fails inside changes nothing and the
+//! closure may go on; the closure's `Err` rolls everything back. The batch holds the write lock
+//! while its closure runs (SPEC §3, *Batches*).
+//!
 //! ```
 //! use podstate::{Container, ContainerConfig, State};
 //!
@@ -20,12 +28,21 @@
 //! state.add_container(&Container::new(ContainerConfig::new("4f2a9c", "web")))?;
 //! assert_eq!(state.lookup_container_id("web")?, "4f2a9c");
 //!
+//! // Several calls as one batch: all of them, durably, in one commit, or none.
+//! let db = Container::new(ContainerConfig::new("9e1d07", "web-db"));
+//! let networks = podstate::batch(state.as_ref(), |tx: &dyn State| {
+//!     tx.add_container(&db)?;
+//!     tx.network_connect(&db, "backend", &[])?;
+//!     tx.get_networks(&db)
+//! })?;
+//! assert_eq!(networks, ["backend"]);
+//!
 //! // The whole store, as `podstate export` writes it and `podstate import` reads it.
 //! let mut file = Vec::new();
 //! podstate::export::write(&mut file, &store.snapshot()?)?;
 //! let copy = podstate::open("memory:")?;
 //! copy.restore(&podstate::export::read(&file)?)?;
-//! assert_eq!(copy.open_handle()?.all_containers()?.len(), 1);
+//! assert_eq!(copy.open_handle()?.all_containers()?.len(), 2);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 

@@ -78,6 +78,13 @@ fn a_runtime_needs_only_the_facade() -> std::result::Result<(), Box<dyn std::err
     assert_eq!(aliases["net"], ["db"]);
     state.add_exec_session(&ctr, &ExecSession::new("e1", "beef01"))?;
 
+    // Several calls as one batch, with and without a value handed back.
+    state.batch(&mut |tx: &dyn State| tx.save_container(&ctr))?;
+    let sessions: Vec<String> = podstate::batch(&*state, |tx: &dyn State| {
+        tx.get_container_exec_sessions(&ctr)
+    })?;
+    assert_eq!(sessions, ["e1"]);
+
     let err: StateError = state.remove_volume(&state.volume("data")?).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InUse);
 

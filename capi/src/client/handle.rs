@@ -291,11 +291,20 @@ impl State for AbiHandle {
     }
 
     fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> {
-        // The C ABI has no batch entry points yet: refused, never run unbatched.
-        let _ = f;
-        Err(podstate::StateError::invalid(
-            "batches are not available through the C ABI yet",
-        ))
+        let tx = AbiHandle::new(self.ptr.begin_batch().map_err(AbiError::into_state_error)?);
+        // A panic in `f` drops `tx`, whose `podstate_handle_free` rolls the batch back.
+        match f(&tx) {
+            Ok(()) => {
+                tx.ptr.commit().ok().map_err(AbiError::into_state_error)?;
+                Ok(())
+            }
+            // The closure's error, unless a call had doomed the batch: then the rollback
+            // answers that call's `Io` or `Corrupt`, as `State::batch` does.
+            Err(e) => match tx.ptr.rollback().ok() {
+                Ok(_) => Err(e),
+                Err(doomed) => Err(doomed.into_state_error()),
+            },
+        }
     }
 
     fn get_name(&self, id: &str) -> Result<String> {

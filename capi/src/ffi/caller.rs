@@ -244,6 +244,34 @@ impl HandlePtr {
         // SAFETY: a live handle.
         Answer::new(unsafe { super::podstate_close(self.0.as_ptr()) })
     }
+
+    /// `podstate_batch_begin`: a batch on this handle, freed (and so rolled back, unless
+    /// finished) when dropped.
+    ///
+    /// # Errors
+    /// The boundary's answer.
+    pub fn begin_batch(&self) -> Result<HandlePtr, AbiError> {
+        let mut batch = ptr::null_mut();
+        // SAFETY: a live handle and a writable out-parameter.
+        let answer =
+            Answer::new(unsafe { super::podstate_batch_begin(self.0.as_ptr(), &mut batch) });
+        answer.ok()?;
+        NonNull::new(batch)
+            .map(HandlePtr)
+            .ok_or_else(|| AbiError::bad_pointer("podstate_batch_begin succeeded without a batch"))
+    }
+
+    /// `podstate_batch_commit`.
+    pub fn commit(&self) -> Answer {
+        // SAFETY: a live handle.
+        Answer::new(unsafe { super::podstate_batch_commit(self.0.as_ptr()) })
+    }
+
+    /// `podstate_batch_rollback`.
+    pub fn rollback(&self) -> Answer {
+        // SAFETY: a live handle.
+        Answer::new(unsafe { super::podstate_batch_rollback(self.0.as_ptr()) })
+    }
 }
 
 impl Drop for HandlePtr {

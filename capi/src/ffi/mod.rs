@@ -8,6 +8,7 @@
 
 #![allow(unsafe_code)]
 
+mod batches;
 pub mod caller;
 mod objects;
 
@@ -20,8 +21,9 @@ use podstate::{OpenOptions, Store, StoreConfig};
 use serde::{Deserialize, Serialize};
 
 use crate::calls::{self, Reply};
-use crate::errors::AbiError;
-use objects::{FREED, HANDLE_MAGIC, STORE_MAGIC, answer, out_param, panicked, put};
+use crate::errors::{AbiError, panicked};
+pub use batches::{podstate_batch_begin, podstate_batch_commit, podstate_batch_rollback};
+use objects::{FREED, HANDLE_MAGIC, STORE_MAGIC, Target, answer, out_param, put};
 pub use objects::{
     PODSTATE_ERROR, PODSTATE_OK, PodstateAnswer, PodstateBytes, PodstateHandle, PodstateStore,
 };
@@ -194,7 +196,7 @@ pub unsafe extern "C" fn podstate_open_handle(
         }
         let boxed = Box::into_raw(Box::new(PodstateHandle {
             magic: HANDLE_MAGIC,
-            state,
+            target: Target::State(Arc::from(state)),
         }));
         // SAFETY: checked above.
         unsafe { put(handle, boxed) };
@@ -211,8 +213,12 @@ pub unsafe extern "C" fn podstate_open_handle(
 /// payload texts the arguments refer to by index (each checked to be one JSON value), and the
 /// answer's payloads come back the same way. Without it, `payload_count` must be 0.
 ///
+/// `handle` may be a batch ([`podstate_batch_begin`]): the call then runs inside the batch's
+/// transaction.
+///
 /// Errors: the call's own (SPEC §4), `UnknownCall`, `BadRequest` (UTF-8, JSON, argument shape,
-/// flags, payloads), `BadPointer`, `Panic`.
+/// flags, payloads), `BadPointer`, `Panic`; on a batch, `DbClosed` once it is committed or
+/// rolled back, and `InvalidArg` for `close` and `set_namespace`.
 ///
 /// # Safety
 /// `handle` is NULL or a live handle; `call` is NULL or NUL-terminated; `args` points to
@@ -251,12 +257,22 @@ pub unsafe extern "C" fn podstate_call(
             }
             false => None,
         };
-        calls::call(h.state.as_ref(), name, args, beside)
+        match &h.target {
+            Target::State(state) => calls::call(state.as_ref(), name, args, beside),
+            Target::Batch(batch) => {
+                // The batch's handle lives on the batch's thread: the job takes copies of what
+                // the caller lent for this call only.
+                let (name, args) = (name.to_owned(), args.to_vec());
+                batch.run(Box::new(move |tx| calls::call(tx, &name, &args, beside)))
+            }
+        }
     })
 }
 
 /// Closes `handle` (the call `close`): every later call on it answers `DbClosed`; other
 /// handles are not affected. The handle must still be freed with [`podstate_handle_free`].
+/// On a batch it answers `InvalidArg` (a batch ends with [`podstate_batch_commit`] or
+/// [`podstate_batch_rollback`]), or `DbClosed` once the batch is finished.
 ///
 /// # Safety
 /// `handle` is NULL or a live handle.
@@ -265,7 +281,14 @@ pub unsafe extern "C" fn podstate_close(handle: *const PodstateHandle) -> *mut P
     guarded(|| {
         // SAFETY: by this function's contract.
         let h = unsafe { objects::handle(handle) }?;
-        h.state.close()?;
+        match &h.target {
+            Target::State(state) => state.close()?,
+            Target::Batch(batch) => {
+                batch.run(Box::new(|tx| {
+                    tx.close().map(|()| null()).map_err(Into::into)
+                }))?;
+            }
+        }
         Ok(null())
     })
 }
@@ -366,6 +389,10 @@ pub unsafe extern "C" fn podstate_answer_free(answer: *mut PodstateAnswer) {
 
 /// Frees a handle (without closing it: other handles are not affected either way). NULL is a
 /// no-op; so is a pointer that is not a live handle, where its tag shows it.
+///
+/// Frees a batch too: one not yet committed or rolled back is rolled back first, and this
+/// returns once it is (its write lock released). A batch begun on the handle keeps what it
+/// needs of it, so a handle may be freed while its batch is open.
 ///
 /// # Safety
 /// `handle` is NULL or a handle of this library that no other thread is using; not used

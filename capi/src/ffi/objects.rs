@@ -3,10 +3,12 @@
 
 use std::ffi::{CStr, c_char};
 use std::ptr;
+use std::sync::Arc;
 
 use podstate::{Payload, State, Store};
 
-use crate::errors::{AbiError, AbiKind};
+use crate::batch::Batch;
+use crate::errors::AbiError;
 
 /// A store opened by `podstate_open`: one database (or in-memory area) handing out handles.
 /// Opaque to C; freed by `podstate_store_free`.
@@ -15,11 +17,21 @@ pub struct PodstateStore {
     pub(super) store: Box<dyn Store>,
 }
 
-/// A handle opened by `podstate_open_handle`, with its own namespace and closed flag. Opaque
+/// A handle opened by `podstate_open_handle`, with its own namespace and closed flag, or a
+/// batch begun by `podstate_batch_begin` (whose calls run in the batch's transaction). Opaque
 /// to C; freed by `podstate_handle_free`; usable from any thread, by several at once.
 pub struct PodstateHandle {
     pub(super) magic: u64,
-    pub(super) state: Box<dyn State>,
+    pub(super) target: Target,
+}
+
+/// What a handle's calls run on.
+pub(super) enum Target {
+    /// A handle of the store. Shared with the batches begun on it, which may outlive the C
+    /// object.
+    State(Arc<dyn State>),
+    /// A batch: each call is sent to the thread that runs it.
+    Batch(Batch),
 }
 
 /// A borrowed run of bytes: `len` bytes at `ptr` (`ptr` may be NULL when `len` is 0).
@@ -295,15 +307,4 @@ pub(super) fn out_param<T>(out: *mut *mut T, what: &str) -> Result<(), AbiError>
         (false, false) => Err(AbiError::bad_pointer(format!("{what} is misaligned"))),
         (false, true) => Ok(()),
     }
-}
-
-/// The kind of a caught panic, with its message.
-pub(super) fn panicked(payload: Box<dyn std::any::Any + Send>) -> AbiError {
-    let message = podstate::raw::panic_message(payload.as_ref()).to_owned();
-    // Dropping a panic's payload could itself panic; it is leaked instead.
-    std::mem::forget(payload);
-    AbiError::new(
-        AbiKind::Panic,
-        format!("podstate panicked (a bug, please report it): {message}"),
-    )
 }
