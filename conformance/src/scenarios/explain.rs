@@ -177,26 +177,59 @@ pub(super) fn without_notes<T>(f: impl FnOnce() -> T) -> T {
     result
 }
 
-/// The `assert_eq!` of the scenario modules (a macro of `mod.rs` shadows the standard one):
-/// when `found` is not `wanted`, the failure names the scenario and its clauses (from the
-/// caller's line) and lists the fields that differ, instead of two whole `Debug` forms.
-#[track_caller]
-pub fn assert_same<A, B>(found: &A, wanted: &B, context: Option<String>)
+/// The two sides of a scenario's `assert_eq!` (the macro of `mod.rs` that shadows the standard
+/// one), told apart field by field when both have a serde form ([`ByFields`]), by their `Debug`
+/// forms otherwise ([`ByDebug`]). The macro calls `(&&Sides(found, wanted)).differ()`: method
+/// lookup tries `&&Sides` first, where only the serde impl applies, so it wins whenever its
+/// bounds hold (autoref specialization).
+pub struct Sides<'a, A: ?Sized, B: ?Sized>(pub &'a A, pub &'a B);
+
+/// The differing fields of two sides that have a serde form.
+pub trait ByFields {
+    /// One line per differing field: `path: found X wanted Y`.
+    fn differ(&self) -> Vec<String>;
+}
+
+impl<A, B> ByFields for &Sides<'_, A, B>
 where
-    A: PartialEq<B> + Serialize + Debug + ?Sized,
+    A: Serialize + Debug + ?Sized,
     B: Serialize + Debug + ?Sized,
 {
-    if found == wanted {
-        return;
+    fn differ(&self) -> Vec<String> {
+        let lines = podstate_api::dump::fields(self.0, self.1, ("found", "wanted"));
+        let lines: Vec<String> = (lines.into_iter())
+            .map(|l| l.strip_prefix(": ").map(str::to_owned).unwrap_or(l))
+            .collect();
+        match lines.is_empty() {
+            // Equal serde forms, unequal values: only the `Debug` forms can tell.
+            true => Sides(self.0, self.1).differ_by_debug(),
+            false => lines,
+        }
     }
-    let mut differ: Vec<String> = podstate_api::dump::fields(found, wanted, ("found", "wanted"))
-        .into_iter()
-        .map(|l| l.strip_prefix(": ").map(str::to_owned).unwrap_or(l))
-        .collect();
-    if differ.is_empty() {
-        // Equal serde forms, unequal values: only the `Debug` forms can tell.
-        differ.push(format!("found {found:?} wanted {wanted:?}"));
+}
+
+/// Two sides without a serde form (a `Result` holding a `StateError`).
+pub trait ByDebug {
+    /// `found X wanted Y`, in their `Debug` forms.
+    fn differ(&self) -> Vec<String>;
+}
+
+impl<A: Debug + ?Sized, B: Debug + ?Sized> ByDebug for Sides<'_, A, B> {
+    fn differ(&self) -> Vec<String> {
+        self.differ_by_debug()
     }
+}
+
+impl<A: Debug + ?Sized, B: Debug + ?Sized> Sides<'_, A, B> {
+    fn differ_by_debug(&self) -> Vec<String> {
+        vec![format!("found {:?} wanted {:?}", self.0, self.1)]
+    }
+}
+
+/// Fails a scenario's `assert_eq!`: the scenario and its clauses (found from the caller's
+/// line), what it asserts, and `differ`.
+#[track_caller]
+pub fn unequal(differ: Vec<String>, context: Option<String>) -> ! {
     let at = Location::caller();
     let mut what = vec![("differs", differ.join("\n"))];
     if let Some(context) = context {

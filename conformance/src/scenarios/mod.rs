@@ -11,7 +11,7 @@
 //!   each lookup step, dependencies across namespaces);
 //! * [`lifecycle`] (refresh, DB config, close, several handles), [`rewrite`] (the three
 //!   `rewrite_*_config` calls), [`copies`] (independent copies, verbatim payloads and times,
-//!   save/update);
+//!   save/update), [`batches`] (several calls in one transaction, all or nothing);
 //! * the string rules: [`strings`] (keys looked up) and [`passed_strings`] (passed objects);
 //! * SPEC §4 check order, two rules broken at once: [`check_order`] (across steps 1-5) and
 //!   [`check_order_rules`] (within step 5);
@@ -54,16 +54,24 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use crate::factory::BackendFactory;
 
 /// `assert_eq!` in every scenario module: a failure names the scenario and its clauses and
-/// lists the fields that differ ([`explain::assert_same`]), not two `Debug` forms.
+/// lists the fields that differ ([`explain::Sides`]), not two `Debug` forms.
 macro_rules! assert_eq {
-    ($found:expr, $wanted:expr $(,)?) => {
-        $crate::scenarios::explain::assert_same(&$found, &$wanted, None)
-    };
-    ($found:expr, $wanted:expr, $($context:tt)+) => {
-        $crate::scenarios::explain::assert_same(&$found, &$wanted, Some(format!($($context)+)))
+    ($found:expr, $wanted:expr $(, $($context:tt)+)?) => {
+        match (&$found, &$wanted) {
+            (found, wanted) => {
+                if !(*found == *wanted) {
+                    #[allow(unused_imports)]
+                    use $crate::scenarios::explain::{ByDebug as _, ByFields as _};
+                    let differ = (&&$crate::scenarios::explain::Sides(found, wanted)).differ();
+                    let context: Option<String> = None $(.or(Some(format!($($context)+))))?;
+                    $crate::scenarios::explain::unequal(differ, context);
+                }
+            }
+        }
     };
 }
 
+pub mod batches;
 pub mod check_order;
 pub mod check_order_rules;
 pub mod containers;

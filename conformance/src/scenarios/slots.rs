@@ -295,7 +295,7 @@ mod tests {
     #[test]
     fn calls_taking_strings_have_slots_and_list_calls_have_none() {
         assert!(slots(Call::AllContainers).is_empty());
-        std::assert_eq!(slots(Call::GetName), [Slot::Key]);
+        assert_eq!(slots(Call::GetName), [Slot::Key]);
         assert_eq!(slots(Call::AddContainer).len(), 16);
         assert!(slots(Call::RemoveContainerFromPod).contains(&Slot::Ctr(CtrField::Pod)));
     }

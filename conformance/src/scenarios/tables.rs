@@ -209,5 +209,5 @@ pub fn only_list_and_db_calls_take_no_strings(_f: &dyn BackendFactory) {
         ]
     );
     assert!(slots(Call::SetNamespace).iter().all(|s| s.may_be_empty()));
-    std::assert_eq!(slots(Call::SetNamespace), [Slot::Namespace]);
+    assert_eq!(slots(Call::SetNamespace), [Slot::Namespace]);
 }
