@@ -17,6 +17,8 @@
 use std::fmt;
 use std::sync::OnceLock;
 
+mod wording;
+
 /// One citation found in a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Citation {

@@ -88,19 +88,23 @@ pub use scenarios::{Scenario, scenarios};
 
 /// Emits the whole suite as `#[test]`s for the backend of `$factory` (any expression whose type
 /// implements [`BackendFactory`]): one test per scenario, in one module per group
-/// ([`scenario_tests!`]), `model_check` at the CI budget ([`model_check_tests!`]) and
+/// ([`scenario_tests!`]), `model_check` at the CI budget and `replay_saved_cases`
+/// ([`model_check_tests!`]: a failing case is saved in `tests/conformance-cases/` of the
+/// invoking crate, or in the directory `cases = "DIR"` names, and replayed from there) and
 /// `concurrent_check` at its CI budget ([`concurrent_tests!`], for backends with shared handles).
 ///
 /// ```ignore
 /// podstate_conformance::conformance_tests!(podstate_conformance::StoreFactory::new(
 ///     podstate_memory::MemoryStore::temporary
 /// ));
+/// // or, with the saved cases elsewhere:
+/// podstate_conformance::conformance_tests!(my_factory(), cases = "tests/podstate-cases");
 /// ```
 #[macro_export]
 macro_rules! conformance_tests {
-    ($factory:expr $(,)?) => {
+    ($factory:expr $(, cases = $dir:expr)? $(,)?) => {
         $crate::scenario_tests!($factory);
-        $crate::model_check_tests!($factory);
+        $crate::model_check_tests!($factory $(, cases = $dir)?);
         $crate::concurrent_tests!($factory);
     };
 }

@@ -32,6 +32,8 @@ pub fn run() -> anyhow::Result<()> {
                 "xtask",
                 "--exclude",
                 "podstate-reliability",
+                "--exclude",
+                "podstate-example-template",
                 "--allow-dirty",
             ],
         ),

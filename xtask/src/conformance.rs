@@ -201,6 +201,11 @@ fn model_check(
         max_ops: budget.max_ops,
         seed,
         failure_dir: Some(args.failure_dir.clone()),
+        replay_hint: Some(
+            "replay it: cargo xtask conformance --replay {file} (copy it to \
+             conformance/regressions/ to keep it)"
+                .to_owned(),
+        ),
         ..CheckConfig::default()
     };
     let progress_bar = Arc::clone(&bar);
@@ -217,11 +222,9 @@ fn model_check(
 
 fn print_details(results: &[BackendResult]) {
     for result in results {
-        for (scenario, why) in &result.scenario_failures {
-            println!(
-                "{}: scenario {}::{} failed: {why}",
-                result.name, scenario.group, scenario.name
-            );
+        // Each failure names its scenario itself (scenarios::run).
+        for (_, why) in &result.scenario_failures {
+            println!("{}: {why}", result.name);
         }
         if let Some(report) = &result.concurrent {
             println!("{report}");

@@ -42,8 +42,13 @@ pub struct CheckConfig {
     pub max_shrink_iters: u32,
     /// Most time each shrinking pass may take.
     pub shrink_time: Duration,
-    /// Where a minimal failing case is saved as JSON (`None`: not saved).
+    /// Where a minimal failing case is saved as JSON (`None`: not saved), under a name of its
+    /// own: a later failure never overwrites an earlier one.
     pub failure_dir: Option<PathBuf>,
+    /// What the report says under a saved case, `{file}` standing for its path: how to run it
+    /// again (the tests of [`model_check_tests!`](crate::model_check_tests) name their
+    /// `replay_saved_cases` test). `None`: it names [`replay`](super::replay).
+    pub replay_hint: Option<String>,
     /// Told after every case.
     pub progress: Option<ProgressFn>,
     /// Worker threads running cases at once (`0`: one per core).
@@ -120,6 +125,7 @@ impl Default for CheckConfig {
             max_shrink_iters: 2_000,
             shrink_time: Duration::from_secs(60),
             failure_dir: Some(std::env::temp_dir().join("podstate-model-check")),
+            replay_hint: None,
             progress: None,
             workers: 0,
         }
@@ -137,6 +143,7 @@ impl fmt::Debug for CheckConfig {
             .field("max_shrink_iters", &self.max_shrink_iters)
             .field("shrink_time", &self.shrink_time)
             .field("failure_dir", &self.failure_dir)
+            .field("replay_hint", &self.replay_hint)
             .field("progress", &self.progress.as_ref().map(|_| "callback"))
             .field("workers", &self.workers)
             .finish()

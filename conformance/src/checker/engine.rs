@@ -1,6 +1,5 @@
 //! The check loop: generate a case, run it on each backend and the model, shrink a divergence.
 
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
@@ -13,7 +12,7 @@ use proptest::test_runner::{
 use super::case::HandleOp;
 use super::config::{CheckConfig, Progress};
 use super::generate::OpsStrategy;
-use super::replay::{SavedCase, save_case};
+use super::replay::{SavedCase, save_new_case};
 use super::report::{CheckReport, Failure};
 use super::run::{Divergence, Reason, RunOptions, run_case};
 use super::shrink::{MinimizeBudget, OpsTree, minimize};
@@ -248,14 +247,10 @@ fn failure(
         generated_len,
         saved: None,
         save_error: None,
+        replay_hint: config.replay_hint.clone(),
         divergence,
     };
     if let Some(dir) = &config.failure_dir {
-        let path: PathBuf = dir.join(format!(
-            "{}-seed{}-case{case}.json",
-            sanitize(backend.name()),
-            config.seed
-        ));
         let saved = SavedCase {
             about: format!(
                 "{} diverged from the model (seed {}, case {case}): {}",
@@ -265,8 +260,8 @@ fn failure(
             ),
             ops: failure.divergence.ops(),
         };
-        match save_case(&path, &saved) {
-            Ok(()) => failure.saved = Some(path),
+        match save_new_case(dir, &sanitize(backend.name()), &saved) {
+            Ok(path) => failure.saved = Some(path),
             Err(e) => failure.save_error = Some(e.to_string()),
         }
     }

@@ -53,6 +53,7 @@ mod replay;
 mod report;
 mod revisit;
 mod run;
+mod saved;
 mod shadow;
 mod shrink;
 mod templates;
@@ -72,12 +73,13 @@ pub use invariants::check as check_invariants;
 pub use ops::Op;
 pub use replay::{
     ReplayError, SavedCase, case_files, load_case, regressions_dir, replay, replay_against,
-    replay_dir, save_case,
+    replay_dir, save_case, save_new_case,
 };
 pub use report::{CheckReport, Failure};
 pub use run::{
     CaseStats, Divergence, Reason, RunOptions, Side, StateSize, Step, run_case, trace_case,
 };
+pub use saved::{REPLAY_DIR_VAR, SavedCases};
 pub use shrink::{MinimizeBudget, OpsTree, minimize};
 
 use crate::factory::BackendFactory;
@@ -111,20 +113,48 @@ pub fn check_against(
 /// Emits `#[test] fn model_check()`: the model checker at the CI budget
 /// ([`CheckConfig::ci`], overridable by `PODSTATE_CHECK_SEED`/`_CASES`/`_OPS`) against the
 /// backend of `$factory` (any expression of a type implementing
-/// [`BackendFactory`](crate::BackendFactory)).
+/// [`BackendFactory`](crate::BackendFactory)); and `#[test] fn replay_saved_cases()`, which
+/// replays every case saved in the crate's case directory and in the one
+/// [`PODSTATE_REPLAY_DIR`](REPLAY_DIR_VAR) names.
+///
+/// A failing case is saved in the case directory, `tests/conformance-cases/` of the crate that
+/// invokes the macro unless `cases = "DIR"` (relative to the crate's directory) names another,
+/// and the failure message ends with the one command that replays it, `cargo test -p <crate>
+/// replay_saved_cases`. A case kept there is replayed by every `cargo test` from then on.
 ///
 /// ```ignore
 /// podstate_conformance::model_check_tests!(my_backend::TestFactory::default());
+/// podstate_conformance::model_check_tests!(my_backend::TestFactory::default(), cases = "tests/cases");
 /// ```
 #[macro_export]
 macro_rules! model_check_tests {
-    ($factory:expr) => {
+    ($factory:expr $(,)?) => {
+        $crate::model_check_tests!($factory, cases = "tests/conformance-cases");
+    };
+    ($factory:expr, cases = $dir:expr $(,)?) => {
+        /// This crate's saved failing cases: `env!` reads the invoking crate's variables.
+        fn __podstate_saved_cases() -> $crate::checker::SavedCases {
+            $crate::checker::SavedCases::new(
+                ::std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join($dir),
+                env!("CARGO_PKG_NAME"),
+            )
+        }
+
         #[test]
         fn model_check() {
             let factory = $factory;
             let config = $crate::checker::CheckConfig::ci().with_env_overrides();
+            let config = __podstate_saved_cases().configure(config);
             let report = $crate::checker::check_backend(&factory, &config);
             report.assert_passed();
+        }
+
+        #[test]
+        fn replay_saved_cases() {
+            let factory = $factory;
+            if let Err(report) = __podstate_saved_cases().replay_all(&factory) {
+                panic!("{report}");
+            }
         }
     };
 }

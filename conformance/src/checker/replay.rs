@@ -1,12 +1,16 @@
 //! Saved cases: the operations of a (minimal) failing case as JSON, and running them again.
 //!
 //! A file holds the operations themselves, not a seed, so it keeps its meaning when the generator
-//! changes. `conformance/regressions/*.json` holds the cases that once failed; a test replays
-//! every one of them against every backend of the workspace.
+//! changes. A check saves each failing case under a name of its own ([`save_new_case`]); the
+//! tests of [`model_check_tests!`](crate::model_check_tests) replay every case of a directory
+//! the backend's crate names ([`SavedCases`](super::SavedCases)).
+//! `conformance/regressions/*.json` holds the cases that once failed here; a test replays every
+//! one of them against every backend of the workspace.
 
 use std::fmt;
 use std::fs;
-use std::io;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::{self, Write as _};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -52,6 +56,45 @@ pub fn save_case(path: &Path, case: &SavedCase) -> io::Result<()> {
     }
     let json = serde_json::to_string_pretty(case).map_err(io::Error::other)?;
     fs::write(path, json + "\n")
+}
+
+/// Saves `case` in `dir` under a name of its own, `STEM-HASH.json` (the hash of its
+/// operations), and answers the path. Never overwrites: the same operations saved again answer
+/// the file that holds them, and another case whose hash collides gets `-2`, `-3`... after it.
+pub fn save_new_case(dir: &Path, stem: &str, case: &SavedCase) -> io::Result<PathBuf> {
+    fs::create_dir_all(dir)?;
+    let json = serde_json::to_string_pretty(case).map_err(io::Error::other)? + "\n";
+    let mut hasher = DefaultHasher::new();
+    serde_json::to_string(&case.ops)
+        .map_err(io::Error::other)?
+        .hash(&mut hasher);
+    let hash = hasher.finish();
+    let mut n = 1;
+    loop {
+        let suffix = if n == 1 {
+            String::new()
+        } else {
+            format!("-{n}")
+        };
+        let path = dir.join(format!("{stem}-{hash:016x}{suffix}.json"));
+        match fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut file) => {
+                file.write_all(json.as_bytes())?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                if load_case(&path).is_ok_and(|held| held.ops == case.ops) {
+                    return Ok(path);
+                }
+            }
+            Err(e) => return Err(e),
+        }
+        n += 1;
+    }
 }
 
 /// Reads a case written by [`save_case`].

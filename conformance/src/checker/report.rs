@@ -20,6 +20,9 @@ pub struct Failure {
     pub saved: Option<PathBuf>,
     /// Why saving failed, if it did.
     pub save_error: Option<String>,
+    /// How to run the saved case again ([`CheckConfig::replay_hint`](super::CheckConfig)),
+    /// `{file}` standing for its path.
+    pub replay_hint: Option<String>,
 }
 
 /// What [`check_backend`](super::check_backend) found.
@@ -134,12 +137,13 @@ impl fmt::Display for CheckReport {
         )?;
         writeln!(f, "{}", failure.divergence)?;
         match (&failure.saved, &failure.save_error) {
-            (Some(path), _) => write!(
-                f,
-                "saved to {} (replay it with podstate_conformance::checker::replay; copy it to \
-                 conformance/regressions/ to keep it)",
-                path.display()
-            ),
+            (Some(path), _) => {
+                let hint = failure.replay_hint.as_deref().unwrap_or(
+                    "replay it with podstate_conformance::checker::replay(\"{file}\", &factory)",
+                );
+                let file = path.display().to_string();
+                write!(f, "saved to {file}\n{}", hint.replace("{file}", &file))
+            }
             (None, Some(why)) => write!(f, "could not save the case: {why}"),
             (None, None) => Ok(()),
         }

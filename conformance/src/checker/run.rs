@@ -13,6 +13,7 @@ use super::coverage::Coverage;
 use super::invariants;
 use super::whole;
 use crate::calls::Outcome;
+use crate::citations::Clause;
 use crate::factory::BackendFactory;
 
 /// How a case is checked.
@@ -207,7 +208,16 @@ impl fmt::Display for Divergence {
             writeln!(f, "backend answered: {}", last.backend.detail())?;
             writeln!(f, "model answered:   {}", last.model.detail())?;
         }
-        write!(f, "{}", self.reason)
+        write!(f, "{}", self.reason)?;
+        // The rule of the call that diverged, readable without the contract at hand.
+        if let Some(call) = self.trace.get(self.step).and_then(|s| s.op.op.call()) {
+            let clause = Clause::Name(5, call.name().to_owned());
+            write!(f, "\nthe call's rule: {}", clause.titled())?;
+            if let Some(words) = clause.words() {
+                write!(f, ": \"{words}\"")?;
+            }
+        }
+        Ok(())
     }
 }
 

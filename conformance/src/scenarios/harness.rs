@@ -26,17 +26,18 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Debug;
+use std::fmt::{Debug, Write as _};
+use std::panic::Location;
 use std::sync::Arc;
 
 use podstate_api::{Container, ContainerConfig, ErrorKind, Result, State, StateError};
 
-use crate::dump::{Dump, dump};
+use crate::dump::{Dump, describe, dump};
 use crate::factory::{BackendFactory, Store};
 use crate::model::ModelStore;
-use crate::scenarios::demanded;
 use crate::scenarios::fixtures::{self, SESSION_IDS};
 use crate::scenarios::mirror::{self, Mirror, Seen};
+use crate::scenarios::{demanded, explain};
 use crate::{Call, Outcome};
 
 /// Everything the public API shows of a store: the full [`Dump`] plus the exec registry, probed
@@ -75,6 +76,8 @@ pub struct Tester {
     /// The reference model the handles mirror their calls to.
     model: ModelStore,
     seen: Arc<Seen>,
+    /// Where the scenario made this tester: it names the scenario in failure messages.
+    origin: &'static Location<'static>,
 }
 
 impl Tester {
@@ -82,20 +85,36 @@ impl Tester {
     ///
     /// # Panics
     /// When the backend cannot create the store or open a handle: the scenario fails.
+    #[track_caller]
     pub fn new(factory: &dyn BackendFactory) -> Tester {
-        let store = factory
-            .create()
-            .unwrap_or_else(|e| panic!("backend {:?} cannot create a store: {e}", factory.name()));
+        let origin = Location::caller();
+        explain::take_explained();
+        let setup = |what: String| -> ! {
+            panic!("{}", explain::message(origin, origin, &[("setup", what)]))
+        };
+        let store = match factory.create() {
+            Ok(store) => store,
+            Err(e) => setup(format!(
+                "backend {:?} cannot create a store: {e}",
+                factory.name()
+            )),
+        };
         fixtures::forget_keys();
         let (model, seen) = (ModelStore::new(), Arc::default());
-        let main = open(store.as_ref(), &model, &seen);
-        let admin = open(store.as_ref(), &model, &seen);
+        let (main, admin) = match (
+            open(store.as_ref(), &model, &seen),
+            open(store.as_ref(), &model, &seen),
+        ) {
+            (Ok(main), Ok(admin)) => (main, admin),
+            (Err(e), _) | (_, Err(e)) => setup(format!("opening a handle failed: {e}")),
+        };
         Tester {
             main,
             admin,
             store,
             model,
             seen,
+            origin,
         }
     }
 
@@ -110,37 +129,69 @@ impl Tester {
     }
 
     /// Another handle on the same store, in namespace `ns` (`""` for none).
+    #[track_caller]
     pub fn open(&self, ns: &str) -> Box<dyn State> {
-        let handle = Box::new(open(self.store.as_ref(), &self.model, &self.seen));
-        if !ns.is_empty() {
-            handle
-                .set_namespace(ns)
-                .unwrap_or_else(|e| panic!("set_namespace({ns:?}) on a new handle failed: {e}"));
+        let handle = match open(self.store.as_ref(), &self.model, &self.seen) {
+            Ok(handle) => Box::new(handle),
+            Err(e) => self.fail(&[("setup", format!("opening a handle failed: {e}"))]),
+        };
+        if !ns.is_empty()
+            && let Err(e) = handle.set_namespace(ns)
+        {
+            self.fail(&[(
+                "setup",
+                format!("set_namespace({ns:?}) on a new handle failed: {e}"),
+            )]);
         }
         handle
     }
 
     /// Setup: runs `f` on the admin handle; it must succeed.
+    #[track_caller]
     pub fn given<T>(&self, f: impl FnOnce(&dyn State) -> Result<T>) -> T {
-        f(self.admin()).unwrap_or_else(|e| panic!("scenario setup failed: {e}"))
+        let mark = self.seen.mark();
+        match f(self.admin()) {
+            Ok(value) => value,
+            Err(e) => self.fail(&[("setup", self.made(mark, None)), ("got", e.to_string())]),
+        }
     }
 
     /// Moves the main handle to namespace `ns`.
+    #[track_caller]
     pub fn set_ns(&self, ns: &str) {
         self.ok(Call::SetNamespace, |s| s.set_namespace(ns));
     }
 
     /// The current [`Snapshot`], taken through the admin handle.
+    #[track_caller]
     pub fn snapshot(&self) -> Snapshot {
-        snapshot(self.admin()).unwrap_or_else(|e| panic!("dumping the store failed: {e}"))
+        match self.seen.quietly(|| snapshot(self.admin())) {
+            Ok(snapshot) => snapshot,
+            Err(e) => self.fail(&[("got", format!("dumping the store failed: {e}"))]),
+        }
+    }
+
+    /// Fails unless the store is still as `before` shows it, naming what changed; `why` says
+    /// why it should be.
+    #[track_caller]
+    pub fn unchanged(&self, before: &Snapshot, why: &str) {
+        let now = self.snapshot();
+        if *before != now {
+            self.fail(&[
+                ("wanted", format!("the store as it was: {why}")),
+                ("got", changes(before, &now)),
+            ]);
+        }
     }
 
     /// Runs `call` on the main handle through `f`; it must succeed. Returns its value.
+    #[track_caller]
     pub fn ok<T>(&self, call: Call, f: impl FnOnce(&dyn State) -> Result<T>) -> T {
         self.ok_on(self.main(), call, f)
     }
 
     /// As [`Tester::ok`], on another handle.
+    #[track_caller]
     pub fn ok_on<T>(
         &self,
         h: &dyn State,
@@ -148,13 +199,23 @@ impl Tester {
         f: impl FnOnce(&dyn State) -> Result<T>,
     ) -> T {
         demanded::record(call, Outcome::Ok);
+        let mark = self.seen.mark();
         let result = f(h);
-        check_allowed(call, &result);
-        result.unwrap_or_else(|e| panic!("{} should succeed, got {e}", call.name()))
+        let made = self.made(mark, Some(call));
+        self.allowed(call, &result, &made);
+        match result {
+            Ok(value) => value,
+            Err(e) => self.fail(&[
+                ("call", made),
+                ("wanted", "Ok".into()),
+                ("got", e.to_string()),
+            ]),
+        }
     }
 
     /// Runs `call` on the main handle through `f`; it must fail with `kind` and change nothing.
     /// Returns the error, for scenarios that also check its message.
+    #[track_caller]
     pub fn fails<T: Debug>(
         &self,
         call: Call,
@@ -165,6 +226,7 @@ impl Tester {
     }
 
     /// As [`Tester::fails`], on another handle.
+    #[track_caller]
     pub fn fails_on<T: Debug>(
         &self,
         h: &dyn State,
@@ -179,26 +241,37 @@ impl Tester {
         );
         demanded::record(call, Outcome::Err(kind));
         let before = self.snapshot();
+        let mark = self.seen.mark();
         let result = f(h);
-        check_allowed(call, &result);
+        let made = self.made(mark, Some(call));
+        self.allowed(call, &result, &made);
+        let wanted = format!("{kind}, the store left as it was");
         let err = match result {
-            Ok(value) => panic!("{} should fail with {kind}, got Ok({value:?})", call.name()),
+            Ok(value) => self.fail(&[
+                ("call", made),
+                ("wanted", wanted),
+                ("got", format!("Ok({value:?})")),
+            ]),
             Err(e) => e,
         };
-        assert_eq!(
-            err.kind(),
-            kind,
-            "{} should fail with {kind}, got {err}",
-            call.name()
-        );
+        if err.kind() != kind {
+            self.fail(&[("call", made), ("wanted", wanted), ("got", err.to_string())]);
+        }
         let after = self.snapshot();
-        assert_eq!(
-            before,
-            after,
-            "{} failed with {kind} but changed the store",
-            call.name()
-        );
-        self.assert_keys_free(&after, call);
+        if before != after {
+            self.fail(&[
+                ("call", made),
+                ("wanted", wanted),
+                (
+                    "got",
+                    format!(
+                        "{err}\nbut the store changed:\n{}",
+                        changes(&before, &after)
+                    ),
+                ),
+            ]);
+        }
+        self.assert_keys_free(&after, &made);
         err
     }
 
@@ -206,7 +279,8 @@ impl Tester {
     /// holds is still free (a failed add must not leave its ID or name reserved). Each one is
     /// taken by a probe container on the admin handle and given back, leaving the store as it
     /// was.
-    fn assert_keys_free(&self, now: &Snapshot, call: Call) {
+    #[track_caller]
+    fn assert_keys_free(&self, now: &Snapshot, made: &str) {
         let held: BTreeSet<&str> = (now.dump.containers.iter())
             .flat_map(|c| [c.container.config.id.as_str(), &c.container.config.name])
             .chain(
@@ -226,36 +300,124 @@ impl Tester {
                 ContainerConfig::new("\u{1f50d} probe id", key.clone()),
             ] {
                 let probe = Container::new(probe);
-                let taken = admin.add_container(&probe);
-                assert!(
-                    taken.is_ok(),
-                    "{} failed, and afterwards {key:?} is not free: {}",
-                    call.name(),
-                    taken.map_or_else(|e| e.to_string(), |()| String::new())
-                );
-                admin
-                    .remove_container(&probe)
-                    .unwrap_or_else(|e| panic!("removing the probe {key:?} failed: {e}"));
+                let taken = self.seen.quietly(|| {
+                    admin.add_container(&probe)?;
+                    admin.remove_container(&probe)
+                });
+                if let Err(e) = taken {
+                    self.fail(&[
+                        ("call", made.to_owned()),
+                        ("wanted", format!("an error, and {key:?} free again")),
+                        ("got", format!("afterwards {key:?} cannot be taken: {e}")),
+                    ]);
+                }
             }
         }
     }
-}
 
-/// The end of every scenario: what the backend shows must be what the model shows (see the
-/// module docs). Skipped when the scenario already failed, so its own message stays the one shown.
-impl Drop for Tester {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            return;
+    /// Panics with the scenario's failure message (see [`explain`]) at the scenario's line.
+    #[track_caller]
+    fn fail(&self, what: &[(&str, String)]) -> ! {
+        panic!(
+            "{}",
+            explain::message(self.origin, Location::caller(), what)
+        )
+    }
+
+    /// The calls made on the tester's handles since `mark`, one a line; `call`'s name when none
+    /// was made through them.
+    fn made(&self, mark: usize, call: Option<Call>) -> String {
+        let made: Vec<String> = self.seen.since(mark).into_iter().map(|c| c.text).collect();
+        match (made.is_empty(), call) {
+            (false, _) => made.join("\n"),
+            (true, Some(call)) => {
+                format!("{} (on a handle the harness does not watch)", call.name())
+            }
+            (true, None) => "(no call)".into(),
         }
-        if let Err(why) = mirror::compare(self.store.as_ref(), &self.model, &self.seen) {
-            panic!("{why}");
+    }
+
+    /// Fails unless SPEC allows `call` to answer what `result` holds.
+    #[track_caller]
+    fn allowed<T>(&self, call: Call, result: &Result<T>, made: &str) {
+        let outcome = Outcome::of(result);
+        if !call.allows(outcome) {
+            let got = result
+                .as_ref()
+                .err()
+                .map_or(outcome.to_string(), ToString::to_string);
+            self.fail(&[
+                ("call", made.to_owned()),
+                (
+                    "wanted",
+                    format!(
+                        "an outcome SPEC §4 Allowed outcomes lists for {}",
+                        call.name()
+                    ),
+                ),
+                ("got", got),
+            ]);
+        }
+    }
+
+    /// The changing calls of the scenario so far, numbered.
+    fn story(&self) -> String {
+        let calls = self.seen.calls();
+        let changing = calls.iter().filter(|c| c.changes);
+        let lines: Vec<String> = changing
+            .enumerate()
+            .map(|(i, c)| format!("{}. {}", i + 1, c.text))
+            .collect();
+        if lines.is_empty() {
+            "(none)".into()
+        } else {
+            lines.join("\n")
         }
     }
 }
 
-fn open(store: &dyn Store, model: &ModelStore, seen: &Arc<Seen>) -> Mirror {
-    Mirror::open(store, model, seen).unwrap_or_else(|e| panic!("opening a handle failed: {e}"))
+/// What differs between two snapshots: objects and fields, then exec registrations.
+fn changes(before: &Snapshot, after: &Snapshot) -> String {
+    let mut text = String::new();
+    if before.dump != after.dump {
+        text.push_str(&describe(&before.dump, &after.dump, ("before", "after")));
+    }
+    for (id, was) in &before.sessions {
+        let now = after.sessions.get(id);
+        if now != Some(was) {
+            let _ = write!(text, "\nexec session {id:?}: before {was:?}, after {now:?}");
+        }
+    }
+    text.trim_start().to_owned()
+}
+
+/// The end of every scenario: what the backend shows must be what the model shows (see the
+/// module docs). When the scenario already failed, its own message stays the one shown; a
+/// failure of the scenario's own assertions gets the scenario's name and clauses beside it.
+impl Drop for Tester {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            if !explain::explained() && explain::notes_wanted() {
+                let note = explain::message(self.origin, self.origin, &[("calls", self.story())]);
+                eprintln!("the failure above is in {note}");
+            }
+            return;
+        }
+        if let Err(why) = mirror::compare(self.store.as_ref(), &self.model, &self.seen) {
+            panic!(
+                "{}",
+                explain::message(
+                    self.origin,
+                    self.origin,
+                    &[("calls", self.story()), ("found", why)]
+                )
+            );
+        }
+    }
+}
+
+fn open(store: &dyn Store, model: &ModelStore, seen: &Arc<Seen>) -> Result<Mirror> {
+    Mirror::open(store, model, seen)
 }
 
 /// Panics unless SPEC allows `call` to answer what `result` holds.

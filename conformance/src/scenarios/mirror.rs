@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::dump::{Dump, describe, dump};
@@ -19,6 +20,7 @@ use podstate_api::{
     Volume, VolumeConfig,
 };
 
+use super::explain::brief;
 use super::fixtures::SESSION_IDS;
 use crate::Outcome;
 use crate::checker::check_invariants;
@@ -32,6 +34,44 @@ pub(super) struct Seen {
     namespaces: Mutex<BTreeSet<String>>,
     /// The first changing call whose outcome differed between backend and model.
     disagreement: Mutex<Option<String>>,
+    /// The calls the scenario made, for its failure message (the harness's own are left out).
+    calls: Mutex<Vec<Logged>>,
+    /// While set, calls are not logged: the harness is looking (snapshots, probes).
+    quiet: AtomicBool,
+}
+
+/// One call a scenario made: `add_container({"config":{"id":"c1",...}}) -> Ok`.
+#[derive(Debug, Clone)]
+pub(super) struct Logged {
+    /// The call, its arguments and its outcome on the backend.
+    pub(super) text: String,
+    /// Whether the call can change the store (it ran on the model too).
+    pub(super) changes: bool,
+}
+
+impl Seen {
+    /// Runs `f` without logging the calls it makes.
+    pub(super) fn quietly<T>(&self, f: impl FnOnce() -> T) -> T {
+        let was = self.quiet.swap(true, Ordering::SeqCst);
+        let result = f();
+        self.quiet.store(was, Ordering::SeqCst);
+        result
+    }
+
+    /// A mark to ask [`Seen::since`] for the calls logged after it.
+    pub(super) fn mark(&self) -> usize {
+        lock(&self.calls).len()
+    }
+
+    /// The calls logged since `mark`.
+    pub(super) fn since(&self, mark: usize) -> Vec<Logged> {
+        lock(&self.calls).get(mark..).unwrap_or_default().to_vec()
+    }
+
+    /// Every call logged so far, kept.
+    pub(super) fn calls(&self) -> Vec<Logged> {
+        lock(&self.calls).clone()
+    }
 }
 
 /// A handle on the backend and one on the model, moved together (see the module docs). Inside
@@ -64,6 +104,19 @@ impl<S: State> Mirror<S> {
             ));
         }
     }
+
+    /// Logs `call` with its arguments (already shown by [`brief`]) and the backend's outcome;
+    /// answers the call's text, `name(args)`.
+    fn log<T>(&self, call: &str, args: &[String], backend: &Result<T>, changes: bool) -> String {
+        let text = format!("{call}({})", args.join(", "));
+        if !self.seen.quiet.load(Ordering::SeqCst) {
+            lock(&self.seen.calls).push(Logged {
+                text: format!("{text} -> {}", Outcome::of(backend)),
+                changes,
+            });
+        }
+        text
+    }
 }
 
 /// A second `StateError` of the same kind and message (the error is not `Clone`: its source).
@@ -82,9 +135,11 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 macro_rules! mirrored {
     ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {$(
         fn $name(&self $(, $arg: $ty)*) -> $ret {
+            let args: Vec<String> = vec![$(brief(&$arg)),*];
             let model = self.model.$name($($arg),*);
             let backend = self.backend.$name($($arg),*);
-            self.agree(stringify!($name), &backend, &model);
+            let call = self.log(stringify!($name), &args, &backend, true);
+            self.agree(&call, &backend, &model);
             backend
         }
     )*};
@@ -94,7 +149,10 @@ macro_rules! mirrored {
 macro_rules! backend_only {
     ($( fn $name:ident(&self $(, $arg:ident : $ty:ty)*) -> $ret:ty; )*) => {$(
         fn $name(&self $(, $arg: $ty)*) -> $ret {
-            self.backend.$name($($arg),*)
+            let args: Vec<String> = vec![$(brief(&$arg)),*];
+            let backend = self.backend.$name($($arg),*);
+            self.log(stringify!($name), &args, &backend, false);
+            backend
         }
     )*};
 }
@@ -103,6 +161,8 @@ impl<S: State> State for Mirror<S> {
     /// One batch on each side, the model's inside the backend's, with the scenario's closure
     /// run once on a mirror of the two batches' handles.
     fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> {
+        // The calls inside are logged as they run, between these two lines.
+        self.log("batch", &["|s| { ... }".into()], &Ok(()), true);
         let mut model = None;
         let backend = self.backend.batch(&mut |backend| {
             let mut answer = None;
@@ -121,14 +181,16 @@ impl<S: State> State for Mirror<S> {
         });
         // The backend refused before running the closure: ask the model on its own.
         let model = model.unwrap_or_else(|| self.model.batch(&mut |_| Ok(())));
-        self.agree("batch", &backend, &model);
+        let call = self.log("end of batch", &[], &backend, true);
+        self.agree(&call, &backend, &model);
         backend
     }
 
     fn set_namespace(&self, ns: &str) -> Result<()> {
         let model = self.model.set_namespace(ns);
         let backend = self.backend.set_namespace(ns);
-        self.agree("set_namespace", &backend, &model);
+        let call = self.log("set_namespace", &[brief(ns)], &backend, true);
+        self.agree(&call, &backend, &model);
         if backend.is_ok() {
             lock(&self.seen.namespaces).insert(ns.to_owned());
         }

@@ -53,6 +53,24 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::factory::BackendFactory;
 
+/// `assert_eq!` in every scenario module: a failure names the scenario and its clauses and
+/// lists the fields that differ ([`explain::Sides`]), not two `Debug` forms.
+macro_rules! assert_eq {
+    ($found:expr, $wanted:expr $(, $($context:tt)+)?) => {
+        match (&$found, &$wanted) {
+            (found, wanted) => {
+                if !(*found == *wanted) {
+                    #[allow(unused_imports)]
+                    use $crate::scenarios::explain::{ByDebug as _, ByFields as _};
+                    let differ = (&&$crate::scenarios::explain::Sides(found, wanted)).differ();
+                    let context: Option<String> = None $(.or(Some(format!($($context)+))))?;
+                    $crate::scenarios::explain::unequal(differ, context);
+                }
+            }
+        }
+    };
+}
+
 pub mod batches;
 pub mod check_order;
 pub mod check_order_rules;
@@ -61,6 +79,7 @@ pub mod copies;
 pub mod demanded;
 pub mod dependencies;
 pub mod exec;
+pub mod explain;
 pub mod fixtures;
 pub mod harness;
 pub mod invoke;
@@ -150,8 +169,8 @@ macro_rules! scenario_table {
             )*)*
         ];
 
-        /// Each group's source, so a test can prove every scenario function is listed.
-        #[cfg(test)]
+        /// Each group's source: a failure message quotes a scenario's doc line and cites its
+        /// clauses from it ([`explain`]), and a test proves every scenario function is listed.
         static SOURCES: &[(&str, &str)] = &[
             $((stringify!($group), include_str!(concat!(stringify!($group), ".rs"))),)*
         ];
@@ -165,10 +184,23 @@ pub fn scenarios() -> &'static [Scenario] {
     SCENARIOS
 }
 
-/// Runs one scenario against `factory`, turning its panic into the panic message.
+/// Runs one scenario against `factory`, turning its panic into its failure message: the
+/// scenario, the clauses it checks and what went wrong ([`explain`]).
 pub fn run(scenario: &Scenario, factory: &dyn BackendFactory) -> Result<(), String> {
-    catch_unwind(AssertUnwindSafe(|| (scenario.run)(factory)))
-        .map_err(|payload| podstate_api::raw::panic_message(payload.as_ref()).to_owned())
+    explain::take_explained();
+    let outcome =
+        explain::without_notes(|| catch_unwind(AssertUnwindSafe(|| (scenario.run)(factory))));
+    outcome.map_err(|payload| {
+        let message = podstate_api::raw::panic_message(payload.as_ref()).to_owned();
+        // A scenario's own assertion says only what it compared: name the scenario too.
+        match explain::take_explained() {
+            true => message,
+            false => match explain::scenario(scenario.group, scenario.name) {
+                Some(about) => format!("{}  {message}", about.header(None)),
+                None => message,
+            },
+        }
+    })
 }
 
 #[cfg(test)]

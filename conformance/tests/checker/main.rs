@@ -4,6 +4,7 @@
 mod budget;
 mod differential;
 mod replaying;
+mod saved_cases;
 mod shrinking;
 #[path = "../support/mod.rs"]
 mod support;

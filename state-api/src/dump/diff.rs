@@ -31,13 +31,9 @@ pub fn describe(a: &Dump, b: &Dump, labels: (&str, &str)) -> String {
         keyed(&b.volumes, |v| v.volume.name()),
     );
     if a.db_config != b.db_config {
-        lines.push(format!(
-            "db_config: {} {} {} {}",
-            labels.0,
-            json(&a.db_config),
-            labels.1,
-            json(&b.db_config)
-        ));
+        let tree = |cfg| serde_json::to_value(cfg).unwrap_or(Json::Null);
+        let (left, right) = (tree(&a.db_config), tree(&b.db_config));
+        differing_fields("db_config".into(), &left, &right, labels, &mut lines);
     }
     if lines.is_empty() {
         lines.push("the dumps differ in order only".into());
@@ -48,6 +44,25 @@ pub fn describe(a: &Dump, b: &Dump, labels: (&str, &str)) -> String {
         lines.push(format!("... and {more} more"));
     }
     lines.join("\n")
+}
+
+/// The innermost fields where the serde forms of `a` and `b` differ, one line each as
+/// `path: <label> X <label> Y` (`state.exit_code: found 0 wanted 137`): two objects compared
+/// field by field instead of as two whole `Debug` forms. A value that is no object is one line,
+/// its path empty.
+pub fn fields<A: Serialize + ?Sized, B: Serialize + ?Sized>(
+    a: &A,
+    b: &B,
+    labels: (&str, &str),
+) -> Vec<String> {
+    let tree =
+        |v: Result<Json, serde_json::Error>| v.unwrap_or_else(|e| Json::String(e.to_string()));
+    let (a, b) = (tree(serde_json::to_value(a)), tree(serde_json::to_value(b)));
+    let mut lines = Vec::new();
+    if a != b {
+        differing_fields(String::new(), &a, &b, labels, &mut lines);
+    }
+    lines
 }
 
 /// Each item by key, as exact JSON text (payload bytes included) and as a parsed tree to walk.
@@ -121,5 +136,43 @@ fn differing_fields(path: String, l: &Json, r: &Json, labels: (&str, &str), out:
             }
         }
         _ => out.push(format!("{path}: {} {l} {} {r}", labels.0, labels.1)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{ContainerState, DbConfig};
+
+    #[test]
+    fn two_objects_differ_by_the_fields_named() {
+        let (mut a, b) = (ContainerState::default(), ContainerState::default());
+        assert!(fields(&a, &b, ("found", "wanted")).is_empty());
+        a.exit_code = 137;
+        a.pid = 4;
+        assert_eq!(
+            fields(&a, &b, ("found", "wanted")),
+            ["exit_code: found 137 wanted 0", "pid: found 4 wanted 0"]
+        );
+        assert_eq!(fields("x", "y", ("l", "r")), [r#": l "x" r "y""#]);
+    }
+
+    #[test]
+    fn a_db_config_differs_by_its_fields() {
+        let a = Dump {
+            containers: Vec::new(),
+            pods: Vec::new(),
+            volumes: Vec::new(),
+            db_config: DbConfig::default(),
+        };
+        let mut b = a.clone();
+        b.db_config = DbConfig {
+            libpod_tmp: "/tmp/libpod".into(),
+            ..DbConfig::default()
+        };
+        assert_eq!(
+            describe(&a, &b, ("before", "after")),
+            r#"db_config.libpod_tmp: before "" after "/tmp/libpod""#
+        );
     }
 }

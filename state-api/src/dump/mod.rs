@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use diff::describe;
+pub use diff::{describe, fields};
 
 use crate::{Container, DbConfig, Pod, State, StateError, Volume};
 

@@ -11,7 +11,7 @@ use crate::Result;
 /// engine, so an engine is all a backend writes: its transactions, its reads
 /// ([`StoreRead`], [`StoreLoad`]) and its apply phase ([`StoreWrite`]).
 pub trait Engine: Send + Sync + Debug {
-    /// The backend's name, as [`Store::backend`](super::Store::backend) says it (`"sqlite"`):
+    /// The backend's name, as [`Store::backend`](crate::Store::backend) says it (`"sqlite"`):
     /// the `backend` field of every call's span (see [`trace`](super::trace)). The default
     /// is `"unnamed"`; a wrapper around another engine says the inner engine's name.
     const BACKEND: &'static str = "unnamed";

@@ -7,7 +7,7 @@
 //!   of the 53 calls, for every backend: `call` (the call's name, as in
 //!   [`State`](crate::State)), `backend` ([`Engine::BACKEND`](super::Engine::BACKEND)),
 //!   `namespace` (the handle's), and when the call returns `outcome` (`"ok"` or the error kind
-//!   of SPEC §4, as [`ErrorKind::name`] spells it), `error` (the message of a failure) and
+//!   of SPEC §4, as [`ErrorKind::name`](crate::ErrorKind::name) spells it), `error` (the message of a failure) and
 //!   `duration_us`. A call that fails with `Io` or `Corrupt` (the storage failed, not the
 //!   caller) also emits a `WARN` event inside its span.
 //! * **Lock waits** (`INFO`; `WARN` when the wait ran out): [`lock_wait`], from a backend whose
@@ -38,7 +38,7 @@ pub const LOCK_WAIT_REPORTED: Duration = Duration::from_millis(5);
 ///
 /// [`Handle`](super::Handle) and [`whole`](super::whole) open it for every call they run; a
 /// backend opens it itself only for a whole-store operation of its own, such as
-/// [`Store::inventory`](super::Store::inventory), so that a subscriber sees those too.
+/// [`Store::inventory`](crate::Store::inventory), so that a subscriber sees those too.
 pub fn call<T>(
     call: &'static str,
     backend: &'static str,
