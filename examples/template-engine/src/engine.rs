@@ -141,4 +141,10 @@ impl Engine for JsonEngine {
         *data = draft;
         Ok(value)
     }
+
+    // `write` works on a copy that replaces the data only on success, so a batch that answers
+    // `Err` after it wrote leaves nothing behind: the same transaction serves.
+    fn batch<T>(&self, f: impl FnOnce(&mut Data) -> Result<T>) -> Result<T> {
+        self.write(f)
+    }
 }
