@@ -37,6 +37,7 @@
 
 mod answer;
 mod apply;
+mod batch;
 mod case;
 mod config;
 mod coverage;
@@ -62,6 +63,7 @@ mod whole;
 
 pub use answer::{Answer, Value};
 pub use apply::{Driver, call, panic_message};
+pub use batch::{BATCH_ERRORS, BATCH_OUTCOMES, ROLLBACK, each_call};
 pub use case::{HandleOp, MAX_HANDLES, handles_of};
 pub use config::{CheckConfig, Progress, ProgressFn};
 pub use coverage::Coverage;

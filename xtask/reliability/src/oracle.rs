@@ -54,7 +54,7 @@ impl Model {
 /// The exec session IDs a case names: the invariant check probes them.
 pub fn sessions(ops: &[HandleOp]) -> BTreeSet<String> {
     ops.iter()
-        .filter_map(|s| s.op.session_id().map(str::to_owned))
+        .flat_map(|s| s.op.session_ids().into_iter().map(str::to_owned))
         .collect()
 }
 
