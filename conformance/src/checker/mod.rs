@@ -44,6 +44,7 @@ mod coverage;
 mod describe;
 mod differential;
 mod draw;
+mod draw_batch;
 mod draw_containers;
 mod engine;
 mod generate;
