@@ -81,7 +81,7 @@ pub use report::{CheckReport, Failure};
 pub use run::{
     CaseStats, Divergence, Reason, RunOptions, Side, StateSize, Step, run_case, trace_case,
 };
-pub use shrink::{MinimizeBudget, OpsTree, minimize};
+pub use shrink::{MinimizeBudget, OpsTree, minimize, size};
 
 use crate::factory::BackendFactory;
 use crate::model::ModelFactory;
