@@ -42,6 +42,14 @@ pub enum Answer {
     /// The store broke the contract in a way no answer expresses: it panicked, or changed a
     /// `&mut` argument while failing. Never matches anything.
     Broken(String),
+    /// A batch's answers: each call's inside it, in order (none when the closure did not run),
+    /// and the batch's own.
+    Batch {
+        /// What each call inside answered.
+        calls: Vec<Answer>,
+        /// What `batch` answered.
+        answer: Box<Answer>,
+    },
 }
 
 impl Answer {
@@ -56,20 +64,33 @@ impl Answer {
         }
     }
 
-    /// The outcome, or `None` for a broken answer.
+    /// The outcome (a batch's own), or `None` for a broken answer.
     pub fn outcome(&self) -> Option<Outcome> {
         match self {
             Answer::Ok(_) => Some(Outcome::Ok),
             Answer::Err { kind, .. } => Some(Outcome::Err(*kind)),
             Answer::Broken(_) => None,
+            Answer::Batch { answer, .. } => answer.outcome(),
         }
     }
 
-    /// Whether two answers agree: equal values, or the same error kind (messages are free).
+    /// Whether two answers agree: equal values, or the same error kind (messages are free); for
+    /// batches, as many calls inside, each pair agreeing, and the batches' own answers agreeing.
     pub fn agrees_with(&self, other: &Answer) -> bool {
         match (self, other) {
             (Answer::Ok(a), Answer::Ok(b)) => a == b,
             (Answer::Err { kind: a, .. }, Answer::Err { kind: b, .. }) => a == b,
+            (
+                Answer::Batch { calls, answer },
+                Answer::Batch {
+                    calls: others,
+                    answer: other,
+                },
+            ) => {
+                calls.len() == others.len()
+                    && calls.iter().zip(others).all(|(a, b)| a.agrees_with(b))
+                    && answer.agrees_with(other)
+            }
             _ => false,
         }
     }
@@ -88,6 +109,10 @@ impl Answer {
             Answer::Ok(value) => serde_json::to_string(value).unwrap_or_else(|e| e.to_string()),
             Answer::Err { kind, message } => format!("{kind}: {message}"),
             Answer::Broken(why) => format!("broken: {why}"),
+            Answer::Batch { calls, answer } => {
+                let calls: Vec<String> = calls.iter().map(Answer::detail).collect();
+                format!("{} after [{}]", answer.detail(), calls.join("; "))
+            }
         }
     }
 }
@@ -139,6 +164,10 @@ impl fmt::Display for Answer {
             Answer::Ok(value) => write!(f, "Ok({value})"),
             Answer::Err { kind, .. } => write!(f, "{kind}"),
             Answer::Broken(why) => write!(f, "BROKEN ({why})"),
+            Answer::Batch { calls, answer } => {
+                let calls: Vec<String> = calls.iter().map(Answer::to_string).collect();
+                write!(f, "{answer} after [{}]", calls.join(", "))
+            }
         }
     }
 }

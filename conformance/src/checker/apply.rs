@@ -117,11 +117,12 @@ fn updated<T: Clone + PartialEq>(
 
 /// Runs `op` on the handle `s`: the one place where an operation becomes a `State` call (the
 /// checker's cases and the scenario tables both come here). [`Op::Reopen`] needs the store, so
-/// a bare handle answers it as broken.
+/// a bare handle answers it as broken. [`Op::Batch`] runs its calls in one batch.
 pub fn call(s: &dyn State, op: &Op) -> Answer {
     let result = match op {
         // Only the driver can reopen: it owns the store.
         Op::Reopen => return Answer::Broken("reopen reached a bare handle".into()),
+        Op::Batch { ops, rollback } => return super::batch::run(s, ops, *rollback),
         Op::Close => unit(s.close()),
         Op::Refresh => unit(s.refresh()),
         Op::GetDbConfig => s.get_db_config().map(Value::DbConfig),

@@ -77,6 +77,14 @@ fn vol(v: &Volume) -> String {
     format!("vol {}", Q(&v.config.name))
 }
 
+/// How a batch's closure ends: `then commit` or `then roll back`.
+pub(super) fn batch_end(rollback: bool) -> &'static str {
+    match rollback {
+        true => "then roll back",
+        false => "then commit",
+    }
+}
+
 impl fmt::Display for Op {
     /// One readable line: the call and the arguments that matter to the state.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -171,6 +179,11 @@ impl fmt::Display for Op {
             Op::SaveVolume { vol: v } => format!("{} mount_count {}", vol(v), v.state.mount_count),
             Op::RewriteVolumeConfig { vol: v, cfg } => {
                 format!("{} cfg {} payload {}", vol(v), Q(&cfg.name), cfg.payload)
+            }
+            Op::Batch { ops, rollback } => {
+                let mut parts: Vec<String> = ops.iter().map(Op::to_string).collect();
+                parts.push(batch_end(*rollback).to_owned());
+                parts.join("; ")
             }
         };
         if args.is_empty() {

@@ -14,9 +14,12 @@
 //! `close` appears in three shapes: immediately followed by `reopen`; closing one handle while
 //! another stays open (the case goes on on the others, and the closed one is visited now and
 //! then, every call answering `DbClosed`); or as the start of the *closing tail* that ends some
-//! cases: `close`, then every call once in a random order on that handle, each of which must
-//! answer `DbClosed` (`close` itself stays `Ok`). A bulk case has no closing tail: it ends with a
-//! *survey* instead, the list and lookup calls asked once more of the grown store.
+//! cases: `close`, then every call once in a random order on that handle and a batch, each of
+//! which must answer `DbClosed` (`close` itself stays `Ok`). A bulk case has no closing tail:
+//! it ends with a *survey* instead, the list and lookup calls asked once more of the grown store.
+//!
+//! About one operation in fifty is a batch ([`Op::Batch`], drawn in `draw_batch.rs`): several
+//! calls on one handle in one transaction, committed or rolled back by its closure.
 
 use proptest::prelude::RngExt;
 use proptest::strategy::{NewTree, Strategy};
@@ -71,7 +74,8 @@ const SURVEY: &[Call] = &[
 enum Ending {
     /// Nothing more.
     Plain,
-    /// `close`, then every call once in a random order (each must answer `DbClosed`).
+    /// `close`, then every call once in a random order and a batch (each must answer
+    /// `DbClosed`).
     Closing,
     /// The [`SURVEY`] of a bulk case.
     Survey,
@@ -81,7 +85,7 @@ impl Ending {
     fn len(self) -> usize {
         match self {
             Ending::Plain => 0,
-            Ending::Closing => Call::ALL.len() + 1,
+            Ending::Closing => Call::ALL.len() + 2,
             Ending::Survey => SURVEY.len(),
         }
     }
@@ -133,8 +137,12 @@ pub fn generate(rng: &mut TestRng, len: usize, caps: Capabilities) -> Vec<Handle
             Some((handle, op)) => (handle, vec![op]),
             None => {
                 g.next_handle();
-                let call = g.weighted_call();
-                (g.shadow.current, g.make(call))
+                if g.chance(g.batch_chance()) {
+                    (g.shadow.current, vec![g.batch()])
+                } else {
+                    let call = g.weighted_call();
+                    (g.shadow.current, g.make(call))
+                }
             }
         };
         for op in made {
@@ -154,6 +162,9 @@ pub fn generate(rng: &mut TestRng, len: usize, caps: Capabilities) -> Vec<Handle
             }
             ops.push(HandleOp::on(handle, Op::Close));
             ops.extend(calls.into_iter().map(|c| HandleOp::on(handle, g.only(c))));
+            // A batch on the closed handle answers `DbClosed` without running its closure.
+            let batch = g.batch();
+            ops.push(HandleOp::on(handle, batch));
         }
         Ending::Survey => {
             ops.extend(SURVEY.iter().map(|&c| HandleOp::on(handle, g.only(c))));
@@ -237,7 +248,7 @@ mod tests {
             if let Some(i) = ops.iter().position(|s| s.op == Op::Close) {
                 assert_eq!(
                     ops.len() - i - 1,
-                    Call::ALL.len(),
+                    Call::ALL.len() + 1,
                     "seed {seed}: close before its tail"
                 );
             }
@@ -278,9 +289,54 @@ mod tests {
                 .filter(|op| op.name().starts_with("remove"))
                 .count();
             assert!(adds >= 70, "seed {seed}: only {adds} container adds");
-            assert!(removals <= 12, "seed {seed}: {removals} removals");
+            // Removals are rare: adds outnumber them five to one (about 7 to 90 expected).
+            assert!(
+                removals * 5 <= adds,
+                "seed {seed}: {removals} removals, {adds} adds"
+            );
         }
         assert!((3..=14).contains(&bulk), "{bulk} bulk cases in 40");
+    }
+
+    #[test]
+    fn some_draws_are_batches_of_one_to_six_calls_committed_or_rolled_back() {
+        let (mut committed, mut rolled_back, mut handle_calls, mut lifecycles) = (0, 0, 0, 0);
+        for seed in 0..20 {
+            for op in generate(&mut rng(seed), 200) {
+                let Some((calls, rollback)) = op.batched() else {
+                    continue;
+                };
+                assert!((1..=6).contains(&calls.len()), "seed {seed}: {op}");
+                assert!(!calls.contains(&Op::Reopen), "seed {seed}: {op}");
+                match rollback {
+                    true => rolled_back += 1,
+                    false => committed += 1,
+                }
+                handle_calls += calls
+                    .iter()
+                    .filter(|c| matches!(c, Op::Close | Op::SetNamespace { .. } | Op::Batch { .. }))
+                    .count();
+                // A container's creation: its add, then a call about it.
+                if let [
+                    Op::AddContainer { ctr } | Op::AddContainerToPod { ctr, .. },
+                    then,
+                    ..,
+                ] = calls
+                    && then.to_string().contains(&format!("{:?}", ctr.config.id))
+                {
+                    lifecycles += 1;
+                }
+            }
+        }
+        assert!(
+            committed >= 35 && rolled_back >= 15,
+            "{committed} committed, {rolled_back} rolled back"
+        );
+        assert!(
+            handle_calls >= 5,
+            "{handle_calls} handle calls inside batches"
+        );
+        assert!(lifecycles >= 15, "{lifecycles} lifecycle batches");
     }
 
     #[test]

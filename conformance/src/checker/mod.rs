@@ -37,12 +37,14 @@
 
 mod answer;
 mod apply;
+mod batch;
 mod case;
 mod config;
 mod coverage;
 mod describe;
 mod differential;
 mod draw;
+mod draw_batch;
 mod draw_containers;
 mod engine;
 mod generate;
@@ -63,6 +65,7 @@ mod whole;
 
 pub use answer::{Answer, Value};
 pub use apply::{Driver, call, panic_message};
+pub use batch::{BATCH_ERRORS, BATCH_OUTCOMES, ROLLBACK, each_call};
 pub use case::{HandleOp, MAX_HANDLES, handles_of};
 pub use config::{CheckConfig, Progress, ProgressFn};
 pub use coverage::Coverage;
@@ -80,7 +83,7 @@ pub use run::{
     CaseStats, Divergence, Reason, RunOptions, Side, StateSize, Step, run_case, trace_case,
 };
 pub use saved::{REPLAY_DIR_VAR, SavedCases};
-pub use shrink::{MinimizeBudget, OpsTree, minimize};
+pub use shrink::{MinimizeBudget, OpsTree, minimize, size};
 
 use crate::factory::BackendFactory;
 use crate::model::ModelFactory;

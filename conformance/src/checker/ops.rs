@@ -1,4 +1,4 @@
-//! The operations of a case: one per contract call, plus `Reopen`.
+//! The operations of a case: one per contract call, plus `Reopen` and `Batch`.
 //!
 //! Every argument is a concrete value (whole containers, pods, volumes, strings), never a seed or an
 //! index into a pool, so a saved case means the same thing after the generator changes. No operation
@@ -8,7 +8,7 @@ use podstate_api::{Container, ContainerConfig, DbConfig, ExecSession, Pod, PodCo
 use podstate_api::{Volume, VolumeConfig};
 use serde::{Deserialize, Serialize};
 
-use crate::calls::Call;
+use crate::calls::{Call, Outcome};
 
 /// One step of a case. Serialized as `{"add_container": {"ctr": {...}}}` (or `"refresh"` for the
 /// operations without arguments).
@@ -137,14 +137,20 @@ pub enum Op {
     AllVolumes,
     /// `rewrite_volume_config`.
     RewriteVolumeConfig { vol: Volume, cfg: VolumeConfig },
+    /// `batch` (SPEC §3 Batches), not one of the 53 calls: its closure makes `ops` in order on
+    /// the batch's handle, then answers `Ok`, and the batch commits, or, when `rollback`, an
+    /// `InvalidArg` of its own ([`ROLLBACK`](super::ROLLBACK)), and the batch rolls back. The
+    /// answer is every call's answer and the batch's.
+    Batch { ops: Vec<Op>, rollback: bool },
 }
 
 impl Op {
-    /// The contract call this operation makes; `None` for [`Op::Reopen`], which is not a call.
+    /// The contract call this operation makes; `None` for [`Op::Reopen`] and [`Op::Batch`],
+    /// which are not among the 53 calls.
     pub fn call(&self) -> Option<Call> {
         Some(match self {
             Op::Close => Call::Close,
-            Op::Reopen => return None,
+            Op::Reopen | Op::Batch { .. } => return None,
             Op::Refresh => Call::Refresh,
             Op::GetDbConfig => Call::GetDbConfig,
             Op::ValidateDbConfig { .. } => Call::ValidateDbConfig,
@@ -200,13 +206,43 @@ impl Op {
         })
     }
 
-    /// The operation's name: the call's name, or `"reopen"`.
+    /// The operation's name: the call's name, `"reopen"` or `"batch"`.
     pub fn name(&self) -> &'static str {
-        self.call().map_or("reopen", Call::name)
+        match self {
+            Op::Reopen => "reopen",
+            Op::Batch { .. } => "batch",
+            op => op.call().map_or("reopen", Call::name),
+        }
     }
 
-    /// Whether the operation may change the store (a correct backend's pure reads never do).
+    /// The calls of a batch and whether its closure rolls it back; `None` for any other
+    /// operation.
+    pub fn batched(&self) -> Option<(&[Op], bool)> {
+        match self {
+            Op::Batch { ops, rollback } => Some((ops, *rollback)),
+            _ => None,
+        }
+    }
+
+    /// Whether SPEC allows this operation to end in `outcome`: a call by its row of SPEC §4, a
+    /// batch by [`BATCH_ERRORS`](super::BATCH_ERRORS); `Io` and `Corrupt` always (a persistent
+    /// store may fail anywhere). A reopen is not a call, and anything goes.
+    pub fn allows(&self, outcome: Outcome) -> bool {
+        match (self, outcome) {
+            (Op::Reopen, _) | (_, Outcome::Ok) => true,
+            (Op::Batch { .. }, Outcome::Err(kind)) => {
+                kind.is_fault() || super::BATCH_ERRORS.contains(&kind)
+            }
+            (op, outcome) => op.call().is_some_and(|c| c.allows(outcome)),
+        }
+    }
+
+    /// Whether the operation may change the store (a correct backend's pure reads never do;
+    /// a batch that rolls back changes nothing either).
     pub fn may_write(&self) -> bool {
+        if let Op::Batch { ops, rollback } = self {
+            return !rollback && ops.iter().any(Op::may_write);
+        }
         matches!(
             self,
             Op::Refresh
@@ -234,14 +270,16 @@ impl Op {
         )
     }
 
-    /// The exec session IDs this operation names, so the invariant checks can probe them.
-    pub fn session_id(&self) -> Option<&str> {
+    /// The exec session IDs this operation names (those of a batch's calls included), so the
+    /// invariant checks can probe them.
+    pub fn session_ids(&self) -> Vec<&str> {
         match self {
             Op::AddExecSession { session, .. } | Op::RemoveExecSession { session } => {
-                Some(&session.id)
+                vec![&session.id]
             }
-            Op::GetExecSession { id } => Some(id),
-            _ => None,
+            Op::GetExecSession { id } => vec![id],
+            Op::Batch { ops, .. } => ops.iter().flat_map(Op::session_ids).collect(),
+            _ => Vec::new(),
         }
     }
 }
@@ -274,6 +312,47 @@ mod tests {
             panic!("first op changed variant: {:?}", back[0]);
         };
         assert_eq!(ctr.config.payload.as_str(), r#"{ "image":  "alpine" }"#);
+    }
+
+    #[test]
+    fn a_batch_reads_as_its_calls_and_round_trips_through_json() {
+        let batch = Op::Batch {
+            ops: vec![
+                Op::GetName { id: "a".into() },
+                Op::Batch {
+                    ops: vec![Op::AllPods],
+                    rollback: false,
+                },
+            ],
+            rollback: true,
+        };
+        let json = serde_json::to_string(&batch).unwrap();
+        assert_eq!(
+            json,
+            r#"{"batch":{"ops":[{"get_name":{"id":"a"}},{"batch":{"ops":["all_pods"],"rollback":false}}],"rollback":true}}"#
+        );
+        assert_eq!(serde_json::from_str::<Op>(&json).unwrap(), batch);
+        assert_eq!(
+            batch.to_string(),
+            r#"batch(get_name("a"); batch(all_pods; then commit); then roll back)"#
+        );
+        assert_eq!((batch.call(), batch.name()), (None, "batch"));
+        assert!(batch.allows(Outcome::Err(podstate_api::ErrorKind::InvalidArg)));
+        assert!(!batch.allows(Outcome::Err(podstate_api::ErrorKind::NoSuchCtr)));
+    }
+
+    #[test]
+    fn a_batch_may_write_when_it_commits_a_call_that_may() {
+        let add = Op::AddVolume {
+            vol: Volume::new(VolumeConfig::new("v")),
+        };
+        let batch = |ops: Vec<Op>, rollback| Op::Batch { ops, rollback };
+        assert!(batch(vec![Op::AllPods, add.clone()], false).may_write());
+        assert!(!batch(vec![add.clone()], true).may_write());
+        assert!(!batch(vec![Op::AllPods], false).may_write());
+        let session = ExecSession::new("s1", "c1");
+        let with_session = batch(vec![Op::RemoveExecSession { session }, add], false);
+        assert_eq!(with_session.session_ids(), ["s1"]);
     }
 
     #[test]

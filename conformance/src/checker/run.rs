@@ -8,6 +8,7 @@ use podstate_api::State;
 
 use super::answer::Answer;
 use super::apply::{Driver, panic_message};
+use super::batch::each_call;
 use super::case::{HandleOp, handles_of};
 use super::coverage::Coverage;
 use super::invariants;
@@ -188,15 +189,7 @@ impl fmt::Display for Divergence {
         let width = self.trace.len().to_string().len();
         for (i, step) in self.trace.iter().enumerate() {
             let mark = if i == self.step { "=>" } else { "  " };
-            writeln!(
-                f,
-                "{mark}{:>width$}. {}\n{}   backend {}  model {}",
-                i + 1,
-                step.op,
-                " ".repeat(width),
-                step.backend,
-                step.model
-            )?;
+            write_step(f, mark, i + 1, width, step)?;
         }
         // The whole answers when the short forms hide the difference, or carry a message.
         if let Some(last) = self.trace.get(self.step)
@@ -221,6 +214,59 @@ impl fmt::Display for Divergence {
     }
 }
 
+/// One step of a printed case: the operation and both answers; a batch with each of its calls
+/// and their answers on lines of their own, numbered `n.1`, `n.2`, ...
+fn write_step(
+    f: &mut fmt::Formatter<'_>,
+    mark: &str,
+    number: usize,
+    width: usize,
+    step: &Step,
+) -> fmt::Result {
+    let pad = " ".repeat(width);
+    let (
+        Some((ops, rollback)),
+        Answer::Batch {
+            calls: b,
+            answer: ba,
+        },
+        Answer::Batch {
+            calls: m,
+            answer: ma,
+        },
+    ) = (step.op.op.batched(), &step.backend, &step.model)
+    else {
+        return writeln!(
+            f,
+            "{mark}{number:>width$}. {}\n{pad}   backend {}  model {}",
+            step.op, step.backend, step.model
+        );
+    };
+    let on = match step.op.handle {
+        0 => String::new(),
+        h => format!("h{h}: "),
+    };
+    let calls = match ops.len() {
+        1 => "1 call".to_owned(),
+        n => format!("{n} calls"),
+    };
+    writeln!(f, "{mark}{number:>width$}. {on}batch of {calls}:")?;
+    let none = Answer::Broken("no answer".into());
+    for (j, op) in ops.iter().enumerate() {
+        let (b, m) = (b.get(j).unwrap_or(&none), m.get(j).unwrap_or(&none));
+        writeln!(
+            f,
+            "{pad}   {number}.{} {op}\n{pad}       backend {b}  model {m}",
+            j + 1
+        )?;
+    }
+    writeln!(
+        f,
+        "{pad}   {}: backend {ba}  model {ma}",
+        super::describe::batch_end(rollback)
+    )
+}
+
 /// Runs `ops` on a fresh store of `backend` and one of `model`, comparing every answer exactly and
 /// checking the invariants as `opts` says. Stops at the first divergence.
 pub fn run_case(
@@ -242,13 +288,9 @@ pub fn run_case(
         let op = &step.op;
         let backend_answer = b.apply(step);
         let model_answer = m.apply(step);
-        if let Some(id) = op.session_id() {
-            sessions.insert(id.to_owned());
-        }
+        sessions.extend(op.session_ids().into_iter().map(str::to_owned));
         let reason = judge(op, &backend_answer, &model_answer);
-        if let (Some(call), Some(outcome)) = (op.call(), backend_answer.outcome()) {
-            stats.coverage.record(call, outcome);
-        }
+        stats.coverage.record_answer(op, &backend_answer);
         run.trace.push(Step {
             op: step.clone(),
             backend: backend_answer,
@@ -341,24 +383,28 @@ impl CaseRun {
     }
 }
 
-/// Why the two answers to `op` make a divergence, if they do.
+/// Why the two answers to `op` make a divergence, if they do. A batch's calls are judged one
+/// by one, as calls.
 fn judge(op: &super::ops::Op, backend: &Answer, model: &Answer) -> Option<Reason> {
     if !backend.agrees_with(model) {
         return Some(Reason::Answers);
     }
-    if let Some(call) = op.call() {
-        for (side, answer) in [(Side::Backend, backend), (Side::Model, model)] {
+    for (side, answer) in [(Side::Backend, backend), (Side::Model, model)] {
+        for (op, answer) in each_call(op, answer) {
             if let Some(outcome) = answer.outcome()
-                && !call.allows(outcome)
+                && !op.allows(outcome)
             {
                 return Some(Reason::NotAllowed(side, outcome));
             }
         }
     }
-    if let Answer::Ok(value) = backend {
-        return value.unsorted().map(Reason::Unsorted);
-    }
-    None
+    each_call(op, backend)
+        .into_iter()
+        .find_map(|(_, answer)| match answer {
+            Answer::Ok(value) => value.unsorted(),
+            _ => None,
+        })
+        .map(Reason::Unsorted)
 }
 
 /// The invariant checks on one store's checking handle, a panic included; its dump.

@@ -26,7 +26,35 @@ pub(super) struct Shadow {
     pub(super) current: usize,
 }
 
+/// What the generator believes stored, without where its handles stand: put back after a
+/// batch that rolls back.
+#[derive(Debug, Clone)]
+pub(super) struct Believed {
+    ctrs: BTreeSet<usize>,
+    pods: BTreeSet<usize>,
+    volumes: BTreeSet<String>,
+    sessions: Vec<ExecSession>,
+}
+
 impl Shadow {
+    /// What the generator believes stored now.
+    pub(super) fn objects(&self) -> Believed {
+        Believed {
+            ctrs: self.ctrs.clone(),
+            pods: self.pods.clone(),
+            volumes: self.volumes.clone(),
+            sessions: self.sessions.clone(),
+        }
+    }
+
+    /// Believes `objects` stored again (the handles stay where they are).
+    pub(super) fn restore_objects(&mut self, objects: Believed) {
+        self.ctrs = objects.ctrs;
+        self.pods = objects.pods;
+        self.volumes = objects.volumes;
+        self.sessions = objects.sessions;
+    }
+
     /// The shadow of a case driving `handles` handles, all open in namespace `""`.
     pub(super) fn with_handles(handles: usize) -> Shadow {
         Shadow {

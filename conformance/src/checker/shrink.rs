@@ -5,8 +5,9 @@
 //!    removal after which the case still diverges.
 //! 2. [`minimize`] is our own delta-debugging pass on the result: it cuts everything after the
 //!    diverging step, drops `reopen` and `set_namespace` noise in bulk, tries the whole case on
-//!    one handle, then removes chunks and single operations until no single removal keeps the
-//!    divergence (1-minimal).
+//!    one handle, then removes chunks and single operations, calls from inside batches, and
+//!    turns batches into their calls, until no single step of these keeps the divergence
+//!    (1-minimal). A case's size counts the calls inside its batches ([`size`]).
 //!
 //! Any divergence counts while shrinking, not only the original one: a smaller case that fails
 //! differently is still a smaller bug report.
@@ -115,8 +116,8 @@ pub fn minimize(
     let exhausted = || runs.get() >= budget.runs || start.elapsed() > budget.time;
     let mut best = found;
     let mut attempt = |ops: &[HandleOp], best: &mut Divergence, same_length: bool| -> bool {
-        let shorter =
-            ops.len() < best.trace.len() || (same_length && ops.len() == best.trace.len());
+        let (new, old) = (size(ops), size(&best.ops()));
+        let shorter = new < old || (same_length && new == old);
         if exhausted() || !shorter {
             return false;
         }
@@ -157,6 +158,9 @@ pub fn minimize(
                 pos += chunk;
             }
         }
+        if chunk == 1 && shrink_batches(&mut best, &mut attempt) {
+            removed_any = true;
+        }
         if chunk > 1 {
             chunk /= 2;
         } else if !removed_any || exhausted() {
@@ -164,6 +168,69 @@ pub fn minimize(
         }
     }
     best
+}
+
+/// How big a case is: one per operation, and one more per call inside a batch (recursively),
+/// so that turning a batch into its calls, or dropping a call from it, makes a case smaller.
+pub fn size(ops: &[HandleOp]) -> usize {
+    fn op_size(op: &Op) -> usize {
+        1 + op
+            .batched()
+            .map_or(0, |(ops, _)| ops.iter().map(op_size).sum())
+    }
+    ops.iter().map(|s| op_size(&s.op)).sum()
+}
+
+/// Each batch of `best` in turn: its calls in its place, else each call dropped from it, kept
+/// whenever the divergence stays (`attempt` runs a candidate and keeps it in `best` if it
+/// still diverges). Whether anything was kept.
+fn shrink_batches(
+    best: &mut Divergence,
+    attempt: &mut impl FnMut(&[HandleOp], &mut Divergence, bool) -> bool,
+) -> bool {
+    let mut kept_any = false;
+    let mut pos = 0;
+    while let Some(step) = best.ops().get(pos).cloned() {
+        let Some((calls, rollback)) = step.op.batched() else {
+            pos += 1;
+            continue;
+        };
+        let mut flat = best.ops();
+        flat.splice(
+            pos..=pos,
+            calls.iter().map(|op| HandleOp::on(step.handle, op.clone())),
+        );
+        if attempt(&flat, best, false) {
+            // The batch's first call now stands at `pos`: look at it again.
+            kept_any = true;
+            continue;
+        }
+        let mut j = 0;
+        loop {
+            // The batch as `best` holds it now, with its `j`-th call left out.
+            let mut ops = best.ops();
+            let Some(now) = ops.get_mut(pos) else { break };
+            let Some((current, _)) = now.op.batched() else {
+                break;
+            };
+            if j >= current.len() {
+                break;
+            }
+            let mut fewer = current.to_vec();
+            fewer.remove(j);
+            now.op = Op::Batch {
+                ops: fewer,
+                rollback,
+            };
+            if attempt(&ops, best, false) {
+                kept_any = true;
+            } else {
+                j += 1;
+            }
+        }
+        pos += 1;
+    }
+    kept_any
 }
 
 fn is_reopen(op: &Op) -> bool {
@@ -195,7 +262,12 @@ mod tests {
 
     /// A pretend check: diverges at the first `get_name("x")` that follows a `get_name("a")`.
     fn fake(ops: &[HandleOp]) -> Option<Divergence> {
-        let a = ops.iter().position(|op| *op == get("a"))?;
+        fake_after(ops, |op| *op == get("a").op)
+    }
+
+    /// A pretend check: diverges at the first `get_name("x")` after an op for which `a` holds.
+    fn fake_after(ops: &[HandleOp], a: impl Fn(&Op) -> bool) -> Option<Divergence> {
+        let a = ops.iter().position(|op| a(&op.op))?;
         let x = a + ops[a..].iter().position(|op| *op == get("x"))?;
         let trace = ops[..=x]
             .iter()
@@ -243,6 +315,51 @@ mod tests {
             };
         }
         assert_eq!(ids(&tree.current()), ["a", "x"]);
+    }
+
+    fn batch(names: &[&str]) -> HandleOp {
+        HandleOp::first(Op::Batch {
+            ops: names.iter().map(|n| get(n).op).collect(),
+            rollback: true,
+        })
+    }
+
+    /// The noisy case with a batch of noise around `get_name("a")` in place of that call.
+    fn noisy_batch_case() -> Vec<HandleOp> {
+        noisy_case()
+            .into_iter()
+            .map(|op| match op == get("a") {
+                true => batch(&["n1", "a", "n2", "n3"]),
+                false => op,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn minimize_drops_the_calls_a_batch_does_not_need() {
+        let in_a_batch = |op: &Op| {
+            op.batched()
+                .is_some_and(|(calls, _)| calls.contains(&get("a").op))
+        };
+        let found = fake_after(&noisy_batch_case(), in_a_batch).expect("diverges");
+        let min = minimize(found, MinimizeBudget::default(), |ops| {
+            fake_after(ops, in_a_batch)
+        });
+        assert_eq!(min.ops(), [batch(&["a"]), get("x")]);
+        assert_eq!(size(&min.ops()), 3);
+    }
+
+    #[test]
+    fn minimize_turns_a_batch_into_its_calls_when_the_batch_is_not_needed() {
+        let a_anywhere = |op: &Op| match op.batched() {
+            Some((calls, _)) => calls.contains(&get("a").op),
+            None => *op == get("a").op,
+        };
+        let found = fake_after(&noisy_batch_case(), a_anywhere).expect("diverges");
+        let min = minimize(found, MinimizeBudget::default(), |ops| {
+            fake_after(ops, a_anywhere)
+        });
+        assert_eq!(ids(&min.ops()), ["a", "x"]);
     }
 
     #[test]

@@ -34,6 +34,22 @@ impl Reply {
                 outcome: "BROKEN".to_owned(),
                 value: fingerprint(why.as_bytes()),
             },
+            // The batch's own outcome, and a fingerprint of every reply inside and its own: two
+            // batches agree when all their calls do. A broken call inside breaks the batch.
+            Answer::Batch { calls, answer } => {
+                let own = Reply::of(answer);
+                let inside: Vec<Reply> = calls.iter().map(Reply::of).collect();
+                let words: Vec<String> = inside.iter().chain([&own]).map(Reply::encode).collect();
+                let broken = inside.iter().any(|r| r.outcome == "BROKEN");
+                Reply {
+                    outcome: if broken {
+                        "BROKEN".to_owned()
+                    } else {
+                        own.outcome
+                    },
+                    value: fingerprint(format!("batch {}", words.join(" ")).as_bytes()),
+                }
+            }
         }
     }
 
@@ -141,5 +157,26 @@ mod tests {
         assert!(io.is_io());
         let broken = Reply::of(&Answer::Broken("panic".into()));
         assert!(!broken.agrees_with(&broken));
+    }
+
+    #[test]
+    fn a_batch_reply_is_its_own_outcome_and_agrees_only_when_every_call_inside_does() {
+        let batch = |inside: Answer| Answer::Batch {
+            calls: vec![Answer::Ok(Value::Unit), inside],
+            answer: Box::new(Answer::Ok(Value::Unit)),
+        };
+        let ok = Reply::of(&batch(Answer::Ok(Value::Bool(true))));
+        assert_eq!(ok.outcome, "Ok");
+        assert_eq!(Reply::decode(&ok.encode()), Some(ok.clone()));
+        assert!(ok.agrees_with(&Reply::of(&batch(Answer::Ok(Value::Bool(true))))));
+        assert!(!ok.agrees_with(&Reply::of(&batch(Answer::Ok(Value::Bool(false))))));
+        let missing = Reply::of(&batch(Answer::Err {
+            kind: ErrorKind::NoSuchCtr,
+            message: "gone".into(),
+        }));
+        assert_eq!(missing.outcome, "Ok");
+        assert!(!ok.agrees_with(&missing));
+        let broken = Reply::of(&batch(Answer::Broken("panic".into())));
+        assert_eq!(broken.outcome, "BROKEN");
     }
 }

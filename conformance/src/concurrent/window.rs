@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 use podstate_api::State;
 
 use super::history::{Event, Reply};
-use crate::checker::{Answer, HandleOp, Op, call, panic_message};
+use crate::calls::Outcome;
+use crate::checker::{Answer, HandleOp, Op, call, each_call, panic_message};
 
 /// How the threads of a window pace their calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,22 +136,27 @@ fn wait_until(at: u64, clock: &dyn Fn() -> u64) {
 }
 
 /// Why `answer` is outside what the contract allows `op` on a working store with nothing
-/// injected, if it is.
+/// injected, if it is; a batch's calls are judged one by one.
 fn outside_contract(op: &Op, answer: &Answer) -> Option<String> {
-    let outcome = match answer.outcome() {
-        None => return Some(answer.to_string()),
-        Some(outcome) => outcome,
-    };
-    if let Answer::Err { kind, message } = answer {
-        use podstate_api::ErrorKind::{Corrupt, Io};
-        let allowed = op.call().is_some_and(|c| c.allows(outcome));
-        if matches!(kind, Io | Corrupt) || !allowed {
-            return Some(format!(
-                "answered {kind} ({message}), which it may not answer here"
-            ));
-        }
-    }
-    None
+    each_call(op, answer).into_iter().find_map(|(op, answer)| {
+        let outcome = match answer.outcome() {
+            None => return Some(answer.to_string()),
+            Some(outcome) => outcome,
+        };
+        let Outcome::Err(kind) = outcome else {
+            return None;
+        };
+        (kind.is_fault() || !op.allows(outcome)).then(|| {
+            let message = match answer {
+                Answer::Err { message, .. } => message.as_str(),
+                _ => "",
+            };
+            format!(
+                "{} answered {kind} ({message}), which it may not answer here",
+                op.name()
+            )
+        })
+    })
 }
 
 /// An answer outside the contract: the call (thread, index) and what it answered.

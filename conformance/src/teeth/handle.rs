@@ -133,6 +133,12 @@ impl StateLayer for FaultyState {
         self.inner.close()
     }
 
+    fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> {
+        self.live()?;
+        self.wrote();
+        self.faulty_batch(f)
+    }
+
     fn set_namespace(&self, ns: &str) -> Result<()> {
         self.live()?;
         self.inner.set_namespace(ns)?;

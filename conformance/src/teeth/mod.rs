@@ -10,13 +10,14 @@
 //! same store to look things up without disturbing the handle under test. The faults live by
 //! concern: lookups and visibility (`lookups.rs`), adds and removals (`mutations.rs`), lists
 //! (`lists.rs`), copies in and out of the store (`copies.rs`), refresh and DB config
-//! (`lifecycle.rs`), what handles of one store share (`sharing.rs`); `handle.rs` routes each
-//! call to its hook.
+//! (`lifecycle.rs`), what handles of one store share (`sharing.rs`), batches (`batches.rs`);
+//! `handle.rs` routes each call to its hook.
 //!
 //! Two more faults ([`EngineFault`], `engine.rs`) sit below the checks, in a backend's
 //! transactions, where only calls running at the same time show them: they are the teeth of
 //! the [concurrent class](crate::concurrent).
 
+mod batches;
 mod copies;
 mod engine;
 mod handle;
@@ -115,6 +116,10 @@ pub enum Fault {
     /// `set_namespace` moves every handle of the store, not just its own (a namespace kept per
     /// store instead of per handle).
     NamespacePerStore,
+    /// A batch that rolls back keeps the first write that succeeded in it (SPEC §3 Batches: all
+    /// or nothing), as a batch that commits each call's write at once and undoes the rest from
+    /// a log that misses the first entry would.
+    RolledBackBatchKeepsFirstWrite,
 }
 
 impl Fault {
@@ -152,6 +157,7 @@ impl Fault {
         Fault::CloseClosesEveryHandle,
         Fault::StaleReadsAcrossHandles,
         Fault::NamespacePerStore,
+        Fault::RolledBackBatchKeepsFirstWrite,
     ];
 }
 

@@ -5,7 +5,9 @@
 //! open by a user who cannot write it, which must change no byte of the files
 //! ([`read_only`]), then through a writable reopen; each must open, pass
 //! [`verify`], and hold exactly the model's state after the acknowledged calls, or after those
-//! plus the one in flight, the same one.
+//! plus the one in flight, the same one. A batch is one step: a kill inside it leaves all of it
+//! or none ([`Candidates`]); in half the trials of a case with batches that may write, the kill
+//! comes shortly after one of them starts.
 //!
 //! SIGKILL leaves the kernel's page cache intact, so this proves atomicity and recovery from a
 //! dead process (locks, half-done transactions, a WAL or a dirty redb file), not durability on
@@ -19,11 +21,11 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use podstate_conformance::checker::handles_of;
+use podstate_conformance::checker::{HandleOp, handles_of};
 
 use crate::driver::Driver;
 use crate::launcher::{Launcher, Params, tail};
-use crate::oracle::{Candidates, Reply, sessions};
+use crate::oracle::{Candidates, Reply, batch_in_flight, is_writing_batch, sessions};
 use crate::read_only::{self, Look};
 use crate::rng::Rng;
 use crate::target::{Backend, verify};
@@ -64,7 +66,7 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> anyhow::R
     let path = dir.path().join(config.backend.file_name());
     let stderr_path = dir.path().join("child.stderr");
     let stderr = std::fs::File::create(&stderr_path)?;
-    let kill_at = rng.below(ops.len() as u64);
+    let kill_at = kill_point(&mut rng, &ops);
     let delay = Duration::from_micros(rng.below(3000));
     let mut child = launcher
         .command(
@@ -154,7 +156,22 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> anyhow::R
         acknowledged: replies.len(),
         in_flight_applied: which != "acknowledged",
         read_only_checks: 1,
+        in_flight_batch: batch_in_flight(&ops, replies.len(), in_flight),
     })
+}
+
+/// The step at whose start the child is killed (after a short delay): any step; in half the
+/// trials of a case with batches that may write, one of those, so that kills land inside
+/// batches, which must then be found whole or not at all.
+fn kill_point(rng: &mut Rng, ops: &[HandleOp]) -> u64 {
+    let batches: Vec<usize> = (0..ops.len())
+        .filter(|&i| is_writing_batch(&ops[i]))
+        .collect();
+    if !batches.is_empty() && rng.percent(50) {
+        let i = usize::try_from(rng.below(batches.len() as u64)).unwrap_or(0);
+        return batches[i] as u64;
+    }
+    rng.below(ops.len() as u64)
 }
 
 /// The replies of the acknowledged calls, whether one was in flight, whether the child

@@ -16,7 +16,7 @@ use podstate_conformance::checker::{HandleOp, Op, handles_of};
 
 use crate::disk::{Counts, Disk, IoKind, Mode};
 use crate::driver::Driver;
-use crate::oracle::{Model, Reply, sessions};
+use crate::oracle::{Model, Reply, is_writing_batch, sessions};
 use crate::powercut::{count_io, live_database};
 use crate::rng::Rng;
 use crate::target::{Backend, verify};
@@ -84,6 +84,9 @@ struct Faulted {
     answered: usize,
     /// Where the run stopped.
     next: usize,
+    /// Whether the fault met a batch that may write (which then changed nothing, or, its sync
+    /// failing, is undetermined: all of it or none).
+    batch: bool,
 }
 
 fn one_trial(config: &FaultConfig, trial: u64) -> anyhow::Result<Trial> {
@@ -92,7 +95,7 @@ fn one_trial(config: &FaultConfig, trial: u64) -> anyhow::Result<Trial> {
     let ops = workload::case(config.seed, trial, config.ops);
     let dir = trials::trial_dir(config.dir.as_deref())?;
 
-    let mode = draw(&mut rng, count_io(backend, dir.path(), &ops)?);
+    let mode = draw(&mut rng, count_io(backend, dir.path(), &ops)?.counts);
     let (live, path) = live_database(backend, dir.path())?;
     let disk = Arc::new(Disk::new(mode));
     let faulted = {
@@ -150,6 +153,7 @@ fn one_trial(config: &FaultConfig, trial: u64) -> anyhow::Result<Trial> {
         acknowledged: faulted.answered,
         in_flight_applied,
         read_only_checks: 0,
+        in_flight_batch: faulted.batch,
     })
 }
 
@@ -174,6 +178,7 @@ fn run_faulted(
         undetermined: None,
         answered: 0,
         next: 0,
+        batch: false,
     };
     let mut driver = match backend
         .open_on(path, LOCK_TIMEOUT, Some(disk))
@@ -192,6 +197,7 @@ fn run_faulted(
         let got = Reply::of(&driver.apply(step));
         let met_fault = disk.faults() > before;
         if met_fault && got.is_io() {
+            faulted.batch |= is_writing_batch(step);
             if ambiguous && step.op.may_write() {
                 faulted.undetermined = Some(step.clone());
                 return Ok(faulted);

@@ -54,12 +54,17 @@ impl Model {
 /// The exec session IDs a case names: the invariant check probes them.
 pub fn sessions(ops: &[HandleOp]) -> BTreeSet<String> {
     ops.iter()
-        .filter_map(|s| s.op.session_id().map(str::to_owned))
+        .flat_map(|s| s.op.session_ids().into_iter().map(str::to_owned))
         .collect()
 }
 
 /// What a database may hold after a run was cut short: the model after the acknowledged steps
 /// and, when a step that may write was in flight, after that one too.
+///
+/// A batch ([`Op::Batch`](podstate_conformance::checker::Op::Batch)) is one step, however many
+/// calls it makes: it commits once, so a batch in flight leaves the database before all of it
+/// or after all of it, and a database holding some of its calls and not others is neither
+/// candidate.
 #[derive(Debug)]
 pub struct Candidates {
     /// The model after the acknowledged steps.
@@ -71,7 +76,8 @@ pub struct Candidates {
 }
 
 impl Candidates {
-    /// Replays `ops[..acked]` (and `ops[acked]` when `in_flight`) on a fresh model.
+    /// Replays `ops[..acked]` (and `ops[acked]`, a batch whole, when `in_flight`) on a fresh
+    /// model.
     pub fn compute(ops: &[HandleOp], acked: usize, in_flight: bool) -> Candidates {
         let mut model = Model::new(ops);
         let replies = ops[..acked].iter().map(|s| model.step(s)).collect();
@@ -131,5 +137,76 @@ impl Candidates {
             }
         }
         Ok(())
+    }
+}
+
+/// Whether the step in flight after `acked` acknowledged steps is a batch that may write (one
+/// that would commit a call that may change the store).
+pub fn batch_in_flight(ops: &[HandleOp], acked: usize, in_flight: bool) -> bool {
+    in_flight && ops.get(acked).is_some_and(is_writing_batch)
+}
+
+/// Whether `step` is a batch that may write.
+pub fn is_writing_batch(step: &HandleOp) -> bool {
+    step.op.batched().is_some() && step.op.may_write()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use podstate_api::{Volume, VolumeConfig};
+    use podstate_conformance::checker::Op;
+
+    fn add(name: &str) -> Op {
+        Op::AddVolume {
+            vol: Volume::new(VolumeConfig::new(name)),
+        }
+    }
+
+    /// The model's dump after `ops`.
+    fn after(ops: &[Op]) -> Dump {
+        let steps: Vec<HandleOp> = ops.iter().cloned().map(HandleOp::first).collect();
+        let mut model = Model::new(&steps);
+        for step in &steps {
+            model.step(step);
+        }
+        model.dump()
+    }
+
+    #[test]
+    fn a_batch_in_flight_is_wholly_there_or_wholly_absent() {
+        let batch = Op::Batch {
+            ops: vec![add("b"), add("c")],
+            rollback: false,
+        };
+        let ops = [HandleOp::first(add("a")), HandleOp::first(batch)];
+        assert!(batch_in_flight(&ops, 1, true));
+        assert!(!batch_in_flight(&ops, 0, true));
+        let candidates = Candidates::compute(&ops, 1, true);
+        assert_eq!(
+            candidates.matches(&after(&[add("a")])).unwrap(),
+            "acknowledged"
+        );
+        assert_eq!(
+            candidates
+                .matches(&after(&[add("a"), add("b"), add("c")]))
+                .unwrap(),
+            "acknowledged + in flight"
+        );
+        let half = candidates.matches(&after(&[add("a"), add("b")]));
+        assert!(half.is_err(), "half a batch passed");
+    }
+
+    #[test]
+    fn a_batch_that_rolls_back_leaves_one_candidate() {
+        let batch = Op::Batch {
+            ops: vec![add("b")],
+            rollback: true,
+        };
+        let ops = [HandleOp::first(batch)];
+        assert!(!batch_in_flight(&ops, 0, true));
+        let candidates = Candidates::compute(&ops, 0, true);
+        assert!(candidates.with_in_flight.is_none());
+        assert!(candidates.matches(&after(&[add("b")])).is_err());
     }
 }

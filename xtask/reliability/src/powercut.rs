@@ -8,9 +8,11 @@
 //! The cut point is drawn from the I/O operations of the whole case, counted by a dry run of the
 //! same case on a counting disk, so cuts fall anywhere: inside commits, between a commit's
 //! writes and its sync, between redb's two commit phases, during SQLite checkpoints, in opens
-//! and reopens.
+//! and reopens. In half the trials of a case with batches that may write, the cut falls among
+//! the I/O operations of one of them: a batch is one durable step, found whole or not at all.
 
 use anyhow::{Context, bail};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +21,7 @@ use podstate_conformance::checker::{HandleOp, handles_of};
 
 use crate::disk::{Counts, Disk, Keep, Mode};
 use crate::driver::Driver;
-use crate::oracle::{Candidates, Reply, sessions};
+use crate::oracle::{Candidates, Reply, batch_in_flight, is_writing_batch, sessions};
 use crate::rng::Rng;
 use crate::target::{Backend, verify};
 use crate::trials::{self, Report, Trial};
@@ -67,16 +69,28 @@ pub(crate) fn fresh_database(backend: Backend, path: &Path) -> anyhow::Result<()
         .context("cannot make the database")
 }
 
+/// What the dry run of a trial counted.
+pub(crate) struct DryRun {
+    /// The I/O operations of each kind the whole case makes.
+    pub(crate) counts: Counts,
+    /// The I/O operations of each step: those numbered `start + 1 ..= end`.
+    pub(crate) steps: Vec<Range<u64>>,
+}
+
 /// The dry run of a trial: `ops` on a counting disk, in a fresh database under `dir/dry`; how
-/// many I/O operations of each kind the case makes, so that a trial can pick one of them.
-pub(crate) fn count_io(backend: Backend, dir: &Path, ops: &[HandleOp]) -> anyhow::Result<Counts> {
+/// many I/O operations of each kind the case makes, and which of them each step makes, so that
+/// a trial can pick one of them.
+pub(crate) fn count_io(backend: Backend, dir: &Path, ops: &[HandleOp]) -> anyhow::Result<DryRun> {
     let dry = dir.join("dry");
     std::fs::create_dir(&dry)?;
     let path = dry.join(backend.file_name());
     fresh_database(backend, &path)?;
     let counter = Arc::new(Disk::new(Mode::Count));
-    run_on_disk(backend, &path, ops, &counter)?;
-    Ok(counter.counts())
+    let run = run_on_disk(backend, &path, ops, &counter)?;
+    Ok(DryRun {
+        counts: counter.counts(),
+        steps: run.steps,
+    })
 }
 
 /// The database a trial runs on: fresh, under `dir/live`; that directory and the file's path.
@@ -93,6 +107,8 @@ pub(crate) fn live_database(backend: Backend, dir: &Path) -> anyhow::Result<(Pat
 pub(crate) struct Run {
     pub(crate) replies: Vec<Reply>,
     pub(crate) in_flight: bool,
+    /// The disk's I/O operations each answered step made (see [`DryRun::steps`]).
+    pub(crate) steps: Vec<Range<u64>>,
 }
 
 /// Runs `ops` on the database at `path` on `disk` until the disk is cut.
@@ -109,6 +125,7 @@ pub(crate) fn run_on_disk(
     let mut run = Run {
         replies: Vec::new(),
         in_flight: false,
+        steps: Vec::new(),
     };
     let opened = backend
         .open_on(path, LOCK_TIMEOUT, Some(disk))
@@ -119,12 +136,14 @@ pub(crate) fn run_on_disk(
         Err(e) => bail!("the database does not open on the disk: {e}"),
     };
     for step in ops {
+        let start = disk.counts().all;
         let answer = driver.apply(step);
         if disk.is_cut() {
             run.in_flight = true;
             break;
         }
         run.replies.push(Reply::of(&answer));
+        run.steps.push(start..disk.counts().all);
     }
     // Closing after the cut fails inside the engines; nothing of it reaches the disk.
     drop(driver);
@@ -137,7 +156,8 @@ fn one_trial(config: &PowerCutConfig, trial: u64) -> anyhow::Result<Trial> {
     let ops = workload::case(config.seed, trial, config.ops);
     let dir = trials::trial_dir(config.dir.as_deref())?;
 
-    let total = count_io(backend, dir.path(), &ops)?.all.max(1);
+    let dry = count_io(backend, dir.path(), &ops)?;
+    let total = dry.counts.all.max(1);
     let (_, path) = live_database(backend, dir.path())?;
     let keep = config.keep.unwrap_or(if trial.is_multiple_of(2) {
         Keep::SyncedOnly
@@ -145,7 +165,7 @@ fn one_trial(config: &PowerCutConfig, trial: u64) -> anyhow::Result<Trial> {
         Keep::Some
     });
     let disk = Arc::new(Disk::new(Mode::PowerCut {
-        at: rng.between(1, total),
+        at: cut_point(&mut rng, &ops, &dry.steps, total),
         keep,
     }));
     let run = run_on_disk(backend, &path, &ops, &disk)?;
@@ -180,5 +200,23 @@ fn one_trial(config: &PowerCutConfig, trial: u64) -> anyhow::Result<Trial> {
         acknowledged: acked,
         in_flight_applied: which != "acknowledged",
         read_only_checks: 0,
+        in_flight_batch: batch_in_flight(&ops, acked, run.in_flight),
     })
+}
+
+/// The I/O operation the power goes at (1-based, of `total`): any; in half the trials of a case
+/// with batches that may write and do I/O, one of a batch's (`steps` as the dry run counted
+/// them), so that cuts land inside batches, which must then be found whole or not at all.
+fn cut_point(rng: &mut Rng, ops: &[HandleOp], steps: &[Range<u64>], total: u64) -> u64 {
+    let batches: Vec<&Range<u64>> = steps
+        .iter()
+        .zip(ops)
+        .filter(|(io, step)| !io.is_empty() && is_writing_batch(step))
+        .map(|(io, _)| io)
+        .collect();
+    if !batches.is_empty() && rng.percent(50) {
+        let io = batches[usize::try_from(rng.below(batches.len() as u64)).unwrap_or(0)];
+        return rng.between(io.start + 1, io.end);
+    }
+    rng.between(1, total)
 }

@@ -21,6 +21,9 @@ pub struct Trial {
     pub in_flight_applied: bool,
     /// Read-only opens that judged the database before its writable reopen.
     pub read_only_checks: u64,
+    /// Whether the step in flight was a batch that may write (one durable step of several
+    /// calls: the database must hold all of it or none).
+    pub in_flight_batch: bool,
 }
 
 /// What a trial-based run found.
@@ -38,6 +41,10 @@ pub struct Report {
     pub interrupted: u64,
     /// Interrupted trials whose call in flight turned out applied.
     pub in_flight_applied: u64,
+    /// Trials interrupted during a batch that may write.
+    pub in_flight_batches: u64,
+    /// Those whose batch turned out applied (all of it: anything else fails the trial).
+    pub in_flight_batches_applied: u64,
     /// Calls acknowledged before the interruptions, over all trials.
     pub acknowledged: u64,
     /// Read-only opens that judged a reopened database first (and passed), over all trials.
@@ -65,7 +72,8 @@ impl fmt::Display for Report {
         write!(
             f,
             "{} {}: {} trials (seed {:#x}), {} interrupted mid-case, {} acknowledged calls, \
-             {} in-flight calls found applied, ",
+             {} in-flight calls found applied, {} interrupted in a batch ({} found wholly \
+             applied, the rest wholly absent), ",
             self.backend.name(),
             self.what,
             self.trials,
@@ -73,6 +81,8 @@ impl fmt::Display for Report {
             self.interrupted,
             self.acknowledged,
             self.in_flight_applied,
+            self.in_flight_batches,
+            self.in_flight_batches_applied,
         )?;
         if self.read_only_checks > 0 {
             write!(
@@ -107,6 +117,8 @@ pub fn run(
         trials: 0,
         interrupted: 0,
         in_flight_applied: 0,
+        in_flight_batches: 0,
+        in_flight_batches_applied: 0,
         acknowledged: 0,
         read_only_checks: 0,
         failed: 0,
@@ -121,6 +133,9 @@ pub fn run(
                 report.interrupted += u64::from(t.interrupted);
                 report.acknowledged += t.acknowledged as u64;
                 report.in_flight_applied += u64::from(t.in_flight_applied);
+                report.in_flight_batches += u64::from(t.in_flight_batch);
+                report.in_flight_batches_applied +=
+                    u64::from(t.in_flight_batch && t.in_flight_applied);
                 report.read_only_checks += t.read_only_checks;
             }
             Err(why) => {
