@@ -87,6 +87,15 @@
 //! disk when the call returns. Multi-writer commits are always two-phase: two fdatasyncs per
 //! commit. A call that answers `Err` aborts its transaction, so it changes nothing.
 //!
+//! **Group commit** ([`podstate_api::raw::group`], SPEC §3): write calls that the handles of one
+//! store make while another's transaction runs queue for the store's write group and then run
+//! one after the other in one write transaction, each checked and applied as if alone, with one
+//! two-phase commit for all; each is answered once that commit is durable. A lone writer commits
+//! at once. A group holds at most [`RedbOptions::group_commit`] calls (32, 10 ms), and commits at
+//! once when a writer of another process or store has announced itself (below), so that turns
+//! keep working. A call that meets an I/O error aborts its group: the other calls of it answer
+//! `Io` and none of them changed anything.
+//!
 //! A failing disk: redb latches an I/O error (every later call on the database object that met
 //! it answers `PreviousIo` until it is opened again), so after a call that met one the store
 //! drops that object, read-only or writable, and the next call opens it anew: the call answers
@@ -249,6 +258,7 @@
 mod bounded;
 mod drafts;
 mod error;
+mod group;
 mod holders;
 mod lock;
 mod open;

@@ -89,17 +89,7 @@ pub(crate) fn begin_write(
     while storage.others_waiting(false) && yielding.elapsed() < YIELD {
         std::thread::sleep(YIELD_POLL);
     }
-    // The holder may be another thread of this process (redb's in-process write slot), so
-    // this process's own open file is not left out.
-    let holder = || {
-        let (id, _) = storage.identity();
-        let wanted = Wanted::range(
-            std::ops::Bound::Included(WRITER_BYTE),
-            std::ops::Bound::Included(WRITER_BYTE),
-            true,
-        );
-        holders::describe(&holders::find(id, wanted, None))
-    };
+    let holder = || write_lock_holder(storage);
     let mut announced = false;
     let mut backoff = Backoff::new(timeout);
     let answer = loop {
@@ -126,4 +116,17 @@ pub(crate) fn begin_write(
     }
     wait.end("redb", file, "the write lock", answer.is_ok());
     answer
+}
+
+/// Who holds the write lock of the file `storage` is open on. The holder may be another thread
+/// of this process (redb's in-process write slot), so this process's own open file is not left
+/// out.
+pub(crate) fn write_lock_holder(storage: &BoundedFile) -> String {
+    let (id, _) = storage.identity();
+    let wanted = Wanted::range(
+        std::ops::Bound::Included(WRITER_BYTE),
+        std::ops::Bound::Included(WRITER_BYTE),
+        true,
+    );
+    holders::describe(&holders::find(id, wanted, None))
 }

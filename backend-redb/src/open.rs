@@ -215,6 +215,31 @@ impl Shared {
         Ok(writer)
     }
 
+    /// The writable database object if a write has opened it.
+    pub(crate) fn writer_if_open(&self) -> Option<Writer> {
+        self.writer
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Drops `stale`, the writable database object a write met an I/O error on, unless another
+    /// call already did (and perhaps opened a new one), so that the next write opens the file
+    /// anew.
+    pub(crate) fn retire_writer(&self, stale: &Writer) {
+        let mut slot = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.as_ref().is_some_and(|w| Arc::ptr_eq(&w.db, &stale.db)) {
+            let writer = slot.take();
+            drop(slot);
+            tracing::warn!(
+                file = %self.file.display(),
+                "a write failed in redb (an I/O error or a failed commit): the next write opens \
+                 the file anew"
+            );
+            drop_contained(writer);
+        }
+    }
+
     /// Drops the writable database object, so that the next write opens the file anew. redb
     /// refuses every write after a failed commit (the commit may or may not have reached the
     /// disk), an I/O error or a panic, until the database is opened again.

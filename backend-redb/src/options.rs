@@ -1,6 +1,8 @@
-//! How a store opens its database: lock timeout, cache size, read-only.
+//! How a store opens its database: lock timeout, cache size, read-only, group commit.
 
 use std::time::Duration;
+
+use podstate_api::raw::group::GroupLimits;
 
 /// How a [`RedbStore`](crate::RedbStore) opens its file. Built from [`RedbOptions::new`] and
 /// the setters (`RedbOptions::new().read_only(true)`), so that a new option never breaks a
@@ -21,6 +23,10 @@ pub struct RedbOptions {
     /// writable open repair, is read through an in-memory overlay instead (crate docs,
     /// "Read-only stores").
     pub read_only: bool,
+    /// How many concurrent write calls of the store's handles may share one write transaction
+    /// and one commit, and for how long (default [`GroupLimits::new`]; [`GroupLimits::off`]
+    /// commits every call on its own). See [`podstate_api::raw::group`].
+    pub group_commit: GroupLimits,
 }
 
 impl Default for RedbOptions {
@@ -29,6 +35,7 @@ impl Default for RedbOptions {
             lock_timeout: Duration::from_secs(100),
             cache_size: 64 << 20,
             read_only: false,
+            group_commit: GroupLimits::new(),
         }
     }
 }
@@ -54,6 +61,12 @@ impl RedbOptions {
     /// Sets [`cache_size`](RedbOptions::cache_size).
     pub fn cache_size(mut self, bytes: usize) -> RedbOptions {
         self.cache_size = bytes;
+        self
+    }
+
+    /// Sets [`group_commit`](RedbOptions::group_commit).
+    pub fn group_commit(mut self, limits: GroupLimits) -> RedbOptions {
+        self.group_commit = limits;
         self
     }
 

@@ -3,16 +3,18 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Instant;
 
+use podstate_api::raw::group::WriteGroup;
 use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
 use podstate_api::{Capabilities, Store};
 use podstate_api::{Result, State};
-use redb::{CommitError, Durability, ReadTransaction, WriteTransaction};
+use redb::{ReadTransaction, WriteTransaction};
 
-use crate::error::{contain, contain_with, fault, met_io_error};
-use crate::lock::begin_write;
+use crate::error::{contain, contain_with, met_io_error};
+use crate::group::{RedbWriter, WriteTx};
 use crate::open::{Hook, Shared, kept_changing};
 use crate::options::RedbOptions;
 use crate::read::View;
@@ -26,9 +28,13 @@ const STALE_TRIES: usize = 8;
 
 /// A podstate database in one redb file, shared by every handle, thread and process that opens
 /// it. Handles come from [`RedbStore::open_handle`] (or [`Store::open_handle`]); they share this
-/// store's redb database objects, so a handle costs one allocation.
+/// store's redb database objects, so a handle costs one allocation, and its write group: writes
+/// its handles make at the same time share a transaction and a commit
+/// ([`RedbOptions::group_commit`]).
 pub struct RedbStore {
     shared: Arc<Shared>,
+    /// The writes of this store's handles (not of a reopened store's).
+    group: Arc<WriteGroup<RedbWriter>>,
     /// What must live as long as the database: the directory of a temporary store (feature
     /// `testing`), kept across reopens.
     temp: Option<Keep>,
@@ -90,9 +96,11 @@ impl RedbStore {
         hook: Hook,
         temp: Option<Keep>,
     ) -> Result<RedbStore> {
-        let shared = contain(path, || Shared::open(path, options, hook))?;
+        let shared = Arc::new(contain(path, || Shared::open(path, options, hook))?);
+        let writer = RedbWriter::new(Arc::clone(&shared));
         Ok(RedbStore {
-            shared: Arc::new(shared),
+            group: Arc::new(WriteGroup::new(writer, options.group_commit)),
+            shared,
             temp,
         })
     }
@@ -140,6 +148,7 @@ impl RedbStore {
     fn engine(&self) -> RedbEngine {
         RedbEngine {
             shared: self.shared.clone(),
+            group: self.group.clone(),
         }
     }
 
@@ -231,10 +240,47 @@ impl Store for RedbStore {
 }
 
 /// The engine of one handle: a read transaction per reading call on the store's read-only
-/// database object, a write transaction per mutating call on its writable one.
+/// database object; each mutating call in the store's write group, in a write transaction on
+/// its writable one shared with the writes that run at the same time.
 #[derive(Clone)]
 pub struct RedbEngine {
     shared: Arc<Shared>,
+    group: Arc<WriteGroup<RedbWriter>>,
+}
+
+impl RedbEngine {
+    /// Runs `f` in the store's write group; a batch (`lead`) in a transaction of its own.
+    fn grouped<T>(
+        &self,
+        lead: bool,
+        f: impl FnOnce(&mut View<'_, WriteTransaction>) -> Result<T>,
+    ) -> Result<T> {
+        let file = self.shared.file.as_path();
+        let deadline = Instant::now() + self.shared.options.lock_timeout;
+        let run = |tx: WriteTx| {
+            let WriteTx { tx, writer } = tx;
+            let mut view = View { tx, file };
+            let answer = f(&mut view);
+            let tx = WriteTx {
+                tx: view.tx,
+                writer,
+            };
+            self.group.engine().after(&tx, &answer);
+            (tx, answer)
+        };
+        contain_with(
+            file,
+            || {
+                if lead {
+                    self.group.batch(deadline, run)
+                } else {
+                    self.group.write(deadline, run)
+                }
+            },
+            // A panic may leave redb's in-memory state latched: start over with a new open.
+            || self.shared.discard_writer(),
+        )
+    }
 }
 
 impl fmt::Debug for RedbEngine {
@@ -282,54 +328,11 @@ impl Engine for RedbEngine {
     }
 
     fn write<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T> {
-        let file = self.shared.file.as_path();
-        let discard = || self.shared.discard_writer();
-        let answer = contain_with(
-            file,
-            || {
-                let writer = self.shared.writer()?;
-                let mut tx = begin_write(
-                    &writer.db,
-                    &writer.storage,
-                    file,
-                    self.shared.options.lock_timeout,
-                )?;
-                tx.set_durability(Durability::Immediate)
-                    .map_err(|e| fault(file, e))?;
-                let mut view = View { tx, file };
-                let answer = f(&mut view);
-                let View { tx, .. } = view;
-                let value = match answer {
-                    Ok(value) => value,
-                    Err(e) => {
-                        // Dropping aborts too; aborting explicitly releases the lock at once.
-                        let _ = tx.abort();
-                        return Err(e);
-                    }
-                };
-                match tx.commit() {
-                    Ok(()) => Ok(value),
-                    Err(e) => {
-                        if !matches!(e, CommitError::TransactionPoisoned) {
-                            self.shared.discard_writer();
-                        }
-                        Err(fault(file, e))
-                    }
-                }
-            },
-            // A panic may leave redb's in-memory state latched: start over with a new open.
-            discard,
-        );
-        if let Err(e) = &answer
-            && met_io_error(e)
-        {
-            self.shared.discard_writer();
-        }
-        answer
+        self.grouped(false, f)
     }
 
-    /// A write transaction: a batch that answers `Err` is aborted like a call.
+    /// In a transaction of its own, which writes queued behind it may join once it succeeded.
     fn batch<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T> {
-        self.write(f)
+        self.grouped(true, f)
     }
 }

@@ -79,7 +79,13 @@ impl LockClock {
 
     /// Starts a call: its waits end `timeout` from now.
     pub(crate) fn start(&self) {
-        let deadline = self.origin.elapsed().saturating_add(self.timeout);
+        self.start_until(Instant::now() + self.timeout);
+    }
+
+    /// Starts a call whose waits end at `deadline` (a write that already waited for its turn
+    /// among the store's writers: the timeout is per call, not per lock).
+    pub(crate) fn start_until(&self, deadline: Instant) {
+        let deadline = deadline.saturating_duration_since(self.origin);
         let nanos = u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX);
         self.deadline.store(nanos, Ordering::Relaxed);
         // A wait of a call that never finished (it panicked) is not this call's.

@@ -79,7 +79,7 @@ pub(crate) fn foreign(path: &Path, why: &str) -> StateError {
 /// The message of a lock not released within the lock timeout: names the file and, on Linux,
 /// the processes holding write locks on it (read from `/proc/locks`, which never opens the
 /// database file itself).
-fn lock_timeout_message(path: &Path, timeout: Duration) -> String {
+pub(crate) fn lock_timeout_message(path: &Path, timeout: Duration) -> String {
     let who = holders_text(path).unwrap_or_else(|| "another connection".to_owned());
     format!(
         "the lock on SQLite database {} is held by {who}: gave up after waiting {:.1?}",

@@ -4,8 +4,10 @@
 //!
 //! A [`SqliteStore`] is one database file. [`SqliteStore::open`] opens or creates it;
 //! [`open_handle`](podstate_api::Store::open_handle) (or the typed [`SqliteStore::open_handle`]) hands
-//! out a handle with a **connection of its own**, its own namespace and its own closed flag;
-//! `close` drops that connection. [`reopen`](podstate_api::Store::reopen) drops the store's
+//! out a handle with a **connection of its own** for its reads, its own namespace and its own
+//! closed flag; `close` drops that connection. The writes of all the handles of one store run
+//! on the store's one write connection, where calls made at the same time share a transaction
+//! and a commit (group commit, below). [`reopen`](podstate_api::Store::reopen) drops the store's
 //! own connection and opens the file again. All checks of SPEC §4 come from
 //! [`podstate_api::raw`]: this crate holds the storage only (reads in [`SqliteTx`], the apply
 //! phase, the schema).
@@ -78,11 +80,20 @@
 //!
 //! # Transactions and locking
 //!
-//! Every call is one transaction on its handle's connection: a read is `BEGIN` whose first read
+//! A reading call is one transaction on its handle's connection: `BEGIN`, whose first read
 //! takes the snapshot every later read of the call sees (in WAL mode it never waits for a
-//! writer); a mutating call is `BEGIN IMMEDIATE` ... `COMMIT`, which takes the database's one
-//! write lock first, so writes are serialized across handles and processes and a read-then-write
-//! call never meets `SQLITE_BUSY_SNAPSHOT`. Any error rolls the transaction back whole.
+//! writer). A mutating call runs on the store's write connection inside `BEGIN IMMEDIATE` ...
+//! `COMMIT`, which takes the database's one write lock first, so writes are serialized across
+//! handles and processes and a read-then-write call never meets `SQLITE_BUSY_SNAPSHOT`. Any
+//! error rolls the transaction back whole.
+//!
+//! **Group commit** ([`podstate_api::raw::group`], SPEC §3): write calls that the handles of
+//! one store make while another's transaction runs queue for the write connection and then run
+//! one after the other in one transaction, each checked and applied as if alone, with one
+//! `COMMIT` (one fsync) for all; each is answered once that commit is durable. A lone writer
+//! commits at once. A group holds at most [`SqliteOptions::group_commit`] calls (32, 10 ms), and
+//! commits at once when a writer of another process announces itself on the `-wait` file
+//! (below), so that the turns among processes keep working.
 //!
 //! A lock held by another connection is waited out, never answered: SQLite's busy handler sleeps
 //! (50 µs doubling up to [`SqliteOptions::busy_poll`], 2 ms by default) and retries until the
@@ -207,6 +218,7 @@ mod backup;
 mod busy;
 mod conn;
 mod error;
+mod group;
 mod locks;
 mod options;
 mod read;

@@ -1,6 +1,8 @@
-//! How a store opens its database: lock timeout, durability, read-only.
+//! How a store opens its database: lock timeout, durability, read-only, group commit.
 
 use std::time::Duration;
+
+use podstate_api::raw::group::GroupLimits;
 
 /// Whether a commit waits until the disk has it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -32,6 +34,10 @@ pub struct SqliteOptions {
     /// Open the file read-only (default false): nothing is created, laid out or written, and
     /// every mutating call answers `Io`. For tools that may read a database but not write it.
     pub read_only: bool,
+    /// How many concurrent write calls of the store's handles may share one transaction and
+    /// one commit, and for how long (default [`GroupLimits::new`]; [`GroupLimits::off`]
+    /// commits every call on its own). See [`podstate_api::raw::group`].
+    pub group_commit: GroupLimits,
 }
 
 impl Default for SqliteOptions {
@@ -41,6 +47,7 @@ impl Default for SqliteOptions {
             busy_poll: Duration::from_millis(2),
             durability: Durability::Full,
             read_only: false,
+            group_commit: GroupLimits::new(),
         }
     }
 }
@@ -79,6 +86,12 @@ impl SqliteOptions {
     /// Sets [`durability`](SqliteOptions::durability).
     pub fn durability(mut self, durability: Durability) -> SqliteOptions {
         self.durability = durability;
+        self
+    }
+
+    /// Sets [`group_commit`](SqliteOptions::group_commit).
+    pub fn group_commit(mut self, limits: GroupLimits) -> SqliteOptions {
+        self.group_commit = limits;
         self
     }
 

@@ -1,10 +1,13 @@
 //! The store (one database file) and the engine each handle runs its transactions on: one
-//! connection per handle.
+//! connection per handle for its reads, and the store's one writer for every write (see
+//! [`group`](crate::group)).
 
 use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Instant;
 
+use podstate_api::raw::group::WriteGroup;
 use podstate_api::raw::trace::LockWait;
 use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
@@ -13,6 +16,7 @@ use podstate_api::{Capabilities, Store};
 use podstate_api::{ErrorKind, Result, State, StateError};
 
 use crate::conn::Conn;
+use crate::group::Writer;
 use crate::options::SqliteOptions;
 use crate::schema;
 use crate::turn::Yield;
@@ -31,10 +35,14 @@ struct Shared {
 ///
 /// The store keeps one connection of its own (which keeps the WAL open between handles, so a
 /// handle that closes last does not checkpoint); every [`open_handle`](Store::open_handle)
-/// opens a new connection.
+/// opens a new connection for the handle's reads. Every write of the store's handles runs on
+/// the store's one write connection, so that writes made at the same time share a transaction
+/// and a commit ([`SqliteOptions::group_commit`]).
 pub struct SqliteStore {
     shared: Arc<Shared>,
     pub(crate) anchor: Mutex<Conn>,
+    /// The writes of this store's handles (not of a reopened store's).
+    group: Arc<WriteGroup<Writer>>,
 }
 
 /// A handle on a [`SqliteStore`]: implements [`State`] over its own connection, with its own
@@ -103,7 +111,9 @@ impl SqliteStore {
 
     fn connect(shared: Arc<Shared>) -> Result<SqliteStore> {
         let anchor = Conn::open(&shared.path, &shared.options)?;
+        let writer = Writer::new(Arc::clone(&shared.path), shared.options);
         Ok(SqliteStore {
+            group: Arc::new(WriteGroup::new(writer, shared.options.group_commit)),
             shared,
             anchor: Mutex::new(anchor),
         })
@@ -119,13 +129,13 @@ impl SqliteStore {
         &self.shared.options
     }
 
-    /// A new handle with a connection of its own: open, in namespace `""`; typed, where
+    /// A new handle with a connection of its own for its reads: open, in namespace `""`; typed, where
     /// [`Store::open_handle`] answers a `Box<dyn State>`.
     ///
     /// # Errors
     /// As [`open`](SqliteStore::open).
     pub fn open_handle(&self) -> Result<SqliteState> {
-        Ok(Handle::new(SqliteEngine::new(Arc::clone(&self.shared))?))
+        Ok(Handle::new(self.engine()?))
     }
 
     /// The old name of [`open_handle`](SqliteStore::open_handle).
@@ -204,9 +214,9 @@ impl SqliteStore {
         Ok(conn)
     }
 
-    /// An engine on a connection of its own, for the whole-store operations.
+    /// An engine reading on a connection of its own and writing through the store's writer.
     fn engine(&self) -> Result<SqliteEngine> {
-        SqliteEngine::new(Arc::clone(&self.shared))
+        SqliteEngine::new(Arc::clone(&self.shared), Arc::clone(&self.group))
     }
 }
 
@@ -290,26 +300,29 @@ enum Slot {
     Closed,
 }
 
-/// One handle's connection: a read transaction (`BEGIN`) or a write transaction
-/// (`BEGIN IMMEDIATE`) per call, waiting out other connections' locks up to the lock timeout.
+/// One handle's engine: a read transaction (`BEGIN`) per reading call on the handle's own
+/// connection, and each write in the store's write group (`BEGIN IMMEDIATE` on the store's write
+/// connection, shared with the writes that run at the same time), waiting out other connections'
+/// locks up to the lock timeout.
 pub struct SqliteEngine {
     shared: Arc<Shared>,
     slot: Mutex<Slot>,
+    group: Arc<WriteGroup<Writer>>,
 }
 
 impl SqliteEngine {
-    fn new(shared: Arc<Shared>) -> Result<SqliteEngine> {
+    fn new(shared: Arc<Shared>, group: Arc<WriteGroup<Writer>>) -> Result<SqliteEngine> {
         let conn = Conn::open(&shared.path, &shared.options)?;
         Ok(SqliteEngine {
             shared,
             slot: Mutex::new(Slot::Open(conn)),
+            group,
         })
     }
 
-    /// Runs one transaction on the handle's connection: `BEGIN` (`BEGIN IMMEDIATE` for a
-    /// write) and the version check, `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK`
-    /// otherwise.
-    fn transaction<T>(&self, write: bool, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+    /// Runs one read transaction on the handle's connection: `BEGIN` and the version check,
+    /// `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK` otherwise.
+    fn read_transaction<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         let stale = match &*slot {
             Slot::Broken => true,
@@ -329,22 +342,44 @@ impl SqliteEngine {
         conn.clock.start();
         // A call that panicked half-way left its transaction open.
         conn.rollback();
-        let answer = run(conn, write, f);
-        conn.clock.finish(if write {
-            "the write lock"
-        } else {
-            "a read lock"
+        let answer = begin(conn, false).and_then(|()| {
+            let answer = f(conn).and_then(|value| conn.run("COMMIT").map(|()| value));
+            if answer.is_err() {
+                conn.rollback();
+            }
+            answer
         });
+        conn.clock.finish("a read lock");
         if conn.broken.get() {
             *slot = Slot::Broken;
         }
         answer
     }
+
+    /// `Io` for a write on a read-only store.
+    fn refuse_read_only(&self) -> Result<()> {
+        if !self.shared.options.read_only {
+            return Ok(());
+        }
+        Err(StateError::new(
+            ErrorKind::Io,
+            format!(
+                "SQLite database {} is opened read-only",
+                self.shared.path.display()
+            ),
+        ))
+    }
+
+    /// When a write that starts now gives up waiting for locks.
+    fn deadline(&self) -> Instant {
+        Instant::now() + self.shared.options.lock_timeout
+    }
 }
 
-/// The body of [`SqliteEngine::transaction`]. A write first leaves the lock to writers that
-/// wait for it, and announces itself while it waits in turn (see [`turn`](crate::turn)).
-fn run<T>(conn: &mut Conn, write: bool, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
+/// Begins a transaction on `conn` (`BEGIN IMMEDIATE` for a write) and checks the schema
+/// version; on failure nothing is left open. A write first leaves the lock to writers that wait
+/// for it, and announces itself while it waits in turn (see [`turn`](crate::turn)).
+pub(crate) fn begin(conn: &Conn, write: bool) -> Result<()> {
     let turn = conn.turn.as_ref().filter(|_| write);
     if let Some(turn) = turn {
         let mut yielding = LockWait::begin();
@@ -366,19 +401,17 @@ fn run<T>(conn: &mut Conn, write: bool, f: impl FnOnce(&mut Conn) -> Result<T>) 
         turn.disarm();
     }
     begun?;
-    let answer = conn
+    let checked = conn
         .retry_sql(|| {
             conn.sql
                 .prepare_cached("PRAGMA user_version")?
                 .query_row([], |r| r.get(0))
         })
-        .and_then(|version| schema::check_version(conn, version))
-        .and_then(|()| f(conn))
-        .and_then(|value| conn.run("COMMIT").map(|()| value));
-    if answer.is_err() {
+        .and_then(|version| schema::check_version(conn, version));
+    if checked.is_err() {
         conn.rollback();
     }
-    answer
+    checked
 }
 
 impl fmt::Debug for SqliteEngine {
@@ -406,25 +439,26 @@ impl Engine for SqliteEngine {
     fn read<T>(&self, f: impl FnOnce(&SqliteTx<'_>) -> Result<T>) -> Result<T> {
         // The version check is the transaction's first read: it takes the snapshot every later
         // read of the call sees.
-        self.transaction(false, |conn| f(&SqliteTx { conn }))
+        self.read_transaction(|conn| f(&SqliteTx { conn }))
     }
 
+    /// In the store's write group: with the writes of other handles that run at the same time,
+    /// in one transaction and one commit.
     fn write<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
-        if self.shared.options.read_only {
-            return Err(StateError::new(
-                ErrorKind::Io,
-                format!(
-                    "SQLite database {} is opened read-only",
-                    self.shared.path.display()
-                ),
-            ));
-        }
-        self.transaction(true, |conn| f(&mut SqliteTx { conn }))
+        self.refuse_read_only()?;
+        self.group.write(self.deadline(), |mut conn| {
+            let answer = f(&mut SqliteTx { conn: &mut conn });
+            (conn, answer)
+        })
     }
 
-    /// A write transaction: a batch that answers `Err` is rolled back like a call.
+    /// In a transaction of its own, which writes queued behind it may join once it succeeded.
     fn batch<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
-        self.write(f)
+        self.refuse_read_only()?;
+        self.group.batch(self.deadline(), |mut conn| {
+            let answer = f(&mut SqliteTx { conn: &mut conn });
+            (conn, answer)
+        })
     }
 
     /// Drops the handle's connection (after any call in flight on another thread).

@@ -144,6 +144,32 @@ impl Turn {
         }
     }
 
+    /// Whether another writer announces itself now (the exclusive lock cannot be had), while
+    /// this connection holds the write lock: a group of calls then commits, so that the
+    /// waiter gets its turn. False while this connection is calm after a yield that ran out
+    /// (a stopped waiter must not stop grouping either), and without turns.
+    pub(crate) fn others_waiting(&self) -> bool {
+        let calm = self
+            .calm_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if calm.is_some_and(|until| Instant::now() < until) {
+            return false;
+        }
+        drop(calm);
+        let Some(file) = self.file() else {
+            return false;
+        };
+        match file.try_lock() {
+            Ok(()) => {
+                let _ = file.unlock();
+                false
+            }
+            Err(TryLockError::WouldBlock) => true,
+            Err(TryLockError::Error(_)) => false,
+        }
+    }
+
     /// Marks the start of this connection's `BEGIN IMMEDIATE`: waits from now on announce.
     pub(crate) fn arm(&self) {
         self.armed.store(true, Ordering::Relaxed);
@@ -222,6 +248,19 @@ mod tests {
         let far = Instant::now() + Duration::from_secs(60);
         assert_eq!(Turn::new(&db).yield_to_waiters(far), Yield::Yielded);
         gets_in.join().unwrap();
+    }
+
+    #[test]
+    fn a_writer_holding_the_lock_sees_announced_waiters() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("state.db");
+        let (waiter, writer) = (Turn::new(&db), Turn::new(&db));
+        assert!(!writer.others_waiting());
+        waiter.arm();
+        waiter.waiting();
+        assert!(writer.others_waiting());
+        waiter.disarm();
+        assert!(!writer.others_waiting());
     }
 
     #[test]

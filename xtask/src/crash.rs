@@ -1,13 +1,16 @@
-//! `cargo xtask crash`: process death (SIGKILL at a random moment), power cuts (`--power-cut`)
-//! and failing disks (`--faults`) against the persistent backends; every trial's database is
+//! `cargo xtask crash`: process death (SIGKILL at a random moment), power cuts (`--power-cut`,
+//! with `--grouped N` while N threads of one store write at once, sharing commits) and failing
+//! disks (`--faults`) against the persistent backends; every trial's database is
 //! reopened, verified and compared with the reference model (see `podstate-reliability`); after
 //! a kill, first through a read-only open by a user who cannot write it.
 
 use anyhow::anyhow;
 use std::path::PathBuf;
 
+use podstate_api::raw::group::GroupLimits;
 use podstate_reliability::crash::{self, CrashConfig};
 use podstate_reliability::faults::{self, FaultConfig};
+use podstate_reliability::grouped::{self, GroupedConfig};
 use podstate_reliability::powercut::{self, PowerCutConfig};
 use podstate_reliability::trials::Report;
 
@@ -30,6 +33,10 @@ pub struct CrashArgs {
     /// killed processes.
     #[arg(long, conflicts_with = "faults")]
     power_cut: bool,
+    /// With `--power-cut`: this many threads, each with its own handle on one store, write
+    /// containers of their own at once (their calls share commits); `--ops` calls per thread.
+    #[arg(long, value_name = "THREADS", requires = "power_cut")]
+    grouped: Option<usize>,
     /// A failing read, write or sync per trial instead of killed processes.
     #[arg(long)]
     faults: bool,
@@ -50,6 +57,7 @@ pub fn run(args: &CrashArgs) -> anyhow::Result<()> {
             "{} {}",
             backend.name(),
             match (args.power_cut, args.faults) {
+                (true, _) if args.grouped.is_some() => "grouped power cut",
                 (true, _) => "power cut",
                 (_, true) => "faults",
                 _ => "crash",
@@ -57,7 +65,21 @@ pub fn run(args: &CrashArgs) -> anyhow::Result<()> {
         );
         let mut bar = Progress::new(label, args.trials);
         let mut progress = |done| bar.update(done);
-        let report = if args.power_cut {
+        let report = if let Some(threads) = args.grouped {
+            grouped::run(
+                &GroupedConfig {
+                    backend,
+                    trials: args.trials,
+                    threads,
+                    calls: args.ops,
+                    seed: args.seed,
+                    dir: args.dir.clone(),
+                    keep: None,
+                    limits: GroupLimits::new(),
+                },
+                &mut progress,
+            )
+        } else if args.power_cut {
             powercut::run(
                 &PowerCutConfig {
                     backend,

@@ -86,6 +86,7 @@ mod calls;
 pub mod check;
 mod engine;
 mod files;
+pub mod group;
 mod handle;
 pub mod lifecycle;
 mod read;

@@ -135,6 +135,8 @@ struct Inner {
     images: BTreeMap<PathBuf, Image>,
     /// Faults injected so far.
     faults: u64,
+    /// The kind [`Disk::fail_from_now`] fails.
+    failing: Option<IoKind>,
 }
 
 /// The simulated disk of one trial (see the module docs).
@@ -161,6 +163,10 @@ impl Disk {
     fn admit(&self, inner: &mut Inner, kind: IoKind) -> Result<(), Refusal> {
         if inner.cut {
             return Err(Refusal::PowerCut);
+        }
+        if inner.failing == Some(kind) {
+            inner.faults += 1;
+            return Err(Refusal::Fault);
         }
         inner.counts.all += 1;
         let nth = match kind {
@@ -298,6 +304,18 @@ impl Disk {
             inner.images.insert(path.to_owned(), Image::default());
         }
         Ok(())
+    }
+
+    /// From now on, in any mode, every operation of `kind` fails (and counts as a fault) until
+    /// [`heal`](Disk::heal): a failure at a moment a test chooses, such as a commit it has
+    /// lined calls up for.
+    pub fn fail_from_now(&self, kind: IoKind) {
+        self.lock().failing = Some(kind);
+    }
+
+    /// Ends [`fail_from_now`](Disk::fail_from_now).
+    pub fn heal(&self) {
+        self.lock().failing = None;
     }
 
     /// The disk's mode.

@@ -12,6 +12,7 @@
 //! |---|---|---|---|
 //! | process death | [`crash`] | `crash` | SIGKILL at a random moment loses no acknowledged call and leaves no partial one; a read-only open by a user who cannot write the files sees the same and writes nothing ([`read_only`]) |
 //! | power loss | [`powercut`] | `crash --power-cut` | only synced data survives (and a random, torn part of the rest): still nothing acknowledged is lost |
+//! | power loss under group commit | [`grouped`] | `crash --power-cut --grouped N` | N threads of one store writing at once, their calls sharing commits: no acknowledged call is lost |
 //! | failing disk | [`faults`] | `crash --faults` | a failed read, write or sync answers `Io` and changes nothing; the store works on |
 //! | many processes | [`stress`] | `stress` | processes x threads at once: no error outside the contract, every window of the history linearizable (with `--hot`: on a few hot objects; with `--stops`: processes stopped with SIGSTOP hold no one past the lock timeout, and a lock timeout names its stopped holder) |
 //! | a long life | [`soak`] | `soak` | container lifecycles by the hundred thousand: integrity intact, files bounded |
@@ -75,6 +76,7 @@ pub mod disk;
 pub mod driver;
 mod error_line;
 pub mod faults;
+pub mod grouped;
 pub mod holder;
 pub mod launcher;
 pub mod oracle;

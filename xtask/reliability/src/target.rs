@@ -12,6 +12,7 @@ use podstate::StoreConfig;
 use podstate_api::StateError;
 use podstate_api::Store;
 use podstate_api::dump::Dump;
+use podstate_api::raw::group::GroupLimits;
 use podstate_redb::{RedbOptions, RedbStore};
 use podstate_sqlite::{SqliteOptions, SqliteStore};
 
@@ -118,13 +119,43 @@ impl Backend {
         lock_timeout: Duration,
         disk: Option<&Arc<Disk>>,
     ) -> Result<Box<dyn Store>, StateError> {
+        self.open_in(path, lock_timeout, disk, GroupLimits::new())
+    }
+
+    /// As [`open_on`](Backend::open_on) on `disk`, with the store's group commit capped by
+    /// `limits` (or broken by [`GroupLimits::acknowledging_before_commit`], the tooth of the
+    /// grouped power cuts).
+    ///
+    /// # Errors
+    /// What the backend's open answers.
+    pub fn open_grouped(
+        self,
+        path: &Path,
+        lock_timeout: Duration,
+        disk: &Arc<Disk>,
+        limits: GroupLimits,
+    ) -> Result<Box<dyn Store>, StateError> {
+        self.open_in(path, lock_timeout, Some(disk), limits)
+    }
+
+    fn open_in(
+        self,
+        path: &Path,
+        lock_timeout: Duration,
+        disk: Option<&Arc<Disk>>,
+        limits: GroupLimits,
+    ) -> Result<Box<dyn Store>, StateError> {
         Ok(match self {
             Backend::Sqlite => Box::new(SqliteStore::open_with(
                 path,
-                SqliteOptions::new().lock_timeout(lock_timeout),
+                SqliteOptions::new()
+                    .lock_timeout(lock_timeout)
+                    .group_commit(limits),
             )?),
             Backend::Redb => {
-                let options = RedbOptions::default().lock_timeout(lock_timeout);
+                let options = RedbOptions::default()
+                    .lock_timeout(lock_timeout)
+                    .group_commit(limits);
                 match disk {
                     None => Box::new(RedbStore::open_with(path, options)?),
                     Some(disk) => Box::new(RedbStore::open_with_storage(
