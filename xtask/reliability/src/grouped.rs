@@ -275,6 +275,8 @@ fn one_trial(config: &GroupedConfig, trial: u64) -> anyhow::Result<Trial> {
         acknowledged: seen.iter().map(|s| s.acked).sum(),
         in_flight_applied,
         read_only_checks: 0,
+        // The grouped trials' threads make single calls.
+        in_flight_batch: false,
     })
 }
 
