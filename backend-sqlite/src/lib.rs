@@ -4,9 +4,12 @@
 //!
 //! A [`SqliteStore`] is one database file. [`SqliteStore::open`] opens or creates it;
 //! [`open_handle`](podstate_api::Store::open_handle) (or the typed [`SqliteStore::open_handle`]) hands
-//! out a handle with a **connection of its own**, its own namespace and its own closed flag;
-//! `close` drops that connection. [`reopen`](podstate_api::Store::reopen) drops the store's
-//! own connection and opens the file again. All checks of SPEC §4 come from
+//! out a handle with a **connection of its own**, its own namespace and its own closed flag.
+//! The store opens one connection to check the file and lends it to the first handle; `close`
+//! (or dropping the handle) gives a handle's connection back to the store while the store has
+//! none idle, and closes it otherwise, so a CLI-style open + call + close opens one connection,
+//! not two. [`reopen`](podstate_api::Store::reopen) closes the store's idle connection and
+//! opens the file again. All checks of SPEC §4 come from
 //! [`podstate_api::raw`]: this crate holds the storage only (reads in [`SqliteTx`], the apply
 //! phase, the schema).
 //!
@@ -213,6 +216,7 @@ mod read;
 mod read_only;
 mod record;
 pub mod schema;
+mod spare;
 mod store;
 mod turn;
 mod verify;

@@ -1,5 +1,5 @@
 //! The store (one database file) and the engine each handle runs its transactions on: one
-//! connection per handle.
+//! connection per handle, the first of them the one the store opened (see [`spare`](crate::spare)).
 
 use std::fmt;
 use std::path::Path;
@@ -15,6 +15,7 @@ use podstate_api::{ErrorKind, Result, State, StateError};
 use crate::conn::Conn;
 use crate::options::SqliteOptions;
 use crate::schema;
+use crate::spare::{Lease, Spare};
 use crate::turn::Yield;
 
 /// What a store and every engine made from it share: where the database is and how to open it.
@@ -29,12 +30,14 @@ struct Shared {
 /// A podstate database in one SQLite file, shared by every handle, thread and process that
 /// opens it.
 ///
-/// The store keeps one connection of its own (which keeps the WAL open between handles, so a
-/// handle that closes last does not checkpoint); every [`open_handle`](Store::open_handle)
-/// opens a new connection.
+/// The store opens one connection, to check the file, and lends it to the first handle: every
+/// other [`open_handle`](Store::open_handle) opens a connection of its own, and a handle that
+/// closes or goes gives its connection back while the store holds none (see `spare.rs`), so a
+/// connection stays open between handles and keeps the WAL open (the last connection to close
+/// checkpoints).
 pub struct SqliteStore {
     shared: Arc<Shared>,
-    pub(crate) anchor: Mutex<Conn>,
+    pub(crate) spare: Arc<Spare>,
 }
 
 /// A handle on a [`SqliteStore`]: implements [`State`] over its own connection, with its own
@@ -102,10 +105,10 @@ impl SqliteStore {
     }
 
     fn connect(shared: Arc<Shared>) -> Result<SqliteStore> {
-        let anchor = Conn::open(&shared.path, &shared.options)?;
+        let conn = Conn::open(&shared.path, &shared.options)?;
         Ok(SqliteStore {
             shared,
-            anchor: Mutex::new(anchor),
+            spare: Arc::new(Spare::holding(conn)),
         })
     }
 
@@ -119,13 +122,13 @@ impl SqliteStore {
         &self.shared.options
     }
 
-    /// A new handle with a connection of its own: open, in namespace `""`; typed, where
-    /// [`Store::open_handle`] answers a `Box<dyn State>`.
+    /// A new handle with a connection of its own (the store's idle one when it has one): open,
+    /// in namespace `""`; typed, where [`Store::open_handle`] answers a `Box<dyn State>`.
     ///
     /// # Errors
     /// As [`open`](SqliteStore::open).
     pub fn open_handle(&self) -> Result<SqliteState> {
-        Ok(Handle::new(SqliteEngine::new(Arc::clone(&self.shared))?))
+        Ok(Handle::new(self.engine()?))
     }
 
     /// The old name of [`open_handle`](SqliteStore::open_handle).
@@ -151,7 +154,7 @@ impl SqliteStore {
 
     /// `integrity_check`'s problems, then the foreign keys that point nowhere (deduplicated).
     fn sqlite_checks(&self) -> Result<(Vec<String>, Vec<String>)> {
-        let conn = self.fresh_anchor()?;
+        let conn = self.lease()?;
         conn.clock.start();
         conn.retry_sql(|| {
             let mut pages: Vec<String> = conn
@@ -195,18 +198,21 @@ impl SqliteStore {
         ))
     }
 
-    /// The store's own connection, replaced first if it is [outdated](Conn::outdated).
-    pub(crate) fn fresh_anchor(&self) -> Result<std::sync::MutexGuard<'_, Conn>> {
-        let mut conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
-        if conn.outdated() {
-            *conn = Conn::open(&self.shared.path, &self.shared.options)?;
-        }
-        Ok(conn)
+    /// The store's idle connection (or a new one, when a handle has it), until the lease is
+    /// dropped.
+    pub(crate) fn lease(&self) -> Result<Lease<'_>> {
+        self.spare.lease(&self.shared.path, &self.shared.options)
     }
 
-    /// An engine on a connection of its own, for the whole-store operations.
+    /// An engine on the store's idle connection or a new one: for a handle, or a whole-store
+    /// operation.
     fn engine(&self) -> Result<SqliteEngine> {
-        SqliteEngine::new(Arc::clone(&self.shared))
+        let conn = self.spare.take(&self.shared.path, &self.shared.options)?;
+        Ok(SqliteEngine {
+            shared: Arc::clone(&self.shared),
+            spare: Arc::clone(&self.spare),
+            slot: Mutex::new(Slot::Open(conn)),
+        })
     }
 }
 
@@ -232,7 +238,8 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteStore::open_handle(self)?))
     }
 
-    /// Closes the store's own connection and opens the file again.
+    /// Closes the store's idle connection and opens the file again (handles still open keep
+    /// theirs until they go).
     fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
         let shared = Arc::clone(&self.shared);
         drop(self);
@@ -294,18 +301,21 @@ enum Slot {
 /// (`BEGIN IMMEDIATE`) per call, waiting out other connections' locks up to the lock timeout.
 pub struct SqliteEngine {
     shared: Arc<Shared>,
+    /// Where the connection goes when the handle closes or is dropped.
+    spare: Arc<Spare>,
     slot: Mutex<Slot>,
 }
 
-impl SqliteEngine {
-    fn new(shared: Arc<Shared>) -> Result<SqliteEngine> {
-        let conn = Conn::open(&shared.path, &shared.options)?;
-        Ok(SqliteEngine {
-            shared,
-            slot: Mutex::new(Slot::Open(conn)),
-        })
+impl Drop for SqliteEngine {
+    fn drop(&mut self) {
+        let slot = self.slot.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Slot::Open(conn) = std::mem::replace(slot, Slot::Closed) {
+            self.spare.give(conn);
+        }
     }
+}
 
+impl SqliteEngine {
     /// Runs one transaction on the handle's connection: `BEGIN` (`BEGIN IMMEDIATE` for a
     /// write) and the version check, `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK`
     /// otherwise.
@@ -421,10 +431,13 @@ impl Engine for SqliteEngine {
         self.transaction(true, |conn| f(&mut SqliteTx { conn }))
     }
 
-    /// Drops the handle's connection (after any call in flight on another thread).
+    /// Gives the handle's connection back to the store, or closes it (after any call in
+    /// flight on another thread).
     fn close(&self) -> Result<()> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        *slot = Slot::Closed;
+        if let Slot::Open(conn) = std::mem::replace(&mut *slot, Slot::Closed) {
+            self.spare.give(conn);
+        }
         Ok(())
     }
 }
