@@ -157,4 +157,15 @@ impl Engine for MemoryEngine {
         let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
         f(&mut data)
     }
+
+    /// A batch may fail after it wrote, and these writes cannot be undone one by one: it runs
+    /// on a copy that replaces the data only when the batch succeeds. The copy costs a clone of
+    /// the store per batch, which an in-memory store of a runtime's size affords.
+    fn batch<T>(&self, f: impl FnOnce(&mut Data) -> Result<T>) -> Result<T> {
+        let mut data = self.data.write().unwrap_or_else(PoisonError::into_inner);
+        let mut draft = data.clone();
+        let value = f(&mut draft)?;
+        *data = draft;
+        Ok(value)
+    }
 }

@@ -69,7 +69,7 @@ impl SqliteTx<'_> {
         params: impl Params,
         map: impl FnOnce(&Row<'_>) -> Result<T>,
     ) -> Result<Option<T>> {
-        let conn = self.conn;
+        let conn = &*self.conn;
         let mut stmt = conn.sql.prepare_cached(sql).map_err(|e| conn.err(e))?;
         let mut rows = stmt.query(params).map_err(|e| conn.err(e))?;
         match rows.next().map_err(|e| conn.err(e))? {
@@ -85,7 +85,7 @@ impl SqliteTx<'_> {
         params: impl Params,
         mut map: impl FnMut(&Row<'_>) -> Result<T>,
     ) -> Result<Vec<T>> {
-        let conn = self.conn;
+        let conn = &*self.conn;
         let mut stmt = conn.sql.prepare_cached(sql).map_err(|e| conn.err(e))?;
         let mut rows = stmt.query(params).map_err(|e| conn.err(e))?;
         let mut out = Vec::new();

@@ -319,7 +319,7 @@ impl SqliteEngine {
     /// Runs one transaction on the handle's connection: `BEGIN` (`BEGIN IMMEDIATE` for a
     /// write) and the version check, `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK`
     /// otherwise.
-    fn transaction<T>(&self, write: bool, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+    fn transaction<T>(&self, write: bool, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
         let stale = match &*slot {
             Slot::Broken => true,
@@ -333,7 +333,7 @@ impl SqliteEngine {
                 "opened a new connection in place of a broken one"
             );
         }
-        let Slot::Open(conn) = &*slot else {
+        let Slot::Open(conn) = &mut *slot else {
             return Err(StateError::closed());
         };
         conn.clock.start();
@@ -354,7 +354,7 @@ impl SqliteEngine {
 
 /// The body of [`SqliteEngine::transaction`]. A write first leaves the lock to writers that
 /// wait for it, and announces itself while it waits in turn (see [`turn`](crate::turn)).
-fn run<T>(conn: &Conn, write: bool, f: impl FnOnce(&Conn) -> Result<T>) -> Result<T> {
+fn run<T>(conn: &mut Conn, write: bool, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
     let turn = conn.turn.as_ref().filter(|_| write);
     if let Some(turn) = turn {
         let mut yielding = LockWait::begin();
@@ -403,7 +403,8 @@ impl fmt::Debug for SqliteEngine {
 /// and [`StoreLoad`](podstate_api::raw::StoreLoad) and, in a write transaction, the writes of
 /// [`StoreWrite`](podstate_api::raw::StoreWrite), each a cached prepared statement.
 pub struct SqliteTx<'c> {
-    pub(crate) conn: &'c Conn,
+    // `&mut`, not `&`: a connection is `Send` but not `Sync`, and a batch's view must be `Send`.
+    pub(crate) conn: &'c mut Conn,
 }
 
 impl Engine for SqliteEngine {

@@ -17,7 +17,7 @@ use crate::store::SqliteTx;
 impl SqliteTx<'_> {
     /// Runs one cached statement that changes rows.
     fn exec(&self, sql: &str, params: impl Params) -> Result<()> {
-        let conn = self.conn;
+        let conn = &*self.conn;
         conn.sql
             .prepare_cached(sql)
             .and_then(|mut stmt| stmt.execute(params))
@@ -33,7 +33,7 @@ impl SqliteTx<'_> {
         key: &str,
         reset: impl Fn(&mut S),
     ) -> Result<()> {
-        let conn = self.conn;
+        let conn = &*self.conn;
         let states: Vec<(String, String)> = {
             let mut stmt = conn
                 .sql

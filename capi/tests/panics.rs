@@ -50,6 +50,7 @@ impl State for Bug {
     fn get_db_config(&self) -> Result<DbConfig> { boom() }
     fn validate_db_config(&self, _: &DbConfig) -> Result<()> { boom() }
     fn set_namespace(&self, _: &str) -> Result<()> { boom() }
+    fn batch(&self, _: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> { boom() }
     fn get_name(&self, _: &str) -> Result<String> { boom() }
     fn container(&self, _: &str) -> Result<Container> { boom() }
     fn lookup_container_id(&self, _: &str) -> Result<String> { boom() }

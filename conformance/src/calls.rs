@@ -61,7 +61,7 @@ macro_rules! calls {
 }
 
 calls! {
-    Close => "close" [],
+    Close => "close" [InvalidArg],
     Refresh => "refresh" [DbClosed],
     GetDbConfig => "get_db_config" [DbClosed],
     ValidateDbConfig => "validate_db_config" [DbClosed, DbBadConfig],

@@ -1,7 +1,7 @@
-//! Forwarding the 53 calls: `State` for references and smart pointers, and [`StateLayer`] for
+//! Forwarding the 53 calls and `batch`: `State` for references and smart pointers, and [`StateLayer`] for
 //! wrappers that change a few calls and pass the rest through (as OpenDAL's `LayeredAccess`).
 //!
-//! The 53 signatures are written once, in `state_calls!`, and every forwarding impl is generated
+//! The 54 signatures are written once, in `state_calls!`, and every forwarding impl is generated
 //! from that list, so a wrapper never restates them and cannot fall out of step with [`State`].
 
 use std::collections::BTreeMap;
@@ -13,7 +13,7 @@ use crate::{
     VolumeConfig,
 };
 
-/// Hands the 53 calls of [`State`] to `$callback`, each marked `read` (changes nothing the store
+/// Hands the 53 calls of [`State`] and `batch` to `$callback`, each marked `read` (changes nothing the store
 /// holds: retrievals, `update_*`, and the handle-local `close` and `set_namespace`) or `write`.
 macro_rules! state_calls {
     ($callback:ident) => {
@@ -23,6 +23,7 @@ macro_rules! state_calls {
         read fn get_db_config(&self) -> Result<DbConfig>;
         write fn validate_db_config(&self, cfg: &DbConfig) -> Result<()>;
         read fn set_namespace(&self, ns: &str) -> Result<()>;
+        write fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()>;
         read fn get_name(&self, id: &str) -> Result<String>;
         read fn container(&self, id: &str) -> Result<Container>;
         read fn lookup_container_id(&self, id_or_name: &str) -> Result<String>;
@@ -139,6 +140,10 @@ macro_rules! layer_defaults {
 /// [`inner`](StateLayer::inner), optionally [`around`](StateLayer::around) (run for every call
 /// not overridden: metering, logging, a liveness check), and only the calls the wrapper changes;
 /// then [`Layered`] makes it a [`State`].
+///
+/// `batch` passes through `around` as one mutating call, and the calls inside it go to the
+/// inner handle's batch directly: a layer that must see those overrides `batch` and wraps the
+/// handle its closure is given.
 ///
 /// ```
 /// use podstate_api::{Call, Layered, Result, State, StateLayer};

@@ -97,7 +97,7 @@ pub use exec::ExecSession;
 pub use forward::{Call, Layered, StateLayer};
 pub use payload::{Payload, PayloadError};
 pub use pods::{Pod, PodConfig, PodState};
-pub use state::State;
+pub use state::{State, batch};
 pub use store::{Capabilities, Store};
 pub use timestamp::{Timestamp, TimestampError};
 pub use volumes::{Volume, VolumeConfig, VolumeState};

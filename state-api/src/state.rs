@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 use std::fmt::Debug;
 
 use crate::{
-    Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, Volume, VolumeConfig,
+    Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, StateError, Volume,
+    VolumeConfig,
 };
 
 /// A handle on a podstate store: the 53 calls of podman's libpod `State` (SPEC §5).
@@ -25,7 +26,8 @@ pub trait State: Send + Sync + Debug {
     /// the same store are not affected.
     ///
     /// # Errors
-    /// None in the memory backend; `Io` if a persistent backend fails to release its resources.
+    /// `InvalidArg` inside a [`batch`](State::batch); otherwise none in the memory backend, and
+    /// `Io` if a persistent backend fails to release its resources.
     fn close(&self) -> Result<()>;
 
     /// Resets run-time state after a reboot, in every namespace: each container's status becomes
@@ -61,8 +63,46 @@ pub trait State: Send + Sync + Debug {
     /// ([`Store::open_handle_in`](crate::Store::open_handle_in)); handles are cheap.
     ///
     /// # Errors
-    /// `InvalidArg` if `ns` holds a NUL.
+    /// `InvalidArg` if `ns` holds a NUL, or inside a [`batch`](State::batch).
     fn set_namespace(&self, ns: &str) -> Result<()>;
+
+    /// Runs `f` as one batch: every call `f` makes on the handle it is given runs in one
+    /// transaction with one durable commit, and all their effects become visible to every other
+    /// handle and process at one instant, or none do (SPEC §3, *Batches*).
+    ///
+    /// * Reads inside the batch see its earlier writes; other handles see none of them until the
+    ///   batch commits.
+    /// * A call that fails inside the batch changes nothing (every call checks before it
+    ///   writes), and `f` may go on with the next.
+    /// * When `f` answers `Err`, nothing of the batch remains and `batch` answers that error.
+    /// * An `Io` or `Corrupt` while a call inside writes dooms the batch: later calls inside
+    ///   answer the same error, and the batch rolls back whatever `f` answers.
+    ///
+    /// The batch's namespace is this handle's when the batch starts. Inside it, `close`,
+    /// `set_namespace` and `batch` answer `InvalidArg`. The batch holds the write lock while it
+    /// runs; other writers wait for it up to their lock timeout, as for one long call. To return
+    /// a value from the batch, see [`batch`](crate::batch).
+    ///
+    /// ```
+    /// use podstate_api::{Container, ContainerConfig, State, Store};
+    ///
+    /// let store = podstate_memory::MemoryStore::new();
+    /// let state = store.open_handle()?;
+    /// let ctr = Container::new(ContainerConfig::new("1234abcd", "web"));
+    /// state.batch(&mut |tx| {
+    ///     tx.add_container(&ctr)?;
+    ///     tx.network_connect(&ctr, "podman", &[])?;
+    ///     Ok(())
+    /// })?;
+    /// assert_eq!(state.get_networks(&ctr)?, ["podman"]);
+    /// # Ok::<(), podstate_api::StateError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// `InvalidArg` when called inside a batch; otherwise whatever `f` answers (the calls
+    /// inside answer their own kinds), and `Io` or `Corrupt` from a call inside or from the
+    /// commit.
+    fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()>;
 
     // ----- names and container lookups -------------------------------------------------------
 
@@ -388,6 +428,29 @@ pub trait State: Send + Sync + Debug {
     /// # Errors
     /// `InvalidArg` (bad names); `NoSuchVolume`; `InvalidArg` (`cfg` changes the name).
     fn rewrite_volume_config(&self, vol: &Volume, cfg: &VolumeConfig) -> Result<()>;
+}
+
+/// Runs `f` as one batch on `state` and returns its value: [`State::batch`] for a closure that
+/// computes something (an ID it looked up, a count), which a `FnMut` can only hand out through a
+/// captured variable.
+///
+/// # Errors
+/// Those of [`State::batch`].
+pub fn batch<S: State + ?Sized, T>(
+    state: &S,
+    f: impl FnOnce(&dyn State) -> Result<T>,
+) -> Result<T> {
+    let mut f = Some(f);
+    let mut value = None;
+    state.batch(&mut |tx| {
+        // `batch` runs its closure once; a second run would find `f` gone.
+        let f = f
+            .take()
+            .ok_or_else(|| StateError::invalid("a batch closure ran twice"))?;
+        value = Some(f(tx)?);
+        Ok(())
+    })?;
+    value.ok_or_else(|| StateError::invalid("a batch committed without running its closure"))
 }
 
 // The contract must stay usable as `Box<dyn State>`.

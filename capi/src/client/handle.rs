@@ -290,6 +290,14 @@ impl State for AbiHandle {
         self.with_str(c"set_namespace", "ns", ns, unit)
     }
 
+    fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> {
+        // The C ABI has no batch entry points yet: refused, never run unbatched.
+        let _ = f;
+        Err(podstate::StateError::invalid(
+            "batches are not available through the C ABI yet",
+        ))
+    }
+
     fn get_name(&self, id: &str) -> Result<String> {
         self.with_str(c"get_name", "id", id, Reply::plain)
     }

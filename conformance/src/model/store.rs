@@ -30,6 +30,8 @@ pub struct ModelState {
 struct Handle {
     namespace: String,
     closed: bool,
+    /// The handle a batch's closure is given (SPEC §3, Batches).
+    in_batch: bool,
 }
 
 /// Locks a mutex, ignoring poisoning: the shared data only ever holds committed states (a call
@@ -88,6 +90,16 @@ impl ModelState {
         Ok(handle.namespace.clone())
     }
 
+    /// `InvalidArg` on a batch's handle, for the calls that belong to a handle.
+    fn refuse_in_batch(&self, call: &str) -> Result<()> {
+        if lock(&self.handle).in_batch {
+            return Err(StateError::invalid(format!(
+                "{call} cannot be called inside a batch"
+            )));
+        }
+        Ok(())
+    }
+
     /// Runs a read-only call on the shared data.
     fn read<T>(&self, call: impl FnOnce(&ModelData, &str) -> Result<T>) -> Result<T> {
         let ns = self.open_namespace()?;
@@ -108,7 +120,27 @@ impl ModelState {
 
 impl State for ModelState {
     fn close(&self) -> Result<()> {
+        self.refuse_in_batch("close")?;
         lock(&self.handle).closed = true;
+        Ok(())
+    }
+
+    /// The batch's calls run on a handle of their own over a copy of the data, which replaces
+    /// the shared data only when the closure answers `Ok`: all or nothing.
+    fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> {
+        let ns = self.open_namespace()?;
+        self.refuse_in_batch("batch")?;
+        let mut committed = lock(&self.data);
+        let inside = ModelState {
+            data: Arc::new(Mutex::new(committed.clone())),
+            handle: Mutex::new(Handle {
+                namespace: ns,
+                closed: false,
+                in_batch: true,
+            }),
+        };
+        f(&inside)?;
+        *committed = lock(&inside.data).clone();
         Ok(())
     }
 
@@ -126,6 +158,7 @@ impl State for ModelState {
 
     fn set_namespace(&self, ns: &str) -> Result<()> {
         self.open_namespace()?;
+        self.refuse_in_batch("set_namespace")?;
         checks::no_nul("namespace", ns)?;
         lock(&self.handle).namespace = ns.to_owned();
         Ok(())

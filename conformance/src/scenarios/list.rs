@@ -393,6 +393,16 @@ macro_rules! __for_each_scenario {
                 percent_in_a_pod_prefix_is_literal,
                 a_wildcard_network_name_matches_no_network,
             ],
+            batches: [
+                a_batch_commits_every_call,
+                reads_inside_a_batch_see_its_earlier_writes,
+                a_batch_whose_closure_fails_changes_nothing,
+                a_failing_call_inside_a_batch_changes_nothing_and_the_batch_goes_on,
+                handle_calls_inside_a_batch_are_invalid_arg,
+                a_batch_runs_in_the_handles_namespace,
+                a_batch_on_a_closed_handle_is_db_closed,
+                a_batch_hands_back_its_closures_value,
+            ],
             tables: [
                 every_call_succeeds_with_its_baseline_arguments,
                 closed_handle_answers_db_closed_to_every_call,

@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use podstate_api::dump::{Dump, describe, dump};
 use podstate_api::{
-    Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State, Volume,
-    VolumeConfig,
+    Container, ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, Result, State, StateError,
+    Volume, VolumeConfig,
 };
 
 use super::fixtures::SESSION_IDS;
@@ -34,11 +34,12 @@ pub(super) struct Seen {
     disagreement: Mutex<Option<String>>,
 }
 
-/// A handle on the backend and one on the model, moved together (see the module docs).
+/// A handle on the backend and one on the model, moved together (see the module docs). Inside
+/// a batch, the two are the batches' handles.
 #[derive(Debug)]
-pub(super) struct Mirror {
-    backend: Box<dyn State>,
-    model: Box<dyn State>,
+pub(super) struct Mirror<S = Box<dyn State>> {
+    backend: S,
+    model: S,
     seen: Arc<Seen>,
 }
 
@@ -51,7 +52,9 @@ impl Mirror {
             seen: Arc::clone(seen),
         })
     }
+}
 
+impl<S: State> Mirror<S> {
     fn agree<T>(&self, call: &str, backend: &Result<T>, model: &Result<T>) {
         let (b, m) = (Outcome::of(backend), Outcome::of(model));
         let mut first = lock(&self.seen.disagreement);
@@ -60,6 +63,14 @@ impl Mirror {
                 "{call} answered {b} on the backend, {m} on the model"
             ));
         }
+    }
+}
+
+/// A second `StateError` of the same kind and message (the error is not `Clone`: its source).
+fn copy(result: &Result<()>) -> Result<()> {
+    match result {
+        Ok(()) => Ok(()),
+        Err(e) => Err(StateError::new(e.kind(), e.message())),
     }
 }
 
@@ -88,7 +99,32 @@ macro_rules! backend_only {
     )*};
 }
 
-impl State for Mirror {
+impl<S: State> State for Mirror<S> {
+    /// One batch on each side, the model's inside the backend's, with the scenario's closure
+    /// run once on a mirror of the two batches' handles.
+    fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> {
+        let mut model = None;
+        let backend = self.backend.batch(&mut |backend| {
+            let mut answer = None;
+            model = Some(self.model.batch(&mut |model| {
+                let inside = Mirror {
+                    backend,
+                    model,
+                    seen: Arc::clone(&self.seen),
+                };
+                let result = f(&inside);
+                answer = Some(copy(&result));
+                result
+            }));
+            // The model refused before running the closure: the backend's batch ends alike.
+            answer.unwrap_or_else(|| Err(StateError::invalid("the model's batch did not start")))
+        });
+        // The backend refused before running the closure: ask the model on its own.
+        let model = model.unwrap_or_else(|| self.model.batch(&mut |_| Ok(())));
+        self.agree("batch", &backend, &model);
+        backend
+    }
+
     fn set_namespace(&self, ns: &str) -> Result<()> {
         let model = self.model.set_namespace(ns);
         let backend = self.backend.set_namespace(ns);

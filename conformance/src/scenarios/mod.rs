@@ -11,7 +11,7 @@
 //!   each lookup step, dependencies across namespaces);
 //! * [`lifecycle`] (refresh, DB config, close, several handles), [`rewrite`] (the three
 //!   `rewrite_*_config` calls), [`copies`] (independent copies, verbatim payloads and times,
-//!   save/update);
+//!   save/update), [`batches`] (several calls in one transaction, all or nothing);
 //! * the string rules: [`strings`] (keys looked up) and [`passed_strings`] (passed objects);
 //! * SPEC §4 check order, two rules broken at once: [`check_order`] (across steps 1-5) and
 //!   [`check_order_rules`] (within step 5);
@@ -53,6 +53,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use crate::factory::BackendFactory;
 
+pub mod batches;
 pub mod check_order;
 pub mod check_order_rules;
 pub mod containers;

@@ -34,7 +34,7 @@ pub enum EngineFault {
     /// call can see two states: a lookup finds a name, then the container is gone
     /// (`Corrupt: indexed but its record is missing`) or is another one.
     TornReads,
-    /// A write call's checks run in one read transaction and its writes in a later write
+    /// A write call's checks run in one transaction and its writes in a later write
     /// transaction, so what was checked may no longer hold when it is applied: two racing adds
     /// of one ID or name both succeed, a removal races past a new dependent.
     CheckApartFromApply,
@@ -241,8 +241,8 @@ impl<E: Engine> StoreLoad for Torn<'_, E> {
     store_load!(tx);
 }
 
-/// [`EngineFault::CheckApartFromApply`]: a write call's reads in one read transaction, its
-/// writes kept and applied in a write transaction after it.
+/// [`EngineFault::CheckApartFromApply`]: a write call's reads in one transaction, its writes
+/// kept and applied in a second write transaction after it.
 struct CheckApart<E>(Handle<E>);
 
 impl<E: Engine> fmt::Debug for CheckApart<E> {
@@ -251,24 +251,24 @@ impl<E: Engine> fmt::Debug for CheckApart<E> {
     }
 }
 
-/// Reads of one transaction, as a trait object so that [`Deferred`] needs no lifetime of the
-/// engine's.
-trait ReadAll: StoreRead + StoreLoad {}
-impl<T: StoreRead + StoreLoad> ReadAll for T {}
+/// A write transaction used for its reads, as a trait object so that [`Deferred`] needs no
+/// lifetime of the engine's. A write view, not a read view: it is `Send`, as [`Deferred`] must
+/// be (a persistent engine's read view is not `Sync`, so a shared reference to one is not).
+trait ReadAll: StoreRead + StoreLoad + Send {}
+impl<T: StoreRead + StoreLoad + Send> ReadAll for T {}
 
 /// A write kept for later.
-type Pending = Box<dyn FnOnce(&mut dyn StoreWrite) -> Result<()>>;
+type Pending = Box<dyn FnOnce(&mut dyn StoreWrite) -> Result<()> + Send>;
 
-/// A write transaction's view whose reads are an earlier read transaction's and whose writes
-/// wait.
+/// A write transaction's view whose reads are an earlier transaction's and whose writes wait.
 struct Deferred<'a> {
-    read: &'a (dyn ReadAll + 'a),
+    read: &'a mut (dyn ReadAll + 'a),
     writes: Vec<Pending>,
 }
 
 impl Deferred<'_> {
     fn pass<T>(&self, f: impl FnOnce(&dyn ReadAll) -> Result<T>) -> Result<T> {
-        f(self.read)
+        f(&*self.read)
     }
 }
 
@@ -289,7 +289,8 @@ impl<E: Engine> Engine for CheckApart<E> {
     }
 
     fn write<T>(&self, f: impl FnOnce(&mut Deferred<'_>) -> Result<T>) -> Result<T> {
-        let (value, writes) = self.0.engine().read(|tx| {
+        // The checks run in a transaction of their own, which writes nothing and ends.
+        let (value, writes) = self.0.engine().write(|tx| {
             let mut view = Deferred {
                 read: tx,
                 writes: Vec::new(),

@@ -64,8 +64,8 @@ pub struct Planted<E> {
 pub trait View: StoreRead + StoreLoad {}
 impl<T: StoreRead + StoreLoad + ?Sized> View for T {}
 /// Every read and write of one transaction, as an object.
-pub trait ViewMut: View + StoreWrite {}
-impl<T: StoreRead + StoreLoad + StoreWrite + ?Sized> ViewMut for T {}
+pub trait ViewMut: View + StoreWrite + Send {}
+impl<T: StoreRead + StoreLoad + StoreWrite + Send + ?Sized> ViewMut for T {}
 
 /// One transaction of a [`Planted`] engine.
 pub struct Tx<'a, T> {

@@ -57,6 +57,10 @@ impl<E: Engine> State for Handle<E> {
         Handle::set_namespace(self, ns)
     }
 
+    fn batch(&self, f: &mut dyn FnMut(&dyn State) -> Result<()>) -> Result<()> {
+        Handle::batch(self, f)
+    }
+
     // ----- names and container lookups -------------------------------------------------------
 
     fn get_name(&self, id: &str) -> Result<String> {

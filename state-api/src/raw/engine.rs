@@ -21,8 +21,9 @@ pub trait Engine: Send + Sync + Debug {
     where
         Self: 'a;
 
-    /// A write transaction's view.
-    type Write<'a>: StoreRead + StoreLoad + StoreWrite
+    /// A write transaction's view. It is `Send` because a batch hands it, behind a lock, to a
+    /// closure that may run its calls on any thread.
+    type Write<'a>: StoreRead + StoreLoad + StoreWrite + Send
     where
         Self: 'a;
 
@@ -32,8 +33,26 @@ pub trait Engine: Send + Sync + Debug {
 
     /// Runs `f` in one write transaction, serialized with every other write to the store. When
     /// `f` answers `Ok`, everything it wrote is committed (durably, for a persistent backend)
-    /// before this returns; when it answers `Err`, nothing it wrote remains.
+    /// before this returns; when it answers `Err` before writing anything, nothing changed.
+    ///
+    /// A single call never fails after its first write except with `Io` or `Corrupt` from the
+    /// storage itself, so an engine whose writes cannot fail (memory) needs no rollback here.
     fn write<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T>;
+
+    /// Runs `f`, a whole batch of calls, in one write transaction as [`write`](Engine::write)
+    /// does, except that `f` may answer `Err` after it wrote: then nothing it wrote may remain.
+    /// The default is `write`, right for every engine whose transactions roll back on `Err`
+    /// (SQLite, redb); an engine that relies on checks running before writes (the memory
+    /// engine) overrides it with a copy or an undo log.
+    fn batch<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T> {
+        self.write(f)
+    }
+
+    /// The backend's name for this engine's spans: [`BACKEND`](Engine::BACKEND), unless the
+    /// name is known only at run time (the engine of a batch's handle says its backend's).
+    fn backend(&self) -> &'static str {
+        Self::BACKEND
+    }
 
     /// Releases what the handle holds (a connection, a file); called once, by the first
     /// `close` of the handle. The default holds nothing.

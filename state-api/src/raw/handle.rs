@@ -15,9 +15,11 @@ use crate::{Result, StateError};
 /// one store see one state through their own namespaces, and closing one leaves the other open.
 /// Threads sharing one handle share its namespace.
 pub struct Handle<E> {
-    engine: E,
+    pub(super) engine: E,
     namespace: Mutex<String>,
     closed: AtomicBool,
+    /// The handle a batch's closure is given: `close`, `set_namespace` and `batch` refuse.
+    in_batch: bool,
 }
 
 impl<E: Engine> Handle<E> {
@@ -27,7 +29,26 @@ impl<E: Engine> Handle<E> {
             engine,
             namespace: Mutex::new(String::new()),
             closed: AtomicBool::new(false),
+            in_batch: false,
         }
+    }
+
+    /// The handle of a batch on `engine` (the batch's transaction), in namespace `ns`.
+    pub(super) fn in_batch(engine: E, ns: String) -> Handle<E> {
+        Handle {
+            engine,
+            namespace: Mutex::new(ns),
+            closed: AtomicBool::new(false),
+            in_batch: true,
+        }
+    }
+
+    /// `InvalidArg` if this is a batch's handle: `call` belongs to a handle, not a batch.
+    pub(super) fn refuse_in_batch(&self, call: &str) -> Result<()> {
+        if self.in_batch {
+            return Err(super::batch::not_in_batch(call));
+        }
+        Ok(())
     }
 
     /// The engine this handle runs its transactions on.
@@ -36,7 +57,7 @@ impl<E: Engine> Handle<E> {
     }
 
     /// Step 1 of every call but `close`.
-    fn ensure_open(&self) -> Result<()> {
+    pub(super) fn ensure_open(&self) -> Result<()> {
         if self.closed.load(Ordering::SeqCst) {
             return Err(StateError::closed());
         }
@@ -58,7 +79,7 @@ impl<E: Engine> Handle<E> {
         call: &'static str,
         f: impl FnOnce(&E::Read<'_>, &str) -> Result<T>,
     ) -> Result<T> {
-        trace::call(call, E::BACKEND, |span| {
+        trace::call(call, self.engine.backend(), |span| {
             self.ensure_open()?;
             let ns = self.namespace();
             span.record("namespace", ns.as_str());
@@ -74,7 +95,7 @@ impl<E: Engine> Handle<E> {
         call: &'static str,
         f: impl FnOnce(&mut E::Write<'_>, &str) -> Result<T>,
     ) -> Result<T> {
-        trace::call(call, E::BACKEND, |span| {
+        trace::call(call, self.engine.backend(), |span| {
             self.ensure_open()?;
             let ns = self.namespace();
             span.record("namespace", ns.as_str());
@@ -84,8 +105,9 @@ impl<E: Engine> Handle<E> {
 
     /// `set_namespace`, inside its span; the span's `namespace` is the new one.
     pub(super) fn set_namespace(&self, ns: &str) -> Result<()> {
-        trace::call("set_namespace", E::BACKEND, |span| {
+        trace::call("set_namespace", self.engine.backend(), |span| {
             self.ensure_open()?;
+            self.refuse_in_batch("set_namespace")?;
             rules::check_namespace(ns)?;
             span.record("namespace", ns);
             let mut guard = self
@@ -99,7 +121,8 @@ impl<E: Engine> Handle<E> {
 
     /// `close`, inside its span: idempotent; the engine is released by the first call only.
     pub(super) fn close(&self) -> Result<()> {
-        trace::call("close", E::BACKEND, |_| {
+        trace::call("close", self.engine.backend(), |_| {
+            self.refuse_in_batch("close")?;
             if self.closed.swap(true, Ordering::SeqCst) {
                 return Ok(());
             }

@@ -32,6 +32,7 @@
 //! indexes in step. A persistent engine looks the same with SQL statements or redb tables in
 //! place of the maps.
 
+mod batch;
 mod calls;
 pub mod check;
 mod engine;
