@@ -2,7 +2,7 @@
 //! file system failing, `Corrupt` for a file whose content cannot be read as a podstate database.
 //! Every message names the file.
 
-use std::any::Any;
+use podstate_api::raw::panic_message;
 use std::io;
 use std::panic::{self, AssertUnwindSafe};
 use std::path::Path;
@@ -170,15 +170,4 @@ pub(crate) fn contain_with<T>(
             ),
         ))
     })
-}
-
-/// The text of a panic payload, when it has one.
-fn panic_message(payload: &(dyn Any + Send)) -> &str {
-    if let Some(s) = payload.downcast_ref::<&str>() {
-        s
-    } else if let Some(s) = payload.downcast_ref::<String>() {
-        s
-    } else {
-        "(no message)"
-    }
 }

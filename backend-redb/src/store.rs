@@ -327,4 +327,9 @@ impl Engine for RedbEngine {
         }
         answer
     }
+
+    /// A write transaction: a batch that answers `Err` is aborted like a call.
+    fn batch<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T> {
+        self.write(f)
+    }
 }

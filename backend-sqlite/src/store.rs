@@ -432,6 +432,11 @@ impl Engine for SqliteEngine {
         self.transaction(true, |conn| f(&mut SqliteTx { conn }))
     }
 
+    /// A write transaction: a batch that answers `Err` is rolled back like a call.
+    fn batch<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
+        self.write(f)
+    }
+
     /// Gives the handle's connection back to the store, or closes it (after any call in
     /// flight on another thread).
     fn close(&self) -> Result<()> {

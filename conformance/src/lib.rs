@@ -76,6 +76,7 @@ pub mod citations;
 pub mod concurrent;
 pub mod factory;
 pub mod model;
+pub mod rng;
 pub mod scenarios;
 pub mod teeth;
 pub mod trace;

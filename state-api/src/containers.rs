@@ -83,6 +83,20 @@ impl ContainerConfig {
         ]
     }
 
+    /// The seven namespace-sharing fields, mutable, in the order of SPEC §1, with their names:
+    /// for code that sets one of them by position or name.
+    pub fn namespace_sharing_mut(&mut self) -> [(&'static str, &mut Option<String>); 7] {
+        [
+            ("ipc_ns_ctr", &mut self.ipc_ns_ctr),
+            ("mount_ns_ctr", &mut self.mount_ns_ctr),
+            ("net_ns_ctr", &mut self.net_ns_ctr),
+            ("pid_ns_ctr", &mut self.pid_ns_ctr),
+            ("user_ns_ctr", &mut self.user_ns_ctr),
+            ("uts_ns_ctr", &mut self.uts_ns_ctr),
+            ("cgroup_ns_ctr", &mut self.cgroup_ns_ctr),
+        ]
+    }
+
     /// The container's dependencies (SPEC §1): every namespace-sharing field that is set, plus
     /// `depends_on`, de-duplicated and sorted by bytes.
     pub fn dependencies(&self) -> Vec<String> {

@@ -7,6 +7,7 @@
 //! member after the first depending on the pod's first member.
 
 use anyhow::Context;
+use podstate_conformance::rng::SplitMix64;
 use std::time::Instant;
 
 use podstate::{
@@ -25,15 +26,10 @@ pub struct Shape {
     pub volumes: usize,
 }
 
-/// A 64-hex ID, the same for the same `n` (splitmix64 of four words).
+/// A 64-hex ID, the same for the same `n`: the first draw of each of four seeds.
 fn hex_id(n: u64) -> String {
     (0..4)
-        .map(|k| {
-            let mut z = (n * 4 + k).wrapping_add(0x9e37_79b9_7f4a_7c15);
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            format!("{:016x}", z ^ (z >> 31))
-        })
+        .map(|k| format!("{:016x}", SplitMix64::new(n * 4 + k).next_u64()))
         .collect()
 }
 

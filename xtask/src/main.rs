@@ -74,6 +74,16 @@ enum Command {
     /// Regenerate the C header `capi/podstate.h` from the crate podstate-capi (cbindgen); the
     /// test `capi/tests/header.rs` fails while the checked-in header is stale.
     Header,
+    /// One child process of the reliability commands (crash, stress, soak, their holders):
+    /// spawned by them as `cargo xtask child ROLE PARAMS...`; not for direct use.
+    #[command(hide = true)]
+    Child {
+        /// What the child does: crash, hold, read-only, stress or soak.
+        role: String,
+        /// Its parameters, as the parent wrote them (parsed by the reliability crate).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        params: Vec<String>,
+    },
     /// One worker process of `bench` (spawned by it; not for direct use).
     #[command(hide = true)]
     BenchWorker {
@@ -128,12 +138,11 @@ fn header() -> anyhow::Result<()> {
 }
 
 fn main() -> ExitCode {
-    // The reliability commands' child processes are this program: `cargo xtask child ROLE ...`.
-    let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("child") {
-        return podstate_reliability::child_main(&args[2..]);
-    }
     let result = match Cli::parse().command {
+        Command::Child { role, mut params } => {
+            params.insert(0, role);
+            return podstate_reliability::child_main(&params);
+        }
         Command::Conformance(args) => conformance::run(&args),
         Command::Ci => ci::run(),
         Command::Tidy => tidy::run(&tidy::root()),

@@ -299,11 +299,7 @@ pub(super) fn out_param<T>(out: *mut *mut T, what: &str) -> Result<(), AbiError>
 
 /// The kind of a caught panic, with its message.
 pub(super) fn panicked(payload: Box<dyn std::any::Any + Send>) -> AbiError {
-    let message = payload
-        .downcast_ref::<String>()
-        .cloned()
-        .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-        .unwrap_or_else(|| "a panic without a message".to_owned());
+    let message = podstate::raw::panic_message(payload.as_ref()).to_owned();
     // Dropping a panic's payload could itself panic; it is leaked instead.
     std::mem::forget(payload);
     AbiError::new(

@@ -91,16 +91,7 @@ impl Driver {
     }
 }
 
-/// The text of a panic payload.
-pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    if let Some(s) = panic.downcast_ref::<&str>() {
-        (*s).to_owned()
-    } else if let Some(s) = panic.downcast_ref::<String>() {
-        s.clone()
-    } else {
-        "non-text panic payload".to_owned()
-    }
-}
+pub use podstate_api::raw::panic_message;
 
 fn unit(r: podstate_api::Result<()>) -> Result<Value, StateError> {
     r.map(|()| Value::Unit)

@@ -134,7 +134,7 @@ impl Gen<'_> {
                 c.config.named_volumes.clear();
                 c.config.networks.clear();
                 c.config.network_aliases.clear();
-                for (_, slot) in sharing_fields_mut(&mut c.config) {
+                for (_, slot) in c.config.namespace_sharing_mut() {
                     *slot = None;
                 }
             }
@@ -225,7 +225,7 @@ impl Gen<'_> {
         if self.chance(0.3) {
             // Same derived dependency set, spelled differently.
             let deps = cfg.dependencies();
-            for (_, slot) in sharing_fields_mut(&mut cfg) {
+            for (_, slot) in cfg.namespace_sharing_mut() {
                 *slot = None;
             }
             cfg.depends_on = deps.into_iter().rev().collect();
@@ -298,19 +298,4 @@ impl Gen<'_> {
             self.shadow.ctrs.remove(&i);
         }
     }
-}
-
-/// The seven namespace-sharing fields of `cfg`, mutable, with their names.
-pub(super) fn sharing_fields_mut(
-    cfg: &mut ContainerConfig,
-) -> [(&'static str, &mut Option<String>); 7] {
-    [
-        ("ipc_ns_ctr", &mut cfg.ipc_ns_ctr),
-        ("mount_ns_ctr", &mut cfg.mount_ns_ctr),
-        ("net_ns_ctr", &mut cfg.net_ns_ctr),
-        ("pid_ns_ctr", &mut cfg.pid_ns_ctr),
-        ("user_ns_ctr", &mut cfg.user_ns_ctr),
-        ("uts_ns_ctr", &mut cfg.uts_ns_ctr),
-        ("cgroup_ns_ctr", &mut cfg.cgroup_ns_ctr),
-    ]
 }

@@ -18,19 +18,15 @@ use super::report::{CheckReport, Failure};
 use super::run::{Divergence, Reason, RunOptions, run_case};
 use super::shrink::{MinimizeBudget, OpsTree, minimize};
 use crate::factory::{BackendFactory, Capabilities};
+use crate::rng::SplitMix64;
 
 /// The random source of case `case` of a run seeded with `seed`: each case depends on the pair
 /// alone, so any case can be regenerated without the ones before it.
 pub fn case_rng(seed: u64, case: usize) -> TestRng {
-    let mut state = seed ^ (case as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    let mut mix = SplitMix64::for_item(seed, case as u64);
     let mut bytes = [0u8; 32];
     for chunk in bytes.chunks_mut(8) {
-        // splitmix64: spreads nearby seeds over unrelated streams.
-        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        chunk.copy_from_slice(&(z ^ (z >> 31)).to_le_bytes());
+        chunk.copy_from_slice(&mix.next_u64().to_le_bytes());
     }
     TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
 }

@@ -162,22 +162,15 @@ impl Universe {
 
 /// Records `dep` as a dependency, either in `depends_on` or in one of the sharing fields.
 pub fn set_dependency(rng: &mut TestRng, cfg: &mut ContainerConfig, dep: String) {
-    let slot = match rng.random_range(0..9) {
-        0 => &mut cfg.ipc_ns_ctr,
-        1 => &mut cfg.mount_ns_ctr,
-        2 => &mut cfg.net_ns_ctr,
-        3 => &mut cfg.pid_ns_ctr,
-        4 => &mut cfg.user_ns_ctr,
-        5 => &mut cfg.uts_ns_ctr,
-        6 => &mut cfg.cgroup_ns_ctr,
-        _ => {
-            cfg.depends_on.push(dep);
-            return;
-        }
-    };
-    match slot {
+    // An `i32` draw, as always: another type would draw other numbers for the same seed.
+    let i: i32 = rng.random_range(0..9);
+    let field = usize::try_from(i).ok();
+    if let Some((_, slot)) = field.and_then(|i| cfg.namespace_sharing_mut().into_iter().nth(i))
         // Keep an occupied field: the dependency goes to `depends_on` instead.
-        Some(_) => cfg.depends_on.push(dep),
-        None => *slot = Some(dep),
+        && slot.is_none()
+    {
+        *slot = Some(dep);
+        return;
     }
+    cfg.depends_on.push(dep);
 }

@@ -163,7 +163,7 @@ pub fn a_batch_on_a_closed_handle_is_db_closed(f: &dyn BackendFactory) {
     assert!(!ran, "the closure of a refused batch ran");
 }
 
-/// `podstate_api::batch`: a batch that hands back what its closure computed.
+/// SPEC §3 Batches, through `podstate_api::batch`: a batch hands back what its closure computed.
 pub fn a_batch_hands_back_its_closures_value(f: &dyn BackendFactory) {
     let t = Tester::new(f);
     t.given(|s| s.add_container(&ctr("c1", "web")));

@@ -167,13 +167,8 @@ pub fn scenarios() -> &'static [Scenario] {
 
 /// Runs one scenario against `factory`, turning its panic into the panic message.
 pub fn run(scenario: &Scenario, factory: &dyn BackendFactory) -> Result<(), String> {
-    catch_unwind(AssertUnwindSafe(|| (scenario.run)(factory))).map_err(|payload| {
-        payload
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| payload.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "the scenario panicked".to_owned())
-    })
+    catch_unwind(AssertUnwindSafe(|| (scenario.run)(factory)))
+        .map_err(|payload| podstate_api::raw::panic_message(payload.as_ref()).to_owned())
 }
 
 #[cfg(test)]

@@ -236,17 +236,13 @@ fn corrupt_ctr(cfg: &mut podstate_api::ContainerConfig, field: CtrField, bad: Ba
             cfg.pod = Some(bad_value(bad, &current));
         }
         CtrField::Sharing(i) => {
-            let fields = [
-                &mut cfg.ipc_ns_ctr,
-                &mut cfg.mount_ns_ctr,
-                &mut cfg.net_ns_ctr,
-                &mut cfg.pid_ns_ctr,
-                &mut cfg.user_ns_ctr,
-                &mut cfg.uts_ns_ctr,
-                &mut cfg.cgroup_ns_ctr,
-            ];
             let dep = cfg.depends_on.first().cloned().unwrap_or_default();
-            *fields.into_iter().nth(i).expect("seven sharing fields") = Some(bad_value(bad, &dep));
+            let (_, field) = cfg
+                .namespace_sharing_mut()
+                .into_iter()
+                .nth(i)
+                .expect("seven sharing fields");
+            *field = Some(bad_value(bad, &dep));
         }
         CtrField::DependsOn => {
             let dep = cfg.depends_on.first().cloned().unwrap_or_default();

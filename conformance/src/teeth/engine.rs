@@ -169,6 +169,10 @@ impl<E: Engine> Engine for TornReads<E> {
         self.0.engine().write(f)
     }
 
+    fn batch<T>(&self, f: impl FnOnce(&mut E::Write<'_>) -> Result<T>) -> Result<T> {
+        self.0.engine().batch(f)
+    }
+
     fn close(&self) -> Result<()> {
         self.0.engine().close()
     }
@@ -251,19 +255,21 @@ impl<E: Engine> fmt::Debug for CheckApart<E> {
     }
 }
 
-/// A write transaction used for its reads, as a trait object so that [`Deferred`] needs no
-/// lifetime of the engine's. A write view, not a read view: it is `Send`, as [`Deferred`] must
-/// be (a persistent engine's read view is not `Sync`, so a shared reference to one is not).
-trait ReadAll: StoreRead + StoreLoad + Send {}
-impl<T: StoreRead + StoreLoad + Send> ReadAll for T {}
+/// A write transaction, as a trait object so that [`Deferred`] needs no lifetime of the
+/// engine's. A write view, not a read view: it is `Send`, as [`Deferred`] must be (a persistent
+/// engine's read view is not `Sync`, so a shared reference to one is not).
+trait ReadAll: StoreRead + StoreLoad + StoreWrite + Send {}
+impl<T: StoreRead + StoreLoad + StoreWrite + Send> ReadAll for T {}
 
 /// A write kept for later.
 type Pending = Box<dyn FnOnce(&mut dyn StoreWrite) -> Result<()> + Send>;
 
-/// A write transaction's view whose reads are an earlier transaction's and whose writes wait.
+/// A write transaction's view whose reads are an earlier transaction's and whose writes wait;
+/// in a batch (`writes` is `None`), a faithful view of the batch's transaction: the fault splits
+/// single calls only, and a batch's reads must see its earlier writes.
 struct Deferred<'a> {
     read: &'a mut (dyn ReadAll + 'a),
-    writes: Vec<Pending>,
+    writes: Option<Vec<Pending>>,
 }
 
 impl Deferred<'_> {
@@ -293,10 +299,10 @@ impl<E: Engine> Engine for CheckApart<E> {
         let (value, writes) = self.0.engine().write(|tx| {
             let mut view = Deferred {
                 read: tx,
-                writes: Vec::new(),
+                writes: Some(Vec::new()),
             };
             let value = f(&mut view)?;
-            Ok((value, view.writes))
+            Ok((value, view.writes.unwrap_or_default()))
         })?;
         std::thread::sleep(GAP);
         self.0.engine().write(|tx| {
@@ -306,6 +312,15 @@ impl<E: Engine> Engine for CheckApart<E> {
             Ok(())
         })?;
         Ok(value)
+    }
+
+    fn batch<T>(&self, f: impl FnOnce(&mut Deferred<'_>) -> Result<T>) -> Result<T> {
+        self.0.engine().batch(|tx| {
+            f(&mut Deferred {
+                read: tx,
+                writes: None,
+            })
+        })
     }
 
     fn close(&self) -> Result<()> {
@@ -325,8 +340,11 @@ impl StoreLoad for Deferred<'_> {
 macro_rules! defer {
     ($($name:ident($($arg:ident: $ty:ty),*);)*) => {
         $(fn $name(&mut self, $($arg: $ty),*) -> Result<()> {
+            let Some(writes) = &mut self.writes else {
+                return self.read.$name($($arg),*);
+            };
             $(let $arg = $arg.to_owned();)*
-            self.writes.push(Box::new(move |tx: &mut dyn StoreWrite| tx.$name($(&$arg),*)));
+            writes.push(Box::new(move |tx: &mut dyn StoreWrite| tx.$name($(&$arg),*)));
             Ok(())
         })*
     };

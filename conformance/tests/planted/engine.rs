@@ -105,6 +105,16 @@ impl<E: Engine + 'static> Engine for Planted<E> {
             })
         })
     }
+
+    fn batch<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T> {
+        self.inner.batch(|w| {
+            f(&mut Tx {
+                inner: w as &mut dyn ViewMut,
+                bug: self.bug,
+                ghosts: &self.ghosts,
+            })
+        })
+    }
 }
 
 impl<T> Tx<'_, T> {

@@ -41,12 +41,11 @@ pub trait Engine: Send + Sync + Debug {
 
     /// Runs `f`, a whole batch of calls, in one write transaction as [`write`](Engine::write)
     /// does, except that `f` may answer `Err` after it wrote: then nothing it wrote may remain.
-    /// The default is `write`, right for every engine whose transactions roll back on `Err`
-    /// (SQLite, redb); an engine that relies on checks running before writes (the memory
-    /// engine) overrides it with a copy or an undo log.
-    fn batch<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T> {
-        self.write(f)
-    }
+    /// An engine whose transactions roll back on `Err` (SQLite, redb) runs `write`; one that
+    /// relies on checks running before writes (the memory engine) needs a copy or an undo log;
+    /// a wrapper hands the batch to its inner engine's `batch`. No default: a wrapper that
+    /// forwarded `write` but inherited a default `batch` would lose its inner engine's rollback.
+    fn batch<T>(&self, f: impl FnOnce(&mut Self::Write<'_>) -> Result<T>) -> Result<T>;
 
     /// The backend's name for this engine's spans: [`BACKEND`](Engine::BACKEND), unless the
     /// name is known only at run time (the engine of a batch's handle says its backend's).

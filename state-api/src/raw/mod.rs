@@ -50,3 +50,16 @@ pub use files::DatabaseFiles;
 pub use handle::Handle;
 pub use read::{Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
 pub use write::{NewContainer, StoreWrite};
+
+/// The text of a caught panic's payload (`panic!` with a literal or a format), or
+/// `"(no message)"`: for a backend that contains a panic of its engine and reports it as an
+/// error, and for the tools that report a backend's panics.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "(no message)"
+    }
+}

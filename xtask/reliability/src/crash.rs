@@ -58,7 +58,7 @@ pub fn run(launcher: &Launcher, config: &CrashConfig, progress: &mut dyn FnMut(u
 }
 
 fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> anyhow::Result<Trial> {
-    let mut rng = Rng::for_trial(config.seed, trial);
+    let mut rng = Rng::for_item(config.seed, trial);
     let ops = workload::case(config.seed, trial, config.ops);
     let dir = trials::trial_dir(config.dir.as_deref())?;
     let path = dir.path().join(config.backend.file_name());

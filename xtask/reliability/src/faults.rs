@@ -87,7 +87,7 @@ struct Faulted {
 }
 
 fn one_trial(config: &FaultConfig, trial: u64) -> anyhow::Result<Trial> {
-    let mut rng = Rng::for_trial(config.seed, trial);
+    let mut rng = Rng::for_item(config.seed, trial);
     let backend = config.backend;
     let ops = workload::case(config.seed, trial, config.ops);
     let dir = trials::trial_dir(config.dir.as_deref())?;

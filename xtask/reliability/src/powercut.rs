@@ -132,7 +132,7 @@ pub(crate) fn run_on_disk(
 }
 
 fn one_trial(config: &PowerCutConfig, trial: u64) -> anyhow::Result<Trial> {
-    let mut rng = Rng::for_trial(config.seed, trial);
+    let mut rng = Rng::for_item(config.seed, trial);
     let backend = config.backend;
     let ops = workload::case(config.seed, trial, config.ops);
     let dir = trials::trial_dir(config.dir.as_deref())?;

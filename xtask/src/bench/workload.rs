@@ -27,38 +27,9 @@ pub const POD_MEMBERS: usize = 5;
 /// The one network every container joins.
 pub const NETWORK: &str = "podman";
 
-/// A small, fast, seedable generator (splitmix64): the workload must not depend on a crate's
-/// choice of algorithm, or two versions of the bench would measure different IDs.
-#[derive(Debug, Clone)]
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator seeded with `seed`.
-    pub fn new(seed: u64) -> Rng {
-        Rng(seed)
-    }
-
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// A number below `bound` (> 0).
-    pub fn below(&mut self, bound: usize) -> usize {
-        (self.next_u64() % bound as u64) as usize
-    }
-
-    /// A random 64-hex ID, like podman's.
-    pub fn hex_id(&mut self) -> String {
-        (0..4)
-            .map(|_| format!("{:016x}", self.next_u64()))
-            .collect()
-    }
-}
+/// The workload's generator: the judge's one seeded source, whose stream is fixed, so that two
+/// versions of the bench measure the same IDs.
+pub use podstate_conformance::rng::SplitMix64 as Rng;
 
 /// Everything the bench adds, in the order it adds it.
 #[derive(Debug, Clone)]
@@ -145,7 +116,7 @@ impl Iterator for Generator {
         let id = self.rng.hex_id();
         let mut cfg = base_config(&id, &format!("ctr-{i}"), i);
         if i % 10 == 9 {
-            let j = self.rng.below(i);
+            let j = self.rng.below(i as u64) as usize;
             cfg.depends_on = vec![self.ids[j].clone()];
         }
         self.ids.push(id);
