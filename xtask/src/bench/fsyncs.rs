@@ -53,17 +53,31 @@ pub fn count(subject: &str, op: &str, commits: usize, dir: &Path) -> anyhow::Res
 
 /// The fsync and fdatasync calls of one worker making `commits` commits in `dir`.
 fn traced(subject: &str, op: &str, commits: usize, dir: &Path) -> anyhow::Result<u64> {
-    std::fs::create_dir_all(dir).context("make a directory")?;
-    let summary = dir.join("strace.txt");
     let job = Job::Commits {
         subject: subject.to_owned(),
         op: op.to_owned(),
         commits,
         dir: dir.to_owned(),
     };
+    of_job(&job, dir)
+}
+
+/// The fsync and fdatasync calls of a worker running `job`, whose files are in `dir` (made
+/// first, removed after). Only those two calls stop the worker (`--seccomp-bpf`), so that
+/// threads racing for a lock meet as they would untraced.
+pub fn of_job(job: &Job, dir: &Path) -> anyhow::Result<u64> {
+    std::fs::create_dir_all(dir).context("make a directory")?;
+    let summary = dir.join("strace.txt");
     let exe = std::env::current_exe().context("find the xtask binary")?;
     let status = Command::new("strace")
-        .args(["-f", "-c", "-e", "trace=fsync,fdatasync", "-o"])
+        .args([
+            "-f",
+            "--seccomp-bpf",
+            "-c",
+            "-e",
+            "trace=fsync,fdatasync",
+            "-o",
+        ])
         .arg(&summary)
         .arg(exe)
         .args(["bench-worker", "--job", &job.to_json()?])
@@ -71,7 +85,7 @@ fn traced(subject: &str, op: &str, commits: usize, dir: &Path) -> anyhow::Result
         .status()
         .context("run strace")?;
     if !status.success() {
-        bail!("the traced {subject} worker failed ({status})");
+        bail!("a traced bench worker failed ({status}): {job:?}");
     }
     let text = std::fs::read_to_string(&summary).context("read strace's summary")?;
     let _ = std::fs::remove_dir_all(dir);

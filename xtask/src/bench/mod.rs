@@ -10,21 +10,33 @@
 //! even when the absolute figures move. Then [`report`] prints the tables and [`targets`] checks
 //! the targets of issue 11, item 5, against them.
 //!
+//! For issue 20 it then runs, each backend in workers of its own: the durable add and remove of
+//! each persistent backend in turns with its baselines ([`turns`]: plain rusqlite with one
+//! table, plain rusqlite with the backend's schema, plain redb), the concurrent phase
+//! ([`concurrent`]: 1, 2, 4 and 8 writer threads on one store, with fsyncs per call) and the
+//! lifecycle phase ([`lifecycle`]: one container's twenty calls, unbatched and in one batch);
+//! [`write_targets`] prints them and checks the targets of issue 20.
+//!
 //! Databases live under `target/bench/` (the real disk, never a RAM file system: a durable
 //! commit must cost what it costs) and are removed at the end.
 
 pub mod boundary;
+mod concurrent;
 mod fsyncs;
+mod lifecycle;
 mod measure;
 mod phases;
 mod raw;
 mod raw_redb;
 mod raw_sqlite;
+mod raw_sqlite_schema;
 mod report;
 mod subject;
 mod targets;
+mod turns;
 pub mod worker;
 pub mod workload;
+mod write_targets;
 
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -96,6 +108,18 @@ pub struct Results {
     /// The cost of the C boundary and the Go package on each backend (issue 19).
     #[serde(default)]
     pub boundary: Vec<boundary::BoundaryResult>,
+    /// Durable add and remove of each persistent backend in turns with its baselines (issue 20).
+    #[serde(default)]
+    pub turns: Vec<turns::Turns>,
+    /// The concurrent phase (issue 20).
+    #[serde(default)]
+    pub concurrent: Vec<concurrent::ConcurrentPoint>,
+    /// The lifecycle phase, unbatched and batched (issue 20).
+    #[serde(default)]
+    pub lifecycle: Vec<lifecycle::LifecycleResult>,
+    /// Each target of issue 20 with its measured value.
+    #[serde(default)]
+    pub write_targets: Vec<targets::Target>,
 }
 
 /// How much the run does, by mode.
@@ -109,6 +133,12 @@ struct Mode {
     memory_sizes: Vec<usize>,
     persistent_sizes: Vec<usize>,
     boundary: boundary::Size,
+    /// Containers each subject adds and removes in the durable turns.
+    write_turns: usize,
+    /// Rounds (add, three saves, remove) of each writer thread in the concurrent phase.
+    rounds_per_thread: usize,
+    /// Lifecycles of the lifecycle phase, each way.
+    lifecycles: usize,
 }
 
 impl Mode {
@@ -136,6 +166,9 @@ impl Mode {
                     adds: 30,
                     all_reps: 3,
                 },
+                write_turns: args.n.unwrap_or(1_000),
+                rounds_per_thread: 10,
+                lifecycles: 30,
             };
         }
         Mode {
@@ -160,6 +193,9 @@ impl Mode {
                 adds: 150,
                 all_reps: 5,
             },
+            write_turns: args.n.unwrap_or(10_000),
+            rounds_per_thread: 50,
+            lifecycles: 200,
         }
     }
 }
@@ -205,6 +241,46 @@ fn boundary_run(
         results.push(result);
     }
     Ok(results)
+}
+
+/// The concurrent phase on `backend`: each thread count in a worker of its own (timed, the
+/// fsync ceiling probed meanwhile), then, where strace is installed, again under strace with
+/// the rounds and without them (the difference over the calls is the fsyncs per call).
+fn concurrent_run(
+    backend: &str,
+    rounds: usize,
+    dir: &std::path::Path,
+) -> anyhow::Result<Vec<concurrent::ConcurrentPoint>> {
+    let mut points = Vec::new();
+    for threads in concurrent::THREADS {
+        let job = |per_thread: usize, what: &str| Job::Concurrent {
+            backend: backend.to_owned(),
+            threads,
+            per_thread,
+            dir: dir.join(format!("concurrent-{backend}-{threads}-{what}")),
+        };
+        let timed = job(rounds, "timed");
+        let answer = timed.spawn::<concurrent::Timed>()?;
+        if let Job::Concurrent { dir, .. } = &timed {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        let fsyncs_per_call = if fsyncs::strace_available() {
+            let none = fsyncs::of_job(&job(0, "setup"), &dir.join("setup"))?;
+            let many = fsyncs::of_job(&job(rounds, "counted"), &dir.join("counted"))?;
+            Some(many.saturating_sub(none) as f64 / answer.calls.max(1) as f64)
+        } else {
+            None
+        };
+        points.push(concurrent::ConcurrentPoint {
+            backend: backend.to_owned(),
+            threads,
+            calls: answer.calls,
+            secs: answer.secs,
+            fsyncs_per_call,
+            ceiling: answer.ceiling,
+        });
+    }
+    Ok(points)
 }
 
 /// Runs `cargo xtask bench`.
@@ -290,6 +366,49 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
                 }
             }
         }
+        let persistent: Vec<&str> = backends
+            .iter()
+            .copied()
+            .filter(|b| *b != "memory")
+            .collect();
+        let mut turns = Vec::new();
+        for &b in &persistent {
+            log(&format!(
+                "durable add and remove in turns: {b} and its baselines, N = {}",
+                mode.write_turns
+            ));
+            let job = Job::Turns {
+                backend: b.to_owned(),
+                n: mode.write_turns,
+                dir: dir.join(format!("turns-{b}")),
+            };
+            turns.push(job.spawn::<turns::Turns>()?);
+        }
+        let mut concurrent = Vec::new();
+        for &b in &persistent {
+            log(&format!(
+                "concurrent writers: {b}, {:?} threads",
+                concurrent::THREADS
+            ));
+            concurrent.extend(concurrent_run(b, mode.rounds_per_thread, &dir)?);
+        }
+        let mut lifecycles = Vec::new();
+        for &b in &backends {
+            for batched in [false, true] {
+                log(&format!(
+                    "lifecycle: {b}, {} lifecycles{}",
+                    mode.lifecycles,
+                    if batched { " in batches" } else { "" }
+                ));
+                let job = Job::Lifecycle {
+                    backend: b.to_owned(),
+                    lifecycles: mode.lifecycles,
+                    batched,
+                    dir: dir.join(format!("lifecycle-{b}-{batched}")),
+                };
+                lifecycles.push(job.spawn::<lifecycle::LifecycleResult>()?);
+            }
+        }
         let mut scaling = Vec::new();
         for &b in &backends {
             let sizes = match b {
@@ -318,14 +437,20 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
             scaling,
             targets: Vec::new(),
             boundary: boundaries,
+            turns,
+            concurrent,
+            lifecycle: lifecycles,
+            write_targets: Vec::new(),
         };
         results.targets = targets::check(&results);
+        results.write_targets = write_targets::check(&results);
         Ok(results)
     })();
     let _ = std::fs::remove_dir_all(&dir);
     let results = result?;
     report::print(&results);
     boundary::print(&results.boundary);
+    write_targets::print(&results);
     if let Some(file) = &args.json {
         let text = serde_json::to_string_pretty(&results).context("encode JSON")?;
         std::fs::write(file, text).context("write the JSON file")?;

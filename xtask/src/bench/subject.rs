@@ -55,6 +55,14 @@ pub trait Subject {
     fn remove_pod(&self, pod: &Pod) -> anyhow::Result<()>;
 }
 
+/// A store of backend `name` with its database in `dir` (made if missing), opened as a runtime
+/// opens it: durable commits, through the facade.
+pub fn open_store(name: &str, dir: &Path) -> anyhow::Result<Box<dyn Store>> {
+    std::fs::create_dir_all(dir).context("make a directory")?;
+    let config = StoreConfig::in_dir(name, dir).context("choose a backend")?;
+    podstate::open_with(&config, OpenOptions::new()).with_context(|| format!("open {name}"))
+}
+
 /// Opens a store on the subject's database again (a new process would do the same).
 type Opener = Box<dyn Fn() -> anyhow::Result<Box<dyn Store>>>;
 

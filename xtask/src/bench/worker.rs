@@ -13,7 +13,9 @@ use super::measure::vm_kib;
 use super::phases::{self, Plan};
 use super::raw_redb::RawRedb;
 use super::raw_sqlite::RawSqlite;
+use super::raw_sqlite_schema::SchemaSqlite;
 use super::subject::{Backend, Subject};
+use super::turns::{Calls, Writer};
 use super::workload::{Generator, Workload};
 
 /// What a worker does.
@@ -57,6 +59,29 @@ pub enum Job {
     Boundary {
         backend: String,
         size: super::boundary::Size,
+        dir: PathBuf,
+    },
+    /// Durable add and remove of `backend` and its baselines in turns, on fresh databases in
+    /// `dir` ([`super::turns`]); answers a [`super::turns::Turns`].
+    Turns {
+        backend: String,
+        n: usize,
+        dir: PathBuf,
+    },
+    /// `threads` writers on one store of `backend` ([`super::concurrent`]); answers a
+    /// [`super::concurrent::Timed`].
+    Concurrent {
+        backend: String,
+        threads: usize,
+        per_thread: usize,
+        dir: PathBuf,
+    },
+    /// `lifecycles` container lifecycles on `backend`, each one batch when `batched`
+    /// ([`super::lifecycle`]); answers a [`super::lifecycle::LifecycleResult`].
+    Lifecycle {
+        backend: String,
+        lifecycles: usize,
+        batched: bool,
         dir: PathBuf,
     },
     /// Setup (the volumes, one container), then `commits` durable commits of kind `op`
@@ -155,6 +180,21 @@ pub fn run(job: &str) -> anyhow::Result<()> {
         Job::Boundary { backend, size, dir } => {
             serde_json::to_string(&super::boundary::run_job(&backend, size, &dir)?)
         }
+        Job::Turns { backend, n, dir } => serde_json::to_string(&turns_job(&backend, n, &dir)?),
+        Job::Concurrent {
+            backend,
+            threads,
+            per_thread,
+            dir,
+        } => serde_json::to_string(&super::concurrent::run(
+            &backend, threads, per_thread, &dir,
+        )?),
+        Job::Lifecycle {
+            backend,
+            lifecycles,
+            batched,
+            dir,
+        } => serde_json::to_string(&super::lifecycle::run(&backend, lifecycles, batched, &dir)?),
         Job::Commits {
             subject,
             op,
@@ -167,6 +207,28 @@ pub fn run(job: &str) -> anyhow::Result<()> {
     };
     println!("{}", answer.context("encode the answer")?);
     Ok(())
+}
+
+/// The body of [`Job::Turns`]: the raw engine of `backend` (and, for SQLite, the raw engine
+/// with the backend's schema) and the backend, each in a directory of its own.
+fn turns_job(backend: &str, n: usize, dir: &Path) -> anyhow::Result<super::turns::Turns> {
+    let raw = open_subject(&format!("raw-{backend}"), &dir.join("raw"), true)?;
+    let schema = match backend {
+        "sqlite" => {
+            let sub = dir.join("raw-idx");
+            std::fs::create_dir_all(&sub).context("make a directory")?;
+            Some(SchemaSqlite::open(&sub)?)
+        }
+        _ => None,
+    };
+    let subject = open_subject(backend, &dir.join(backend), true)?;
+    let (raw, subject) = (Calls(raw.as_ref()), Calls(subject.as_ref()));
+    let mut writers: Vec<&dyn Writer> = vec![&raw];
+    if let Some(schema) = &schema {
+        writers.push(schema);
+    }
+    writers.push(&subject);
+    super::turns::run(backend, &writers, n, dir)
 }
 
 /// The body of [`Job::Commits`].
