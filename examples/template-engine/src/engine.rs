@@ -13,8 +13,8 @@
 //!   real engine takes a file lock and reads what another process committed, or uses a
 //!   database that does);
 //! * **an `Err` leaves nothing**: the changed copy is dropped, whatever the call (or a batch of
-//!   calls) wrote into it, so the default `Engine::batch` is already right; so is a failed
-//!   save (`Io`), which leaves the old file and the old data;
+//!   calls) wrote into it, so `Engine::batch` runs `write`; a failed save (`Io`) leaves the
+//!   old file and the old data too;
 //! * **an `Ok` is durable before the call returns**: the data is synced before the rename, and
 //!   the directory after it, so a crash leaves the old file or the new one, both whole.
 

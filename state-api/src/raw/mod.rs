@@ -59,9 +59,9 @@
 //!   temporary file, syncs it, renames it over the store's file and syncs the directory, so a
 //!   crash leaves the old file or the new one, both whole.
 //! * A write, or a batch ([`Engine::batch`]), that answers `Err` leaves nothing it wrote: the
-//!   template changes a copy of its data and drops it on `Err`, so the default `batch` (which is
-//!   `write`) is right for it. An engine that writes in place needs a rollback (SQLite and redb
-//!   roll their transactions back) or a copy (the memory engine's `batch`).
+//!   template changes a copy of its data and drops it on `Err`, so its `batch` runs `write`. An
+//!   engine that writes in place needs a rollback (SQLite and redb roll their transactions
+//!   back, and their `batch` runs `write` too) or a copy (the memory engine's `batch`).
 //!
 //! **The store** (`store.rs`): `open_handle` answers a [`Handle`] over a clone of the engine,
 //! `reopen` opens the file again, and the whole-store operations are the shared code of
