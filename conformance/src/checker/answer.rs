@@ -74,6 +74,15 @@ impl Answer {
         }
     }
 
+    /// The error's message (a batch's own), if the answer is an error.
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Answer::Err { message, .. } => Some(message),
+            Answer::Batch { answer, .. } => answer.message(),
+            Answer::Ok(_) | Answer::Broken(_) => None,
+        }
+    }
+
     /// Whether two answers agree: equal values, or the same error kind (messages are free); for
     /// batches, as many calls inside, each pair agreeing, and the batches' own answers agreeing.
     pub fn agrees_with(&self, other: &Answer) -> bool {

@@ -82,9 +82,11 @@ pub(super) fn run_window(
                             let said = format!("t{thread}#{index} {}: {why}", step.op);
                             problems.push(((thread, index), said));
                         }
-                        let shown = match &answer {
-                            Answer::Err { kind, message } => format!("{kind}: {message}"),
-                            other => other.to_string(),
+                        let shown = match (answer.outcome(), answer.message()) {
+                            (Some(Outcome::Err(kind)), Some(message)) => {
+                                format!("{kind}: {message}")
+                            }
+                            _ => answer.to_string(),
                         };
                         events.push(Event {
                             thread,
@@ -147,10 +149,7 @@ fn outside_contract(op: &Op, answer: &Answer) -> Option<String> {
             return None;
         };
         (kind.is_fault() || !op.allows(outcome)).then(|| {
-            let message = match answer {
-                Answer::Err { message, .. } => message.as_str(),
-                _ => "",
-            };
+            let message = answer.message().unwrap_or_default();
             format!(
                 "{} answered {kind} ({message}), which it may not answer here",
                 op.name()

@@ -7,6 +7,10 @@
 //! and both draw their names from `hot-1`/`hot-2`; `c0ffee0c3` lives in namespace `blue` and
 //! takes `hot-1` or `hot-3`; `c0ffee00d4` depends on `c0ffee00a1`, so removing `a1` races with
 //! adding `d4`; sessions `s1`/`s2` move between `a1` and `b2` and block their removal.
+//!
+//! One writer round in ten runs its call in a batch with one or two more writes: the search
+//! places a batch as one operation, so a reader that sees part of a batch, or any of one that
+//! rolled back, makes the window fail.
 
 use podstate_api::{Container, ContainerConfig, ExecSession, Payload};
 use proptest::prelude::RngExt;
@@ -86,6 +90,9 @@ fn hot_one(rng: &mut TestRng) -> usize {
 pub fn hot_ops(seed: u64, thread: usize, role: Role, ops: usize) -> Vec<HandleOp> {
     let mut rng = case_rng(seed ^ 0x00c0_ffee, thread);
     let mut focus = case_rng(seed ^ 0x0f0c_0500, 0);
+    // Batches come from a source of their own, so that the calls drawn above stay as they were
+    // without batches: a batch wraps the call of its round.
+    let mut batching = case_rng(seed ^ 0x0ba7_c400, thread);
     let mut out = Vec::with_capacity(ops);
     if role == Role::Reader && rng.random_range(0..4) == 0 {
         out.push(Op::SetNamespace { ns: "blue".into() });
@@ -97,12 +104,34 @@ pub fn hot_ops(seed: u64, thread: usize, role: Role, ops: usize) -> Vec<HandleOp
             _ => focused,
         };
         let op = match role {
+            Role::Writer if batching.random_range(0..100) < BATCH_PERCENT => {
+                batch_around(&mut batching, write(&mut rng, which))
+            }
             Role::Writer => write(&mut rng, which),
             Role::Reader => read(&mut rng, which),
         };
         out.push(op);
     }
     out.into_iter().map(HandleOp::first).collect()
+}
+
+/// The share of a writer's rounds (in percent) that run their call in a batch.
+const BATCH_PERCENT: u32 = 10;
+
+/// A batch of `first` and one or two more writes on hot containers, rolled back one time in
+/// five: one operation for the search, which must place all of it at one instant or, rolled
+/// back, none of it (SPEC §3 Batches). A container's add and the session registered on it in
+/// one batch are never seen apart.
+fn batch_around(rng: &mut TestRng, first: Op) -> Op {
+    let mut ops = vec![first];
+    for _ in 0..rng.random_range(1..=2) {
+        let which = hot_one(rng);
+        ops.push(write(rng, which));
+    }
+    Op::Batch {
+        ops,
+        rollback: rng.random_range(0..5) == 0,
+    }
 }
 
 /// One writer's call on hot container `which`: mostly the adds and removals that make the
@@ -188,5 +217,10 @@ mod tests {
             "a thread's calls depend on the seed alone"
         );
         assert_ne!(hot_ops(2, 0, Role::Writer, 200), writer);
+        let batches = writer.iter().filter(|s| s.op.batched().is_some()).count();
+        assert!(
+            (8..=40).contains(&batches),
+            "{batches} batches in 200 rounds"
+        );
     }
 }

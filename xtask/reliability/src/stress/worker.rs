@@ -84,10 +84,8 @@ fn worker(
             let answer = catch_unwind(AssertUnwindSafe(|| checker::call(handle, &step.op)))
                 .unwrap_or_else(|p| Answer::Broken(format!("panicked: {}", panic_text(&*p))));
             let end = now_ns();
-            let message = match &answer {
-                Answer::Err { message, .. } => message.clone(),
-                _ => String::new(),
-            };
+            // A batch's own message: a lock timeout names its holder there.
+            let message = answer.message().unwrap_or_default().to_owned();
             say(&record(&Record {
                 thread,
                 index: k * per_window + j,
