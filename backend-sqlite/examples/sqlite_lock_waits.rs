@@ -106,7 +106,7 @@ fn plain_writes(
         if let Some(file) = turns {
             file.lock_shared().expect("a shared lock on the -wait file");
         }
-        match raw.execute("UPDATE container SET state = state WHERE id = 'probe'", []) {
+        match raw.execute("UPDATE object SET state = state WHERE id = 'probe'", []) {
             Ok(_) => times.push(start.elapsed()),
             Err(_) => failed += 1,
         }

@@ -36,7 +36,12 @@ pub(crate) const VOLUME_PREFIX_OPEN: &str =
 
 /// Every container visible in a namespace, in ID order.
 pub(crate) const ALL_CONTAINERS: &str = "SELECT id, config, config_payload, state, state_payload \
-     FROM container WHERE ?1 = '' OR namespace = ?1 ORDER BY id";
+     FROM object WHERE kind = 'container' AND (?1 = '' OR namespace = ?1) ORDER BY id";
+
+/// Every pod visible in a namespace, in ID order: a walk of the `object_pods` index, which
+/// holds only pods.
+pub(crate) const ALL_PODS: &str = "SELECT id, config, config_payload, state, state_payload \
+     FROM object WHERE kind = 'pod' AND (?1 = '' OR namespace = ?1) ORDER BY id";
 
 /// The least string above every string that starts with `prefix`, so that a string starts with
 /// `prefix` exactly when it is `>= prefix` and `<` this bound, in byte order (SQLite's BINARY).
@@ -188,8 +193,7 @@ impl SqliteTx<'_> {
 impl StoreRead for SqliteTx<'_> {
     fn container_meta(&self, id: &str) -> Result<Option<ObjectMeta>> {
         self.one(
-            "SELECT o.name, o.namespace, c.pod FROM object o JOIN container c ON c.id = o.id \
-             WHERE o.id = ?1 AND o.kind = 'container'",
+            "SELECT name, namespace, pod FROM object WHERE id = ?1 AND kind = 'container'",
             [id],
             |row| {
                 Ok(ObjectMeta {
@@ -203,7 +207,7 @@ impl StoreRead for SqliteTx<'_> {
 
     fn container_config(&self, id: &str) -> Result<Option<ContainerConfig>> {
         self.one(
-            "SELECT config, config_payload FROM container WHERE id = ?1",
+            "SELECT config, config_payload FROM object WHERE id = ?1 AND kind = 'container'",
             [id],
             |row| {
                 let config: ContainerConfig =
@@ -229,8 +233,7 @@ impl StoreRead for SqliteTx<'_> {
     }
 
     fn container_namespace(&self, id: &str) -> Result<Option<String>> {
-        // One probe of the `object` key: the lookups need no name and no pod, and
-        // `container_meta`'s join with `container` was a fifth of a lookup by name.
+        // One probe of the `object` key, reading no more of the row than its namespace.
         self.one(
             "SELECT namespace FROM object WHERE id = ?1 AND kind = 'container'",
             [id],
@@ -283,22 +286,15 @@ impl StoreRead for SqliteTx<'_> {
     }
 
     fn networks(&self, id: &str) -> Result<BTreeMap<String, Vec<String>>> {
-        let rows = self.all(
-            "SELECT n.network, a.alias FROM network n \
-             LEFT JOIN network_alias a ON a.ctr = n.ctr AND a.network = n.network \
-             WHERE n.ctr = ?1 ORDER BY n.network, a.alias",
+        let stored = self.one(
+            "SELECT networks FROM object WHERE id = ?1 AND kind = 'container'",
             [id],
             |row| {
-                let alias: Option<String> = row.get(1).map_err(|e| self.conn.err(e))?;
-                Ok((self.text(row, 0)?, alias))
+                let json = self.text_ref(row, 0)?;
+                record::decode_networks(&self.conn.path, id, json)
             },
         )?;
-        let mut networks: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (network, alias) in rows {
-            let aliases = networks.entry(network).or_default();
-            aliases.extend(alias);
-        }
-        Ok(networks)
+        Ok(stored.unwrap_or_default())
     }
 
     fn dependents(&self, id: &str) -> Result<Vec<String>> {
@@ -309,7 +305,7 @@ impl StoreRead for SqliteTx<'_> {
     }
 
     fn pod_members(&self, id: &str) -> Result<Vec<String>> {
-        self.strings("SELECT id FROM container WHERE pod = ?1 ORDER BY id", [id])
+        self.strings("SELECT id FROM object WHERE pod = ?1 ORDER BY id", [id])
     }
 
     fn volume_users(&self, name: &str) -> Result<Vec<String>> {
@@ -361,7 +357,8 @@ fn kind(tx: &SqliteTx<'_>, row: &Row<'_>) -> Result<HolderKind> {
 impl StoreLoad for SqliteTx<'_> {
     fn load_container(&self, id: &str) -> Result<Option<Container>> {
         self.one(
-            "SELECT config, config_payload, state, state_payload FROM container WHERE id = ?1",
+            "SELECT config, config_payload, state, state_payload FROM object \
+             WHERE id = ?1 AND kind = 'container'",
             [id],
             |row| self.container_row(row, 0, id),
         )
@@ -369,7 +366,7 @@ impl StoreLoad for SqliteTx<'_> {
 
     fn load_container_state(&self, id: &str) -> Result<Option<ContainerState>> {
         self.one(
-            "SELECT state, state_payload FROM container WHERE id = ?1",
+            "SELECT state, state_payload FROM object WHERE id = ?1 AND kind = 'container'",
             [id],
             |row| self.record(row, 0, || format!("state of container {id:?}")),
         )
@@ -377,7 +374,8 @@ impl StoreLoad for SqliteTx<'_> {
 
     fn load_pod(&self, id: &str) -> Result<Option<Pod>> {
         self.one(
-            "SELECT config, config_payload, state, state_payload FROM pod WHERE id = ?1",
+            "SELECT config, config_payload, state, state_payload FROM object \
+             WHERE id = ?1 AND kind = 'pod'",
             [id],
             |row| self.pod_row(row, 0, id),
         )
@@ -398,12 +396,9 @@ impl StoreLoad for SqliteTx<'_> {
     }
 
     fn load_all_pods(&self, ns: &str) -> Result<Vec<Pod>> {
-        self.all(
-            "SELECT id, config, config_payload, state, state_payload FROM pod \
-             WHERE ?1 = '' OR namespace = ?1 ORDER BY id",
-            [ns],
-            |row| self.pod_row(row, 1, self.text_ref(row, 0)?),
-        )
+        self.all(ALL_PODS, [ns], |row| {
+            self.pod_row(row, 1, self.text_ref(row, 0)?)
+        })
     }
 
     fn load_all_volumes(&self) -> Result<Vec<Volume>> {

@@ -7,7 +7,11 @@
 //! `state_payload`), never parsed, and the record's JSON holds `null` in its place. The one
 //! nested kind, the exec session payloads of a container state, are small: each is embedded as
 //! a JSON *string* holding its exact text. A record that does not decode is `Corrupt`.
+//!
+//! A container's current networks are stored beside its record as a JSON object from network
+//! to its aliases (`{"podman":["db","db.0"]}`), decoded into a sorted map.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use podstate_api::{
@@ -107,6 +111,20 @@ pub(crate) fn encode_plain<T: Serialize>(value: &T) -> Result<String> {
 /// The value stored as `json` (without payloads).
 pub(crate) fn decode_plain<T: DeserializeOwned>(path: &Path, what: &str, json: &str) -> Result<T> {
     serde_json::from_str(json).map_err(|e| error::record(path, what, e))
+}
+
+/// The `networks` column of a container: its current networks, each with its aliases.
+pub(crate) type Networks = BTreeMap<String, Vec<String>>;
+
+/// The stored JSON of a container's current networks (a JSON object, keys and aliases sorted).
+pub(crate) fn encode_networks(networks: &Networks) -> Result<String> {
+    encode_plain(networks)
+}
+
+/// The current networks of container `id` stored as `json`: `Corrupt` naming both when it does
+/// not decode.
+pub(crate) fn decode_networks(path: &Path, id: &str, json: &str) -> Result<Networks> {
+    decode_plain(path, &format!("networks of container {id:?}"), json)
 }
 
 #[cfg(test)]

@@ -28,32 +28,79 @@ pub const SCHEMA: &str = include_str!("schema.sql");
 pub const APPLICATION_ID: i32 = 0x506f_6453;
 
 /// The schema version this build lays out and understands.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// The oldest schema version this build upgrades. Version 0 is synthetic: version 1's schema
-/// stamped `user_version = 0` (no podstate release wrote it); it exists so that the upgrade
-/// path is written and tested while there is one real version. Its migration to 1 only
-/// restamps the version.
+/// stamped `user_version = 0` (no podstate release wrote it); it was made to write and test the
+/// upgrade path while there was one real version, and is kept so that the chain of steps
+/// starts there. Its migration to 1 only restamps the version; 1 to 2 is [`V1_TO_V2`].
 pub const OLDEST_VERSION: i32 = 0;
 
 /// The tables and indexes of [`SCHEMA`] (SQLite's own automatic indexes aside), sorted: a
 /// database that claims to be podstate's but lacks one is refused as damaged.
-const OBJECTS: [&str; 14] = [
-    "container",
-    "container_pod",
+const OBJECTS: [&str; 10] = [
     "db_config",
     "dependency",
     "dependency_ctr",
     "exec_session",
     "exec_session_ctr",
-    "network",
-    "network_alias",
     "object",
-    "pod",
+    "object_pod",
+    "object_pods",
     "volume",
     "volume_user",
-    "volume_user_ctr",
 ];
+
+/// The first half of the step from version 1 to 2, run before [`SCHEMA`]: version 1 kept an
+/// object's identity in `object`, its record in `container` or `pod` (each with a second
+/// index), its networks and aliases in two tables of their own, and a second index on
+/// `volume_user`; version 2 keeps one `object` row per container or pod (see schema.sql). The
+/// tables version 2 rebuilds are renamed out of the way (their indexes dropped, as version 2
+/// reuses the names), then [`SCHEMA`] creates what is missing (`volume` and `db_config` are
+/// kept as they are).
+const V1_TO_V2_MOVE: &str = "
+    DROP INDEX container_pod;
+    DROP INDEX dependency_ctr;
+    DROP INDEX volume_user_ctr;
+    DROP INDEX exec_session_ctr;
+    ALTER TABLE object RENAME TO v1_object;
+    ALTER TABLE dependency RENAME TO v1_dependency;
+    ALTER TABLE volume_user RENAME TO v1_volume_user;
+    ALTER TABLE exec_session RENAME TO v1_exec_session;";
+
+/// The second half of the step from version 1 to 2, run after [`SCHEMA`]: every row copied
+/// into the new tables, parents before children (the foreign keys are on and check the copy),
+/// then the old tables dropped, children before parents. A container's networks become the
+/// JSON object of its `networks` column, networks and aliases sorted.
+const V1_TO_V2: &str = "
+    INSERT INTO object (id, kind, name, namespace, pod, networks, config, state,
+                        config_payload, state_payload)
+        SELECT o.id, 'pod', o.name, o.namespace, NULL, NULL,
+               p.config, p.state, p.config_payload, p.state_payload
+        FROM v1_object o JOIN pod p ON p.id = o.id
+        WHERE o.kind = 'pod';
+    INSERT INTO object (id, kind, name, namespace, pod, networks, config, state,
+                        config_payload, state_payload)
+        SELECT o.id, 'container', o.name, o.namespace, c.pod,
+               (SELECT json_group_object(n.network, json(
+                           (SELECT json_group_array(a.alias ORDER BY a.alias)
+                            FROM network_alias a
+                            WHERE a.ctr = n.ctr AND a.network = n.network))
+                           ORDER BY n.network)
+                FROM network n WHERE n.ctr = o.id),
+               c.config, c.state, c.config_payload, c.state_payload
+        FROM v1_object o JOIN container c ON c.id = o.id
+        WHERE o.kind = 'container';
+    INSERT INTO dependency (ctr, dep) SELECT ctr, dep FROM v1_dependency;
+    INSERT INTO volume_user (volume, ctr) SELECT volume, ctr FROM v1_volume_user;
+    INSERT INTO exec_session (id, ctr) SELECT id, ctr FROM v1_exec_session;
+    DROP TABLE network_alias;
+    DROP TABLE network;
+    DROP TABLE v1_exec_session;
+    DROP TABLE v1_volume_user;
+    DROP TABLE v1_dependency;
+    DROP TABLE container;
+    DROP TABLE pod;";
 
 /// What a database file holds, as far as opening it is concerned.
 #[derive(Debug, PartialEq, Eq)]
@@ -158,6 +205,7 @@ fn migrate(conn: &Conn, version: i32) -> Result<()> {
         match from {
             // 0 -> 1: version 0 has version 1's schema (see OLDEST_VERSION): nothing to rewrite.
             0 => {}
+            1 => v1_to_v2(conn)?,
             _ => {
                 return Err(StateError::new(
                     ErrorKind::Io,
@@ -173,6 +221,39 @@ fn migrate(conn: &Conn, version: i32) -> Result<()> {
     conn.sql
         .execute_batch(&format!("PRAGMA user_version = {SCHEMA_VERSION};"))
         .map_err(|e| conn.err(e))
+}
+
+/// The step from version 1 to 2 ([`V1_TO_V2_MOVE`], [`SCHEMA`], [`V1_TO_V2`]), inside the
+/// caller's transaction. A version 1 file whose `object` rows do not each have their record
+/// (a damaged file: `podstate check` of the older podstate reports it) is refused as `Corrupt`
+/// rather than upgraded without them.
+fn v1_to_v2(conn: &Conn) -> Result<()> {
+    let steps = || -> rusqlite::Result<(i64, i64)> {
+        conn.sql.execute_batch(V1_TO_V2_MOVE)?;
+        conn.sql.execute_batch(SCHEMA)?;
+        conn.sql.execute_batch(V1_TO_V2)?;
+        let count = |sql| conn.sql.query_row(sql, [], |r| r.get::<_, i64>(0));
+        let counts = (
+            count("SELECT count(*) FROM v1_object")?,
+            count("SELECT count(*) FROM object")?,
+        );
+        conn.sql.execute_batch("DROP TABLE v1_object")?;
+        Ok(counts)
+    };
+    let (before, after) = steps().map_err(|e| conn.err(e))?;
+    if before != after {
+        return Err(StateError::new(
+            ErrorKind::Corrupt,
+            format!(
+                "podstate database {} is damaged: {} of its {before} containers and pods have \
+                 no record, so it is not upgraded to schema version 2 (`podstate check` of the \
+                 podstate that wrote it names them)",
+                conn.path.display(),
+                before - after
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Reads the application ID, the version and the schema's names through SQLite.

@@ -94,7 +94,8 @@ impl SqliteTx<'_> {
         let mut containers = BTreeMap::new();
         each(
             self,
-            "SELECT id, config, config_payload, state, state_payload FROM container ORDER BY id",
+            "SELECT id, config, config_payload, state, state_payload FROM object \
+             WHERE kind = 'container' ORDER BY id",
             &mut inv,
             |row| {
                 let id: String = self.text(row, 0)?;
@@ -108,7 +109,8 @@ impl SqliteTx<'_> {
         let mut pods = BTreeMap::new();
         each(
             self,
-            "SELECT id, config, config_payload, state, state_payload FROM pod ORDER BY id",
+            "SELECT id, config, config_payload, state, state_payload FROM object \
+             WHERE kind = 'pod' ORDER BY id",
             &mut inv,
             |row| {
                 let id: String = self.text(row, 0)?;
@@ -133,10 +135,9 @@ impl SqliteTx<'_> {
             },
             "volume",
         )?;
-        // The columns that copy identity fields out of the records: `object` (what lookups,
-        // prefix scans and the name space read), and the namespace and kind columns of
-        // `container` and `pod` (what list calls filter on, and what the foreign keys tie to
-        // `object`). A container's `pod` column is the membership index below.
+        // The columns of `object` that copy identity fields out of the records (what lookups,
+        // prefix scans, list calls and the name space read). A container's `pod` column is
+        // the membership index below.
         let both = [HolderKind::Container, HolderKind::Pod];
         let object = identities(
             self,
@@ -152,24 +153,10 @@ impl SqliteTx<'_> {
             }
         }
         idx.identities.push(object);
-        idx.identities.push(identities(
-            self,
-            "the container table's namespace column",
-            &[],
-            "SELECT id, kind, NULL, namespace FROM container",
-            &mut inv,
-        )?);
-        idx.identities.push(identities(
-            self,
-            "the pod table's namespace column",
-            &[],
-            "SELECT id, kind, NULL, namespace FROM pod",
-            &mut inv,
-        )?);
         for (dep, ctr) in self.pairs("SELECT dep, ctr FROM dependency")? {
             idx.dependents.entry(dep).or_default().insert(ctr);
         }
-        for (pod, ctr) in self.pairs("SELECT pod, id FROM container WHERE pod IS NOT NULL")? {
+        for (pod, ctr) in self.pairs("SELECT pod, id FROM object WHERE pod IS NOT NULL")? {
             idx.members.entry(pod).or_default().insert(ctr);
         }
         for (vol, ctr) in self.pairs("SELECT volume, ctr FROM volume_user")? {
@@ -182,24 +169,25 @@ impl SqliteTx<'_> {
                 .insert(session.clone());
             inv.exec_sessions.insert(session, ctr);
         }
-        for (ctr, net) in self.pairs("SELECT ctr, network FROM network")? {
-            inv.networks
-                .entry(ctr.clone())
-                .or_default()
-                .insert(net.clone());
-            inv.aliases.entry(ctr).or_default().entry(net).or_default();
-        }
-        for (ctr, net, alias) in
-            self.all("SELECT ctr, network, alias FROM network_alias", [], |row| {
-                Ok((self.text(row, 0)?, self.text(row, 1)?, self.text(row, 2)?))
-            })?
-        {
-            inv.aliases
-                .entry(ctr)
-                .or_default()
-                .entry(net)
-                .or_default()
-                .insert(alias);
+        // Every container's `networks` column (a pod has none: the schema's CHECK).
+        for (ctr, json) in self.pairs(
+            "SELECT id, networks FROM object WHERE kind = 'container' AND networks IS NOT NULL",
+        )? {
+            match record::decode_networks(&self.conn.path, &ctr, &json) {
+                Ok(networks) => {
+                    for (net, aliases) in networks {
+                        inv.networks
+                            .entry(ctr.clone())
+                            .or_default()
+                            .insert(net.clone());
+                        let stored = inv.aliases.entry(ctr.clone()).or_default();
+                        stored.entry(net).or_default().extend(aliases);
+                    }
+                }
+                Err(e) => inv
+                    .unreadable
+                    .push(Violation::unreadable(format!("networks of {ctr:?}"), e)),
+            }
         }
         if let Some(json) = self.one("SELECT config FROM db_config", [], |row| self.text(row, 0))?
             && let Err(e) =

@@ -1,7 +1,9 @@
 //! The apply phase: inserts, updates and deletes inside the call's `BEGIN IMMEDIATE`
-//! transaction. Deleting an object's row in `object` deletes its record and every index row it
-//! owns through the schema's `ON DELETE CASCADE`s; the foreign keys refuse (as `Corrupt`) any
-//! write that would leave an index row dangling.
+//! transaction. A container or pod is one `object` row (identity, record, pod, networks);
+//! deleting it deletes its dependency edges and exec sessions through the schema's `ON DELETE
+//! CASCADE`s, and its volume users by their keys, read from its config (the `volume_user`
+//! table has no second index for a cascade to use). The foreign keys refuse (as `Corrupt`) any
+//! other write that would leave an index row dangling.
 
 use podstate_api::raw::{NewContainer, StoreWrite, lifecycle};
 use podstate_api::{
@@ -11,7 +13,9 @@ use podstate_api::{
 use rusqlite::Params;
 
 use crate::error;
-use crate::record::{self, Record, encode, encode_plain};
+use podstate_api::raw::StoreRead;
+
+use crate::record::{self, Networks, Record, encode, encode_networks, encode_plain};
 use crate::store::SqliteTx;
 
 impl SqliteTx<'_> {
@@ -25,19 +29,18 @@ impl SqliteTx<'_> {
             .map_err(|e| conn.err(e))
     }
 
-    /// Rewrites every stored state in `table` (keyed by `key`) through `reset`. Payloads are
-    /// kept, so only the JSON column is read and written.
+    /// Rewrites every stored state of `table`'s rows that `filter` selects (keyed by `key`)
+    /// through `reset`. Payloads are kept, so only the JSON column is read and written.
     fn reset_states<S: Record>(
         &self,
-        table: &str,
-        key: &str,
+        (table, key, filter): (&str, &str, &str),
         reset: impl Fn(&mut S),
     ) -> Result<()> {
         let conn = &*self.conn;
         let states: Vec<(String, String)> = {
             let mut stmt = conn
                 .sql
-                .prepare_cached(&format!("SELECT {key}, state FROM {table}"))
+                .prepare_cached(&format!("SELECT {key}, state FROM {table} WHERE {filter}"))
                 .map_err(|e| conn.err(e))?;
             let rows = stmt
                 .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -48,11 +51,19 @@ impl SqliteTx<'_> {
         let update = format!("UPDATE {table} SET state = ?2 WHERE {key} = ?1");
         for (id, json) in states {
             let mut state: S = record::decode(&json, "null")
-                .map_err(|e| error::record(&conn.path, &format!("state of {table} {id:?}"), e))?;
+                .map_err(|e| error::record(&conn.path, &format!("state of {id:?}"), e))?;
             reset(&mut state);
             self.exec(&update, (&id, encode(&state)?))?;
         }
         Ok(())
+    }
+
+    /// Stores `networks` as the current networks of container `id`.
+    fn set_networks(&self, id: &str, networks: &Networks) -> Result<()> {
+        self.exec(
+            "UPDATE object SET networks = ?2 WHERE id = ?1 AND kind = 'container'",
+            (id, encode_networks(networks)?),
+        )
     }
 }
 
@@ -60,18 +71,21 @@ impl StoreWrite for SqliteTx<'_> {
     fn insert_container(&mut self, ctr: &Container, new: &NewContainer) -> Result<()> {
         let cfg = &ctr.config;
         let id = cfg.id.as_str();
+        let networks: Networks = new
+            .networks
+            .iter()
+            .map(|(network, aliases)| (network.clone(), sorted(aliases)))
+            .collect();
         self.exec(
-            "INSERT INTO object (id, kind, name, namespace) VALUES (?1, 'container', ?2, ?3)",
-            (id, &cfg.name, &cfg.namespace),
-        )?;
-        self.exec(
-            "INSERT INTO container \
-             (id, namespace, pod, config, config_payload, state, state_payload) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO object (id, kind, name, namespace, pod, networks, config, \
+             config_payload, state, state_payload) \
+             VALUES (?1, 'container', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
             (
                 id,
+                &cfg.name,
                 &cfg.namespace,
                 &cfg.pod,
+                encode_networks(&networks)?,
                 encode(cfg)?,
                 cfg.payload.as_str(),
                 encode(&ctr.state)?,
@@ -90,13 +104,20 @@ impl StoreWrite for SqliteTx<'_> {
                 (volume, id),
             )?;
         }
-        for (network, aliases) in &new.networks {
-            self.connect_network(id, network, aliases)?;
-        }
         Ok(())
     }
 
     fn delete_container(&mut self, id: &str) -> Result<()> {
+        // The volume users by their keys (see the module docs); dependency edges and exec
+        // sessions go with the row through their foreign keys.
+        if let Some(cfg) = self.container_config(id)? {
+            for volume in cfg.volume_names() {
+                self.exec(
+                    "DELETE FROM volume_user WHERE volume = ?1 AND ctr = ?2",
+                    (volume, id),
+                )?;
+            }
+        }
         self.exec(
             "DELETE FROM object WHERE id = ?1 AND kind = 'container'",
             [id],
@@ -105,37 +126,29 @@ impl StoreWrite for SqliteTx<'_> {
 
     fn set_container_state(&mut self, id: &str, state: &ContainerState) -> Result<()> {
         self.exec(
-            "UPDATE container SET state = ?2, state_payload = ?3 WHERE id = ?1",
+            "UPDATE object SET state = ?2, state_payload = ?3 WHERE id = ?1 AND kind = 'container'",
             (id, encode(state)?, state.payload.as_str()),
         )
     }
 
     fn set_container_config(&mut self, cfg: &ContainerConfig) -> Result<()> {
         self.exec(
-            "UPDATE container SET config = ?2, config_payload = ?3 WHERE id = ?1",
+            "UPDATE object SET config = ?2, config_payload = ?3 \
+             WHERE id = ?1 AND kind = 'container'",
             (&cfg.id, encode(cfg)?, cfg.payload.as_str()),
         )
     }
 
     fn connect_network(&mut self, id: &str, network: &str, aliases: &[String]) -> Result<()> {
-        self.exec(
-            "INSERT INTO network (ctr, network) VALUES (?1, ?2)",
-            (id, network),
-        )?;
-        for alias in aliases {
-            self.exec(
-                "INSERT INTO network_alias (ctr, network, alias) VALUES (?1, ?2, ?3)",
-                (id, network, alias),
-            )?;
-        }
-        Ok(())
+        let mut networks = self.networks(id)?;
+        networks.insert(network.to_owned(), sorted(aliases));
+        self.set_networks(id, &networks)
     }
 
     fn disconnect_network(&mut self, id: &str, network: &str) -> Result<()> {
-        self.exec(
-            "DELETE FROM network WHERE ctr = ?1 AND network = ?2",
-            (id, network),
-        )
+        let mut networks = self.networks(id)?;
+        networks.remove(network);
+        self.set_networks(id, &networks)
     }
 
     fn insert_exec_session(&mut self, session: &ExecSession) -> Result<()> {
@@ -156,14 +169,11 @@ impl StoreWrite for SqliteTx<'_> {
     fn insert_pod(&mut self, pod: &Pod) -> Result<()> {
         let cfg = &pod.config;
         self.exec(
-            "INSERT INTO object (id, kind, name, namespace) VALUES (?1, 'pod', ?2, ?3)",
-            (&cfg.id, &cfg.name, &cfg.namespace),
-        )?;
-        self.exec(
-            "INSERT INTO pod (id, namespace, config, config_payload, state, state_payload) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO object (id, kind, name, namespace, config, config_payload, state, \
+             state_payload) VALUES (?1, 'pod', ?2, ?3, ?4, ?5, ?6, ?7)",
             (
                 &cfg.id,
+                &cfg.name,
                 &cfg.namespace,
                 encode(cfg)?,
                 cfg.payload.as_str(),
@@ -179,14 +189,14 @@ impl StoreWrite for SqliteTx<'_> {
 
     fn set_pod_state(&mut self, id: &str, state: &PodState) -> Result<()> {
         self.exec(
-            "UPDATE pod SET state = ?2, state_payload = ?3 WHERE id = ?1",
+            "UPDATE object SET state = ?2, state_payload = ?3 WHERE id = ?1 AND kind = 'pod'",
             (id, encode(state)?, state.payload.as_str()),
         )
     }
 
     fn set_pod_config(&mut self, cfg: &PodConfig) -> Result<()> {
         self.exec(
-            "UPDATE pod SET config = ?2, config_payload = ?3 WHERE id = ?1",
+            "UPDATE object SET config = ?2, config_payload = ?3 WHERE id = ?1 AND kind = 'pod'",
             (&cfg.id, encode(cfg)?, cfg.payload.as_str()),
         )
     }
@@ -232,9 +242,20 @@ impl StoreWrite for SqliteTx<'_> {
     }
 
     fn refresh(&mut self) -> Result<()> {
-        self.reset_states("container", "id", lifecycle::reset_container_state)?;
-        self.reset_states("pod", "id", lifecycle::reset_pod_state)?;
-        self.reset_states("volume", "name", lifecycle::reset_volume_state)?;
+        self.reset_states(
+            ("object", "id", "kind = 'container'"),
+            lifecycle::reset_container_state,
+        )?;
+        self.reset_states(("object", "id", "kind = 'pod'"), lifecycle::reset_pod_state)?;
+        self.reset_states(("volume", "name", "true"), lifecycle::reset_volume_state)?;
         self.exec("DELETE FROM exec_session", [])
     }
+}
+
+/// `aliases` sorted, without duplicates: the order the `networks` column keeps them in.
+fn sorted(aliases: &[String]) -> Vec<String> {
+    let mut aliases = aliases.to_vec();
+    aliases.sort_unstable();
+    aliases.dedup();
+    aliases
 }

@@ -271,7 +271,7 @@ fn plain_sql_that_announces_itself_gets_in_against_a_tight_loop_writer() {
     sql.busy_timeout(Duration::from_secs(5)).unwrap();
     for round in 0..5 {
         turns.lock_shared().unwrap();
-        let written = sql.execute("UPDATE container SET state = state WHERE id = 'probe'", []);
+        let written = sql.execute("UPDATE object SET state = state WHERE id = 'probe'", []);
         turns.unlock().unwrap();
         assert_eq!(written.map_err(|e| e.to_string()), Ok(1), "round {round}");
     }

@@ -1,16 +1,23 @@
-//! Format version 1, frozen: databases of both backends and an export file written by this
-//! version, checked in under `tests/golden/v1/`, must open in every later build, pass `check`
-//! (`Store::verify`) and hold exactly what `tests/snapshots/golden__v1_dump.snap` says. A
-//! change that breaks one of them changes the format: it needs a new version and an upgrade
-//! step (README, "Format versions and upgrades"), never an edit of these files.
+//! The golden files: databases of both backends and an export file, each written by one format
+//! version and checked in under `tests/golden/vN/`, must open in every later build, pass
+//! `check` (`Store::verify`) and hold exactly what `tests/snapshots/golden__v1_dump.snap` says
+//! (every version's files hold the same objects, made by [`fill`]). A change that breaks one of
+//! them changes the format: it needs a new version and an upgrade step (README, "Format
+//! versions and upgrades"), never an edit of these files.
 //!
-//! The upgrade path is tested on a synthetic version 0 (version 1's layout stamped 0, see
+//! * `v1/`: the SQLite database (schema version 1), the redb database and the export file
+//!   (both still at their version 1, the current one). A writable open upgrades the SQLite
+//!   file to version 2 in place; a read-only open refuses it with one line naming `podstate
+//!   upgrade`.
+//! * `v2/`: the SQLite database of schema version 2 (the other two formats did not change).
+//!
+//! The upgrade path also starts from a synthetic version 0 (version 1's layout stamped 0, see
 //! `podstate_sqlite::schema::OLDEST_VERSION` and `podstate_redb::OLDEST_FORMAT`), made from the
-//! golden files at test time: a writable open upgrades it in place, a read-only open refuses it
-//! with one line naming `podstate upgrade`.
+//! v1 files at test time.
 //!
 //! The golden files are made by [`regenerate_golden_files`], an ignored test, only when a new
-//! format version is introduced (then under a new directory, `v2/`, keeping `v1/`):
+//! format version is introduced (then under a new directory, `v3/`, keeping the others, and
+//! only the files whose format changed):
 //! `cargo test -p podstate --features sqlite,redb --test golden -- --ignored regenerate`.
 #![cfg(all(feature = "sqlite", feature = "redb"))]
 
@@ -25,23 +32,36 @@ use podstate::{
 };
 use support::{at, podstate, stderr, stdout};
 
-/// The golden files of format version 1.
-fn v1() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/v1")
+/// The golden files of format version `version`.
+fn golden(version: u32) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/golden/v{version}"))
 }
 
-/// The three golden files, as (what, file name, store URL scheme; `None` for the export).
+/// The three golden files of version 1, as (what, file name, store URL scheme; `None` for the
+/// export).
 const FILES: [(&str, &str, Option<&str>); 3] = [
     ("SQLite database", "state.db", Some("sqlite")),
     ("redb database", "state.redb", Some("redb")),
     ("export file", "export.json", None),
 ];
 
-/// `file` copied into a new temporary directory (the checked-in file is never opened).
-fn copy_of(file: &str) -> (tempfile::TempDir, PathBuf) {
+/// The golden files of version 2: the formats whose version 2 exists.
+const V2_FILES: [(&str, &str, Option<&str>); 1] = [("SQLite database", "state.db", Some("sqlite"))];
+
+/// The newest version of the format of `scheme`, which this build writes.
+fn current(scheme: &str) -> u32 {
+    match scheme {
+        "sqlite" => podstate_sqlite::schema::SCHEMA_VERSION as u32,
+        _ => 1,
+    }
+}
+
+/// `file` of version `version` copied into a new temporary directory (the checked-in file is
+/// never opened).
+fn copy_of(version: u32, file: &str) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let copy = dir.path().join(file);
-    fs::copy(v1().join(file), &copy).unwrap();
+    fs::copy(golden(version).join(file), &copy).unwrap();
     (dir, copy)
 }
 
@@ -58,12 +78,34 @@ fn dump(store: &dyn Store) -> String {
     String::from_utf8(file).unwrap()
 }
 
+/// The expected dump of every golden file.
+fn expected_dump() -> String {
+    fs::read_to_string(golden(1).join("export.json")).unwrap()
+}
+
+/// Checks the store opened from a golden file: `check` passes, the dump is the expected one,
+/// and a lookup and the DB config answer through the API.
+fn assert_golden(what: &str, store: &dyn Store) {
+    assert_eq!(
+        store.verify().unwrap(),
+        [],
+        "{what}: check finds violations"
+    );
+    insta::assert_snapshot!("v1_dump", dump(store));
+    assert_eq!(dump(store), expected_dump(), "{what}");
+    // Through the API too, not only the whole-store dump.
+    let state = store.open_handle().unwrap();
+    assert_eq!(state.lookup_container_id("web-app").unwrap().len(), 64);
+    assert_eq!(state.get_db_config().unwrap(), db_config(), "{what}");
+}
+
 #[test]
 fn the_golden_files_of_version_1_open_pass_check_and_hold_the_expected_dump() {
     for (what, file, scheme) in FILES {
-        let (_dir, copy) = copy_of(file);
+        let (_dir, copy) = copy_of(1, file);
         let store = match scheme {
-            Some(scheme) => open(scheme, &copy, true).unwrap(),
+            // An older file: a writable open upgrades it in place.
+            Some(scheme) => open(scheme, &copy, current(scheme) == 1).unwrap(),
             None => {
                 let store = podstate::open("memory:").unwrap();
                 let bytes = fs::read(&copy).unwrap();
@@ -73,29 +115,76 @@ fn the_golden_files_of_version_1_open_pass_check_and_hold_the_expected_dump() {
                 store
             }
         };
-        assert_eq!(
-            store.verify().unwrap(),
-            [],
-            "{what}: check finds violations"
-        );
-        insta::assert_snapshot!("v1_dump", dump(store.as_ref()));
-        // Through the API too, not only the whole-store dump.
-        let state = store.open_handle().unwrap();
-        assert_eq!(state.lookup_container_id("web-app").unwrap().len(), 64);
-        assert_eq!(state.get_db_config().unwrap(), db_config(), "{what}");
+        assert_golden(what, store.as_ref());
+        drop(store);
+        if let Some(scheme) = scheme {
+            assert_eq!(stamped(scheme, &copy), current(scheme), "{what}");
+            let store = open(scheme, &copy, true).unwrap();
+            assert_golden(what, store.as_ref());
+        }
     }
 }
 
 #[test]
+fn the_golden_files_of_version_2_open_pass_check_and_hold_the_expected_dump() {
+    for (what, file, scheme) in V2_FILES {
+        let scheme = scheme.unwrap();
+        let (_dir, copy) = copy_of(2, file);
+        let store = open(scheme, &copy, true).unwrap();
+        assert_golden(what, store.as_ref());
+        drop(store);
+        assert_eq!(stamped(scheme, &copy), 2, "{what}");
+    }
+}
+
+#[test]
+fn an_upgraded_version_1_database_has_the_layout_of_a_new_one() {
+    let (_dir, copy) = copy_of(1, "state.db");
+    drop(open("sqlite", &copy, false).unwrap());
+    let fresh = copy.with_file_name("fresh.db");
+    drop(open("sqlite", &fresh, false).unwrap());
+    let schema = |path: &Path| -> Vec<(String, Option<String>)> {
+        let sql = rusqlite::Connection::open(path).unwrap();
+        let mut stmt = sql
+            .prepare("SELECT name, sql FROM sqlite_schema ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    assert_eq!(schema(&copy), schema(&fresh));
+    let sql = rusqlite::Connection::open(&copy).unwrap();
+    let problems: Vec<String> = sql
+        .prepare("PRAGMA integrity_check")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(problems, ["ok"]);
+    let dangling: i64 = sql
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(dangling, 0);
+}
+
+#[test]
 fn podstate_check_passes_on_the_golden_databases() {
-    for (_, file, scheme) in FILES {
-        let Some(scheme) = scheme else { continue };
-        let (dir, copy) = copy_of(file);
-        let out = podstate(
-            dir.path(),
-            &["check", &format!("{scheme}:{}", copy.display())],
-        );
-        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    for (version, files) in [(1, &FILES[..]), (2, &V2_FILES[..])] {
+        for (what, file, scheme) in files {
+            let Some(scheme) = scheme else { continue };
+            let (dir, copy) = copy_of(version, file);
+            let url = format!("{scheme}:{}", copy.display());
+            if version < current(scheme) {
+                let out = podstate(dir.path(), &["upgrade", &url]);
+                assert!(out.status.success(), "{what}: {}", stderr(&out));
+            }
+            let out = podstate(dir.path(), &["check", &url]);
+            assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+        }
     }
 }
 
@@ -143,16 +232,17 @@ fn stamped(scheme: &str, path: &Path) -> u32 {
 }
 
 #[test]
-fn a_version_0_file_is_refused_read_only_with_the_command_and_upgraded_by_a_writable_open() {
-    let expected = dump(
-        open("sqlite", &v1().join("state.db"), true)
-            .unwrap()
-            .as_ref(),
-    );
-    for (what, file, scheme) in FILES {
-        let Some(scheme) = scheme else { continue };
-        let (dir, copy) = copy_of(file);
-        stamp(scheme, &copy, 0);
+fn an_older_file_is_refused_read_only_with_the_command_and_upgraded_by_a_writable_open() {
+    let expected = expected_dump();
+    // Every older version of each format: the synthetic 0 of both (v1's files stamped 0) and
+    // SQLite's version 1.
+    for (what, file, scheme, old) in [
+        ("SQLite database v0", "state.db", "sqlite", 0),
+        ("SQLite database v1", "state.db", "sqlite", 1),
+        ("redb database v0", "state.redb", "redb", 0),
+    ] {
+        let (dir, copy) = copy_of(1, file);
+        stamp(scheme, &copy, old);
         let url = format!("{scheme}:{}", copy.display());
 
         let refused = open(scheme, &copy, true).map(drop).unwrap_err();
@@ -163,7 +253,11 @@ fn a_version_0_file_is_refused_read_only_with_the_command_and_upgraded_by_a_writ
             "{what}: names the command: {message}"
         );
         assert!(matches!(refused, podstate::OpenError::Store(ref e) if e.kind() == ErrorKind::Io));
-        assert_eq!(stamped(scheme, &copy), 0, "{what}: a read-only open wrote");
+        assert_eq!(
+            stamped(scheme, &copy),
+            old,
+            "{what}: a read-only open wrote"
+        );
 
         let out = podstate(dir.path(), &["inspect", &url]);
         assert!(!out.status.success());
@@ -175,7 +269,11 @@ fn a_version_0_file_is_refused_read_only_with_the_command_and_upgraded_by_a_writ
 
         let out = podstate(dir.path(), &["upgrade", &url]);
         assert!(out.status.success(), "{what}: {}", stderr(&out));
-        assert_eq!(stamped(scheme, &copy), 1, "{what}: upgraded in place");
+        assert_eq!(
+            stamped(scheme, &copy),
+            current(scheme),
+            "{what}: upgraded in place"
+        );
         let store = open(scheme, &copy, true).unwrap();
         assert_eq!(store.verify().unwrap(), [], "{what}");
         assert_eq!(
@@ -186,11 +284,13 @@ fn a_version_0_file_is_refused_read_only_with_the_command_and_upgraded_by_a_writ
         drop(store);
 
         // A writable open (what a runtime does) upgrades too.
-        stamp(scheme, &copy, 0);
+        let (_dir, copy) = copy_of(1, file);
+        stamp(scheme, &copy, old);
         let store = open(scheme, &copy, false).unwrap();
         assert_eq!(dump(store.as_ref()), expected, "{what}");
+        assert_eq!(store.verify().unwrap(), [], "{what}");
         drop(store);
-        assert_eq!(stamped(scheme, &copy), 1, "{what}");
+        assert_eq!(stamped(scheme, &copy), current(scheme), "{what}");
     }
 }
 
@@ -198,8 +298,9 @@ fn a_version_0_file_is_refused_read_only_with_the_command_and_upgraded_by_a_writ
 fn a_file_of_a_newer_version_is_refused_and_left_as_it_was() {
     for (what, file, scheme) in FILES {
         let Some(scheme) = scheme else { continue };
-        let (_dir, copy) = copy_of(file);
-        stamp(scheme, &copy, 2);
+        let (_dir, copy) = copy_of(1, file);
+        let newer = current(scheme) + 1;
+        stamp(scheme, &copy, newer);
         for read_only in [true, false] {
             let message = open(scheme, &copy, read_only)
                 .map(drop)
@@ -207,7 +308,7 @@ fn a_file_of_a_newer_version_is_refused_and_left_as_it_was() {
                 .to_string();
             assert!(message.contains("newer"), "{what}: {message}");
         }
-        assert_eq!(stamped(scheme, &copy), 2, "{what}");
+        assert_eq!(stamped(scheme, &copy), newer, "{what}");
     }
 }
 
@@ -327,14 +428,16 @@ fn fill(state: &dyn State) {
     state.add_container(&Container::new(cfg)).unwrap();
 }
 
-/// Rebuilds `tests/golden/v1/` from [`fill`]: only when the format version changes (then as
-/// `v2/`, keeping `v1/`). Then `cargo insta review` accepts the new expected dump.
+/// Rebuilds the golden files of the newest version (`tests/golden/v2/`, [`V2_FILES`]) from
+/// [`fill`]: only when a format version changes (then as a new directory, keeping the older
+/// ones, with the files whose format changed). The expected dump stays `golden__v1_dump.snap`
+/// as long as [`fill`] does not change.
 #[test]
 #[ignore = "rebuilds the checked-in golden files"]
 fn regenerate_golden_files() {
-    let dir = v1();
+    let dir = golden(2);
     fs::create_dir_all(&dir).unwrap();
-    for (_, file, scheme) in FILES {
+    for (_, file, scheme) in V2_FILES {
         let path = dir.join(file);
         let _ = fs::remove_file(&path);
         let Some(scheme) = scheme else { continue };
@@ -347,11 +450,6 @@ fn regenerate_golden_files() {
         .unwrap()
         .execute_batch("VACUUM")
         .unwrap();
-    let mut db = redb::Database::open(dir.join("state.redb")).unwrap();
-    db.compact().unwrap();
-    drop(db);
     // The file SQLite's writers take turns on: not part of the database.
     let _ = fs::remove_file(dir.join("state.db-wait"));
-    let store = open("sqlite", &dir.join("state.db"), true).unwrap();
-    fs::write(dir.join("export.json"), dump(store.as_ref())).unwrap();
 }

@@ -7,7 +7,8 @@ use podstate_api::{Container, ContainerConfig, ErrorKind};
 use super::with_conn;
 use crate::SqliteStore;
 use crate::read::{
-    ALL_CONTAINERS, ID_PREFIX, ID_PREFIX_OPEN, VOLUME_PREFIX, VOLUME_PREFIX_OPEN, prefix_end,
+    ALL_CONTAINERS, ALL_PODS, ID_PREFIX, ID_PREFIX_OPEN, VOLUME_PREFIX, VOLUME_PREFIX_OPEN,
+    prefix_end,
 };
 
 /// Characters at the edges of UTF-8's encodings and of the surrogate gap, and SQL's wildcards.
@@ -124,7 +125,7 @@ fn plan(store: &SqliteStore, sql: &str) -> Vec<String> {
 fn prefix_scans_are_index_range_searches_without_a_sort() {
     let store = SqliteStore::temporary().unwrap();
     let cases = [
-        // The (id, kind, namespace) index covers the query and is narrower than the table.
+        // A range of the `object` table itself (keyed by ID).
         (ID_PREFIX, "(id>? AND id<?)"),
         (ID_PREFIX_OPEN, "(id>?)"),
         (VOLUME_PREFIX, "(name>? AND name<?)"),
@@ -145,6 +146,22 @@ fn listing_every_container_walks_the_id_index_without_sorting_records() {
     let steps = plan(&store, ALL_CONTAINERS);
     assert!(
         steps.iter().all(|s| !s.contains("TEMP B-TREE")),
+        "{steps:?}"
+    );
+}
+
+#[test]
+fn listing_pods_and_members_reads_only_their_index_entries() {
+    let store = SqliteStore::temporary().unwrap();
+    // The pods: the partial index that holds only pods, in ID order, not every container.
+    let steps = plan(&store, ALL_PODS);
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert!(steps[0].contains("INDEX object_pods"), "{steps:?}");
+    // A pod's members: a search of the membership index.
+    let steps = plan(&store, "SELECT id FROM object WHERE pod = ?1 ORDER BY id");
+    assert_eq!(steps.len(), 1, "{steps:?}");
+    assert!(
+        steps[0].starts_with("SEARCH") && steps[0].contains("object_pod "),
         "{steps:?}"
     );
 }

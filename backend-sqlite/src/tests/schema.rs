@@ -73,39 +73,51 @@ fn the_schema_refuses_what_breaks_an_invariant() {
     state
         .add_container(&Container::new(ContainerConfig::new("c1", "one")))
         .unwrap();
-    let obj = "INSERT INTO object (id, kind, name, namespace) VALUES";
+    let obj = "INSERT INTO object (id, kind, name, namespace, networks, config, \
+               config_payload, state, state_payload) VALUES";
+    let rest = "'{}', '{}', 'null', '{}', 'null')";
     // One ID space and one name space for containers and pods.
     assert!(refused(
         &store,
-        &format!("{obj} ('p1', 'container', 'x', '')")
+        &format!("{obj} ('p1', 'container', 'x', '', {rest}")
     ));
     assert!(refused(
         &store,
-        &format!("{obj} ('x', 'container', 'pod', '')")
+        &format!("{obj} ('x', 'container', 'pod', '', {rest}")
     ));
     // Keys are non-empty and NUL-free; kinds are known.
     assert!(refused(
         &store,
-        &format!("{obj} ('', 'container', 'x', '')")
+        &format!("{obj} ('', 'container', 'x', '', {rest}")
     ));
     assert!(refused(
         &store,
-        &format!("{obj} ('a' || char(0), 'pod', 'x', '')")
-    ));
-    assert!(refused(&store, &format!("{obj} ('x', 'volume', 'x', '')")));
-    // A container record needs its object row, a member its pod in the same namespace.
-    let ctr = "INSERT INTO container (id, namespace, pod, config, config_payload, state, \
-               state_payload) VALUES";
-    assert!(refused(
-        &store,
-        &format!("{ctr} ('c9', '', NULL, '{{}}', '{{}}', '{{}}', '{{}}')")
+        &format!("{obj} ('a' || char(0), 'container', 'x', '', {rest}")
     ));
     assert!(refused(
         &store,
-        &format!(
-            "{obj} ('c9', 'container', 'n9', 'ns'); \
-                  {ctr} ('c9', 'ns', 'p1', '{{}}', '{{}}', '{{}}', '{{}}')"
-        )
+        &format!("{obj} ('x', 'volume', 'x', '', {rest}")
+    ));
+    // A container has networks (an object, maybe empty), a pod neither networks nor a pod; a
+    // member's pod is stored.
+    assert!(refused(
+        &store,
+        "INSERT INTO object (id, kind, name, namespace, config, config_payload, state, \
+         state_payload) VALUES ('c9', 'container', 'n9', '', '{}', 'null', '{}', 'null')"
+    ));
+    assert!(refused(
+        &store,
+        &format!("{obj} ('c9', 'container', 'n9', '', '[]', '{{}}', 'null', '{{}}', 'null')")
+    ));
+    assert!(refused(
+        &store,
+        &format!("{obj} ('p9', 'pod', 'n9', '', {rest}")
+    ));
+    assert!(refused(
+        &store,
+        "INSERT INTO object (id, kind, name, namespace, pod, networks, config, config_payload, \
+         state, state_payload) \
+         VALUES ('c9', 'container', 'n9', '', 'nope', '{}', '{}', 'null', '{}', 'null')"
     ));
     // Index rows never dangle: dependencies, volume users, exec sessions, aliases.
     assert!(refused(
@@ -124,10 +136,6 @@ fn the_schema_refuses_what_breaks_an_invariant() {
         &store,
         "INSERT INTO exec_session (id, ctr) VALUES ('e1', 'nope')"
     ));
-    assert!(refused(
-        &store,
-        "INSERT INTO network_alias (ctr, network, alias) VALUES ('c1', 'net', 'a')"
-    ));
     // A pod with members cannot go.
     let member = Container::new(ContainerConfig {
         pod: Some("p1".into()),
@@ -140,8 +148,7 @@ fn the_schema_refuses_what_breaks_an_invariant() {
     // And what the checks allow, the schema allows.
     assert!(!refused(
         &store,
-        "INSERT INTO network (ctr, network) VALUES ('c1', 'net'); \
-         INSERT INTO network_alias (ctr, network, alias) VALUES ('c1', 'net', 'a')"
+        "UPDATE object SET networks = '{\"net\":[\"a\"]}' WHERE id = 'c1'"
     ));
     assert_eq!(state.all_containers().unwrap().len(), 2);
     assert_eq!(
@@ -184,8 +191,7 @@ fn removing_a_container_leaves_no_index_row_behind() {
         conn.sql
             .query_row(
                 "SELECT (SELECT count(*) FROM dependency) + (SELECT count(*) FROM volume_user) \
-                 + (SELECT count(*) FROM exec_session) + (SELECT count(*) FROM network) \
-                 + (SELECT count(*) FROM network_alias) \
+                 + (SELECT count(*) FROM exec_session) \
                  + (SELECT count(*) FROM object WHERE id = 'c1')",
                 [],
                 |r| r.get(0),
@@ -208,7 +214,7 @@ fn a_damaged_record_answers_corrupt_naming_it() {
     let damage = |sql: &str| with_conn(&store, |conn| conn.sql.execute_batch(sql).unwrap());
     // A record that holds another container's config.
     damage(
-        "UPDATE container SET config = (SELECT config FROM container WHERE id = 'c2') WHERE id = 'c1'",
+        "UPDATE object SET config = (SELECT config FROM object WHERE id = 'c2') WHERE id = 'c1'",
     );
     let err = state.container("c1").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
@@ -217,7 +223,7 @@ fn a_damaged_record_answers_corrupt_naming_it() {
         "{err}"
     );
     // A record that is not JSON.
-    damage("UPDATE container SET state = '{' WHERE id = 'c2'");
+    damage("UPDATE object SET state = '{' WHERE id = 'c2'");
     let err = state.container("c2").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     assert!(err.message().contains("state of container \"c2\""), "{err}");

@@ -109,10 +109,7 @@ pub fn delete_a_dependency_with_plain_sql(path: &Path) {
     let sql = rusqlite::Connection::open(path).unwrap();
     sql.execute_batch(
         "PRAGMA foreign_keys = OFF;
-         DELETE FROM network_alias WHERE ctr = 'd8a1c0ffee42';
-         DELETE FROM network WHERE ctr = 'd8a1c0ffee42';
          DELETE FROM volume_user WHERE ctr = 'd8a1c0ffee42';
-         DELETE FROM container WHERE id = 'd8a1c0ffee42';
          DELETE FROM object WHERE id = 'd8a1c0ffee42';",
     )
     .unwrap();
@@ -141,7 +138,7 @@ pub fn entries(dir: &Path) -> Vec<PathBuf> {
 pub fn garble_config_with_plain_sql(path: &Path, id: &str) {
     let sql = rusqlite::Connection::open(path).unwrap();
     let changed = sql
-        .execute("UPDATE container SET config = '{' WHERE id = ?1", [id])
+        .execute("UPDATE object SET config = '{' WHERE id = ?1", [id])
         .unwrap();
     assert_eq!(changed, 1);
 }

@@ -1,12 +1,13 @@
 //! The second SQLite baseline, `raw-sqlite-idx`: plain rusqlite at the backend's settings with
 //! the backend's own schema (`podstate_sqlite::schema::SCHEMA`, foreign keys on) and the same
-//! inserts and deletes the backend makes for a container: the `object` row, the record, the
-//! volume users, the network and its aliases, the dependency edges. No check reads, no version
-//! check, no turns among writers: what the backend's index work costs by itself, beside
+//! inserts and deletes the backend makes for a container: the `object` row (identity, record,
+//! networks and aliases), the volume users by their keys, the dependency edges. No check reads,
+//! no version check, no turns among writers: what the backend's index work costs by itself, beside
 //! `raw-sqlite` (one table), which is the baseline the targets of issue 20 are stated against.
 //! Only the durable calls the paired write phases need ([`super::turns`]).
 
 use anyhow::{Context, bail};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use podstate_api::{Container, Volume};
@@ -90,21 +91,27 @@ impl Writer for SchemaSqlite {
         } = raw::encode(ctr)?;
         let cfg = &ctr.config;
         let id = cfg.id.as_str();
+        let networks: BTreeMap<&str, Vec<&str>> = cfg
+            .networks
+            .iter()
+            .map(|net| {
+                let aliases = cfg.network_aliases.get(net).into_iter().flatten();
+                (net.as_str(), aliases.map(String::as_str).collect())
+            })
+            .collect();
+        let networks = serde_json::to_string(&networks)?;
         self.write(|c| {
             exec(
                 c,
-                "INSERT INTO object (id, kind, name, namespace) VALUES (?1, 'container', ?2, ?3)",
-                params![id, cfg.name, cfg.namespace],
-            )?;
-            exec(
-                c,
-                "INSERT INTO container \
-                 (id, namespace, pod, config, config_payload, state, state_payload) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO object (id, kind, name, namespace, pod, networks, config, \
+                 config_payload, state, state_payload) \
+                 VALUES (?1, 'container', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                 params![
                     id,
+                    cfg.name,
                     cfg.namespace,
                     cfg.pod,
+                    networks,
                     config,
                     config_payload,
                     state,
@@ -125,30 +132,24 @@ impl Writer for SchemaSqlite {
                     params![vol.name, id],
                 )?;
             }
-            for net in &cfg.networks {
-                exec(
-                    c,
-                    "INSERT INTO network (ctr, network) VALUES (?1, ?2)",
-                    params![id, net],
-                )?;
-                for alias in cfg.network_aliases.get(net).into_iter().flatten() {
-                    exec(
-                        c,
-                        "INSERT INTO network_alias (ctr, network, alias) VALUES (?1, ?2, ?3)",
-                        params![id, net, alias],
-                    )?;
-                }
-            }
             Ok(())
         })
     }
 
     fn remove(&self, ctr: &Container) -> anyhow::Result<()> {
+        let id = &ctr.config.id;
         self.write(|c| {
+            for vol in &ctr.config.named_volumes {
+                exec(
+                    c,
+                    "DELETE FROM volume_user WHERE volume = ?1 AND ctr = ?2",
+                    params![vol.name, id],
+                )?;
+            }
             exec(
                 c,
                 "DELETE FROM object WHERE id = ?1 AND kind = 'container'",
-                [&ctr.config.id],
+                [id],
             )
         })
     }
