@@ -33,7 +33,7 @@ pub const SCHEMA_VERSION: i32 = 2;
 /// The oldest schema version this build upgrades. Version 0 is synthetic: version 1's schema
 /// stamped `user_version = 0` (no podstate release wrote it); it was made to write and test the
 /// upgrade path while there was one real version, and is kept so that the chain of steps
-/// starts there. Its migration to 1 only restamps the version; 1 to 2 is [`V1_TO_V2`].
+/// starts there. Its migration to 1 only restamps the version; 1 to 2 rebuilds the tables.
 pub const OLDEST_VERSION: i32 = 0;
 
 /// The tables and indexes of [`SCHEMA`] (SQLite's own automatic indexes aside), sorted: a
