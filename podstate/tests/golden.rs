@@ -172,6 +172,36 @@ fn an_upgraded_version_1_database_has_the_layout_of_a_new_one() {
 }
 
 #[test]
+fn a_damaged_version_1_database_is_not_upgraded_and_left_as_it_was() {
+    // An object row without its record (a broken tool's delete): the step to version 2 would
+    // drop the object, so the upgrade is refused and rolled back.
+    let (_dir, copy) = copy_of(1, "state.db");
+    let sql = rusqlite::Connection::open(&copy).unwrap();
+    sql.execute_batch(
+        "PRAGMA foreign_keys = OFF; \
+         DELETE FROM container WHERE id IN (SELECT id FROM object WHERE name = 'solo-1')",
+    )
+    .unwrap();
+    drop(sql);
+    let err = open("sqlite", &copy, false).map(drop).unwrap_err();
+    assert!(
+        matches!(err, podstate::OpenError::Store(ref e) if e.kind() == ErrorKind::Corrupt),
+        "{err}"
+    );
+    assert!(err.to_string().contains("no record"), "{err}");
+    assert_eq!(stamped("sqlite", &copy), 1);
+    let sql = rusqlite::Connection::open(&copy).unwrap();
+    let tables: i64 = sql
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE name IN ('container', 'network_alias')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(tables, 2, "the version 1 tables are still there");
+}
+
+#[test]
 fn podstate_check_passes_on_the_golden_databases() {
     for (version, files) in [(1, &FILES[..]), (2, &V2_FILES[..])] {
         for (what, file, scheme) in files {
