@@ -21,6 +21,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use podstate_api::StateError;
+use podstate_api::raw::group::TurnWait;
 use podstate_api::raw::trace::LockWait;
 use redb::{Database, TransactionError, WriteTransaction};
 
@@ -76,22 +77,23 @@ impl Backoff {
 }
 
 /// Starts a write transaction on `db`, whose storage is `storage`: after the writers already
-/// waiting have had their turn (for at most [`YIELD`]), and waiting at most `timeout` for the
-/// write lock.
+/// waiting have had their turn (for at most [`YIELD`]), and waiting for the write lock until
+/// `turn`'s deadline at most. A timeout names the holder found then, or the one `turn` saw
+/// earlier in its wait when the holder let go meanwhile, and the whole wait `turn` counts (its
+/// time queued in the store's write group included).
 pub(crate) fn begin_write(
     db: &Database,
     storage: &BoundedFile,
     file: &Path,
-    timeout: Duration,
+    turn: &mut TurnWait,
 ) -> Result<WriteTransaction, StateError> {
     let yielding = Instant::now();
     let mut wait = LockWait::since(yielding);
     while storage.others_waiting(false) && yielding.elapsed() < YIELD {
         std::thread::sleep(YIELD_POLL);
     }
-    let holder = || write_lock_holder(storage);
     let mut announced = false;
-    let mut backoff = Backoff::new(timeout);
+    let mut backoff = Backoff::new(turn.remaining());
     let answer = loop {
         match db.try_begin_write() {
             Ok(tx) => break Ok(tx),
@@ -103,12 +105,12 @@ pub(crate) fn begin_write(
             announced = true;
         }
         if wait.wants_holder() {
-            wait.set_holder(holder());
+            wait.set_holder(name_write_lock_holder(storage, turn));
         }
-        if let Err(waited) = backoff.wait() {
-            let who = holder();
+        if backoff.wait().is_err() {
+            let who = name_write_lock_holder(storage, turn);
             wait.set_holder(who.clone());
-            break Err(lock_timeout(file, "the write lock", &who, waited));
+            break Err(lock_timeout(file, "the write lock", &who, turn.waited()));
         }
     };
     if announced {
@@ -118,15 +120,24 @@ pub(crate) fn begin_write(
     answer
 }
 
-/// Who holds the write lock of the file `storage` is open on. The holder may be another thread
-/// of this process (redb's in-process write slot), so this process's own open file is not left
-/// out.
-pub(crate) fn write_lock_holder(storage: &BoundedFile) -> String {
+/// Who holds the write lock of the file `storage` is open on, for the message of `turn`'s
+/// timeout: as found now, else as `turn` saw it earlier in its wait (see
+/// [`TurnWait::holder`]), else "an unknown process".
+pub(crate) fn name_write_lock_holder(storage: &BoundedFile, turn: &mut TurnWait) -> String {
+    let found = write_lock_holders(storage);
+    let fresh = (!found.is_empty()).then(|| holders::describe(&found));
+    turn.holder(fresh).unwrap_or_else(|| holders::describe(&[]))
+}
+
+/// The processes holding the write lock of the file `storage` is open on. The holder may be
+/// another thread of this process (redb's in-process write slot), so this process's own open
+/// file is not left out.
+fn write_lock_holders(storage: &BoundedFile) -> Vec<holders::Holder> {
     let (id, _) = storage.identity();
     let wanted = Wanted::range(
         std::ops::Bound::Included(WRITER_BYTE),
         std::ops::Bound::Included(WRITER_BYTE),
         true,
     );
-    holders::describe(&holders::find(id, wanted, None))
+    holders::find(id, wanted, None)
 }

@@ -7,6 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use podstate_api::raw::group::TurnWait;
 use podstate_api::{ErrorKind, Result, StateError};
 use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
@@ -371,7 +372,12 @@ fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
     let db = builder(options)
         .create_with_backend(SharedFile(storage.clone()))
         .map_err(|e| fault(file, e))?;
-    let tx = begin_write(&db, &storage, file, options.lock_timeout)?;
+    let tx = begin_write(
+        &db,
+        &storage,
+        file,
+        &mut TurnWait::from_now(options.lock_timeout),
+    )?;
     create_tables(&tx, file)?;
     tx.commit().map_err(|e| fault(file, e))?;
     db.close().map_err(|e| fault(file, e))?;

@@ -10,6 +10,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use podstate_api::raw::group::TurnWait;
 use podstate_api::{ErrorKind, StateError};
 use redb::ReadableTable;
 
@@ -30,7 +31,12 @@ pub(crate) fn upgrade(
     file: &Path,
     timeout: Duration,
 ) -> Result<Option<u32>, StateError> {
-    let tx = begin_write(&writer.db, &writer.storage, file, timeout)?;
+    let tx = begin_write(
+        &writer.db,
+        &writer.storage,
+        file,
+        &mut TurnWait::from_now(timeout),
+    )?;
     let version = {
         let meta = tx.open_table(META).map_err(|e| fault(file, e))?;
         let stamp = meta.get(FORMAT_KEY).map_err(|e| fault(file, e))?;
