@@ -19,11 +19,8 @@ use crate::options::RedbOptions;
 use crate::overlay::OverlayReader;
 use crate::reader::Reader;
 use crate::schema::{Stamp, check_format, create_tables};
-use crate::storage::StorageHook;
+use crate::storage::Hook;
 use crate::upgrade::{older_read_only, upgrade};
-
-/// What a store wraps redb's storage in: nothing, except in failing-disk tests.
-pub(crate) type Hook = Option<Arc<dyn StorageHook>>;
 
 /// How often opening the reader starts over because the file changed meanwhile (a writer
 /// repairing or committing it while an overlay was being made).
@@ -115,7 +112,10 @@ impl Shared {
                         // Upgraded, then checked again through a new reader.
                         drop(snapshot);
                         drop(reader);
-                        upgrade(&shared.writer()?, file, options.lock_timeout)?;
+                        {
+                            let writer = shared.writer()?;
+                            upgrade(&writer.db, &writer.storage, file, options.lock_timeout)?
+                        };
                         continue;
                     }
                 }
