@@ -96,7 +96,7 @@ use std::process::ExitCode;
 
 pub use error_line::one_line;
 pub use launcher::Launcher;
-pub use target::{Backend, verify};
+pub use target::{PersistentBackend, verify};
 
 /// The entry point of a child process: `args` are its role and `key=value` parameters (see
 /// [`launcher`]). Prints why it failed on stderr and exits non-zero on failure.

@@ -19,14 +19,14 @@ use podstate_api::{
 };
 
 use crate::launcher::{Launcher, Params, tail};
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::trials::trial_dir;
 
 /// A soak run.
 #[derive(Debug, Clone)]
 pub struct SoakConfig {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// Processes.
     pub procs: usize,
     /// Lifecycles over all processes.
@@ -261,7 +261,7 @@ fn lifecycle(state: &dyn State, id: &str) -> Result<(), StateError> {
 /// # Errors
 /// A store that does not open, or a broken pipe.
 pub fn child(params: &Params) -> anyhow::Result<()> {
-    let backend = Backend::parse(&params.get::<String>("backend")?)?;
+    let backend = PersistentBackend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let proc: usize = params.get("proc")?;
     let lifecycles: u64 = params.get("lifecycles")?;

@@ -41,7 +41,7 @@ use self::drive::{Run, drive};
 use self::history::{Event, Record, describe};
 use self::stops::{StopConfig, StopFigures};
 use crate::launcher::Launcher;
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::trials::trial_dir;
 use crate::workload;
 
@@ -49,7 +49,7 @@ use crate::workload;
 #[derive(Debug, Clone)]
 pub struct StressConfig {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// Processes.
     pub procs: usize,
     /// Threads per process.
