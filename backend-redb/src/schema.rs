@@ -18,7 +18,7 @@ use crate::error::{bad_layout, fault};
 /// with any change to the tables or records, together with the layout snapshot.
 pub const FORMAT: u32 = 1;
 
-/// The oldest format version this build upgrades ([`upgrade`](crate::upgrade)). Format 0 is
+/// The oldest format version this build upgrades (in place, at a writable open). Format 0 is
 /// synthetic: format 1's layout stamped `"0"` (no podstate release wrote it); it exists so
 /// that the upgrade path is written and tested while there is one real version. Its step to 1
 /// only restamps the version.

@@ -6,7 +6,7 @@
 //! has one slot. The writer holding it runs its own call inside the group's open transaction
 //! (beginning one when none is open), checked and applied as if it ran alone; then it either
 //! commits, or leaves the open transaction and its commit to the writers queued behind it and
-//! waits for that commit's outcome (its group's [`Epoch`](epoch)). It commits when nobody is
+//! waits for that commit's outcome (its group's epoch). It commits when nobody is
 //! queued (so a lone writer commits at once and never waits for company), when the group has
 //! reached its [`GroupLimits`], or when a writer outside the group (another process or store)
 //! waits for the engine's write lock, so that the turns of writers keep working. No closure runs
