@@ -170,7 +170,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
-            eprintln!("error: {}", podstate_reliability::one_line(&why));
+            eprintln!("error: {}", podstate::error_line(why.as_ref()));
             ExitCode::FAILURE
         }
     }

@@ -115,7 +115,7 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> anyhow::R
         // The child's stderr after the reason, not before it as a context would put it.
         anyhow!(
             "{}\nchild stderr:\n{}",
-            crate::one_line(&why),
+            podstate::error_line(why.as_ref()),
             tail(&stderr_path, 20)
         )
     })?;

@@ -74,7 +74,6 @@ pub mod bad_files;
 pub mod crash;
 pub mod disk;
 pub mod driver;
-mod error_line;
 pub mod faults;
 pub mod grouped;
 pub mod holder;
@@ -94,7 +93,6 @@ pub mod workload;
 use anyhow::anyhow;
 use std::process::ExitCode;
 
-pub use error_line::one_line;
 pub use launcher::Launcher;
 pub use target::{PersistentBackend, verify};
 
@@ -116,7 +114,7 @@ pub fn child_main(args: &[String]) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
-            eprintln!("child {role}: {}", one_line(&why));
+            eprintln!("child {role}: {}", podstate::error_line(why.as_ref()));
             ExitCode::FAILURE
         }
     }

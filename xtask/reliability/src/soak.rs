@@ -228,9 +228,10 @@ pub fn run(
             "the database holds more than the long-lived containers:\n{}",
             podstate_api::dump::describe(&want, &got, ("expected", "database"))
         )),
-        Err(why) => report
-            .failures
-            .push(format!("the check afterwards: {}", crate::one_line(&why))),
+        Err(why) => report.failures.push(format!(
+            "the check afterwards: {}",
+            podstate::error_line(why.as_ref())
+        )),
     }
     Ok(report)
 }

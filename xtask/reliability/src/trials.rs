@@ -144,7 +144,7 @@ pub fn run(
                     report.failures.push(format!(
                         "{} {what} trial {trial} (seed {seed:#x}): {}",
                         backend.name(),
-                        crate::one_line(&why)
+                        podstate::error_line(why.as_ref())
                     ));
                 }
             }

@@ -199,7 +199,7 @@ pub fn run(
     );
     report.run_time = started.elapsed();
     if let Err(why) = outcome {
-        report.failures.push(crate::one_line(&why));
+        report.failures.push(podstate::error_line(why.as_ref()));
         return Ok(report);
     }
     drop(observer);
@@ -274,9 +274,10 @@ pub fn run(
         Ok(_) => report
             .failures
             .push("the reopened database differs from the last barrier's".to_owned()),
-        Err(why) => report
-            .failures
-            .push(format!("the final check: {}", crate::one_line(&why))),
+        Err(why) => report.failures.push(format!(
+            "the final check: {}",
+            podstate::error_line(why.as_ref())
+        )),
     }
     report.check_time = check_started.elapsed();
     Ok(report)
