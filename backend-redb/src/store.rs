@@ -15,12 +15,12 @@ use redb::{ReadTransaction, WriteTransaction};
 
 use crate::error::{contain, contain_with, met_io_error};
 use crate::group::{RedbWriter, WriteTx};
-use crate::open::{Hook, Shared, kept_changing};
+use crate::open::{Shared, kept_changing};
 use crate::options::RedbOptions;
 use crate::read::View;
 use crate::reader::ReadSnapshot;
 #[cfg(feature = "testing")]
-use crate::storage::StorageHook;
+use crate::storage::{Hook, StorageHook};
 
 /// How often a read opens the file anew because the overlay it read through went stale (see
 /// [`overlay`](crate::overlay)) before it gives up.
