@@ -11,9 +11,7 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
-/// This group's scenarios, in the suite's order: [`scenarios()`](super::scenarios) and
-/// [`scenario_tests!`](crate::scenario_tests) list them from here, and a unit test fails when
-/// a `pub fn` of this file is missing.
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __scenarios_lifecycle {
