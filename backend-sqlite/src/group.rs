@@ -15,10 +15,11 @@ use std::time::{Duration, Instant};
 use podstate_api::raw::group::Transactions;
 use podstate_api::{ErrorKind, Result, StateError};
 
+use crate::begin::begin;
 use crate::conn::Conn;
 use crate::error::lock_timeout_message;
+use crate::open::open;
 use crate::options::SqliteOptions;
-use crate::store::begin;
 
 /// The write connection of one store, opened by its first write.
 pub(crate) struct Writer {
@@ -80,7 +81,7 @@ impl Transactions for Writer {
             .take();
         let conn = match idle {
             Some(conn) => conn,
-            None => Conn::open(&self.path, &self.options)?,
+            None => open(&self.path, &self.options)?,
         };
         conn.clock.start_until(deadline);
         // A transaction a panic left open (its connection is normally dropped with the panic).

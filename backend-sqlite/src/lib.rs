@@ -215,11 +215,13 @@
 //! lookup by name 230 µs, by prefix 1,814 µs, all_containers 548 ms.
 
 mod backup;
+mod begin;
 mod busy;
 mod conn;
 mod error;
 mod group;
 mod locks;
+mod open;
 mod options;
 mod read;
 mod read_only;

@@ -8,18 +8,17 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use podstate_api::raw::group::WriteGroup;
-use podstate_api::raw::trace::LockWait;
 use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Invariant, Inventory, Violation, violations};
 use podstate_api::{Capabilities, Store};
 use podstate_api::{ErrorKind, Result, State, StateError};
 
+use crate::begin::begin;
 use crate::conn::Conn;
 use crate::group::Writer;
+use crate::open::open;
 use crate::options::SqliteOptions;
-use crate::schema;
-use crate::turn::Yield;
 
 /// What a store and every engine made from it share: where the database is and how to open it.
 struct Shared {
@@ -110,7 +109,7 @@ impl SqliteStore {
     }
 
     fn connect(shared: Arc<Shared>) -> Result<SqliteStore> {
-        let anchor = Conn::open(&shared.path, &shared.options)?;
+        let anchor = open(&shared.path, &shared.options)?;
         let writer = Writer::new(Arc::clone(&shared.path), shared.options);
         Ok(SqliteStore {
             group: Arc::new(WriteGroup::new(writer, shared.options.group_commit)),
@@ -209,7 +208,7 @@ impl SqliteStore {
     pub(crate) fn fresh_anchor(&self) -> Result<std::sync::MutexGuard<'_, Conn>> {
         let mut conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
         if conn.outdated() {
-            *conn = Conn::open(&self.shared.path, &self.shared.options)?;
+            *conn = open(&self.shared.path, &self.shared.options)?;
         }
         Ok(conn)
     }
@@ -312,7 +311,7 @@ pub struct SqliteEngine {
 
 impl SqliteEngine {
     fn new(shared: Arc<Shared>, group: Arc<WriteGroup<Writer>>) -> Result<SqliteEngine> {
-        let conn = Conn::open(&shared.path, &shared.options)?;
+        let conn = open(&shared.path, &shared.options)?;
         Ok(SqliteEngine {
             shared,
             slot: Mutex::new(Slot::Open(conn)),
@@ -330,7 +329,7 @@ impl SqliteEngine {
             Slot::Closed => false,
         };
         if stale {
-            *slot = Slot::Open(Conn::open(&self.shared.path, &self.shared.options)?);
+            *slot = Slot::Open(open(&self.shared.path, &self.shared.options)?);
             tracing::info!(
                 file = %self.shared.path.display(),
                 "opened a new connection in place of a broken one"
@@ -374,44 +373,6 @@ impl SqliteEngine {
     fn deadline(&self) -> Instant {
         Instant::now() + self.shared.options.lock_timeout
     }
-}
-
-/// Begins a transaction on `conn` (`BEGIN IMMEDIATE` for a write) and checks the schema
-/// version; on failure nothing is left open. A write first leaves the lock to writers that wait
-/// for it, and announces itself while it waits in turn (see [`turn`](crate::turn)).
-pub(crate) fn begin(conn: &Conn, write: bool) -> Result<()> {
-    let turn = conn.turn.as_ref().filter(|_| write);
-    if let Some(turn) = turn {
-        let mut yielding = LockWait::begin();
-        let yielded = turn.yield_to_waiters(conn.clock.deadline());
-        if matches!(yielded, Yield::Yielded | Yield::RanOut) {
-            let holder = match yielded {
-                Yield::RanOut => {
-                    "waiters that did not take their turn (writing without turns for a while)"
-                }
-                _ => "waiting writers, announced on the -wait file",
-            };
-            yielding.set_holder(holder.to_owned());
-            yielding.end("sqlite", &conn.path, "its turn among writers", true);
-        }
-        turn.arm();
-    }
-    let begun = conn.run(if write { "BEGIN IMMEDIATE" } else { "BEGIN" });
-    if let Some(turn) = turn {
-        turn.disarm();
-    }
-    begun?;
-    let checked = conn
-        .retry_sql(|| {
-            conn.sql
-                .prepare_cached("PRAGMA user_version")?
-                .query_row([], |r| r.get(0))
-        })
-        .and_then(|version| schema::check_version(conn, version));
-    if checked.is_err() {
-        conn.rollback();
-    }
-    checked
 }
 
 impl fmt::Debug for SqliteEngine {
