@@ -165,12 +165,17 @@ impl Conn {
     }
 
     /// Switches the database to WAL mode (see the crate docs, "Durability and WAL"). The mode is
-    /// stored in the file, so this changes something only on a newly laid out database.
+    /// stored in the file, so this changes something only on a newly laid out database: once a
+    /// read of this connection found the file in WAL mode, that read opened the WAL and took its
+    /// shared lock (what [`open_wal`](Conn::open_wal) is for), and asking the mode is all.
     pub(crate) fn use_wal(&self) -> Result<()> {
-        let mode: String = self.retry_sql(|| {
-            self.sql
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        })?;
+        let query = |sql: &str| -> Result<String> {
+            self.retry_sql(|| self.sql.query_row(sql, [], |r| r.get(0)))
+        };
+        if query("PRAGMA journal_mode")?.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        let mode = query("PRAGMA journal_mode = WAL")?;
         if mode.eq_ignore_ascii_case("wal") {
             return self.open_wal();
         }
