@@ -7,11 +7,12 @@
 //! (while beginning, applying or committing) retires that object while the group's slot is
 //! still held: the next write opens the file anew, and no writer begins on the latched one.
 
+use std::path::Path;
+use std::sync::Arc;
+
 use podstate_api::raw::group::{Transactions, TurnWait};
 use podstate_api::{Result, StateError};
 use redb::{CommitError, Durability, WriteTransaction};
-use std::path::Path;
-use std::sync::Arc;
 
 use crate::error::{fault, lock_timeout, met_io_error};
 use crate::lock::{begin_write, name_write_lock_holder};

@@ -8,15 +8,17 @@
 //! database, so two connections of one store never wrote at the same time anyway; they waited
 //! for each other in SQLite's busy handler, which sleeps.
 
-use podstate_api::raw::group::{Transactions, TurnWait};
-use podstate_api::{ErrorKind, Result, StateError};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
+use podstate_api::raw::group::{Transactions, TurnWait};
+use podstate_api::{ErrorKind, Result, StateError};
+
+use crate::begin::begin;
 use crate::conn::Conn;
 use crate::error::{holders_text, lock_timeout_message};
+use crate::open::open;
 use crate::options::SqliteOptions;
-use crate::store::begin;
 
 /// The write connection of one store, opened by its first write.
 pub(crate) struct Writer {
@@ -88,7 +90,7 @@ impl Transactions for Writer {
             .take();
         let conn = match idle {
             Some(conn) => conn,
-            None => Conn::open(&self.path, &self.options)?,
+            None => open(&self.path, &self.options)?,
         };
         conn.clock.start_until(turn.deadline());
         // A transaction a panic left open (its connection is normally dropped with the panic).
