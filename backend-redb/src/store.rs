@@ -19,8 +19,9 @@ use crate::open::{Shared, kept_changing};
 use crate::options::RedbOptions;
 use crate::read::View;
 use crate::reader::ReadSnapshot;
+use crate::storage::Hook;
 #[cfg(feature = "testing")]
-use crate::storage::{Hook, StorageHook};
+use crate::storage::StorageHook;
 
 /// How often a read opens the file anew because the overlay it read through went stale (see
 /// [`overlay`](crate::overlay)) before it gives up.
