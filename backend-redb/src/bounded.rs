@@ -38,10 +38,10 @@ use podstate_api::raw::trace::LockWait;
 use redb::backends::FileBackend;
 use redb::{BackendError, DatabaseError, StorageBackend};
 
+use crate::backoff::Backoff;
 use crate::error::LOCK_TIMEOUT_KIND;
 use crate::holders::{self, FileId, Own, Wanted};
-use crate::lock::Backoff;
-use crate::open::Hook;
+use crate::storage::Hook;
 
 /// The length of redb's header, which its header lock covers (redb's design notes, "Lock
 /// bytes": `0..320`).

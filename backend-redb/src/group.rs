@@ -9,14 +9,13 @@
 
 use std::path::Path;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use podstate_api::raw::group::Transactions;
+use podstate_api::raw::group::{Transactions, TurnWait};
 use podstate_api::{Result, StateError};
 use redb::{CommitError, Durability, WriteTransaction};
 
 use crate::error::{fault, lock_timeout, met_io_error};
-use crate::lock::{begin_write, write_lock_holder};
+use crate::lock::{begin_write, name_write_lock_holder};
 use crate::open::{Shared, Writer};
 
 /// The write transactions of one store.
@@ -60,11 +59,10 @@ impl Transactions for RedbWriter {
         &self.shared.file
     }
 
-    fn begin(&self, deadline: Instant) -> Result<WriteTx> {
+    fn begin(&self, turn: &mut TurnWait) -> Result<WriteTx> {
         let file = self.shared.file.as_path();
         let writer = self.shared.writer()?;
-        let timeout = deadline.saturating_duration_since(Instant::now());
-        let begun = begin_write(&writer.db, &writer.storage, file, timeout).and_then(|mut tx| {
+        let begun = begin_write(&writer.db, &writer.storage, file, turn).and_then(|mut tx| {
             tx.set_durability(Durability::Immediate)
                 .map_err(|e| fault(file, e))?;
             Ok(tx)
@@ -104,11 +102,14 @@ impl Transactions for RedbWriter {
         tx.writer.storage.others_waiting(false)
     }
 
-    fn turn_timed_out(&self, waited: Duration) -> StateError {
+    fn turn_timed_out(&self, turn: &mut TurnWait) -> StateError {
         let who = match self.shared.writer_if_open() {
-            Some(writer) => write_lock_holder(&writer.storage),
-            None => "another call of this process".to_owned(),
+            Some(writer) => name_write_lock_holder(&writer.storage, turn),
+            // The call ahead is still opening the file for writing.
+            None => turn
+                .holder(None)
+                .unwrap_or_else(|| "another call of this process".to_owned()),
         };
-        lock_timeout(&self.shared.file, "the write lock", &who, waited)
+        lock_timeout(&self.shared.file, "the write lock", &who, turn.waited())
     }
 }

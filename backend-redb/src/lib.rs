@@ -255,6 +255,7 @@
 //! (two, the data and the header) and fails below that. The store's own code path is otherwise
 //! the production one; without a hook nothing is wrapped.
 
+mod backoff;
 mod bounded;
 mod drafts;
 mod error;
@@ -278,7 +279,7 @@ mod write;
 mod tests;
 
 pub use options::RedbOptions;
-pub use schema::{FORMAT, TableInfo, layout};
+pub use schema::{FORMAT, OLDEST_FORMAT, TableInfo, layout};
 
 /// The files of a podstate redb database: the one file (a new database is drafted under a
 /// hidden name of its own and linked into place, never kept beside it).
@@ -287,4 +288,3 @@ pub const DATABASE_FILES: podstate_api::raw::DatabaseFiles =
 #[cfg(feature = "testing")]
 pub use storage::StorageHook;
 pub use store::{RedbEngine, RedbState, RedbStore};
-pub use upgrade::OLDEST_FORMAT;

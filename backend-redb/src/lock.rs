@@ -3,7 +3,7 @@
 //!
 //! redb's own `begin_write` waits without bound (an in-process condition variable, then a
 //! blocking `F_OFD_SETLKW` on the writer byte), so a write starts with `try_begin_write`, polled
-//! with a jittered exponential back-off (20 µs doubling to 2 ms), and answers `Io` naming the
+//! with the crate's jittered exponential [`Backoff`] (20 µs doubling to 2 ms), and answers `Io` naming the
 //! write lock and its holder once the timeout has passed. (redb's other blocking locks are
 //! bounded the same way inside the storage, see [`bounded`](crate::bounded).)
 //!
@@ -15,83 +15,43 @@
 //! a write transaction first yields while anyone else waits: at most [`YIELD`], so that a
 //! waiter stopped (SIGSTOP) or gone slow never holds writers up for longer.
 
-use std::collections::hash_map::RandomState;
-use std::hash::{BuildHasher, Hasher};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use podstate_api::StateError;
+use podstate_api::raw::group::TurnWait;
 use podstate_api::raw::trace::LockWait;
 use redb::{Database, TransactionError, WriteTransaction};
 
+use crate::backoff::Backoff;
 use crate::bounded::{BoundedFile, WRITER_BYTE};
 use crate::error::{fault, lock_timeout};
 use crate::holders::{self, Wanted};
 
-/// The first pause between two tries.
-const FIRST_PAUSE: Duration = Duration::from_micros(20);
-/// The longest pause between two tries.
-const MAX_PAUSE: Duration = Duration::from_millis(2);
 /// How long a writer lets writers that wait go first, at most, before each write transaction:
 /// longer than a waiter's longest pause between two tries, so that it gets a try in.
 pub(crate) const YIELD: Duration = Duration::from_millis(5);
 /// How often a yielding writer looks whether the waiters have had their turn.
 const YIELD_POLL: Duration = Duration::from_micros(100);
 
-/// A deadline and a growing, jittered pause: the one back-off of this crate.
-pub(crate) struct Backoff {
-    start: Instant,
-    timeout: Duration,
-    pause: Duration,
-    jitter: RandomState,
-}
-
-impl Backoff {
-    /// A back-off that gives up `timeout` from now.
-    pub(crate) fn new(timeout: Duration) -> Backoff {
-        Backoff {
-            start: Instant::now(),
-            timeout,
-            pause: FIRST_PAUSE,
-            jitter: RandomState::new(),
-        }
-    }
-
-    /// Sleeps before the next try, or answers how long it waited once the timeout has passed.
-    /// The pause is drawn from its upper half so that peers retrying together drift apart.
-    pub(crate) fn wait(&mut self) -> Result<(), Duration> {
-        let waited = self.start.elapsed();
-        if waited >= self.timeout {
-            return Err(waited);
-        }
-        let mut hasher = self.jitter.build_hasher();
-        hasher.write_u128(waited.as_nanos());
-        let half = self.pause / 2;
-        let nanos = u64::try_from(half.as_nanos()).unwrap_or(u64::MAX).max(1);
-        let pause = half + Duration::from_nanos(hasher.finish() % nanos);
-        std::thread::sleep(pause.min(self.timeout - waited));
-        self.pause = (self.pause * 2).min(MAX_PAUSE);
-        Ok(())
-    }
-}
-
 /// Starts a write transaction on `db`, whose storage is `storage`: after the writers already
-/// waiting have had their turn (for at most [`YIELD`]), and waiting at most `timeout` for the
-/// write lock.
+/// waiting have had their turn (for at most [`YIELD`]), and waiting for the write lock until
+/// `turn`'s deadline at most. A timeout names the holder found then, or the one `turn` saw
+/// earlier in its wait when the holder let go meanwhile, and the whole wait `turn` counts (its
+/// time queued in the store's write group included).
 pub(crate) fn begin_write(
     db: &Database,
     storage: &BoundedFile,
     file: &Path,
-    timeout: Duration,
+    turn: &mut TurnWait,
 ) -> Result<WriteTransaction, StateError> {
     let yielding = Instant::now();
     let mut wait = LockWait::since(yielding);
     while storage.others_waiting(false) && yielding.elapsed() < YIELD {
         std::thread::sleep(YIELD_POLL);
     }
-    let holder = || write_lock_holder(storage);
     let mut announced = false;
-    let mut backoff = Backoff::new(timeout);
+    let mut backoff = Backoff::new(turn.remaining());
     let answer = loop {
         match db.try_begin_write() {
             Ok(tx) => break Ok(tx),
@@ -103,12 +63,12 @@ pub(crate) fn begin_write(
             announced = true;
         }
         if wait.wants_holder() {
-            wait.set_holder(holder());
+            wait.set_holder(name_write_lock_holder(storage, turn));
         }
-        if let Err(waited) = backoff.wait() {
-            let who = holder();
+        if backoff.wait().is_err() {
+            let who = name_write_lock_holder(storage, turn);
             wait.set_holder(who.clone());
-            break Err(lock_timeout(file, "the write lock", &who, waited));
+            break Err(lock_timeout(file, "the write lock", &who, turn.waited()));
         }
     };
     if announced {
@@ -118,15 +78,24 @@ pub(crate) fn begin_write(
     answer
 }
 
-/// Who holds the write lock of the file `storage` is open on. The holder may be another thread
-/// of this process (redb's in-process write slot), so this process's own open file is not left
-/// out.
-pub(crate) fn write_lock_holder(storage: &BoundedFile) -> String {
+/// Who holds the write lock of the file `storage` is open on, for the message of `turn`'s
+/// timeout: as found now, else as `turn` saw it earlier in its wait (see
+/// [`TurnWait::holder`]), else "an unknown process".
+pub(crate) fn name_write_lock_holder(storage: &BoundedFile, turn: &mut TurnWait) -> String {
+    let found = write_lock_holders(storage);
+    let fresh = (!found.is_empty()).then(|| holders::describe(&found));
+    turn.holder(fresh).unwrap_or_else(|| holders::describe(&[]))
+}
+
+/// The processes holding the write lock of the file `storage` is open on. The holder may be
+/// another thread of this process (redb's in-process write slot), so this process's own open
+/// file is not left out.
+fn write_lock_holders(storage: &BoundedFile) -> Vec<holders::Holder> {
     let (id, _) = storage.identity();
     let wanted = Wanted::range(
         std::ops::Bound::Included(WRITER_BYTE),
         std::ops::Bound::Included(WRITER_BYTE),
         true,
     );
-    holders::describe(&holders::find(id, wanted, None))
+    holders::find(id, wanted, None)
 }

@@ -7,6 +7,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use podstate_api::raw::group::TurnWait;
 use podstate_api::{ErrorKind, Result, StateError};
 use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
@@ -18,11 +19,8 @@ use crate::options::RedbOptions;
 use crate::overlay::OverlayReader;
 use crate::reader::Reader;
 use crate::schema::{Stamp, check_format, create_tables};
-use crate::storage::StorageHook;
+use crate::storage::Hook;
 use crate::upgrade::{older_read_only, upgrade};
-
-/// What a store wraps redb's storage in: nothing, except in failing-disk tests.
-pub(crate) type Hook = Option<Arc<dyn StorageHook>>;
 
 /// How often opening the reader starts over because the file changed meanwhile (a writer
 /// repairing or committing it while an overlay was being made).
@@ -114,7 +112,10 @@ impl Shared {
                         // Upgraded, then checked again through a new reader.
                         drop(snapshot);
                         drop(reader);
-                        upgrade(&shared.writer()?, file, options.lock_timeout)?;
+                        {
+                            let writer = shared.writer()?;
+                            upgrade(&writer.db, &writer.storage, file, options.lock_timeout)?
+                        };
                         continue;
                     }
                 }
@@ -371,7 +372,12 @@ fn create(file: &Path, options: RedbOptions, hook: &Hook) -> Result<()> {
     let db = builder(options)
         .create_with_backend(SharedFile(storage.clone()))
         .map_err(|e| fault(file, e))?;
-    let tx = begin_write(&db, &storage, file, options.lock_timeout)?;
+    let tx = begin_write(
+        &db,
+        &storage,
+        file,
+        &mut TurnWait::from_now(options.lock_timeout),
+    )?;
     create_tables(&tx, file)?;
     tx.commit().map_err(|e| fault(file, e))?;
     db.close().map_err(|e| fault(file, e))?;

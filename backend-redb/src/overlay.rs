@@ -40,8 +40,8 @@ use redb::{
 
 use crate::bounded::{BoundedFile, TXN_BASE};
 use crate::error::{fault, io_fault};
-use crate::open::Hook;
 use crate::options::RedbOptions;
+use crate::storage::Hook;
 
 /// The unit the overlay keeps a written part of the file in.
 const BLOCK: u64 = 4096;

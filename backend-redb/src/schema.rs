@@ -18,6 +18,12 @@ use crate::error::{bad_layout, fault};
 /// with any change to the tables or records, together with the layout snapshot.
 pub const FORMAT: u32 = 1;
 
+/// The oldest format version this build upgrades (in place, at a writable open). Format 0 is
+/// synthetic: format 1's layout stamped `"0"` (no podstate release wrote it); it exists so
+/// that the upgrade path is written and tested while there is one real version. Its step to 1
+/// only restamps the version.
+pub const OLDEST_FORMAT: u32 = 0;
+
 /// Key of [`META`] holding [`FORMAT`] in ASCII decimal.
 pub(crate) const FORMAT_KEY: &str = "format";
 /// Key of [`META`] holding the pinned DB config (an object record).
@@ -193,7 +199,7 @@ pub(crate) fn check_format(tx: &ReadTransaction, file: &Path) -> Result<Stamp, S
     let text = String::from_utf8_lossy(stamp.value()).into_owned();
     match text.parse::<u32>() {
         Ok(FORMAT) => {}
-        Ok(older) if (crate::upgrade::OLDEST_FORMAT..FORMAT).contains(&older) => {
+        Ok(older) if (OLDEST_FORMAT..FORMAT).contains(&older) => {
             return Ok(Stamp::Older(older));
         }
         Ok(newer) if newer > FORMAT => {

@@ -10,6 +10,7 @@
 
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use redb::StorageBackend;
 
@@ -26,3 +27,6 @@ pub trait StorageHook: fmt::Debug + Send + Sync + 'static {
     /// The storage redb uses for `file`: `storage` itself, or a wrapper around it.
     fn wrap(&self, file: &Path, storage: Box<dyn StorageBackend>) -> Box<dyn StorageBackend>;
 }
+
+/// What a store wraps redb's storage in: nothing, except in failing-disk tests.
+pub(crate) type Hook = Option<Arc<dyn StorageHook>>;

@@ -15,10 +15,11 @@ use redb::{ReadTransaction, WriteTransaction};
 
 use crate::error::{contain, contain_with, met_io_error};
 use crate::group::{RedbWriter, WriteTx};
-use crate::open::{Hook, Shared, kept_changing};
+use crate::open::{Shared, kept_changing};
 use crate::options::RedbOptions;
 use crate::read::View;
 use crate::reader::ReadSnapshot;
+use crate::storage::Hook;
 #[cfg(feature = "testing")]
 use crate::storage::StorageHook;
 

@@ -1,36 +1,34 @@
 //! Upgrading a file of an older format version in place.
 //!
 //! A writable open that finds a podstate file of a format older than [`FORMAT`] (down to
-//! [`OLDEST_FORMAT`]) upgrades it before anything else uses it, in one write transaction that
-//! reads the version again (another process may have upgraded it meanwhile), runs each
-//! version's step and stamps [`FORMAT`]: a crash leaves the old version whole, and two
-//! processes upgrading at once upgrade once. A read-only open refuses such a file with one line
-//! naming the command that upgrades it ([`older_read_only`]).
+//! [`OLDEST_FORMAT`](crate::OLDEST_FORMAT)) upgrades it before anything else uses it, in one
+//! write transaction that reads the version again (another process may have upgraded it
+//! meanwhile), runs each version's step and stamps [`FORMAT`]: a crash leaves the old version
+//! whole, and two processes upgrading at once upgrade once. A read-only open refuses such a
+//! file with one line naming the command that upgrades it ([`older_read_only`]).
 
 use std::path::Path;
 use std::time::Duration;
 
+use podstate_api::raw::group::TurnWait;
 use podstate_api::{ErrorKind, StateError};
-use redb::ReadableTable;
+use redb::{Database, ReadableTable};
 
+use crate::bounded::BoundedFile;
 use crate::error::{bad_layout, fault};
 use crate::lock::begin_write;
-use crate::open::Writer;
 use crate::schema::{FORMAT, FORMAT_KEY, META};
 
-/// The oldest format version this build upgrades. Format 0 is synthetic: format 1's layout
-/// stamped `"0"` (no podstate release wrote it); it exists so that the upgrade path is written
-/// and tested while there is one real version. Its step to 1 only restamps the version.
-pub const OLDEST_FORMAT: u32 = 0;
-
-/// Upgrades `file`, opened writable as `writer`, to [`FORMAT`] in one write transaction.
-/// Answers the version it upgraded from, or `None` when another process had already done it.
+/// Upgrades `file`, opened writable as `db` on `storage`, to [`FORMAT`] in one write
+/// transaction. Answers the version it upgraded from, or `None` when another process had
+/// already done it.
 pub(crate) fn upgrade(
-    writer: &Writer,
+    db: &Database,
+    storage: &BoundedFile,
     file: &Path,
     timeout: Duration,
 ) -> Result<Option<u32>, StateError> {
-    let tx = begin_write(&writer.db, &writer.storage, file, timeout)?;
+    let tx = begin_write(db, storage, file, &mut TurnWait::from_now(timeout))?;
     let version = {
         let meta = tx.open_table(META).map_err(|e| fault(file, e))?;
         let stamp = meta.get(FORMAT_KEY).map_err(|e| fault(file, e))?;

@@ -38,7 +38,7 @@ impl SqliteStore {
                 format!("cannot back up into {}: it exists", dest.display()),
             ));
         }
-        let conn = self.fresh_anchor()?;
+        let conn = self.lease()?;
         conn.clock.start();
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE

@@ -125,6 +125,11 @@ impl LockClock {
         }
     }
 
+    /// Whether the current call gave up waiting for a lock (its deadline passed).
+    pub(crate) fn gave_up(&self) -> bool {
+        self.waited.load(Ordering::Relaxed) && self.wait_slot().as_ref().is_some_and(|w| w.gave_up)
+    }
+
     /// The lock timeout.
     pub(crate) fn timeout(&self) -> Duration {
         self.timeout

@@ -1,5 +1,6 @@
-//! One connection to the database file, opened and set up the way every handle and store uses
-//! it: the busy handler, the per-connection pragmas, the identity check of [`schema`], and WAL.
+//! One connection to the database file and what every use of it needs: the busy handler, the
+//! per-connection pragmas, error mapping, retries, rollback and WAL. Checking what the file
+//! holds (the identity check of [`schema`](crate::schema)) comes after, in [`open`](crate::open).
 
 use std::cell::Cell;
 use std::path::Path;
@@ -10,14 +11,10 @@ use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::busy::LockClock;
+use crate::error;
 use crate::options::{Durability, SqliteOptions};
 use crate::read_only::{Leftovers, immutable_uri};
 use crate::turn::Turn;
-use crate::{error, schema};
-
-/// How many prepared statements each connection keeps: every statement of the backend, with
-/// room to spare, so that no call ever prepares one twice.
-const STATEMENT_CACHE: usize = 64;
 
 /// An open connection with what its errors and lock waits need.
 pub(crate) struct Conn {
@@ -62,9 +59,10 @@ fn check_path(path: &Path, must_exist: bool) -> Result<()> {
 }
 
 impl Conn {
-    /// Opens `path` (creating an empty file if there is none) and makes sure it is a podstate
-    /// database of this version, laying it out when it is empty.
-    pub(crate) fn open(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
+    /// Opens `path` (creating an empty file if there is none, unless read-only) with the busy
+    /// handler and the per-connection settings, and reads nothing yet: [`open`](crate::open)
+    /// then checks what the file holds.
+    pub(crate) fn connect(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
         check_path(path, options.read_only)?;
         let flags = if options.read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -121,18 +119,6 @@ impl Conn {
         conn.sql
             .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
             .map_err(|e| conn.err(e))?;
-        if options.read_only {
-            // Nothing that writes: no layout, no journal-mode switch (a read-only connection
-            // reads the mode the file has).
-            schema::expect_current(&conn)?;
-            conn.open_wal()?;
-        } else {
-            schema::prepare(&conn)?;
-            conn.use_wal()?;
-        }
-        conn.sql
-            .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        conn.clock.finish("the database lock, opening");
         Ok(conn)
     }
 
@@ -179,12 +165,17 @@ impl Conn {
     }
 
     /// Switches the database to WAL mode (see the crate docs, "Durability and WAL"). The mode is
-    /// stored in the file, so this changes something only on a newly laid out database.
-    fn use_wal(&self) -> Result<()> {
-        let mode: String = self.retry_sql(|| {
-            self.sql
-                .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-        })?;
+    /// stored in the file, so this changes something only on a newly laid out database: once a
+    /// read of this connection found the file in WAL mode, that read opened the WAL and took its
+    /// shared lock (what [`open_wal`](Conn::open_wal) is for), and asking the mode is all.
+    pub(crate) fn use_wal(&self) -> Result<()> {
+        let query = |sql: &str| -> Result<String> {
+            self.retry_sql(|| self.sql.query_row(sql, [], |r| r.get(0)))
+        };
+        if query("PRAGMA journal_mode")?.eq_ignore_ascii_case("wal") {
+            return Ok(());
+        }
+        let mode = query("PRAGMA journal_mode = WAL")?;
         if mode.eq_ignore_ascii_case("wal") {
             return self.open_wal();
         }
@@ -200,7 +191,7 @@ impl Conn {
     /// One read in WAL mode opens the WAL and takes the shared lock a connection holds while it
     /// is open, so that a connection of this process that closes meanwhile does not take itself
     /// for the last one (checkpointing and deleting the WAL each time).
-    fn open_wal(&self) -> Result<()> {
+    pub(crate) fn open_wal(&self) -> Result<()> {
         self.retry_sql(|| {
             self.sql
                 .query_row("PRAGMA user_version", [], |r| r.get::<_, i32>(0))

@@ -25,9 +25,10 @@ pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
 pub(crate) fn sqlite(path: &Path, timeout: Duration, e: rusqlite::Error) -> StateError {
     let file = path.display();
     let (kind, message) = match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
-            (ErrorKind::Io, lock_timeout_message(path, timeout))
-        }
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => (
+            ErrorKind::Io,
+            lock_timeout_message(path, holders_text(path), timeout),
+        ),
         Some(ErrorCode::NotADatabase) => (
             ErrorKind::Corrupt,
             format!("{file} is not a podstate database (not an SQLite database file): {e}"),
@@ -76,11 +77,11 @@ pub(crate) fn foreign(path: &Path, why: &str) -> StateError {
     )
 }
 
-/// The message of a lock not released within the lock timeout: names the file and, on Linux,
-/// the processes holding write locks on it (read from `/proc/locks`, which never opens the
-/// database file itself).
-pub(crate) fn lock_timeout_message(path: &Path, timeout: Duration) -> String {
-    let who = holders_text(path).unwrap_or_else(|| "another connection".to_owned());
+/// The message of a lock not released within `timeout`: names the file and `who` held the lock
+/// (`"process 4711"`, as [`holders_text`] finds it), or "another connection" when nobody was
+/// found.
+pub(crate) fn lock_timeout_message(path: &Path, who: Option<String>, timeout: Duration) -> String {
+    let who = who.unwrap_or_else(|| "another connection".to_owned());
     format!(
         "the lock on SQLite database {} is held by {who}: gave up after waiting {:.1?}",
         path.display(),

@@ -10,15 +10,15 @@
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::{Duration, Instant};
 
-use podstate_api::raw::group::Transactions;
+use podstate_api::raw::group::{Transactions, TurnWait};
 use podstate_api::{ErrorKind, Result, StateError};
 
+use crate::begin::begin;
 use crate::conn::Conn;
-use crate::error::lock_timeout_message;
+use crate::error::{holders_text, lock_timeout_message};
+use crate::open::open;
 use crate::options::SqliteOptions;
-use crate::store::begin;
 
 /// The write connection of one store, opened by its first write.
 pub(crate) struct Writer {
@@ -42,6 +42,16 @@ impl Writer {
             options,
             idle: Mutex::new(None),
         }
+    }
+
+    /// The `Io` of a write that gave up waiting for the lock: naming the holder found now, else
+    /// the one seen earlier in `turn`, and the whole wait.
+    fn timed_out(&self, turn: &mut TurnWait) -> StateError {
+        let who = turn.holder(holders_text(&self.path));
+        StateError::new(
+            ErrorKind::Io,
+            lock_timeout_message(&self.path, who, turn.waited()),
+        )
     }
 
     /// Ends a transaction's use of `conn`: reports its lock waits and keeps it for the next
@@ -72,7 +82,7 @@ impl Transactions for Writer {
 
     /// `BEGIN IMMEDIATE` on the write connection (after yielding to announced writers), and the
     /// version check; the waits end at `deadline`.
-    fn begin(&self, deadline: Instant) -> Result<Conn> {
+    fn begin(&self, turn: &mut TurnWait) -> Result<Conn> {
         let idle = self
             .idle
             .lock()
@@ -80,14 +90,21 @@ impl Transactions for Writer {
             .take();
         let conn = match idle {
             Some(conn) => conn,
-            None => Conn::open(&self.path, &self.options)?,
+            None => open(&self.path, &self.options)?,
         };
-        conn.clock.start_until(deadline);
+        conn.clock.start_until(turn.deadline());
         // A transaction a panic left open (its connection is normally dropped with the panic).
         conn.rollback();
         match begin(&conn, true) {
             Ok(()) => Ok(conn),
             Err(e) => {
+                // A lock timeout counts the call's whole wait, its time queued in the group
+                // included, and names the holder the call ahead of it saw when nobody holds
+                // the lock any more by now.
+                let e = match conn.clock.gave_up() {
+                    true => self.timed_out(turn),
+                    false => e,
+                };
                 self.put_back(conn);
                 Err(e)
             }
@@ -112,7 +129,7 @@ impl Transactions for Writer {
         conn.turn.as_ref().is_some_and(|turn| turn.others_waiting())
     }
 
-    fn turn_timed_out(&self, waited: Duration) -> StateError {
-        StateError::new(ErrorKind::Io, lock_timeout_message(&self.path, waited))
+    fn turn_timed_out(&self, turn: &mut TurnWait) -> StateError {
+        self.timed_out(turn)
     }
 }

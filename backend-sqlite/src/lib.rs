@@ -5,10 +5,13 @@
 //! A [`SqliteStore`] is one database file. [`SqliteStore::open`] opens or creates it;
 //! [`open_handle`](podstate_api::Store::open_handle) (or the typed [`SqliteStore::open_handle`]) hands
 //! out a handle with a **connection of its own** for its reads, its own namespace and its own
-//! closed flag; `close` drops that connection. The writes of all the handles of one store run
+//! closed flag. The store opens one connection to check the file and lends it to the first
+//! handle; `close` (or dropping the handle) gives a handle's connection back to the store while
+//! the store has none idle, and closes it otherwise, so a CLI-style open + lookup + close opens
+//! one connection, not two. The writes of all the handles of one store run
 //! on the store's one write connection, where calls made at the same time share a transaction
-//! and a commit (group commit, below). [`reopen`](podstate_api::Store::reopen) drops the store's
-//! own connection and opens the file again. All checks of SPEC §4 come from
+//! and a commit (group commit, below). [`reopen`](podstate_api::Store::reopen) closes the store's
+//! idle connection and opens the file again. All checks of SPEC §4 come from
 //! [`podstate_api::raw`]: this crate holds the storage only (reads in [`SqliteTx`], the apply
 //! phase, the schema).
 //!
@@ -35,7 +38,7 @@
 //! assert_eq!(other.lookup_container_id("c0f")?, "c0ffee");
 //! assert_eq!(other.lookup_container("db")?.config.payload.as_str(), r#"{ "image": "postgres" }"#);
 //!
-//! // Closing one handle drops its connection only.
+//! // Closing one handle closes that handle only.
 //! state.close()?;
 //! assert_eq!(state.all_containers().unwrap_err().kind(), ErrorKind::DbClosed);
 //! drop((state, other));
@@ -226,16 +229,19 @@
 //! lookup by name 230 µs, by prefix 1,814 µs, all_containers 548 ms.
 
 mod backup;
+mod begin;
 mod busy;
 mod conn;
 mod error;
 mod group;
 mod locks;
+mod open;
 mod options;
 mod read;
 mod read_only;
 mod record;
 pub mod schema;
+mod spare;
 mod store;
 mod turn;
 mod verify;

@@ -11,8 +11,9 @@
 //! * a newer version is refused with `Io` naming both versions (nothing is damaged; a newer
 //!   podstate reads it);
 //! * an older one (down to [`OLDEST_VERSION`]) is upgraded by a writable open in place, inside
-//!   one `BEGIN IMMEDIATE` transaction ([`migrate`]), and refused by a read-only open with one
-//!   line naming the command that upgrades it (see the crate docs, "Versions and upgrades");
+//!   one `BEGIN IMMEDIATE` transaction (this module's `migrate`), and refused by a read-only
+//!   open with one line naming the command that upgrades it (see the crate docs, "Versions and
+//!   upgrades");
 //! * anything else (another application's database, a file that is not SQLite at all) is
 //!   refused with `Corrupt` naming the file, and is never written to.
 

@@ -1,5 +1,6 @@
 //! The store (one database file) and the engine each handle runs its transactions on: one
-//! connection per handle for its reads, and the store's one writer for every write (see
+//! connection per handle for its reads, the first of them the one the store opened (see
+//! [`spare`](crate::spare)), and the store's one writer for every write (see
 //! [`group`](crate::group)).
 
 use std::fmt;
@@ -8,18 +9,18 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use podstate_api::raw::group::WriteGroup;
-use podstate_api::raw::trace::LockWait;
 use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Invariant, Inventory, Violation, violations};
 use podstate_api::{Capabilities, Store};
 use podstate_api::{ErrorKind, Result, State, StateError};
 
+use crate::begin::begin;
 use crate::conn::Conn;
 use crate::group::Writer;
+use crate::open::open;
 use crate::options::SqliteOptions;
-use crate::schema;
-use crate::turn::Yield;
+use crate::spare::{Lease, Spare};
 
 /// What a store and every engine made from it share: where the database is and how to open it.
 struct Shared {
@@ -33,14 +34,18 @@ struct Shared {
 /// A podstate database in one SQLite file, shared by every handle, thread and process that
 /// opens it.
 ///
-/// The store keeps one connection of its own (which keeps the WAL open between handles, so a
-/// handle that closes last does not checkpoint); every [`open_handle`](Store::open_handle)
-/// opens a new connection for the handle's reads. Every write of the store's handles runs on
+/// The store opens one connection, to check the file, and lends it to the first handle: every
+/// other [`open_handle`](Store::open_handle) opens a connection of its own for the handle's
+/// reads, and a handle that closes or goes gives its connection back while the store holds
+/// none (see `spare.rs`), so a connection stays open between handles and keeps the WAL open
+/// (the last connection to close checkpoints). Every write of the store's handles runs on
 /// the store's one write connection, so that writes made at the same time share a transaction
 /// and a commit ([`SqliteOptions::group_commit`]).
 pub struct SqliteStore {
     shared: Arc<Shared>,
-    pub(crate) anchor: Mutex<Conn>,
+    /// The connection no handle uses at the moment, shared with the handles, which give theirs
+    /// back.
+    pub(crate) spare: Arc<Spare>,
     /// The writes of this store's handles (not of a reopened store's).
     group: Arc<WriteGroup<Writer>>,
 }
@@ -110,12 +115,12 @@ impl SqliteStore {
     }
 
     fn connect(shared: Arc<Shared>) -> Result<SqliteStore> {
-        let anchor = Conn::open(&shared.path, &shared.options)?;
+        let conn = open(&shared.path, &shared.options)?;
         let writer = Writer::new(Arc::clone(&shared.path), shared.options);
         Ok(SqliteStore {
             group: Arc::new(WriteGroup::new(writer, shared.options.group_commit)),
             shared,
-            anchor: Mutex::new(anchor),
+            spare: Arc::new(Spare::holding(conn)),
         })
     }
 
@@ -129,7 +134,8 @@ impl SqliteStore {
         &self.shared.options
     }
 
-    /// A new handle with a connection of its own for its reads: open, in namespace `""`; typed, where
+    /// A new handle with a connection of its own for its reads (the store's idle one when it
+    /// has one): open, in namespace `""`; typed, where
     /// [`Store::open_handle`] answers a `Box<dyn State>`.
     ///
     /// # Errors
@@ -161,7 +167,7 @@ impl SqliteStore {
 
     /// `integrity_check`'s problems, then the foreign keys that point nowhere (deduplicated).
     fn sqlite_checks(&self) -> Result<(Vec<String>, Vec<String>)> {
-        let conn = self.fresh_anchor()?;
+        let conn = self.lease()?;
         conn.clock.start();
         conn.retry_sql(|| {
             let mut pages: Vec<String> = conn
@@ -205,18 +211,22 @@ impl SqliteStore {
         ))
     }
 
-    /// The store's own connection, replaced first if it is [outdated](Conn::outdated).
-    pub(crate) fn fresh_anchor(&self) -> Result<std::sync::MutexGuard<'_, Conn>> {
-        let mut conn = self.anchor.lock().unwrap_or_else(PoisonError::into_inner);
-        if conn.outdated() {
-            *conn = Conn::open(&self.shared.path, &self.shared.options)?;
-        }
-        Ok(conn)
+    /// The store's idle connection (or a new one, when a handle has it), until the lease is
+    /// dropped.
+    pub(crate) fn lease(&self) -> Result<Lease<'_>> {
+        self.spare.lease(&self.shared.path, &self.shared.options)
     }
 
-    /// An engine reading on a connection of its own and writing through the store's writer.
+    /// An engine reading on the store's idle connection or a new one and writing through the
+    /// store's writer: for a handle, or a whole-store operation.
     fn engine(&self) -> Result<SqliteEngine> {
-        SqliteEngine::new(Arc::clone(&self.shared), Arc::clone(&self.group))
+        let conn = self.spare.take(&self.shared.path, &self.shared.options)?;
+        Ok(SqliteEngine {
+            shared: Arc::clone(&self.shared),
+            spare: Arc::clone(&self.spare),
+            slot: Mutex::new(Slot::Open(conn)),
+            group: Arc::clone(&self.group),
+        })
     }
 }
 
@@ -242,7 +252,8 @@ impl Store for SqliteStore {
         Ok(Box::new(SqliteStore::open_handle(self)?))
     }
 
-    /// Closes the store's own connection and opens the file again.
+    /// Closes the store's idle connection and opens the file again (handles still open keep
+    /// theirs until they go).
     fn reopen(self: Arc<Self>) -> Result<Box<dyn Store>> {
         let shared = Arc::clone(&self.shared);
         drop(self);
@@ -306,20 +317,22 @@ enum Slot {
 /// locks up to the lock timeout.
 pub struct SqliteEngine {
     shared: Arc<Shared>,
+    /// Where the connection goes when the handle closes or is dropped.
+    spare: Arc<Spare>,
     slot: Mutex<Slot>,
     group: Arc<WriteGroup<Writer>>,
 }
 
-impl SqliteEngine {
-    fn new(shared: Arc<Shared>, group: Arc<WriteGroup<Writer>>) -> Result<SqliteEngine> {
-        let conn = Conn::open(&shared.path, &shared.options)?;
-        Ok(SqliteEngine {
-            shared,
-            slot: Mutex::new(Slot::Open(conn)),
-            group,
-        })
+impl Drop for SqliteEngine {
+    fn drop(&mut self) {
+        let slot = self.slot.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if let Slot::Open(conn) = std::mem::replace(slot, Slot::Closed) {
+            self.spare.give(conn);
+        }
     }
+}
 
+impl SqliteEngine {
     /// Runs one read transaction on the handle's connection: `BEGIN` and the version check,
     /// `f`, then `COMMIT` when `f` answers `Ok` and `ROLLBACK` otherwise.
     fn read_transaction<T>(&self, f: impl FnOnce(&mut Conn) -> Result<T>) -> Result<T> {
@@ -330,7 +343,7 @@ impl SqliteEngine {
             Slot::Closed => false,
         };
         if stale {
-            *slot = Slot::Open(Conn::open(&self.shared.path, &self.shared.options)?);
+            *slot = Slot::Open(open(&self.shared.path, &self.shared.options)?);
             tracing::info!(
                 file = %self.shared.path.display(),
                 "opened a new connection in place of a broken one"
@@ -374,44 +387,6 @@ impl SqliteEngine {
     fn deadline(&self) -> Instant {
         Instant::now() + self.shared.options.lock_timeout
     }
-}
-
-/// Begins a transaction on `conn` (`BEGIN IMMEDIATE` for a write) and checks the schema
-/// version; on failure nothing is left open. A write first leaves the lock to writers that wait
-/// for it, and announces itself while it waits in turn (see [`turn`](crate::turn)).
-pub(crate) fn begin(conn: &Conn, write: bool) -> Result<()> {
-    let turn = conn.turn.as_ref().filter(|_| write);
-    if let Some(turn) = turn {
-        let mut yielding = LockWait::begin();
-        let yielded = turn.yield_to_waiters(conn.clock.deadline());
-        if matches!(yielded, Yield::Yielded | Yield::RanOut) {
-            let holder = match yielded {
-                Yield::RanOut => {
-                    "waiters that did not take their turn (writing without turns for a while)"
-                }
-                _ => "waiting writers, announced on the -wait file",
-            };
-            yielding.set_holder(holder.to_owned());
-            yielding.end("sqlite", &conn.path, "its turn among writers", true);
-        }
-        turn.arm();
-    }
-    let begun = conn.run(if write { "BEGIN IMMEDIATE" } else { "BEGIN" });
-    if let Some(turn) = turn {
-        turn.disarm();
-    }
-    begun?;
-    let checked = conn
-        .retry_sql(|| {
-            conn.sql
-                .prepare_cached("PRAGMA user_version")?
-                .query_row([], |r| r.get(0))
-        })
-        .and_then(|version| schema::check_version(conn, version));
-    if checked.is_err() {
-        conn.rollback();
-    }
-    checked
 }
 
 impl fmt::Debug for SqliteEngine {
@@ -461,10 +436,13 @@ impl Engine for SqliteEngine {
         })
     }
 
-    /// Drops the handle's connection (after any call in flight on another thread).
+    /// Gives the handle's connection back to the store, or closes it (after any call in flight
+    /// on another thread).
     fn close(&self) -> Result<()> {
         let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
-        *slot = Slot::Closed;
+        if let Slot::Open(conn) = std::mem::replace(&mut *slot, Slot::Closed) {
+            self.spare.give(conn);
+        }
         Ok(())
     }
 }

@@ -142,6 +142,14 @@ impl Call {
             .chain(self.allowed_errors().iter().map(|k| Outcome::Err(*k)))
             .collect()
     }
+
+    /// Every (call, [reachable outcome](Call::reachable_outcomes)) pair, in call order: what the
+    /// checker's coverage and the scenarios' demands are both measured against.
+    pub fn reachable_pairs() -> impl Iterator<Item = (Call, Outcome)> {
+        Call::ALL.iter().flat_map(|&call| {
+            (call.reachable_outcomes().into_iter()).map(move |outcome| (call, outcome))
+        })
+    }
 }
 
 #[cfg(test)]

@@ -48,11 +48,13 @@
 
 pub mod backup;
 pub mod export;
+mod one_line;
 mod url;
 
 pub use podstate_api::*;
 
 pub use backup::backup;
+pub use one_line::error_line;
 pub use url::{OpenOptions, StoreConfig};
 
 /// Why a store could not be opened.

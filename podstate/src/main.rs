@@ -20,7 +20,7 @@ fn main() -> ExitCode {
     match cli::run(args) {
         Ok(code) => code,
         Err(why) => {
-            eprintln!("podstate: {}", cli::one_line(&why));
+            eprintln!("podstate: {}", podstate::error_line(why.as_ref()));
             ExitCode::FAILURE
         }
     }

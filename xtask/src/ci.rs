@@ -3,13 +3,14 @@
 use anyhow::{Context, bail};
 use std::process::Command;
 
-/// Runs the tidy checks, fmt check, clippy with `-D warnings`, the tests, `cargo package` of the
-/// publishable crates, the conformance run and the hot stress run (as `.ci/run` does); stops at
-/// the first failure.
+/// Runs the tidy checks, fmt check, clippy with `-D warnings`, the API docs with `-D warnings`
+/// (broken or private intra-doc links; not in `.ci/run`, whose time is tight), the tests, `cargo
+/// package` of the publishable crates, the conformance run and the hot stress run (as `.ci/run`
+/// does); stops at the first failure.
 pub fn run() -> anyhow::Result<()> {
     eprintln!("== tidy: links, paths and SPEC citations of every tracked file");
     crate::tidy::run(&crate::tidy::root()).context("tidy failed")?;
-    let steps: [(&str, &[&str]); 7] = [
+    let steps: [(&str, &[&str]); 8] = [
         ("fmt", &["fmt", "--all", "--", "--check"]),
         (
             "clippy",
@@ -22,6 +23,7 @@ pub fn run() -> anyhow::Result<()> {
                 "warnings",
             ],
         ),
+        ("docs", &["doc", "--workspace", "--no-deps"]),
         ("tests", &["test", "--workspace"]),
         (
             "package",
@@ -48,10 +50,13 @@ pub fn run() -> anyhow::Result<()> {
     ];
     for (name, args) in steps {
         eprintln!("== {name}: cargo {}", args.join(" "));
-        let status = Command::new(cargo())
-            .args(args)
-            .status()
-            .context("cannot run cargo")?;
+        let mut command = Command::new(cargo());
+        command.args(args);
+        if name == "docs" {
+            // Every rustdoc warning fails the step, as clippy's do.
+            command.env("RUSTDOCFLAGS", "-D warnings");
+        }
+        let status = command.status().context("cannot run cargo")?;
         if !status.success() {
             bail!("{name} failed ({status})");
         }

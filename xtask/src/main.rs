@@ -7,13 +7,13 @@ mod bench;
 mod budget;
 mod ci;
 mod conformance;
-mod crash;
+mod crash_command;
 mod features;
 mod generate;
 mod progress;
 mod reliability;
-mod soak;
-mod stress;
+mod soak_command;
+mod stress_command;
 mod tidy;
 
 use anyhow::{Context, anyhow};
@@ -61,13 +61,13 @@ enum Command {
     },
     /// Kill processes running generated cases at random moments (or cut the power, or fail the
     /// disk) and check that every reopened database holds exactly what was acknowledged.
-    Crash(crash::CrashArgs),
+    Crash(crash_command::CrashArgs),
     /// Run many processes and threads on one database at once and check that their history is
     /// linearizable against the reference model.
-    Stress(stress::StressArgs),
+    Stress(stress_command::StressArgs),
     /// Run container lifecycles from several processes on one database, then check the engine's
     /// integrity, every invariant, and that the files stayed bounded.
-    Soak(soak::SoakArgs),
+    Soak(soak_command::SoakArgs),
     /// Benchmark every backend against the raw engines and the disk's fsync ceiling: a table of
     /// ops/s and µs/op per phase, fsyncs per commit, memory, size, scaling, and the targets.
     Bench(bench::BenchArgs),
@@ -160,9 +160,9 @@ fn main() -> ExitCode {
                 volumes,
             },
         ),
-        Command::Crash(args) => crash::run(&args),
-        Command::Stress(args) => stress::run(&args),
-        Command::Soak(args) => soak::run(&args),
+        Command::Crash(args) => crash_command::run(&args),
+        Command::Stress(args) => stress_command::run(&args),
+        Command::Soak(args) => soak_command::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Header => header(),
         Command::BenchWorker { job } => bench::worker::run(&job),
@@ -170,7 +170,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
-            eprintln!("error: {}", podstate_reliability::one_line(&why));
+            eprintln!("error: {}", podstate::error_line(why.as_ref()));
             ExitCode::FAILURE
         }
     }

@@ -2,7 +2,7 @@
 //! very program (`cargo xtask child ...`), and they run the persistent backends.
 
 use anyhow::Context;
-use podstate_reliability::{Backend, Launcher};
+use podstate_reliability::{Launcher, PersistentBackend};
 
 /// Children of a run: this program, in its hidden `child` mode.
 pub fn launcher() -> anyhow::Result<Launcher> {
@@ -11,9 +11,12 @@ pub fn launcher() -> anyhow::Result<Launcher> {
 }
 
 /// The backends named (both persistent ones when none is).
-pub fn backends(names: &[String]) -> anyhow::Result<Vec<Backend>> {
+pub fn backends(names: &[String]) -> anyhow::Result<Vec<PersistentBackend>> {
     if names.is_empty() {
-        return Ok(Backend::ALL.to_vec());
+        return Ok(PersistentBackend::ALL.to_vec());
     }
-    names.iter().map(|n| Ok(Backend::parse(n)?)).collect()
+    names
+        .iter()
+        .map(|n| Ok(PersistentBackend::parse(n)?))
+        .collect()
 }

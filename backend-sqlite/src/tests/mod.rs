@@ -3,15 +3,13 @@
 
 mod prefix;
 mod schema;
+mod spare;
 
 use crate::SqliteStore;
 use crate::conn::Conn;
 
-/// Runs `f` on the store's own connection.
+/// Runs `f` on the store's idle connection (or a new one).
 fn with_conn<T>(store: &SqliteStore, f: impl FnOnce(&Conn) -> T) -> T {
-    let conn = store
-        .anchor
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let conn = store.lease().unwrap();
     f(&conn)
 }

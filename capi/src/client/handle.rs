@@ -15,7 +15,9 @@ use crate::errors::AbiError;
 use crate::ffi::caller::{Answer, HandlePtr};
 use crate::wire::{Beside, Inline, Payloads, Wire};
 
-/// A `State` handle behind the C boundary (see the [module docs](super)).
+/// A `State` handle of an [`AbiStore`](crate::AbiStore): each call is one JSON request through
+/// `podstate_call`, its payloads inline in the JSON and beside it (pointer + length) in turn,
+/// call by call, so that every run exercises both.
 #[derive(Debug)]
 pub struct AbiHandle {
     ptr: HandlePtr,

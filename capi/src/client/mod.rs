@@ -24,7 +24,11 @@ use crate::ffi::caller::{self, Answer, StorePtr};
 use crate::ffi::{CapabilitiesJson, StoreInfo};
 pub use handle::AbiHandle;
 
-/// A store behind the C boundary (see the [module docs](self)).
+/// A store behind the C boundary: every call goes through the C functions, JSON both ways, so
+/// that the conformance suite can prove that the ABI answers exactly what the library answers.
+/// It wraps the store a URL names ([`AbiStore::open`]) or one a Rust caller made
+/// ([`AbiStore::wrap`]), and reports that store's capabilities under the name
+/// `capi-<backend>`.
 #[derive(Debug)]
 pub struct AbiStore {
     ptr: StorePtr,

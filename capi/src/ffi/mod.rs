@@ -1,7 +1,7 @@
 //! The C functions: the boundary, and the one module of the crate allowed `unsafe`. Every
 //! function here catches panics, checks each pointer it is given (NULL, alignment, the tag of
 //! its object) and answers a [`PodstateAnswer`] that the caller frees with
-//! [`podstate_answer_free`]. The work itself is safe Rust in [`calls`](crate::calls).
+//! [`podstate_answer_free`]. The work itself is safe Rust in [`crate::calls`].
 //!
 //! [`caller`] is the other side: safe Rust that calls these functions exactly as C does, for
 //! the Rust client of the boundary ([`AbiStore`](crate::AbiStore)), the tests and the bench.

@@ -2,9 +2,11 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use podstate_api::raw::panic_message;
 use podstate_api::{ErrorKind, State, StateError};
 
 use super::answer::{Answer, Value};
+use super::batch::ROLLBACK;
 use super::case::HandleOp;
 use super::ops::Op;
 use crate::factory::Store;
@@ -91,8 +93,6 @@ impl Driver {
     }
 }
 
-pub use podstate_api::raw::panic_message;
-
 fn unit(r: podstate_api::Result<()>) -> Result<Value, StateError> {
     r.map(|()| Value::Unit)
 }
@@ -122,7 +122,7 @@ pub fn call(s: &dyn State, op: &Op) -> Answer {
     let result = match op {
         // Only the driver can reopen: it owns the store.
         Op::Reopen => return Answer::Broken("reopen reached a bare handle".into()),
-        Op::Batch { ops, rollback } => return super::batch::run(s, ops, *rollback),
+        Op::Batch { ops, rollback } => return batch(s, ops, *rollback),
         Op::Close => unit(s.close()),
         Op::Refresh => unit(s.refresh()),
         Op::GetDbConfig => s.get_db_config().map(Value::DbConfig),
@@ -206,4 +206,32 @@ pub fn call(s: &dyn State, op: &Op) -> Answer {
         Op::RewriteVolumeConfig { vol, cfg } => unit(s.rewrite_volume_config(vol, cfg)),
     };
     Answer::from_result(result)
+}
+
+/// Runs `ops` as one batch on `s`: the closure makes each call (a panic inside becomes that
+/// call's broken answer), then answers `Ok` or, when `rollback`, the [`ROLLBACK`] error.
+fn batch(s: &dyn State, ops: &[Op], rollback: bool) -> Answer {
+    let mut calls = Vec::with_capacity(ops.len());
+    let mut runs = 0;
+    let result = s.batch(&mut |tx| {
+        runs += 1;
+        calls.clear();
+        for op in ops {
+            let answer = catch_unwind(AssertUnwindSafe(|| call(tx, op)))
+                .unwrap_or_else(|p| Answer::Broken(format!("panicked: {}", panic_message(&*p))));
+            calls.push(answer);
+        }
+        match rollback {
+            true => Err(StateError::invalid(ROLLBACK)),
+            false => Ok(()),
+        }
+    });
+    if runs > 1 {
+        // SPEC §3: the batch runs its closure once; a retry would make every call twice.
+        return Answer::Broken(format!("batch ran its closure {runs} times"));
+    }
+    Answer::Batch {
+        calls,
+        answer: Box::new(Answer::from_result(result.map(|()| Value::Unit))),
+    }
 }

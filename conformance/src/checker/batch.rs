@@ -9,13 +9,9 @@
 //! of SPEC §4, and counted in the coverage as such (`close` and `set_namespace` inside answer
 //! `InvalidArg`, which nothing else reaches).
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
 use podstate_api::ErrorKind::{self, DbClosed, InvalidArg};
-use podstate_api::{State, StateError};
 
-use super::answer::{Answer, Value};
-use super::apply::{call, panic_message};
+use super::answer::Answer;
 use super::ops::Op;
 use crate::calls::Outcome;
 
@@ -35,34 +31,6 @@ pub const BATCH_OUTCOMES: [Outcome; 3] = [
     Outcome::Err(DbClosed),
 ];
 
-/// Runs `ops` as one batch on `s`: the closure makes each call (a panic inside becomes that
-/// call's broken answer), then answers `Ok` or, when `rollback`, the [`ROLLBACK`] error.
-pub(super) fn run(s: &dyn State, ops: &[Op], rollback: bool) -> Answer {
-    let mut calls = Vec::with_capacity(ops.len());
-    let mut runs = 0;
-    let result = s.batch(&mut |tx| {
-        runs += 1;
-        calls.clear();
-        for op in ops {
-            let answer = catch_unwind(AssertUnwindSafe(|| call(tx, op)))
-                .unwrap_or_else(|p| Answer::Broken(format!("panicked: {}", panic_message(&*p))));
-            calls.push(answer);
-        }
-        match rollback {
-            true => Err(StateError::invalid(ROLLBACK)),
-            false => Ok(()),
-        }
-    });
-    if runs > 1 {
-        // SPEC §3: the batch runs its closure once; a retry would make every call twice.
-        return Answer::Broken(format!("batch ran its closure {runs} times"));
-    }
-    Answer::Batch {
-        calls,
-        answer: Box::new(Answer::from_result(result.map(|()| Value::Unit))),
-    }
-}
-
 /// `op` with `answer`, then, for a batch, each call inside it with its answer (recursively),
 /// as far as both go: what the checks of single calls (allowed outcomes, sorted lists, the
 /// coverage) walk.
@@ -78,11 +46,20 @@ pub fn each_call<'a>(op: &'a Op, answer: &'a Answer) -> Vec<(&'a Op, &'a Answer)
 
 #[cfg(test)]
 mod tests {
-    use podstate_api::{Store, Volume, VolumeConfig};
+    use podstate_api::{State, Store, Volume, VolumeConfig};
 
     use crate::model::ModelStore;
 
     use super::*;
+
+    /// Runs `ops` as one batch through the one place an operation becomes a call.
+    fn run(s: &dyn State, ops: &[Op], rollback: bool) -> Answer {
+        let batch = Op::Batch {
+            ops: ops.to_vec(),
+            rollback,
+        };
+        crate::checker::call(s, &batch)
+    }
 
     fn add(name: &str) -> Op {
         Op::AddVolume {

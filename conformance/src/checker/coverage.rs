@@ -73,20 +73,14 @@ impl Coverage {
 
     /// Every pair of [`Call::reachable_outcomes`] never reached, in call order.
     pub fn unreached(&self) -> Vec<(Call, Outcome)> {
-        Call::ALL
-            .iter()
-            .flat_map(|&call| {
-                call.reachable_outcomes()
-                    .into_iter()
-                    .map(move |o| (call, o))
-            })
+        (Call::reachable_pairs())
             .filter(|&(call, o)| self.count(call, o) == 0)
             .collect()
     }
 
     /// How many reachable pairs there are in all.
     pub fn reachable_pairs() -> usize {
-        Call::ALL.iter().map(|c| c.reachable_outcomes().len()).sum()
+        Call::reachable_pairs().count()
     }
 
     /// How many reachable pairs were reached.

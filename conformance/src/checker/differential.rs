@@ -3,8 +3,8 @@
 use std::fmt;
 
 use super::case::HandleOp;
+use super::check_loop::check_all;
 use super::config::CheckConfig;
-use super::engine::check_all;
 use super::report::CheckReport;
 use super::run::{CaseStats, Divergence, RunOptions, run_case};
 use crate::factory::BackendFactory;

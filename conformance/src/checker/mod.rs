@@ -39,49 +39,40 @@ mod answer;
 mod apply;
 mod batch;
 mod case;
+mod check_loop;
 mod config;
 mod coverage;
 mod describe;
 mod differential;
-mod draw;
-mod draw_batch;
-mod draw_containers;
-mod engine;
 mod generate;
 mod invariants;
-mod make;
 mod ops;
+mod reason;
 mod replay;
 mod report;
-mod revisit;
 mod run;
 mod saved;
-mod shadow;
 mod shrink;
-mod templates;
-mod universe;
-mod weights;
 mod whole;
 
 pub use answer::{Answer, Value};
-pub use apply::{Driver, call, panic_message};
+pub use apply::{Driver, call};
 pub use batch::{BATCH_ERRORS, BATCH_OUTCOMES, ROLLBACK, each_call};
 pub use case::{HandleOp, MAX_HANDLES, handles_of};
+pub use check_loop::{case_rng, check_all, common_capabilities, generate_case};
 pub use config::{CheckConfig, Progress, ProgressFn};
 pub use coverage::Coverage;
 pub use differential::{DifferentialReport, check_differential, run_differential};
-pub use engine::{case_rng, check_all, common_capabilities, generate_case};
 pub use generate::{OpsStrategy, generate};
 pub use invariants::check as check_invariants;
 pub use ops::Op;
+pub use reason::{Reason, Side};
 pub use replay::{
     ReplayError, SavedCase, case_files, load_case, regressions_dir, replay, replay_against,
     replay_dir, save_case, save_new_case,
 };
 pub use report::{CheckReport, Failure};
-pub use run::{
-    CaseStats, Divergence, Reason, RunOptions, Side, StateSize, Step, run_case, trace_case,
-};
+pub use run::{CaseStats, Divergence, RunOptions, StateSize, Step, run_case, trace_case};
 pub use saved::{REPLAY_DIR_VAR, SavedCases};
 pub use shrink::{MinimizeBudget, OpsTree, minimize, size};
 

@@ -5,15 +5,16 @@ use std::fmt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use podstate_api::State;
+use podstate_api::raw::panic_message;
 
 use super::answer::Answer;
-use super::apply::{Driver, panic_message};
+use super::apply::Driver;
 use super::batch::each_call;
 use super::case::{HandleOp, handles_of};
 use super::coverage::Coverage;
 use super::invariants;
+use super::reason::{Reason, Side};
 use super::whole;
-use crate::calls::Outcome;
 use crate::citations::Clause;
 use crate::factory::BackendFactory;
 
@@ -88,43 +89,6 @@ pub struct Step {
     pub model: Answer,
 }
 
-/// Which store an observation is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The backend under test.
-    Backend,
-    /// The reference model.
-    Model,
-}
-
-impl fmt::Display for Side {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Side::Backend => "backend",
-            Side::Model => "model",
-        })
-    }
-}
-
-/// Why a case failed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Reason {
-    /// A store could not be created or opened.
-    Setup(String),
-    /// The backend and the model answered differently.
-    Answers,
-    /// A store answered an outcome SPEC does not allow for the call.
-    NotAllowed(Side, Outcome),
-    /// The backend returned a list that is not sorted without duplicates (SPEC §2.8).
-    Unsorted(String),
-    /// A global invariant of SPEC §2 does not hold on this store after the step.
-    Invariant(Side, String),
-    /// The backend's dump differs from the model's after the step.
-    Dumps(String),
-    /// A whole-store operation (snapshot, verify, restore) went wrong at the end of the case.
-    WholeStore(String),
-}
-
 /// A case on which the backend and the model disagree.
 #[derive(Debug, Clone)]
 pub struct Divergence {
@@ -144,27 +108,6 @@ impl Divergence {
     /// The operations that reproduce the divergence (those run, up to the diverging step).
     pub fn ops(&self) -> Vec<HandleOp> {
         self.trace.iter().map(|s| s.op.clone()).collect()
-    }
-}
-
-impl fmt::Display for Reason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Reason::Setup(why) => write!(f, "setting up the stores failed: {why}"),
-            Reason::Answers => f.write_str("the backend and the model answered differently"),
-            Reason::NotAllowed(side, outcome) => {
-                write!(
-                    f,
-                    "the {side:?} answered {outcome}, which SPEC does not allow this call"
-                )
-            }
-            Reason::Unsorted(why) => write!(f, "the backend returned an unsorted list: {why}"),
-            Reason::Invariant(side, why) => {
-                write!(f, "an invariant of SPEC §2 broke in the {side}: {why}")
-            }
-            Reason::Dumps(diff) => write!(f, "the stores now differ:\n{diff}"),
-            Reason::WholeStore(why) => write!(f, "at the end of the case: {why}"),
-        }
     }
 }
 

@@ -245,7 +245,8 @@ fn is_set_namespace(op: &Op) -> bool {
 mod tests {
     use super::*;
     use crate::checker::answer::Answer;
-    use crate::checker::run::{Reason, Step};
+    use crate::checker::reason::Reason;
+    use crate::checker::run::Step;
 
     fn ids(ops: &[HandleOp]) -> Vec<String> {
         ops.iter()

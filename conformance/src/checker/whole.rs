@@ -5,7 +5,7 @@
 use podstate_api::dump::{describe, dump};
 
 use super::apply::Driver;
-use super::run::Reason;
+use super::reason::Reason;
 use crate::factory::BackendFactory;
 
 /// The whole-store checks on the backend's store (driven by `b`) against the model's (`m`).

@@ -46,7 +46,9 @@
 //! stopped holder) are checked for the workspace's own backends by `cargo xtask stress`, whose
 //! hot mode runs this same workload across processes and judges it with this same search.
 
+mod config;
 mod history;
+mod judge;
 mod linearize;
 mod load;
 mod report;
@@ -55,11 +57,12 @@ mod shrink;
 mod window;
 mod workload;
 
+pub use config::ConcurrentConfig;
 pub use history::{Event, Reply, describe, fingerprint};
 pub use linearize::{SearchBudget, Verdict, search};
 pub use load::load;
 pub use report::{ConcurrentFailure, ConcurrentReport};
-pub use run::{ConcurrentConfig, check_concurrent};
+pub use run::check_concurrent;
 pub use window::Pace;
 pub use workload::{HOT_IDS, Role, hot_ops};
 

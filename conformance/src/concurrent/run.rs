@@ -1,88 +1,19 @@
 //! Running the class: cases of windows, each window's threads at once, each window judged.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use podstate_api::State;
 use podstate_api::dump::{Dump, dump};
 use podstate_api::snapshot::Snapshot;
 
+use super::config::ConcurrentConfig;
 use super::history::Event;
-use super::linearize::{SearchBudget, Verdict, search};
+use super::judge::{Judged, judge, open};
 use super::report::{ConcurrentFailure, ConcurrentReport};
 use super::shrink::shrink;
-use super::window::{Pace, Problem, Slot, run_window};
-use super::workload::{Role, hot_ops};
+use super::window::{Pace, run_window};
 use crate::checker::Op;
-use crate::factory::{BackendFactory, Store};
-
-/// How much the class runs.
-#[derive(Debug, Clone)]
-pub struct ConcurrentConfig {
-    /// Seed of the run: the calls of window `w` of case `c` come from `(seed, c, w)` alone.
-    pub seed: u64,
-    /// Cases: fresh stores.
-    pub cases: usize,
-    /// Windows each case must prove linearizable.
-    pub windows: usize,
-    /// Calls per thread per window.
-    pub ops: usize,
-    /// The most threads a case runs (2 to 4): case `c` runs `2 + c % (max_threads - 1)`.
-    pub max_threads: usize,
-    /// The search's budget per window.
-    pub search: SearchBudget,
-    /// Most time the shrinking of a failure may take.
-    pub shrink_time: Duration,
-}
-
-impl ConcurrentConfig {
-    /// The budget of `cargo test` and `cargo xtask conformance --ci`: a fixed seed, 24 cases of
-    /// 4 windows of up to 4 threads x 10 calls (about 2,300 calls), enough that every
-    /// concurrency tooth is caught under each of the four seeds of the teeth test.
-    pub fn ci() -> ConcurrentConfig {
-        ConcurrentConfig {
-            seed: 0x5eed_2020_0053,
-            cases: 64,
-            windows: 4,
-            ops: 16,
-            max_threads: 4,
-            search: SearchBudget {
-                steps: 200_000,
-                time: Duration::from_secs(10),
-            },
-            shrink_time: Duration::from_secs(8),
-        }
-    }
-
-    /// `PODSTATE_CHECK_SEED` (a decimal number) overrides the seed, as for the model checker.
-    pub fn with_env_overrides(mut self) -> ConcurrentConfig {
-        if let Some(seed) = std::env::var("PODSTATE_CHECK_SEED")
-            .ok()
-            .and_then(|v| v.trim().parse().ok())
-        {
-            self.seed = seed;
-        }
-        self
-    }
-
-    /// The threads of case `case`.
-    fn threads(&self, case: usize) -> usize {
-        let max = self.max_threads.clamp(2, 4);
-        2 + case % (max - 1)
-    }
-
-    /// The calls of each thread in window `window` of case `case`.
-    pub(super) fn ops(&self, case: usize, window: usize, threads: usize) -> Vec<Vec<Slot>> {
-        let seed = self.seed ^ ((case as u64) << 20 | window as u64).wrapping_mul(0x9e37_79b9);
-        (0..threads)
-            .map(|t| {
-                hot_ops(seed, t, Role::of(t), self.ops)
-                    .into_iter()
-                    .map(|op| Some((op, 0)))
-                    .collect()
-            })
-            .collect()
-    }
-}
+use crate::factory::BackendFactory;
 
 /// Runs the class against `factory`'s backend; stops at the first failing window and shrinks
 /// it.
@@ -210,24 +141,6 @@ fn run_case(
     Ok(())
 }
 
-/// A store of `factory` with an observing handle (namespace `""`) and `threads` handles.
-pub(super) type Opened = (Box<dyn Store>, Box<dyn State>, Vec<Box<dyn State>>);
-
-/// Opens a fresh store of `factory` for `threads` threads.
-pub(super) fn open(factory: &dyn BackendFactory, threads: usize) -> Result<Opened, String> {
-    let store = factory
-        .create()
-        .map_err(|e| format!("cannot create a store: {e}"))?;
-    let observer = store
-        .open_handle()
-        .map_err(|e| format!("cannot open a handle: {e}"))?;
-    let handles = (0..threads)
-        .map(|_| store.open_handle())
-        .collect::<Result<_, _>>()
-        .map_err(|e| format!("cannot open a handle: {e}"))?;
-    Ok((store, observer, handles))
-}
-
 /// Each thread's namespace after `events`, which started in `before`.
 fn namespaces_after(events: &[Event], before: &[String]) -> Vec<String> {
     let mut now = before.to_vec();
@@ -239,51 +152,4 @@ fn namespaces_after(events: &[Event], before: &[String]) -> Vec<String> {
         }
     }
     now
-}
-
-/// A window's verdict.
-pub(super) enum Judged {
-    Linearizable(u64),
-    Inconclusive(u64),
-    /// Why, and the call (thread, index) where it shows, when one does.
-    Failed(String, Option<(usize, usize)>),
-}
-
-/// Judges a window: first the answers outside the contract, then the search.
-pub(super) fn judge(
-    events: &[Event],
-    problems: Vec<Problem>,
-    start: &Dump,
-    end: &Dump,
-    budget: SearchBudget,
-) -> Judged {
-    if let Some((at, _)) = problems.first() {
-        let said: Vec<&str> = problems.iter().map(|(_, said)| said.as_str()).collect();
-        let why = format!("outside the contract:\n  {}", said.join("\n  "));
-        return Judged::Failed(why, Some(*at));
-    }
-    match search(events, start, end, budget) {
-        Ok(Verdict::Linearizable { explored }) => Judged::Linearizable(explored),
-        Ok(Verdict::Inconclusive { explored }) => Judged::Inconclusive(explored),
-        Ok(Verdict::NotLinearizable {
-            deepest,
-            why,
-            stuck,
-        }) => {
-            let order: Vec<String> = deepest
-                .iter()
-                .map(|&i| format!("t{}#{}", events[i].thread, events[i].index))
-                .collect();
-            let why = format!(
-                "not linearizable: no order of these calls that their times allow gives these \
-                 answers.\nlongest order that fits: {}\nthen: {why}",
-                match order.is_empty() {
-                    true => "(none)".to_owned(),
-                    false => order.join(" "),
-                }
-            );
-            Judged::Failed(why, stuck.map(|i| (events[i].thread, events[i].index)))
-        }
-        Err(why) => Judged::Failed(format!("the window could not be searched: {why}"), None),
-    }
 }

@@ -17,8 +17,9 @@ use podstate_api::State;
 use podstate_api::dump::dump;
 use podstate_api::snapshot::Snapshot;
 
+use super::config::ConcurrentConfig;
 use super::history::Event;
-use super::run::{ConcurrentConfig, Judged, judge, open};
+use super::judge::{Judged, judge, open};
 use super::window::{Pace, Slot, run_window};
 use crate::factory::BackendFactory;
 

@@ -6,10 +6,11 @@ use std::sync::{Barrier, OnceLock};
 use std::time::{Duration, Instant};
 
 use podstate_api::State;
+use podstate_api::raw::panic_message;
 
 use super::history::{Event, Reply};
 use crate::calls::Outcome;
-use crate::checker::{Answer, HandleOp, Op, call, each_call, panic_message};
+use crate::checker::{Answer, HandleOp, Op, call, each_call};
 
 /// How the threads of a window pace their calls.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

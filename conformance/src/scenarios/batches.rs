@@ -14,6 +14,24 @@ use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 use crate::{Call, Outcome};
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_batches {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) batches: [
+            a_batch_commits_every_call,
+            reads_inside_a_batch_see_its_earlier_writes,
+            a_batch_whose_closure_fails_changes_nothing,
+            a_failing_call_inside_a_batch_changes_nothing_and_the_batch_goes_on,
+            handle_calls_inside_a_batch_are_invalid_arg,
+            a_batch_runs_in_the_handles_namespace,
+            a_batch_on_a_closed_handle_is_db_closed,
+            a_batch_hands_back_its_closures_value,
+        ] }
+    };
+}
+
 /// The kind of `result`'s error.
 fn kind_of<T>(result: &Result<T>) -> Option<ErrorKind> {
     result.as_ref().err().map(StateError::kind)

@@ -11,6 +11,38 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_check_order {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) check_order: [
+            closed_beats_an_empty_id,
+            closed_beats_pod_misuse,
+            closed_beats_a_nul_namespace,
+            empty_name_beats_a_foreign_namespace,
+            pod_misuse_beats_a_foreign_namespace,
+            remove_pod_misuse_beats_a_foreign_namespace,
+            member_pod_mismatch_beats_a_foreign_pod,
+            bad_rewrite_config_beats_a_foreign_container,
+            empty_network_beats_a_missing_container,
+            foreign_passed_container_beats_a_missing_one,
+            foreign_passed_pod_beats_a_missing_one,
+            foreign_member_beats_a_missing_pod,
+            foreign_update_beats_a_missing_container,
+            missing_pod_beats_a_missing_member,
+            missing_member_beats_a_pod_stored_elsewhere,
+            stored_namespace_beats_stored_pod,
+            stored_pod_beats_dependents,
+            missing_pod_beats_a_taken_id,
+            member_namespace_beats_a_taken_id,
+            missing_container_beats_a_mismatched_session,
+            missing_container_beats_an_identity_change,
+            stored_namespace_beats_network_exists,
+        ] }
+    };
+}
+
 /// SPEC §4 step 1 before 2: a closed handle answers `DbClosed` to `get_name("")`.
 pub fn closed_beats_an_empty_id(f: &dyn BackendFactory) {
     let t = Tester::new(f);

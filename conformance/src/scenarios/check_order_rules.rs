@@ -10,6 +10,30 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_check_order_rules {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) check_order_rules: [
+            taken_id_beats_a_taken_name,
+            add_pod_taken_id_beats_a_taken_name,
+            taken_name_beats_a_stray_alias,
+            stray_alias_beats_a_missing_dependency,
+            missing_dependency_beats_a_missing_volume,
+            dependencies_are_checked_in_sorted_order,
+            the_first_dependency_in_byte_order_answers,
+            each_dependency_is_checked_whole_before_the_next,
+            an_earlier_missing_dependency_beats_self_dependency,
+            self_dependency_beats_a_later_missing_one,
+            member_dependency_outside_the_pod_beats_a_missing_volume,
+            mismatched_session_beats_a_taken_session_id,
+            validate_names_the_first_mismatching_field,
+            unregistered_session_beats_a_missing_container,
+        ] }
+    };
+}
+
 /// SPEC §5 `add_container`: then ID, name - an ID held by a pod beats a name held by a
 /// container (`PodExists`, naming the ID's holder).
 pub fn taken_id_beats_a_taken_name(f: &dyn BackendFactory) {

@@ -8,6 +8,39 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_containers {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) containers: [
+            add_container_stores_config_and_state_verbatim,
+            add_container_with_pod_set_is_invalid_arg,
+            add_container_with_taken_container_id_is_ctr_exists,
+            add_container_with_id_of_a_pod_is_pod_exists,
+            add_container_with_name_of_a_pod_is_pod_exists,
+            add_container_with_name_of_a_container_is_ctr_exists,
+            add_container_named_like_another_id_succeeds,
+            add_container_with_aliases_for_an_unlisted_network_is_invalid_arg,
+            add_container_listing_a_network_twice_is_invalid_arg,
+            add_container_mounting_a_missing_volume_is_no_such_volume,
+            add_container_with_an_empty_sharing_field_is_invalid_arg,
+            remove_container_frees_its_id_and_name,
+            remove_container_of_a_pod_member_is_invalid_arg,
+            remove_container_passed_with_a_pod_is_invalid_arg,
+            remove_missing_container_is_no_such_ctr,
+            remove_container_with_a_dependent_is_in_use,
+            remove_container_drops_its_edges,
+            container_in_use_of_a_missing_container_is_no_such_ctr,
+            all_containers_are_sorted_by_id,
+            all_containers_include_pod_members,
+            get_container_config_returns_the_config_as_added,
+            get_container_config_of_a_missing_id_is_no_such_ctr,
+            container_with_a_pod_id_is_no_such_ctr,
+        ] }
+    };
+}
+
 /// SPEC §1: `add_*` stores the passed state verbatim; configs are returned verbatim as added.
 pub fn add_container_stores_config_and_state_verbatim(f: &dyn BackendFactory) {
     let t = Tester::new(f);

@@ -10,6 +10,29 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_copies {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) copies: [
+            mutating_a_returned_container_changes_nothing,
+            mutating_an_added_object_afterwards_changes_nothing,
+            mutating_returned_pods_and_volumes_changes_nothing,
+            payloads_round_trip_byte_for_byte,
+            timestamps_round_trip_to_the_nanosecond,
+            config_lists_keep_their_order,
+            save_container_stores_the_state_not_the_config,
+            save_missing_container_is_no_such_ctr,
+            update_container_reloads_only_the_state,
+            update_missing_container_is_no_such_ctr_and_keeps_the_object,
+            save_pod_then_update_pod_carries_the_state,
+            save_missing_pod_is_no_such_pod,
+            update_missing_pod_is_no_such_pod_and_keeps_the_object,
+        ] }
+    };
+}
+
 /// SPEC §1: retrievals return **independent copies** ... Nothing a caller does to a returned
 /// object changes the store until it calls a mutating method.
 pub fn mutating_a_returned_container_changes_nothing(f: &dyn BackendFactory) {

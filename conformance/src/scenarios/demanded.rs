@@ -26,9 +26,7 @@ pub fn take() -> BTreeSet<(Call, Outcome)> {
 
 /// Every reachable outcome of every call (SPEC §4, without `Io` and `Corrupt`) absent from `seen`.
 pub fn missing(seen: &BTreeSet<(Call, Outcome)>) -> Vec<(Call, Outcome)> {
-    Call::ALL
-        .iter()
-        .flat_map(|call| call.reachable_outcomes().into_iter().map(|o| (*call, o)))
+    (Call::reachable_pairs())
         .filter(|pair| !seen.contains(pair))
         .collect()
 }

@@ -8,6 +8,31 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_dependencies {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) dependencies: [
+            container_in_use_lists_dependents_sorted,
+            a_dependency_named_twice_counts_once,
+            depending_on_itself_is_invalid_arg,
+            sharing_a_namespace_with_itself_is_invalid_arg,
+            depending_on_a_missing_container_is_no_such_ctr,
+            depending_on_a_pod_is_no_such_ctr,
+            depending_on_a_name_is_no_such_ctr,
+            depending_on_an_id_prefix_is_no_such_ctr,
+            depending_on_another_namespace_is_ns_mismatch,
+            depending_on_the_empty_namespace_from_a_namespace_is_ns_mismatch,
+            depending_on_a_pod_member_from_outside_is_invalid_arg,
+            member_depending_on_a_container_outside_pods_is_invalid_arg,
+            member_depending_on_a_member_of_another_pod_is_invalid_arg,
+            member_depending_on_a_member_of_its_pod_succeeds,
+            removing_the_dependent_first_frees_the_dependency,
+        ] }
+    };
+}
+
 /// SPEC §5: `container_in_use(ctr)` -> dependent IDs, sorted (§2.8).
 pub fn container_in_use_lists_dependents_sorted(f: &dyn BackendFactory) {
     let t = Tester::new(f);

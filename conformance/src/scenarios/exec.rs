@@ -9,6 +9,35 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_exec {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) exec: [
+            added_session_resolves_to_its_container,
+            add_session_to_a_missing_container_is_no_such_ctr,
+            add_session_naming_another_container_is_invalid_arg,
+            add_session_with_an_id_used_by_another_container_is_exec_session_exists,
+            session_id_may_equal_a_container_id,
+            add_session_leaves_the_container_state_alone,
+            sessions_in_the_state_are_not_registered,
+            removed_session_is_no_longer_registered,
+            remove_unregistered_session_is_no_such_exec_session,
+            remove_session_of_another_container_is_invalid_arg,
+            remove_session_ignores_the_handle_namespace,
+            container_sessions_are_listed_sorted_whatever_the_namespace,
+            container_sessions_of_a_missing_container_is_no_such_ctr,
+            removing_all_sessions_unblocks_container_removal,
+            remove_sessions_of_a_missing_container_is_no_such_ctr,
+            remove_container_with_a_session_is_in_use,
+            remove_member_with_a_session_is_in_use,
+            remove_pod_containers_drops_their_sessions,
+            add_session_to_a_container_of_another_namespace_is_ns_mismatch,
+        ] }
+    };
+}
+
 /// SPEC §5: `get_exec_session(id)` -> container ID of a registered session.
 pub fn added_session_resolves_to_its_container(f: &dyn BackendFactory) {
     let t = Tester::new(f);

@@ -41,7 +41,7 @@ pub fn scenario_at(location: &Location<'_>) -> Option<About> {
     if !dir.ends_with("scenarios") {
         return None;
     }
-    let (group, source) = super::SOURCES.iter().find(|(g, _)| *g == stem)?;
+    let (group, source) = super::sources().iter().find(|(g, _)| *g == stem)?;
     let lines: Vec<&'static str> = source.lines().collect();
     let upto = (location.line() as usize).min(lines.len());
     let at = (0..upto).rev().find(|&i| lines[i].starts_with("pub fn "))?;
@@ -50,7 +50,7 @@ pub fn scenario_at(location: &Location<'_>) -> Option<About> {
 
 /// The scenario `name` of `group`.
 pub fn scenario(group: &str, name: &str) -> Option<About> {
-    let (group, source) = super::SOURCES.iter().find(|(g, _)| *g == group)?;
+    let (group, source) = super::sources().iter().find(|(g, _)| *g == group)?;
     let lines: Vec<&'static str> = source.lines().collect();
     let head = format!("pub fn {name}(");
     let at = lines.iter().position(|l| l.starts_with(&head))?;

@@ -102,8 +102,8 @@ impl Tester {
         fixtures::forget_keys();
         let (model, seen) = (ModelStore::new(), Arc::default());
         let (main, admin) = match (
-            open(store.as_ref(), &model, &seen),
-            open(store.as_ref(), &model, &seen),
+            Mirror::open(store.as_ref(), &model, &seen),
+            Mirror::open(store.as_ref(), &model, &seen),
         ) {
             (Ok(main), Ok(admin)) => (main, admin),
             (Err(e), _) | (_, Err(e)) => setup(format!("opening a handle failed: {e}")),
@@ -131,7 +131,7 @@ impl Tester {
     /// Another handle on the same store, in namespace `ns` (`""` for none).
     #[track_caller]
     pub fn open(&self, ns: &str) -> Box<dyn State> {
-        let handle = match open(self.store.as_ref(), &self.model, &self.seen) {
+        let handle = match Mirror::open(self.store.as_ref(), &self.model, &self.seen) {
             Ok(handle) => Box::new(handle),
             Err(e) => self.fail(&[("setup", format!("opening a handle failed: {e}"))]),
         };
@@ -413,22 +413,5 @@ impl Drop for Tester {
                 )
             );
         }
-    }
-}
-
-fn open(store: &dyn Store, model: &ModelStore, seen: &Arc<Seen>) -> Result<Mirror> {
-    Mirror::open(store, model, seen)
-}
-
-/// Panics unless SPEC allows `call` to answer what `result` holds.
-pub fn check_allowed<T>(call: Call, result: &Result<T>) {
-    let outcome = Outcome::of(result);
-    if !call.allows(outcome) {
-        let message = result.as_ref().err().map(ToString::to_string);
-        panic!(
-            "{} answered {outcome}, which SPEC does not allow for it ({})",
-            call.name(),
-            message.unwrap_or_default()
-        );
     }
 }

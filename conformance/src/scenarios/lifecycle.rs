@@ -11,6 +11,31 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_lifecycle {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) lifecycle: [
+            refresh_resets_a_running_container,
+            refresh_keeps_an_exited_container_exited,
+            refresh_clears_pod_cgroups_only,
+            refresh_zeroes_volume_mount_counts,
+            refresh_drops_exec_registrations_in_every_namespace,
+            refresh_keeps_every_relation,
+            a_new_store_has_an_empty_db_config,
+            validate_pins_the_non_empty_values,
+            validate_fills_unpinned_fields_later,
+            validate_mismatch_is_db_bad_config_and_pins_nothing,
+            validate_does_not_clean_paths,
+            refresh_after_close_is_db_closed,
+            validate_after_close_is_db_closed,
+            close_leaves_other_handles_open,
+            handles_on_one_store_see_each_others_writes,
+        ] }
+    };
+}
+
 /// A container whose every state field is set.
 fn busy(id: &str, status: ContainerStatus) -> Container {
     let mut c = ctr(id, &format!("name-{id}")).with_status(status);

@@ -8,6 +8,42 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_lookups {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) lookups: [
+            lookup_container_by_full_id,
+            lookup_container_by_exact_name,
+            lookup_container_by_unique_prefix,
+            lookup_container_id_by_shared_prefix_is_ambiguous,
+            lookup_container_by_shared_prefix_is_ambiguous,
+            lookup_container_matching_nothing_is_no_such_ctr,
+            exact_id_beats_a_longer_id_sharing_the_prefix,
+            exact_id_beats_an_exact_name,
+            names_are_never_prefix_matched,
+            container_lookup_of_a_pod_name_is_no_such_ctr_saying_so,
+            container_lookup_never_matches_a_pod_id_prefix,
+            lookup_pod_by_exact_name,
+            lookup_pod_by_unique_prefix_ignores_containers,
+            lookup_pod_by_shared_prefix_is_ambiguous,
+            pod_lookup_of_a_container_name_is_no_such_pod,
+            pod_by_a_prefix_is_no_such_pod,
+            container_by_a_prefix_is_no_such_ctr,
+            get_name_of_a_pod_id_is_its_name,
+            get_name_of_a_prefix_is_no_such_ctr,
+            get_name_of_a_name_is_no_such_ctr,
+            has_container_is_false_for_a_pod_id,
+            has_pod_is_false_for_a_container_id_and_a_pod_name,
+            lookup_volume_exact_name_beats_a_longer_name,
+            lookup_volume_by_unique_prefix,
+            lookup_volume_by_shared_prefix_is_ambiguous,
+            lookup_volume_matching_nothing_is_no_such_volume,
+        ] }
+    };
+}
+
 /// SPEC §5: `lookup_container_id(s)` - exact container ID first.
 pub fn lookup_container_by_full_id(f: &dyn BackendFactory) {
     let t = Tester::new(f);

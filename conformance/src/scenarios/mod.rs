@@ -43,13 +43,14 @@
 //! from a closure. `cargo test -p my-backend --test conformance containers::` runs one group. A
 //! runner wanting a count instead of test output walks [`scenarios()`] and calls [`run`].
 //!
-//! The list of scenarios is written once, in `list.rs` (the hidden macro
-//! `__for_each_scenario!`), which feeds both [`scenarios()`] and
-//! [`scenario_tests!`](crate::scenario_tests); a unit test fails when a scenario function is
-//! missing from it. Another unit test runs the suite on the memory backend and checks, through
+//! Each group file lists its own scenarios once, in a hidden macro at its top
+//! (`__scenarios_containers!`, ...), and `__for_each_scenario!` here chains the groups in the
+//! suite's order; that feeds both [`scenarios()`] and [`scenario_tests!`](crate::scenario_tests),
+//! and a unit test fails when a scenario function is missing from its group's list. Another unit test runs the suite on the memory backend and checks, through
 //! [`demanded`], that it demands every outcome SPEC allows each call.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::LazyLock;
 
 use crate::factory::BackendFactory;
 
@@ -84,7 +85,6 @@ pub mod fixtures;
 pub mod harness;
 pub mod invoke;
 pub mod lifecycle;
-mod list;
 pub mod lookups;
 mod mirror;
 pub mod namespaces;
@@ -124,6 +124,35 @@ impl Scenario {
     }
 }
 
+/// Calls back `$cb! { ($($args)*) group: [name, ...] }` once per group, in the suite's order:
+/// the one place the groups are enumerated (each group's file lists its scenarios).
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __for_each_scenario {
+    ($cb:path, $($args:tt)*) => {
+        $crate::__scenarios_containers!($cb, $($args)*);
+        $crate::__scenarios_pods!($cb, $($args)*);
+        $crate::__scenarios_pod_members!($cb, $($args)*);
+        $crate::__scenarios_volumes!($cb, $($args)*);
+        $crate::__scenarios_exec!($cb, $($args)*);
+        $crate::__scenarios_networks!($cb, $($args)*);
+        $crate::__scenarios_lookups!($cb, $($args)*);
+        $crate::__scenarios_namespaces!($cb, $($args)*);
+        $crate::__scenarios_visibility!($cb, $($args)*);
+        $crate::__scenarios_dependencies!($cb, $($args)*);
+        $crate::__scenarios_lifecycle!($cb, $($args)*);
+        $crate::__scenarios_rewrite!($cb, $($args)*);
+        $crate::__scenarios_copies!($cb, $($args)*);
+        $crate::__scenarios_strings!($cb, $($args)*);
+        $crate::__scenarios_passed_strings!($cb, $($args)*);
+        $crate::__scenarios_check_order!($cb, $($args)*);
+        $crate::__scenarios_check_order_rules!($cb, $($args)*);
+        $crate::__scenarios_sharp_edges!($cb, $($args)*);
+        $crate::__scenarios_batches!($cb, $($args)*);
+        $crate::__scenarios_tables!($cb, $($args)*);
+    };
+}
+
 /// Emits one `#[test]` per scenario, in one module per group, running it against the backend
 /// factory the expression builds (evaluated once per test).
 ///
@@ -143,45 +172,51 @@ macro_rules! scenario_tests {
     };
 }
 
-/// The callback of [`scenario_tests!`]: the test modules.
+/// The callback of [`scenario_tests!`]: one group's test module.
 #[macro_export]
 #[doc(hidden)]
 macro_rules! __scenario_test_modules {
-    (() $($group:ident : [$($name:ident),* $(,)?]),* $(,)?) => {
-        $(
-            mod $group {
-                $(
-                    #[test]
-                    fn $name() {
-                        $crate::scenarios::$group::$name(&super::__podstate_conformance_factory());
-                    }
-                )*
-            }
-        )*
+    (() $group:ident : [$($name:ident),* $(,)?]) => {
+        mod $group {
+            $(
+                #[test]
+                fn $name() {
+                    $crate::scenarios::$group::$name(&super::__podstate_conformance_factory());
+                }
+            )*
+        }
     };
 }
 
-macro_rules! scenario_table {
-    (() $($group:ident : [$($name:ident),* $(,)?]),* $(,)?) => {
-        static SCENARIOS: &[Scenario] = &[
-            $($(
-                Scenario { group: stringify!($group), name: stringify!($name), run: $group::$name },
-            )*)*
-        ];
-
-        /// Each group's source: a failure message quotes a scenario's doc line and cites its
-        /// clauses from it ([`explain`]), and a test proves every scenario function is listed.
-        static SOURCES: &[(&str, &str)] = &[
-            $((stringify!($group), include_str!(concat!(stringify!($group), ".rs"))),)*
-        ];
+/// The callback that gathers one group into the suite's lists.
+macro_rules! gather {
+    (($scenarios:ident, $sources:ident) $group:ident : [$($name:ident),* $(,)?]) => {
+        $scenarios.extend([$(
+            Scenario { group: stringify!($group), name: stringify!($name), run: $group::$name },
+        )*]);
+        $sources.push((stringify!($group), include_str!(concat!(stringify!($group), ".rs"))));
     };
 }
 
-crate::__for_each_scenario!(scenario_table,);
+/// Every scenario and table, in the suite's order; and each group's source: a failure message
+/// quotes a scenario's doc line and cites its clauses from it ([`explain`]), and a test proves
+/// every scenario function is listed.
+type Suite = (Vec<Scenario>, Vec<(&'static str, &'static str)>);
+
+static SUITE: LazyLock<Suite> = LazyLock::new(|| {
+    let (mut scenarios, mut sources) = (Vec::new(), Vec::new());
+    crate::__for_each_scenario!(gather, scenarios, sources);
+    (scenarios, sources)
+});
+
+/// Each group's name and source.
+fn sources() -> &'static [(&'static str, &'static str)] {
+    &SUITE.1
+}
 
 /// Every scenario and table, in the order of [`__for_each_scenario!`](crate::__for_each_scenario).
 pub fn scenarios() -> &'static [Scenario] {
-    SCENARIOS
+    &SUITE.0
 }
 
 /// Runs one scenario against `factory`, turning its panic into its failure message: the
@@ -229,12 +264,12 @@ mod tests {
         assert_eq!(names.len(), scenarios().len(), "a name repeats");
     }
 
-    /// A scenario written but left out of `__for_each_scenario!` would never run; one that cites
+    /// A scenario written but left out of its group's list would never run; one that cites
     /// no clause of the contract, or one the contract does not have, cannot be traced to a rule.
     #[test]
     fn every_scenario_function_is_listed_and_cites_spec() {
         let listed: BTreeSet<_> = scenarios().iter().map(|s| (s.group, s.name)).collect();
-        for (group, source) in SOURCES {
+        for (group, source) in sources() {
             let lines: Vec<&str> = source.lines().collect();
             for (i, line) in lines.iter().enumerate() {
                 let Some(rest) = line.strip_prefix("pub fn ") else {
@@ -270,7 +305,7 @@ mod tests {
     /// Module docs and comments of the scenarios cite the contract too.
     #[test]
     fn every_citation_in_the_scenarios_resolves() {
-        for (group, source) in SOURCES {
+        for (group, source) in sources() {
             let unresolved = citations::unresolved(source);
             assert!(
                 unresolved.is_empty(),
@@ -283,7 +318,7 @@ mod tests {
     /// `SESSION_IDS`; a scenario using another ID would escape that check.
     #[test]
     fn scenarios_use_only_probed_exec_session_ids() {
-        for (group, source) in SOURCES {
+        for (group, source) in sources() {
             for (_, rest) in source
                 .match_indices("exec(\"")
                 .map(|(i, _)| source.split_at(i + 6))

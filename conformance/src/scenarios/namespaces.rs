@@ -9,6 +9,46 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_namespaces {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) namespaces: [
+            all_containers_lists_only_the_handle_namespace,
+            all_pods_lists_only_the_handle_namespace,
+            the_empty_namespace_sees_everything,
+            has_container_is_false_outside_the_namespace,
+            has_pod_is_false_outside_the_namespace,
+            container_of_another_namespace_is_ns_mismatch,
+            container_config_of_another_namespace_is_ns_mismatch,
+            pod_of_another_namespace_is_ns_mismatch,
+            lookup_of_a_foreign_exact_id_is_no_such_ctr,
+            lookup_pod_of_a_foreign_name_is_no_such_pod,
+            get_name_of_a_foreign_id_is_no_such_ctr,
+            add_container_in_another_namespace_is_ns_mismatch,
+            add_pod_in_another_namespace_is_ns_mismatch,
+            add_container_to_pod_in_another_namespace_is_ns_mismatch,
+            save_container_stored_in_another_namespace_is_ns_mismatch,
+            remove_container_passed_with_another_namespace_is_ns_mismatch,
+            update_container_of_another_namespace_is_ns_mismatch,
+            container_in_use_of_another_namespace_is_ns_mismatch,
+            pod_containers_of_another_namespace_is_ns_mismatch,
+            pod_containers_by_id_of_a_pod_stored_elsewhere_is_ns_mismatch,
+            pod_has_container_of_another_namespace_is_ns_mismatch,
+            remove_pod_of_another_namespace_is_ns_mismatch,
+            remove_pod_containers_of_another_namespace_is_ns_mismatch,
+            save_pod_of_another_namespace_is_ns_mismatch,
+            update_pod_of_another_namespace_is_ns_mismatch,
+            remove_member_of_a_pod_of_another_namespace_is_ns_mismatch,
+            ids_are_shared_across_namespaces,
+            names_are_shared_across_namespaces,
+            a_new_handle_starts_in_the_empty_namespace,
+            set_namespace_with_a_nul_is_invalid_arg,
+        ] }
+    };
+}
+
 /// Container `ca` and pod `pa` in namespace `a`, container `cb` and pod `pb` in `b`, container
 /// `c0` in none.
 fn two_namespaces(s: &dyn State) -> podstate_api::Result<()> {

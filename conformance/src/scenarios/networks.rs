@@ -9,6 +9,39 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_networks {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) networks: [
+            current_networks_start_as_the_config_sorted,
+            all_aliases_list_every_network_even_without_aliases,
+            network_aliases_are_sorted,
+            aliases_of_an_unconnected_network_is_no_such_network,
+            connect_adds_the_network_with_collapsed_aliases,
+            connect_to_a_connected_network_is_network_exists,
+            connect_a_missing_container_is_no_such_ctr,
+            connect_with_an_empty_alias_is_invalid_arg,
+            disconnect_drops_the_network_and_its_aliases,
+            reconnect_does_not_bring_back_old_aliases,
+            disconnect_an_unconnected_network_is_no_such_network,
+            disconnect_a_missing_container_is_no_such_ctr,
+            networks_of_a_missing_container_is_no_such_ctr,
+            aliases_of_a_missing_container_is_no_such_ctr,
+            all_aliases_of_a_missing_container_is_no_such_ctr,
+            connect_a_container_of_another_namespace_is_ns_mismatch,
+            disconnect_a_container_of_another_namespace_is_ns_mismatch,
+            networks_of_a_container_of_another_namespace_is_ns_mismatch,
+            aliases_of_a_container_of_another_namespace_is_ns_mismatch,
+            all_aliases_of_a_container_of_another_namespace_is_ns_mismatch,
+            two_containers_may_share_an_alias,
+            duplicate_config_aliases_collapse,
+            a_container_without_networks_has_none,
+        ] }
+    };
+}
+
 /// `c1` joined to `front` (aliases `web`, `www`) and `back` (no aliases).
 fn connected(s: &dyn State) -> podstate_api::Result<()> {
     let c = ctr("c1", "one")

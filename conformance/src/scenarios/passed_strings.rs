@@ -11,6 +11,35 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_passed_strings {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) passed_strings: [
+            save_container_with_an_empty_id_is_invalid_arg,
+            update_container_with_a_nul_namespace_is_invalid_arg,
+            container_in_use_with_an_empty_pod_is_invalid_arg,
+            get_networks_with_a_nul_suffixed_id_is_invalid_arg,
+            all_network_aliases_with_an_empty_id_is_invalid_arg,
+            container_sessions_with_a_nul_suffixed_id_is_invalid_arg,
+            remove_container_sessions_with_an_empty_id_is_invalid_arg,
+            pod_containers_by_id_with_a_nul_suffixed_id_is_invalid_arg,
+            pod_containers_with_an_empty_id_is_invalid_arg,
+            remove_pod_with_a_nul_suffixed_id_is_invalid_arg,
+            remove_pod_containers_with_a_nul_namespace_is_invalid_arg,
+            update_pod_with_an_empty_id_is_invalid_arg,
+            save_pod_with_a_nul_suffixed_id_is_invalid_arg,
+            volume_in_use_with_an_empty_name_is_invalid_arg,
+            remove_volume_with_a_nul_suffixed_name_is_invalid_arg,
+            update_volume_with_an_empty_name_is_invalid_arg,
+            save_volume_with_a_nul_suffixed_name_is_invalid_arg,
+            a_passed_container_with_an_empty_name_is_fine,
+            a_passed_pod_with_a_bad_name_is_fine,
+        ] }
+    };
+}
+
 /// Container `c1` ("one"), empty pod `p1`, unused volume `data`.
 fn stored(s: &dyn State) -> podstate_api::Result<()> {
     s.add_container(&ctr("c1", "one"))?;

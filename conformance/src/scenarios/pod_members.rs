@@ -8,6 +8,32 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_pod_members {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) pod_members: [
+            add_container_to_pod_makes_it_a_member,
+            add_container_to_pod_without_pod_field_is_invalid_arg,
+            add_container_to_pod_naming_another_pod_is_invalid_arg,
+            add_container_to_a_missing_pod_is_no_such_pod,
+            add_container_to_pod_of_another_namespace_is_ns_mismatch,
+            add_container_to_pod_with_taken_id_is_ctr_exists,
+            add_container_to_pod_named_like_its_pod_is_pod_exists,
+            add_container_to_pod_with_a_missing_dependency_is_no_such_ctr,
+            add_container_to_pod_with_a_missing_volume_is_no_such_volume,
+            remove_container_from_pod_drops_the_membership,
+            remove_container_from_pod_passed_without_pod_is_invalid_arg,
+            remove_container_from_pod_of_a_member_of_another_pod_is_invalid_arg,
+            remove_missing_container_from_pod_is_no_such_ctr,
+            remove_container_from_a_missing_pod_is_no_such_pod,
+            remove_container_from_pod_with_a_dependent_is_in_use,
+            remove_container_from_pod_of_a_container_outside_pods_is_invalid_arg,
+        ] }
+    };
+}
+
 /// SPEC §5: `add_container_to_pod(pod, ctr)` stores the member; `pod_has_container` then says so
 /// and the container names its pod.
 pub fn add_container_to_pod_makes_it_a_member(f: &dyn BackendFactory) {

@@ -10,6 +10,37 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_pods {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) pods: [
+            add_pod_stores_config_and_state_verbatim,
+            add_pod_with_id_of_a_container_is_ctr_exists,
+            add_pod_with_taken_pod_id_is_pod_exists,
+            add_pod_with_name_of_a_container_is_ctr_exists,
+            add_pod_with_name_of_a_pod_is_pod_exists,
+            add_pod_with_an_empty_name_is_invalid_arg,
+            remove_empty_pod_frees_its_name,
+            remove_pod_with_members_is_in_use,
+            remove_missing_pod_is_no_such_pod,
+            pod_containers_by_id_lists_members_sorted,
+            pod_containers_returns_the_members,
+            pod_containers_of_a_missing_pod_is_no_such_pod,
+            pod_containers_by_id_of_a_missing_pod_is_no_such_pod,
+            pod_has_container_is_false_for_a_member_of_another_pod,
+            pod_has_container_on_a_missing_pod_is_no_such_pod,
+            remove_pod_containers_removes_members_despite_their_dependencies,
+            remove_pod_containers_of_a_missing_pod_is_no_such_pod,
+            remove_pod_containers_frees_member_names,
+            all_pods_are_sorted_by_id,
+            pod_has_container_is_false_for_an_unknown_id,
+            save_container_ignores_the_passed_pod_field,
+        ] }
+    };
+}
+
 /// Pod `p1` ("pod1") with members `m1` and `m2`.
 fn pod_with_two_members(s: &dyn State) -> Result<()> {
     s.add_pod(&pod("p1", "pod1"))?;

@@ -9,6 +9,36 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_rewrite {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) rewrite: [
+            rewrite_container_config_replaces_it_but_not_the_networks,
+            rewrite_moving_a_dependency_between_fields_succeeds,
+            rewrite_changing_the_container_name_is_invalid_arg,
+            rewrite_dropping_a_dependency_is_invalid_arg,
+            rewrite_adding_a_volume_is_invalid_arg,
+            rewrite_setting_a_pod_is_invalid_arg,
+            rewrite_changing_the_namespace_is_invalid_arg,
+            rewrite_config_of_a_missing_container_is_no_such_ctr,
+            rewrite_config_of_another_namespace_is_ns_mismatch,
+            rewrite_pod_config_replaces_it,
+            rewrite_pod_config_renaming_is_invalid_arg,
+            rewrite_config_of_a_missing_pod_is_no_such_pod,
+            rewrite_config_of_a_pod_of_another_namespace_is_ns_mismatch,
+            rewrite_volume_config_replaces_it,
+            rewrite_volume_config_renaming_is_invalid_arg,
+            rewrite_config_of_a_missing_volume_is_no_such_volume,
+            rewrite_with_another_containers_id_is_invalid_arg,
+            rewrite_listing_a_network_twice_is_invalid_arg,
+            rewrite_pod_config_with_another_pods_id_is_invalid_arg,
+            rewrite_pod_config_changing_the_namespace_is_invalid_arg,
+        ] }
+    };
+}
+
 /// `db`, and `app` depending on it through `depends_on`, mounting `data`, on network `n`.
 fn app_and_db(s: &dyn State) -> podstate_api::Result<()> {
     s.add_volume(&vol("data"))?;

@@ -9,6 +9,38 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_sharp_edges {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) sharp_edges: [
+            a_name_beats_an_id_prefix_it_also_is,
+            a_pod_name_does_not_hide_a_container_prefix,
+            a_pod_id_sharing_a_prefix_is_not_ambiguous,
+            a_container_named_like_a_pod_id,
+            removal_goes_by_id_not_by_a_matching_name,
+            underscore_in_a_prefix_is_literal,
+            underscore_prefix_does_not_match_any_character,
+            percent_prefix_does_not_match_anything,
+            percent_in_a_prefix_is_literal,
+            glob_characters_in_a_prefix_are_literal,
+            backslash_in_a_prefix_is_literal,
+            prefixes_are_case_sensitive,
+            names_differing_in_case_are_distinct,
+            names_are_not_unicode_normalised,
+            ids_sort_by_bytes,
+            a_trailing_space_makes_another_id,
+            very_long_ids_round_trip,
+            ids_with_slashes_newlines_and_quotes_work,
+            underscore_in_a_volume_prefix_is_literal,
+            volume_prefixes_are_case_sensitive,
+            percent_in_a_pod_prefix_is_literal,
+            a_wildcard_network_name_matches_no_network,
+        ] }
+    };
+}
+
 /// SPEC §5: exact name comes before ID prefix - "abc" names one container and prefixes another.
 pub fn a_name_beats_an_id_prefix_it_also_is(f: &dyn BackendFactory) {
     let t = Tester::new(f);

@@ -10,6 +10,33 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_strings {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) strings: [
+            get_name_of_the_empty_id_is_invalid_arg,
+            container_with_a_nul_suffixed_id_is_invalid_arg,
+            lookup_container_id_of_the_empty_string_is_invalid_arg,
+            lookup_container_of_a_nul_suffixed_name_is_invalid_arg,
+            has_container_with_a_nul_is_invalid_arg,
+            get_container_config_of_the_empty_id_is_invalid_arg,
+            get_exec_session_with_a_nul_is_invalid_arg,
+            pod_with_a_nul_suffixed_id_is_invalid_arg,
+            lookup_pod_of_the_empty_string_is_invalid_arg,
+            has_pod_of_the_empty_id_is_invalid_arg,
+            pod_has_container_with_a_nul_suffixed_id_is_invalid_arg,
+            volume_with_a_nul_suffixed_name_is_invalid_arg,
+            lookup_volume_of_the_empty_string_is_invalid_arg,
+            has_volume_with_a_nul_is_invalid_arg,
+            network_aliases_of_the_empty_network_is_invalid_arg,
+            disconnect_a_nul_suffixed_network_is_invalid_arg,
+            add_volume_with_a_nul_is_invalid_arg,
+        ] }
+    };
+}
+
 /// Container `c1` ("one") with exec session `e1`, member `m1` of pod `p1`, volume `data`.
 fn one_of_each(s: &dyn State) -> podstate_api::Result<()> {
     s.add_container(&ctr("c1", "one"))?;

@@ -17,6 +17,23 @@ use crate::scenarios::invoke::{Args, invoke};
 use crate::scenarios::slots::{Bad, Slot, corrupt, slots};
 use crate::{Call, Outcome};
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_tables {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) tables: [
+            every_call_succeeds_with_its_baseline_arguments,
+            closed_handle_answers_db_closed_to_every_call,
+            closed_handle_answers_db_closed_before_checking_arguments,
+            close_is_idempotent_and_leaves_other_handles_working,
+            empty_strings_are_invalid_arg_for_every_call,
+            nul_strings_are_invalid_arg_for_every_call,
+            only_list_and_db_calls_take_no_strings,
+        ] }
+    };
+}
+
 /// The world every table starts from: volume `v1` (unused); pod `p1` with member `m1`; empty pod
 /// `p2`; container `c1` on `net1` with alias `a1`; container `c2` with exec session `e1`.
 fn world(t: &Tester) {

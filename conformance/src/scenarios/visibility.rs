@@ -9,6 +9,32 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_visibility {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) visibility: [
+            an_invisible_exact_id_falls_through_to_a_visible_prefix,
+            an_invisible_name_falls_through_to_a_visible_prefix,
+            an_invisible_exact_id_falls_through_to_a_visible_name,
+            ambiguity_counts_visible_containers_only,
+            pod_ambiguity_counts_visible_pods_only,
+            an_invisible_unique_prefix_is_no_such_ctr,
+            an_invisible_exact_id_is_ns_mismatch_for_container,
+            an_object_without_namespace_is_invisible_to_a_namespaced_handle,
+            an_invisible_dependency_is_ns_mismatch_not_missing,
+            an_invisible_holder_still_holds_its_id,
+            an_invisible_user_keeps_a_volume_in_use,
+            a_session_of_an_invisible_container_resolves,
+            removing_sessions_of_an_invisible_container_works,
+            a_handle_without_namespace_ignores_the_passed_namespace,
+            adding_to_a_pod_stored_in_another_namespace_is_ns_mismatch,
+            without_namespace_prefix_matches_across_namespaces_are_ambiguous,
+        ] }
+    };
+}
+
 /// SPEC §3: an invisible exact ID is skipped and the prefix step finds the visible `abcd`.
 pub fn an_invisible_exact_id_falls_through_to_a_visible_prefix(f: &dyn BackendFactory) {
     let t = Tester::new(f);

@@ -8,6 +8,33 @@ use crate::factory::BackendFactory;
 use crate::scenarios::fixtures::*;
 use crate::scenarios::harness::Tester;
 
+/// This group's scenarios in the suite's order, which `__for_each_scenario!` chains.
+#[macro_export]
+#[doc(hidden)]
+macro_rules! __scenarios_volumes {
+    ($cb:path, $($args:tt)*) => {
+        $cb! { ($($args)*) volumes: [
+            add_volume_stores_config_and_state_verbatim,
+            add_volume_with_a_taken_name_is_volume_exists,
+            volume_named_like_a_container_is_fine,
+            remove_volume_in_use_is_in_use,
+            remove_missing_volume_is_no_such_volume,
+            remove_unused_volume_removes_it,
+            volume_in_use_lists_users_of_every_namespace,
+            a_volume_mounted_twice_counts_one_user,
+            volume_in_use_of_a_missing_volume_is_no_such_volume,
+            volume_is_free_after_its_user_leaves_the_pod,
+            volume_is_free_after_remove_pod_containers,
+            volume_by_a_prefix_is_no_such_volume,
+            volumes_ignore_the_handle_namespace,
+            save_volume_stores_only_the_state,
+            save_missing_volume_is_no_such_volume,
+            update_volume_reloads_the_state,
+            update_missing_volume_is_no_such_volume_and_keeps_the_object,
+        ] }
+    };
+}
+
 /// SPEC §1: `add_*` stores the passed state verbatim; `volume(name)` returns it.
 pub fn add_volume_stores_config_and_state_verbatim(f: &dyn BackendFactory) {
     let t = Tester::new(f);

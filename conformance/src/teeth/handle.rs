@@ -9,7 +9,6 @@ use podstate_api::{
     Call, Container, ContainerConfig, DbConfig, ExecSession, Pod, Result, State, StateLayer, Volume,
 };
 
-use super::sharing::ReadCache;
 use super::{Fault, Shared};
 
 /// A handle that behaves like the wrapped one but for its [`Fault`].
@@ -29,6 +28,13 @@ pub(super) struct FaultyState {
     pub(super) ns_version: AtomicU64,
     /// Reads remembered under a caching fault.
     pub(super) cache: Mutex<ReadCache>,
+}
+
+/// What a handle under [`Fault::StaleReadsAcrossHandles`] remembers, until its own next write.
+#[derive(Debug, Default)]
+pub(super) struct ReadCache {
+    pub(super) all_containers: Option<Vec<Container>>,
+    pub(super) containers: std::collections::BTreeMap<String, Container>,
 }
 
 impl fmt::Debug for FaultyState {

@@ -7,14 +7,7 @@ use std::sync::atomic::Ordering;
 use podstate_api::{Container, Result, StateError};
 
 use super::Fault;
-use super::handle::FaultyState;
-
-/// What a handle under [`Fault::StaleReadsAcrossHandles`] remembers, until its own next write.
-#[derive(Debug, Default)]
-pub(super) struct ReadCache {
-    all_containers: Option<Vec<Container>>,
-    containers: std::collections::BTreeMap<String, Container>,
-}
+use super::handle::{FaultyState, ReadCache};
 
 impl FaultyState {
     /// Before every call: a handle opened before another one closed is closed too

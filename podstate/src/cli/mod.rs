@@ -127,7 +127,7 @@ enum Command {
 }
 
 /// Runs the command; `Err` says what failed, each step adding what it was doing
-/// ([`one_line`] prints it).
+/// ([`podstate::error_line`] prints it).
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     log::init(cli.verbose);
     match cli.command {
@@ -161,36 +161,6 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// `error` on one line: what the command was doing, then each cause, `: ` between them, down to
-/// the first error of podstate's own (its message is whole: it says its cause in its own words,
-/// `SQLite database x failed: database is locked`, and its sources are the engine's detail). A
-/// cause that the line already says is left out too, with its own causes.
-pub fn one_line(error: &anyhow::Error) -> String {
-    let mut line = String::new();
-    for cause in error.chain() {
-        let text = cause.to_string();
-        if line.contains(&text) {
-            break;
-        }
-        if !line.is_empty() {
-            line.push_str(": ");
-        }
-        line.push_str(&text);
-        if says_its_cause(cause) {
-            break;
-        }
-    }
-    line
-}
-
-/// Whether `error` is one of podstate's, whose message already says what its sources would.
-fn says_its_cause(error: &(dyn std::error::Error + 'static)) -> bool {
-    error.is::<podstate::OpenError>()
-        || error.is::<podstate::StateError>()
-        || error.is::<podstate::export::ExportError>()
-        || error.is::<target::BrokenLink>()
-}
-
 /// The store `url` names, read-only or not; errors name the URL.
 fn open(url: &str, read_only: bool) -> anyhow::Result<(StoreConfig, Box<dyn Store>)> {
     let config: StoreConfig = url.parse()?;
@@ -212,39 +182,4 @@ fn upgrade(url: &str) -> anyhow::Result<ExitCode> {
     drop(store);
     println!("{url}: in the format of this podstate (upgraded in place if it was older)");
     Ok(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A library error that quotes its cause in its message, as podstate's errors do.
-    #[derive(Debug, thiserror::Error)]
-    #[error("not a podstate export file: {0}")]
-    struct Quoting(#[source] std::io::Error);
-
-    #[test]
-    fn one_line_names_each_step_once() {
-        let io = || std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
-        let plain = Err::<(), _>(io())
-            .context("cannot read x.json")
-            .unwrap_err();
-        assert_eq!(one_line(&plain), "cannot read x.json: no such file");
-        let quoting = Err::<(), _>(Quoting(io())).context("x.json").unwrap_err();
-        assert_eq!(
-            one_line(&quoting),
-            "x.json: not a podstate export file: no such file"
-        );
-        // An engine's error under podstate's, which said it in its own words.
-        let state =
-            podstate::StateError::new(podstate::ErrorKind::Corrupt, "x.db is not a database")
-                .with_source(io());
-        let opening = Err::<(), _>(state)
-            .context("cannot open sqlite:x.db")
-            .unwrap_err();
-        assert_eq!(
-            one_line(&opening),
-            "cannot open sqlite:x.db: Corrupt: x.db is not a database"
-        );
-    }
 }

@@ -239,7 +239,7 @@ fn dependency_order(snapshot: &Snapshot) -> Result<Vec<&SnapshotContainer>> {
 }
 
 /// [`snapshot`] in one read transaction of `engine`: what a backend's `Store::snapshot` does.
-/// Runs in a span named like the calls' (see [`trace`](super::trace)), `call = "snapshot"`.
+/// Runs in a span named like the calls' (see [`trace`]), `call = "snapshot"`.
 pub fn snapshot_of<E: Engine>(engine: &E) -> Result<Snapshot> {
     trace::call("snapshot", E::BACKEND, |_| engine.read(|tx| snapshot(tx)))
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 use podstate_api::{Container, ContainerConfig, ErrorKind, StateError};
 
 use crate::driver::{Driver, panic_text};
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::workload;
 
 /// How long one file may take before it counts as a hang: far beyond any open of a small file.
@@ -34,7 +34,7 @@ pub enum Verdict {
 ///
 /// # Errors
 /// A database that cannot be made.
-pub fn sample_database(backend: Backend, seed: u64) -> anyhow::Result<Vec<u8>> {
+pub fn sample_database(backend: PersistentBackend, seed: u64) -> anyhow::Result<Vec<u8>> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join(backend.file_name());
     let store = backend.open(&path, Duration::from_secs(100))?;
@@ -52,7 +52,7 @@ pub fn sample_database(backend: Backend, seed: u64) -> anyhow::Result<Vec<u8>> {
 ///
 /// # Errors
 /// A panic, a hang, or an answer other than `Ok`, `Corrupt` and `Io`.
-pub fn try_file(backend: Backend, bytes: &[u8]) -> anyhow::Result<Verdict> {
+pub fn try_file(backend: PersistentBackend, bytes: &[u8]) -> anyhow::Result<Verdict> {
     let dir = tempfile::tempdir()?;
     let path = dir.path().join(backend.file_name());
     std::fs::write(&path, bytes)?;
@@ -77,7 +77,7 @@ fn typed(what: &str, e: &StateError) -> anyhow::Result<ErrorKind> {
     }
 }
 
-fn use_file(backend: Backend, path: &Path) -> anyhow::Result<Verdict> {
+fn use_file(backend: PersistentBackend, path: &Path) -> anyhow::Result<Verdict> {
     let store = match backend.open(path, Duration::from_secs(5)) {
         Ok(store) => store,
         Err(e) => return typed("open", &e).map(Verdict::Refused),

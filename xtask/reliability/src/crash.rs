@@ -28,7 +28,7 @@ use crate::launcher::{Launcher, Params, tail};
 use crate::oracle::{Candidates, Reply, batch_in_flight, is_writing_batch, sessions};
 use crate::read_only::{self, Look};
 use crate::rng::Rng;
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::trials::{self, Report, Trial};
 use crate::workload;
 
@@ -36,7 +36,7 @@ use crate::workload;
 #[derive(Debug, Clone)]
 pub struct CrashConfig {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// How many children are started and killed.
     pub trials: u64,
     /// Operations per generated case.
@@ -115,7 +115,7 @@ fn one_trial(launcher: &Launcher, config: &CrashConfig, trial: u64) -> anyhow::R
         // The child's stderr after the reason, not before it as a context would put it.
         anyhow!(
             "{}\nchild stderr:\n{}",
-            crate::one_line(&why),
+            podstate::error_line(why.as_ref()),
             tail(&stderr_path, 20)
         )
     })?;
@@ -201,7 +201,7 @@ fn parse(lines: &[String]) -> anyhow::Result<(Vec<Reply>, bool, bool)> {
 /// # Errors
 /// A database that does not open, or a broken pipe.
 pub fn child(params: &Params) -> anyhow::Result<()> {
-    let backend = Backend::parse(&params.get::<String>("backend")?)?;
+    let backend = PersistentBackend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let ops = workload::case(params.get("seed")?, params.get("case")?, params.get("ops")?);
     let mut out = std::io::stdout().lock();

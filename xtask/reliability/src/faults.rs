@@ -19,7 +19,7 @@ use crate::driver::Driver;
 use crate::oracle::{Model, Reply, is_writing_batch, sessions};
 use crate::powercut::{count_io, live_database};
 use crate::rng::Rng;
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::trials::{self, Report, Trial};
 use crate::workload;
 
@@ -27,7 +27,7 @@ use crate::workload;
 #[derive(Debug, Clone)]
 pub struct FaultConfig {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// How many faults (one per trial).
     pub trials: u64,
     /// Operations per generated case.
@@ -159,7 +159,7 @@ fn one_trial(config: &FaultConfig, trial: u64) -> anyhow::Result<Trial> {
 
 /// Runs `ops` on the failing disk, checking every answer against the model.
 fn run_faulted(
-    backend: Backend,
+    backend: PersistentBackend,
     path: &std::path::Path,
     ops: &[HandleOp],
     disk: &Arc<Disk>,
@@ -170,7 +170,7 @@ fn run_faulted(
         // tells other processes the commit is not yet flushed: a failed write there fails a
         // commit that is already durable. redb documents every commit error as "may or may not
         // have become durable"; SQLite's last write of a commit comes before its sync.
-        Some(IoKind::Write) => backend == Backend::Redb,
+        Some(IoKind::Write) => backend == PersistentBackend::Redb,
         _ => false,
     };
     let mut faulted = Faulted {

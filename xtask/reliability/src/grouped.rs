@@ -23,14 +23,14 @@ use crate::disk::{Disk, Keep, Mode};
 use crate::oracle::sessions;
 use crate::powercut::fresh_database;
 use crate::rng::Rng;
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::trials::{self, Report, Trial};
 
 /// A power-cut run with concurrent writers.
 #[derive(Debug, Clone)]
 pub struct GroupedConfig {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// How many cuts.
     pub trials: u64,
     /// Writer threads, each with its own handle on the one store.

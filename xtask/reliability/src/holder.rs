@@ -12,7 +12,7 @@ use std::process::{Child, ChildStdout, Stdio};
 use rustix::process::{Pid, Signal, kill_process};
 
 use crate::launcher::{Launcher, Params};
-use crate::target::Backend;
+use crate::target::PersistentBackend;
 
 /// A child holding the write lock of a database; killed when dropped.
 #[derive(Debug)]
@@ -27,7 +27,11 @@ impl Holder {
     ///
     /// # Errors
     /// A child that cannot start or does not get the lock.
-    pub fn start(launcher: &Launcher, backend: Backend, path: &Path) -> anyhow::Result<Holder> {
+    pub fn start(
+        launcher: &Launcher,
+        backend: PersistentBackend,
+        path: &Path,
+    ) -> anyhow::Result<Holder> {
         let mut child = launcher
             .command(
                 "hold",
@@ -92,7 +96,7 @@ pub fn signal(child: &Child, sig: Signal) -> anyhow::Result<()> {
 /// # Errors
 /// A lock it cannot take.
 pub fn child(params: &Params) -> anyhow::Result<()> {
-    let backend = Backend::parse(&params.get::<String>("backend")?)?;
+    let backend = PersistentBackend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let say = || -> anyhow::Result<()> {
         let mut out = std::io::stdout().lock();
@@ -104,14 +108,14 @@ pub fn child(params: &Params) -> anyhow::Result<()> {
         let _ = std::io::stdin().read_line(&mut sink);
     };
     match backend {
-        Backend::Sqlite => {
+        PersistentBackend::Sqlite => {
             let conn = rusqlite::Connection::open(&path)?;
             conn.execute_batch("BEGIN IMMEDIATE")?;
             say()?;
             wait();
             drop(conn);
         }
-        Backend::Redb => {
+        PersistentBackend::Redb => {
             let mut builder = redb::Builder::new();
             builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
             let db = builder.open(&path)?;

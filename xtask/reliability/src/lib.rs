@@ -74,7 +74,6 @@ pub mod bad_files;
 pub mod crash;
 pub mod disk;
 pub mod driver;
-mod error_line;
 pub mod faults;
 pub mod grouped;
 pub mod holder;
@@ -94,9 +93,8 @@ pub mod workload;
 use anyhow::anyhow;
 use std::process::ExitCode;
 
-pub use error_line::one_line;
 pub use launcher::Launcher;
-pub use target::{Backend, verify};
+pub use target::{PersistentBackend, verify};
 
 /// The entry point of a child process: `args` are its role and `key=value` parameters (see
 /// [`launcher`]). Prints why it failed on stderr and exits non-zero on failure.
@@ -116,7 +114,7 @@ pub fn child_main(args: &[String]) -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
-            eprintln!("child {role}: {}", one_line(&why));
+            eprintln!("child {role}: {}", podstate::error_line(why.as_ref()));
             ExitCode::FAILURE
         }
     }

@@ -23,7 +23,7 @@ use crate::disk::{Counts, Disk, Keep, Mode};
 use crate::driver::Driver;
 use crate::oracle::{Candidates, Reply, batch_in_flight, is_writing_batch, sessions};
 use crate::rng::Rng;
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::trials::{self, Report, Trial};
 use crate::workload;
 
@@ -31,7 +31,7 @@ use crate::workload;
 #[derive(Debug, Clone)]
 pub struct PowerCutConfig {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// How many cuts.
     pub trials: u64,
     /// Operations per generated case.
@@ -62,7 +62,7 @@ pub fn run(config: &PowerCutConfig, progress: &mut dyn FnMut(u64)) -> Report {
 
 /// Makes the database at `path` and closes it, so that it is on the disk, synced, before a
 /// trial attaches its simulated disk.
-pub(crate) fn fresh_database(backend: Backend, path: &Path) -> anyhow::Result<()> {
+pub(crate) fn fresh_database(backend: PersistentBackend, path: &Path) -> anyhow::Result<()> {
     backend
         .open(path, LOCK_TIMEOUT)
         .map(drop)
@@ -80,7 +80,11 @@ pub(crate) struct DryRun {
 /// The dry run of a trial: `ops` on a counting disk, in a fresh database under `dir/dry`; how
 /// many I/O operations of each kind the case makes, and which of them each step makes, so that
 /// a trial can pick one of them.
-pub(crate) fn count_io(backend: Backend, dir: &Path, ops: &[HandleOp]) -> anyhow::Result<DryRun> {
+pub(crate) fn count_io(
+    backend: PersistentBackend,
+    dir: &Path,
+    ops: &[HandleOp],
+) -> anyhow::Result<DryRun> {
     let dry = dir.join("dry");
     std::fs::create_dir(&dry)?;
     let path = dry.join(backend.file_name());
@@ -94,7 +98,10 @@ pub(crate) fn count_io(backend: Backend, dir: &Path, ops: &[HandleOp]) -> anyhow
 }
 
 /// The database a trial runs on: fresh, under `dir/live`; that directory and the file's path.
-pub(crate) fn live_database(backend: Backend, dir: &Path) -> anyhow::Result<(PathBuf, PathBuf)> {
+pub(crate) fn live_database(
+    backend: PersistentBackend,
+    dir: &Path,
+) -> anyhow::Result<(PathBuf, PathBuf)> {
     let live = dir.join("live");
     std::fs::create_dir(&live)?;
     let path = live.join(backend.file_name());
@@ -113,7 +120,7 @@ pub(crate) struct Run {
 
 /// Runs `ops` on the database at `path` on `disk` until the disk is cut.
 pub(crate) fn run_on_disk(
-    backend: Backend,
+    backend: PersistentBackend,
     path: &Path,
     ops: &[HandleOp],
     disk: &Arc<Disk>,

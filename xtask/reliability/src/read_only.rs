@@ -22,7 +22,7 @@ use std::time::Duration;
 
 use crate::launcher::{Launcher, Params, tail};
 use crate::oracle::{Candidates, fingerprint, sessions};
-use crate::target::{Backend, verify_store};
+use crate::target::{PersistentBackend, verify_store};
 use crate::workload;
 
 /// The user a root run reads as: `nobody`.
@@ -32,7 +32,7 @@ const NOBODY: u32 = 65_534;
 #[derive(Debug, Clone)]
 pub struct Look<'a> {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// The database file; every other file of its directory but `*.stderr` is the database's
     /// too (SQLite's `-wal` and `-shm`).
     pub path: &'a Path,
@@ -159,7 +159,7 @@ fn set_modes<T>(
 /// # Errors
 /// The read-only open or the judgement failing.
 pub fn child(params: &Params) -> anyhow::Result<()> {
-    let backend = Backend::parse(&params.get::<String>("backend")?)?;
+    let backend = PersistentBackend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let ops = workload::case(params.get("seed")?, params.get("case")?, params.get("ops")?);
     let candidates =

@@ -19,14 +19,14 @@ use podstate_api::{
 };
 
 use crate::launcher::{Launcher, Params, tail};
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::trials::trial_dir;
 
 /// A soak run.
 #[derive(Debug, Clone)]
 pub struct SoakConfig {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// Processes.
     pub procs: usize,
     /// Lifecycles over all processes.
@@ -228,9 +228,10 @@ pub fn run(
             "the database holds more than the long-lived containers:\n{}",
             podstate_api::dump::describe(&want, &got, ("expected", "database"))
         )),
-        Err(why) => report
-            .failures
-            .push(format!("the check afterwards: {}", crate::one_line(&why))),
+        Err(why) => report.failures.push(format!(
+            "the check afterwards: {}",
+            podstate::error_line(why.as_ref())
+        )),
     }
     Ok(report)
 }
@@ -261,7 +262,7 @@ fn lifecycle(state: &dyn State, id: &str) -> Result<(), StateError> {
 /// # Errors
 /// A store that does not open, or a broken pipe.
 pub fn child(params: &Params) -> anyhow::Result<()> {
-    let backend = Backend::parse(&params.get::<String>("backend")?)?;
+    let backend = PersistentBackend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let proc: usize = params.get("proc")?;
     let lifecycles: u64 = params.get("lifecycles")?;

@@ -24,22 +24,22 @@ use crate::sqlite_vfs::{self, Attached};
 /// engine's own check). Its names, and where a run keeps its database, are the facade's
 /// ([`StoreConfig::BACKENDS`], [`StoreConfig::in_dir`]): the workspace has one list of backends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Backend {
+pub enum PersistentBackend {
     /// `podstate-sqlite`.
     Sqlite,
     /// `podstate-redb`.
     Redb,
 }
 
-impl Backend {
+impl PersistentBackend {
     /// Both persistent backends.
-    pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Redb];
+    pub const ALL: [PersistentBackend; 2] = [PersistentBackend::Sqlite, PersistentBackend::Redb];
 
     /// The facade's description of this backend's database at `path`.
     pub fn config(self, path: &Path) -> StoreConfig {
         match self {
-            Backend::Sqlite => StoreConfig::Sqlite(path.to_owned()),
-            Backend::Redb => StoreConfig::Redb(path.to_owned()),
+            PersistentBackend::Sqlite => StoreConfig::Sqlite(path.to_owned()),
+            PersistentBackend::Redb => StoreConfig::Redb(path.to_owned()),
         }
     }
 
@@ -52,12 +52,12 @@ impl Backend {
     ///
     /// # Errors
     /// A name the facade does not know, or `memory`.
-    pub fn parse(name: &str) -> Result<Backend, BadBackend> {
+    pub fn parse(name: &str) -> Result<PersistentBackend, BadBackend> {
         let config = StoreConfig::in_dir(name, Path::new(""))
             .map_err(|e| BadBackend::Unknown(e.to_string()))?;
         match config {
-            StoreConfig::Sqlite(_) => Ok(Backend::Sqlite),
-            StoreConfig::Redb(_) => Ok(Backend::Redb),
+            StoreConfig::Sqlite(_) => Ok(PersistentBackend::Sqlite),
+            StoreConfig::Redb(_) => Ok(PersistentBackend::Redb),
             other => Err(BadBackend::NotPersistent(other.backend())),
         }
     }
@@ -91,13 +91,13 @@ impl Backend {
         lock_timeout: Duration,
     ) -> Result<Box<dyn Store>, StateError> {
         Ok(match self {
-            Backend::Sqlite => Box::new(SqliteStore::open_with(
+            PersistentBackend::Sqlite => Box::new(SqliteStore::open_with(
                 path,
                 SqliteOptions::new()
                     .lock_timeout(lock_timeout)
                     .read_only(true),
             )?),
-            Backend::Redb => Box::new(RedbStore::open_with(
+            PersistentBackend::Redb => Box::new(RedbStore::open_with(
                 path,
                 RedbOptions::default()
                     .lock_timeout(lock_timeout)
@@ -106,9 +106,9 @@ impl Backend {
         })
     }
 
-    /// As [`open`](Backend::open), on the simulated `disk` when one is given. redb reaches it
+    /// As [`open`](PersistentBackend::open), on the simulated `disk` when one is given. redb reaches it
     /// through its storage seam; SQLite through the VFS shim, which serves every file under a
-    /// directory [`attach`](Backend::attach)ed to the disk, so for SQLite `disk` only documents
+    /// directory [`attach`](PersistentBackend::attach)ed to the disk, so for SQLite `disk` only documents
     /// the intent.
     ///
     /// # Errors
@@ -122,7 +122,7 @@ impl Backend {
         self.open_in(path, lock_timeout, disk, GroupLimits::new())
     }
 
-    /// As [`open_on`](Backend::open_on) on `disk`, with the store's group commit capped by
+    /// As [`open_on`](PersistentBackend::open_on) on `disk`, with the store's group commit capped by
     /// `limits` (or broken by [`GroupLimits::acknowledging_before_commit`], the tooth of the
     /// grouped power cuts).
     ///
@@ -146,13 +146,13 @@ impl Backend {
         limits: GroupLimits,
     ) -> Result<Box<dyn Store>, StateError> {
         Ok(match self {
-            Backend::Sqlite => Box::new(SqliteStore::open_with(
+            PersistentBackend::Sqlite => Box::new(SqliteStore::open_with(
                 path,
                 SqliteOptions::new()
                     .lock_timeout(lock_timeout)
                     .group_commit(limits),
             )?),
-            Backend::Redb => {
+            PersistentBackend::Redb => {
                 let options = RedbOptions::default()
                     .lock_timeout(lock_timeout)
                     .group_commit(limits);
@@ -170,14 +170,14 @@ impl Backend {
 
     /// Puts the database files under `dir` on `disk` for SQLite (the VFS shim serves them until
     /// the guard is dropped); nothing for redb, whose disk is given to
-    /// [`open_on`](Backend::open_on).
+    /// [`open_on`](PersistentBackend::open_on).
     ///
     /// # Errors
     /// SQLite refusing the shim.
     pub fn attach(self, dir: &Path, disk: &Arc<Disk>) -> anyhow::Result<Option<Attached>> {
         match self {
-            Backend::Sqlite => sqlite_vfs::attach(dir, disk.clone()).map(Some),
-            Backend::Redb => Ok(None),
+            PersistentBackend::Sqlite => sqlite_vfs::attach(dir, disk.clone()).map(Some),
+            PersistentBackend::Redb => Ok(None),
         }
     }
 
@@ -189,10 +189,10 @@ impl Backend {
     /// What the check found.
     pub fn engine_check(self, path: &Path) -> anyhow::Result<()> {
         let checked = catch_unwind(AssertUnwindSafe(|| match self {
-            Backend::Sqlite => SqliteStore::open_with(path, SqliteOptions::new())
+            PersistentBackend::Sqlite => SqliteStore::open_with(path, SqliteOptions::new())
                 .and_then(|store| store.check_integrity())
                 .context("SQLite integrity check"),
-            Backend::Redb => {
+            PersistentBackend::Redb => {
                 let mut builder = redb::Builder::new();
                 builder.set_concurrency_mode(redb::ConcurrencyMode::MultiWriter);
                 let mut db = builder
@@ -214,7 +214,7 @@ impl Backend {
     }
 }
 
-/// Why [`Backend::parse`] refused a name.
+/// Why [`PersistentBackend::parse`] refused a name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum BadBackend {
     /// A name the facade does not know (its message).
@@ -223,7 +223,7 @@ pub enum BadBackend {
     /// A backend of the facade that keeps no file (`memory`).
     #[error(
         "{0} keeps no database file; the persistent backends: {all}",
-        all = Backend::ALL.map(Backend::name).join(", ")
+        all = PersistentBackend::ALL.map(PersistentBackend::name).join(", ")
     )]
     NotPersistent(&'static str),
 }
@@ -234,7 +234,7 @@ pub enum BadBackend {
 /// # Errors
 /// Every problem found, described.
 pub fn verify(
-    backend: Backend,
+    backend: PersistentBackend,
     store: &dyn Store,
     path: &Path,
     sessions: &BTreeSet<String>,
@@ -290,18 +290,21 @@ mod tests {
             .into_iter()
             .filter(|name| name != &"memory")
             .collect();
-        assert_eq!(Backend::ALL.map(Backend::name).to_vec(), persistent);
-        for backend in Backend::ALL {
-            assert_eq!(Backend::parse(backend.name()), Ok(backend));
+        assert_eq!(
+            PersistentBackend::ALL.map(PersistentBackend::name).to_vec(),
+            persistent
+        );
+        for backend in PersistentBackend::ALL {
+            assert_eq!(PersistentBackend::parse(backend.name()), Ok(backend));
         }
-        assert_eq!(Backend::Sqlite.file_name(), "podstate.db");
-        let memory = Backend::parse("memory").unwrap_err();
+        assert_eq!(PersistentBackend::Sqlite.file_name(), "podstate.db");
+        let memory = PersistentBackend::parse("memory").unwrap_err();
         assert_eq!(memory, BadBackend::NotPersistent("memory"));
         assert!(
             memory.to_string().contains("keeps no database file"),
             "{memory}"
         );
-        let unknown = Backend::parse("bolt").unwrap_err();
+        let unknown = PersistentBackend::parse("bolt").unwrap_err();
         assert!(matches!(unknown, BadBackend::Unknown(_)), "{unknown:?}");
         assert!(
             unknown.to_string().contains("unknown store scheme"),

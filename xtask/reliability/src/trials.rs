@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::driver::panic_text;
-use crate::target::Backend;
+use crate::target::PersistentBackend;
 
 /// How one trial ended, when it passed.
 #[derive(Debug, Clone, Copy, Default)]
@@ -32,7 +32,7 @@ pub struct Report {
     /// The run (`crash`, `power cut`, `faults`).
     pub what: &'static str,
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// The seed.
     pub seed: u64,
     /// Trials run.
@@ -103,7 +103,7 @@ impl fmt::Display for Report {
 /// Runs `trials` trials of `one` (a panic fails its trial), calling `progress` after each.
 pub fn run(
     what: &'static str,
-    backend: Backend,
+    backend: PersistentBackend,
     seed: u64,
     trials: u64,
     progress: &mut dyn FnMut(u64),
@@ -144,7 +144,7 @@ pub fn run(
                     report.failures.push(format!(
                         "{} {what} trial {trial} (seed {seed:#x}): {}",
                         backend.name(),
-                        crate::one_line(&why)
+                        podstate::error_line(why.as_ref())
                     ));
                 }
             }

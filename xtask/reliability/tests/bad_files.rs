@@ -5,16 +5,16 @@
 
 use std::sync::OnceLock;
 
-use podstate_reliability::Backend;
+use podstate_reliability::PersistentBackend;
 use podstate_reliability::bad_files::{sample_database, try_file};
 use proptest::prelude::*;
 
-fn sample(backend: Backend) -> &'static [u8] {
+fn sample(backend: PersistentBackend) -> &'static [u8] {
     static SQLITE: OnceLock<Vec<u8>> = OnceLock::new();
     static REDB: OnceLock<Vec<u8>> = OnceLock::new();
     let cell = match backend {
-        Backend::Sqlite => &SQLITE,
-        Backend::Redb => &REDB,
+        PersistentBackend::Sqlite => &SQLITE,
+        PersistentBackend::Redb => &REDB,
     };
     cell.get_or_init(|| sample_database(backend, 0xbad).expect("a sample database"))
 }
@@ -56,7 +56,7 @@ fn apply(base: &[u8], damage: &Damage) -> Vec<u8> {
     bytes
 }
 
-fn check(backend: Backend, bytes: &[u8]) -> Result<(), TestCaseError> {
+fn check(backend: PersistentBackend, bytes: &[u8]) -> Result<(), TestCaseError> {
     match try_file(backend, bytes) {
         Ok(_) => Ok(()),
         Err(why) => Err(TestCaseError::fail(format!(
@@ -72,29 +72,29 @@ proptest! {
 
     #[test]
     fn random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..20_000)) {
-        for backend in Backend::ALL {
+        for backend in PersistentBackend::ALL {
             check(backend, &bytes)?;
         }
     }
 
     #[test]
     fn damaged_sqlite_database(d in damage()) {
-        check(Backend::Sqlite, &apply(sample(Backend::Sqlite), &d))?;
+        check(PersistentBackend::Sqlite, &apply(sample(PersistentBackend::Sqlite), &d))?;
     }
 
     #[test]
     fn damaged_redb_database(d in damage()) {
-        check(Backend::Redb, &apply(sample(Backend::Redb), &d))?;
+        check(PersistentBackend::Redb, &apply(sample(PersistentBackend::Redb), &d))?;
     }
 }
 
 #[test]
 fn empty_files_and_each_others_databases() {
-    for backend in Backend::ALL {
+    for backend in PersistentBackend::ALL {
         check(backend, &[]).unwrap();
     }
-    check(Backend::Sqlite, sample(Backend::Redb)).unwrap();
-    check(Backend::Redb, sample(Backend::Sqlite)).unwrap();
+    check(PersistentBackend::Sqlite, sample(PersistentBackend::Redb)).unwrap();
+    check(PersistentBackend::Redb, sample(PersistentBackend::Sqlite)).unwrap();
 }
 
 /// Found by `damaged_redb_database`: redb's `Database::drop` panics on some damaged files, after
@@ -107,8 +107,8 @@ fn a_redb_database_dropped_after_damage_does_not_panic() {
         (3_426_374_633_323_131_297, 1),
     ] {
         check(
-            Backend::Redb,
-            &apply(sample(Backend::Redb), &Damage::Flips(vec![flip])),
+            PersistentBackend::Redb,
+            &apply(sample(PersistentBackend::Redb), &Damage::Flips(vec![flip])),
         )
         .unwrap();
     }

@@ -3,13 +3,13 @@
 //! compared with the model.
 
 use podstate_reliability::crash::{self, CrashConfig};
-use podstate_reliability::{Backend, Launcher};
+use podstate_reliability::{Launcher, PersistentBackend};
 
 fn launcher() -> Launcher {
     Launcher::new(env!("CARGO_BIN_EXE_podstate-reliability-child"), &[])
 }
 
-fn run(backend: Backend) {
+fn run(backend: PersistentBackend) {
     let config = CrashConfig {
         backend,
         trials: 12,
@@ -28,12 +28,12 @@ fn run(backend: Backend) {
 
 #[test]
 fn sqlite_survives_sigkill_at_any_moment() {
-    run(Backend::Sqlite);
+    run(PersistentBackend::Sqlite);
 }
 
 #[test]
 fn redb_survives_sigkill_at_any_moment() {
-    run(Backend::Redb);
+    run(PersistentBackend::Redb);
 }
 
 /// The read-only look has teeth: its child can neither write the database's files nor create
@@ -54,7 +54,7 @@ touch "$0-new" 2>/dev/null && exit 4
 echo acknowledged"#;
     let writer = Launcher::new("/bin/sh", &["-c", script, &path.display().to_string()]);
     let look = Look {
-        backend: Backend::Sqlite,
+        backend: PersistentBackend::Sqlite,
         path: &path,
         case: (0, 0, 0),
         acknowledged: 0,
@@ -84,7 +84,7 @@ fn the_read_only_look_says_when_nobody_cannot_reach_the_files() {
     }
     std::fs::set_permissions(closed.path(), std::fs::Permissions::from_mode(0o700)).unwrap();
     let look = Look {
-        backend: Backend::Sqlite,
+        backend: PersistentBackend::Sqlite,
         path: &path,
         case: (0, 0, 0),
         acknowledged: 0,

@@ -2,10 +2,10 @@
 //! it answers Io and changes nothing (a failed sync: either outcome), the reopened database
 //! matches the model and goes on working.
 
-use podstate_reliability::Backend;
+use podstate_reliability::PersistentBackend;
 use podstate_reliability::faults::{self, FaultConfig};
 
-fn run(backend: Backend) {
+fn run(backend: PersistentBackend) {
     let config = FaultConfig {
         backend,
         trials: 24,
@@ -21,10 +21,10 @@ fn run(backend: Backend) {
 
 #[test]
 fn sqlite_io_faults_answer_io_and_change_nothing() {
-    run(Backend::Sqlite);
+    run(PersistentBackend::Sqlite);
 }
 
 #[test]
 fn redb_io_faults_answer_io_and_change_nothing() {
-    run(Backend::Redb);
+    run(PersistentBackend::Redb);
 }

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use podstate_api::raw::group::GroupLimits;
 use podstate_api::{Container, ContainerConfig, ErrorKind, Result, State, Store};
-use podstate_reliability::Backend;
+use podstate_reliability::PersistentBackend;
 use podstate_reliability::disk::{Disk, IoKind, Mode};
 use podstate_reliability::sqlite_vfs::Attached;
 
@@ -31,11 +31,11 @@ struct OnDisk {
 }
 
 impl OnDisk {
-    fn new(backend: Backend) -> OnDisk {
+    fn new(backend: PersistentBackend) -> OnDisk {
         OnDisk::with(backend, GroupLimits::new())
     }
 
-    fn with(backend: Backend, limits: GroupLimits) -> OnDisk {
+    fn with(backend: PersistentBackend, limits: GroupLimits) -> OnDisk {
         let dir = tempfile::tempdir().unwrap();
         let disk = Arc::new(Disk::new(Mode::Count));
         let attached = backend.attach(dir.path(), &disk).unwrap();
@@ -55,7 +55,7 @@ impl OnDisk {
 
     /// Closes the store and opens the files again without the simulated disk: what a new
     /// process finds.
-    fn reopen(self, backend: Backend) -> (Box<dyn Store>, tempfile::TempDir) {
+    fn reopen(self, backend: PersistentBackend) -> (Box<dyn Store>, tempfile::TempDir) {
         let OnDisk {
             store,
             _attached,
@@ -72,10 +72,10 @@ impl OnDisk {
 }
 
 /// The syncs of one durable commit: SQLite's WAL, redb's two phases.
-fn syncs_per_commit(backend: Backend) -> u64 {
+fn syncs_per_commit(backend: PersistentBackend) -> u64 {
     match backend {
-        Backend::Sqlite => 1,
-        Backend::Redb => 2,
+        PersistentBackend::Sqlite => 1,
+        PersistentBackend::Redb => 2,
     }
 }
 
@@ -98,7 +98,7 @@ fn ids(store: &dyn Store) -> Vec<String> {
 
 #[test]
 fn threads_writing_at_once_share_commits_and_keep_every_answered_call() {
-    for backend in Backend::ALL {
+    for backend in PersistentBackend::ALL {
         let on = OnDisk::new(backend);
         on.store
             .open_handle()
@@ -163,7 +163,7 @@ fn threads_writing_at_once_share_commits_and_keep_every_answered_call() {
 
 /// A store whose groups stay open while [`line_up`] lines calls up (by default a group that has
 /// held the write lock for 10 ms commits at its next call).
-fn lined_up_store(backend: Backend) -> OnDisk {
+fn lined_up_store(backend: PersistentBackend) -> OnDisk {
     OnDisk::with(backend, GroupLimits::new().max_open(TIMEOUT))
 }
 
@@ -220,7 +220,7 @@ fn line_up(on: &OnDisk, lead: &str, others: &[Container], arm: impl FnOnce()) ->
 
 #[test]
 fn a_call_whose_checks_fail_in_a_group_leaves_the_others_committed() {
-    for backend in Backend::ALL {
+    for backend in PersistentBackend::ALL {
         let on = lined_up_store(backend);
         on.store
             .open_handle()
@@ -250,7 +250,7 @@ fn a_call_whose_checks_fail_in_a_group_leaves_the_others_committed() {
 
 #[test]
 fn a_failed_group_commit_answers_every_call_io_and_keeps_none() {
-    for backend in Backend::ALL {
+    for backend in PersistentBackend::ALL {
         let on = lined_up_store(backend);
         on.store
             .open_handle()
@@ -261,8 +261,8 @@ fn a_failed_group_commit_answers_every_call_io_and_keeps_none() {
         // commit for good; redb writes its header after its first sync, so a failed first sync
         // does (see the crate docs, "Failed commits are ambiguous").
         let kind = match backend {
-            Backend::Sqlite => IoKind::Write,
-            Backend::Redb => IoKind::Sync,
+            PersistentBackend::Sqlite => IoKind::Write,
+            PersistentBackend::Redb => IoKind::Sync,
         };
         let mut clash = ctr("clash");
         clash.config.name = "name-lead".to_owned();
@@ -291,7 +291,7 @@ fn a_failed_group_commit_answers_every_call_io_and_keeps_none() {
 
 #[test]
 fn a_lone_writer_commits_each_call_before_it_returns() {
-    for backend in Backend::ALL {
+    for backend in PersistentBackend::ALL {
         let on = OnDisk::new(backend);
         let handle = on.store.open_handle().unwrap();
         handle.add_container(&ctr("warm")).unwrap();

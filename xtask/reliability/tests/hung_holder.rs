@@ -9,7 +9,7 @@ use std::time::Duration;
 use podstate_api::Store;
 use podstate_api::{Container, ContainerConfig, ErrorKind, StateError};
 use podstate_reliability::holder::Holder;
-use podstate_reliability::{Backend, Launcher};
+use podstate_reliability::{Launcher, PersistentBackend};
 
 const TIMEOUT: Duration = Duration::from_millis(500);
 
@@ -32,7 +32,7 @@ fn bounded<T: Send + 'static>(call: impl FnOnce() -> T + Send + 'static) -> T {
         .expect("the call hung behind the stopped lock holder")
 }
 
-fn run(backend: Backend) {
+fn run(backend: PersistentBackend) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(backend.file_name());
     let store = backend.open(&path, TIMEOUT).unwrap();
@@ -89,10 +89,10 @@ fn run(backend: Backend) {
 
 #[test]
 fn sqlite_waits_for_a_stopped_lock_holder_then_answers_io_naming_the_lock() {
-    run(Backend::Sqlite);
+    run(PersistentBackend::Sqlite);
 }
 
 #[test]
 fn redb_waits_for_a_stopped_lock_holder_then_answers_io_naming_the_lock() {
-    run(Backend::Redb);
+    run(PersistentBackend::Redb);
 }

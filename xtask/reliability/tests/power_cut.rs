@@ -2,12 +2,12 @@
 //! surviving files rebooted and compared with the model.
 
 use podstate_api::raw::group::GroupLimits;
-use podstate_reliability::Backend;
+use podstate_reliability::PersistentBackend;
 use podstate_reliability::disk::Keep;
 use podstate_reliability::grouped::{self, GroupedConfig};
 use podstate_reliability::powercut::{self, PowerCutConfig};
 
-fn run(backend: Backend) {
+fn run(backend: PersistentBackend) {
     let config = PowerCutConfig {
         backend,
         trials: 16,
@@ -26,19 +26,19 @@ fn run(backend: Backend) {
 
 #[test]
 fn sqlite_loses_nothing_acknowledged_at_a_power_cut() {
-    run(Backend::Sqlite);
+    run(PersistentBackend::Sqlite);
 }
 
 #[test]
 fn redb_loses_nothing_acknowledged_at_a_power_cut() {
-    run(Backend::Redb);
+    run(PersistentBackend::Redb);
 }
 
 /// The run has teeth: on a disk that lies about syncs, acknowledged calls are lost, and the
 /// trials say so.
 #[test]
 fn a_disk_that_ignores_syncs_fails_the_run() {
-    for backend in Backend::ALL {
+    for backend in PersistentBackend::ALL {
         let config = PowerCutConfig {
             backend,
             trials: 6,
@@ -62,7 +62,7 @@ fn a_disk_that_ignores_syncs_fails_the_run() {
 /// Several threads of one store writing at once share commits (group commit); a cut loses none
 /// of their acknowledged calls.
 fn grouped(
-    backend: Backend,
+    backend: PersistentBackend,
     limits: GroupLimits,
     trials: u64,
 ) -> podstate_reliability::trials::Report {
@@ -83,7 +83,7 @@ fn grouped(
 
 #[test]
 fn grouped_writers_lose_nothing_acknowledged_at_a_power_cut() {
-    for backend in Backend::ALL {
+    for backend in PersistentBackend::ALL {
         let report = grouped(backend, GroupLimits::new(), 12);
         assert!(report.passed(), "{report}");
         assert!(report.interrupted >= 8, "{report}");
@@ -94,7 +94,7 @@ fn grouped_writers_lose_nothing_acknowledged_at_a_power_cut() {
 /// before that commit is durable loses acknowledged calls at a cut, and the trials say so.
 #[test]
 fn a_group_that_acknowledges_before_its_commit_fails_the_run() {
-    for backend in Backend::ALL {
+    for backend in PersistentBackend::ALL {
         let report = grouped(
             backend,
             GroupLimits::new().acknowledging_before_commit(),

@@ -3,9 +3,9 @@
 //! containers remain, and the files stay bounded.
 
 use podstate_reliability::soak::{self, SoakConfig};
-use podstate_reliability::{Backend, Launcher};
+use podstate_reliability::{Launcher, PersistentBackend};
 
-fn run(backend: Backend) {
+fn run(backend: PersistentBackend) {
     let config = SoakConfig {
         backend,
         procs: 3,
@@ -23,10 +23,10 @@ fn run(backend: Backend) {
 
 #[test]
 fn sqlite_soaks_lifecycles_from_several_processes() {
-    run(Backend::Sqlite);
+    run(PersistentBackend::Sqlite);
 }
 
 #[test]
 fn redb_soaks_lifecycles_from_several_processes() {
-    run(Backend::Redb);
+    run(PersistentBackend::Redb);
 }

@@ -8,9 +8,9 @@ use std::time::Duration;
 
 use podstate_reliability::stress::stops::StopConfig;
 use podstate_reliability::stress::{self, StressConfig, StressReport};
-use podstate_reliability::{Backend, Launcher};
+use podstate_reliability::{Launcher, PersistentBackend};
 
-fn config(backend: Backend) -> StressConfig {
+fn config(backend: PersistentBackend) -> StressConfig {
     StressConfig {
         backend,
         procs: 3,
@@ -41,17 +41,17 @@ fn run(config: &StressConfig) -> StressReport {
 
 #[test]
 fn sqlite_histories_of_concurrent_processes_are_linearizable() {
-    run(&config(Backend::Sqlite));
+    run(&config(PersistentBackend::Sqlite));
 }
 
 #[test]
 fn redb_histories_of_concurrent_processes_are_linearizable() {
-    run(&config(Backend::Redb));
+    run(&config(PersistentBackend::Redb));
 }
 
 /// Hot mode: the processes meet on four containers; many of their calls are refused by the
 /// contract's rules (a collision, a missing object), and every window is still linearizable.
-fn hot(backend: Backend) {
+fn hot(backend: PersistentBackend) {
     let report = run(&StressConfig {
         hot: true,
         ..config(backend)
@@ -61,16 +61,16 @@ fn hot(backend: Backend) {
 
 #[test]
 fn sqlite_hot_histories_are_linearizable() {
-    hot(Backend::Sqlite);
+    hot(PersistentBackend::Sqlite);
 }
 
 #[test]
 fn redb_hot_histories_are_linearizable() {
-    hot(Backend::Redb);
+    hot(PersistentBackend::Redb);
 }
 
 /// Hot mode with a process stopped in each window for longer than the lock timeout.
-fn stopped(backend: Backend) {
+fn stopped(backend: PersistentBackend) {
     let report = run(&StressConfig {
         hot: true,
         stops: Some(StopConfig {
@@ -89,10 +89,10 @@ fn stopped(backend: Backend) {
 
 #[test]
 fn sqlite_stopped_processes_hold_no_one_past_the_lock_timeout() {
-    stopped(Backend::Sqlite);
+    stopped(PersistentBackend::Sqlite);
 }
 
 #[test]
 fn redb_stopped_processes_hold_no_one_past_the_lock_timeout() {
-    stopped(Backend::Redb);
+    stopped(PersistentBackend::Redb);
 }

@@ -67,7 +67,7 @@ pub fn open_store(name: &str, dir: &Path) -> anyhow::Result<Box<dyn Store>> {
 type Opener = Box<dyn Fn() -> anyhow::Result<Box<dyn Store>>>;
 
 /// A podstate backend, through one handle of [`State`].
-pub struct Backend {
+pub struct PodstateSubject {
     name: String,
     dir: Option<PathBuf>,
     /// Kept open for the whole run, as a runtime keeps its store.
@@ -79,16 +79,16 @@ pub struct Backend {
 /// The backends built into the workspace, by name: the facade's one list.
 pub const BACKENDS: [&str; 3] = StoreConfig::BACKENDS;
 
-impl Backend {
+impl PodstateSubject {
     /// Backend `name` with its database in `dir`: with durable commits, as a runtime opens it,
     /// unless `durable` is false, which only SQLite honours (`synchronous=OFF`: the same reads,
     /// for the scaling run, which times no write; redb's multi-writer mode commits durably
     /// always).
-    pub fn open(name: &str, dir: &Path, durable: bool) -> anyhow::Result<Backend> {
+    pub fn open(name: &str, dir: &Path, durable: bool) -> anyhow::Result<PodstateSubject> {
         let config = StoreConfig::in_dir(name, dir).context("choose a backend")?;
         if !config.is_persistent() {
             let store = podstate::open_with(&config, OpenOptions::new()).context("open memory")?;
-            return Backend::with(name, None, store, None);
+            return PodstateSubject::with(name, None, store, None);
         }
         let open: Opener = match config {
             // `synchronous=OFF` is no option of the facade's (a runtime never wants it): the
@@ -105,7 +105,7 @@ impl Backend {
             }),
         };
         let store = open()?;
-        Backend::with(name, Some(dir.to_owned()), store, Some(open))
+        PodstateSubject::with(name, Some(dir.to_owned()), store, Some(open))
     }
 
     fn with(
@@ -113,9 +113,9 @@ impl Backend {
         dir: Option<PathBuf>,
         store: Box<dyn Store>,
         open: Option<Opener>,
-    ) -> anyhow::Result<Backend> {
+    ) -> anyhow::Result<PodstateSubject> {
         let state = store.open_handle().context("open a handle")?;
-        Ok(Backend {
+        Ok(PodstateSubject {
             name: name.to_owned(),
             dir,
             _store: store,
@@ -125,7 +125,7 @@ impl Backend {
     }
 }
 
-impl Subject for Backend {
+impl Subject for PodstateSubject {
     fn name(&self) -> &str {
         &self.name
     }

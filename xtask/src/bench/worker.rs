@@ -14,7 +14,7 @@ use super::phases::{self, Plan};
 use super::raw_redb::RawRedb;
 use super::raw_sqlite::RawSqlite;
 use super::raw_sqlite_schema::SchemaSqlite;
-use super::subject::{Backend, Subject};
+use super::subject::{PodstateSubject, Subject};
 use super::turns::{Calls, Writer};
 use super::workload::{Generator, Workload};
 
@@ -118,13 +118,13 @@ impl Job {
 }
 
 /// Opens subject `name` with its files in `dir` (made if missing); `durable` as
-/// [`Backend::open`] says.
+/// [`PodstateSubject::open`] says.
 pub fn open_subject(name: &str, dir: &Path, durable: bool) -> anyhow::Result<Box<dyn Subject>> {
     std::fs::create_dir_all(dir).context("make a directory")?;
     Ok(match name {
         "raw-sqlite" => Box::new(RawSqlite::open(dir)?),
         "raw-redb" => Box::new(RawRedb::open(dir)?),
-        backend => Box::new(Backend::open(backend, dir, durable)?),
+        backend => Box::new(PodstateSubject::open(backend, dir, durable)?),
     })
 }
 

@@ -6,7 +6,7 @@
 //! has one slot. The writer holding it runs its own call inside the group's open transaction
 //! (beginning one when none is open), checked and applied as if it ran alone; then it either
 //! commits, or leaves the open transaction and its commit to the writers queued behind it and
-//! waits for that commit's outcome (its group's [`Epoch`](epoch)). It commits when nobody is
+//! waits for that commit's outcome (its group's epoch). It commits when nobody is
 //! queued (so a lone writer commits at once and never waits for company), when the group has
 //! reached its [`GroupLimits`], or when a writer outside the group (another process or store)
 //! waits for the engine's write lock, so that the turns of writers keep working. No closure runs
@@ -31,20 +31,26 @@
 //! its transaction once it has succeeded.
 //!
 //! A writer waits for the slot until its call's deadline (the lock timeout), and the same
-//! deadline bounds the engine's begin: a call waits at most its lock timeout in all.
+//! deadline bounds the engine's begin: a call waits at most its lock timeout in all. Its wait
+//! ([`TurnWait`]) is one from the moment it asks for the slot: when it gives up (queued, or in
+//! the engine's begin), its `Io` says the whole time it waited, and names the write lock's
+//! holder as found then or, when that look finds nobody (the holder let go meanwhile), as
+//! the call ahead of it in the group last saw it during its wait.
 
 mod epoch;
 mod limits;
 #[cfg(test)]
 mod tests;
+mod wait;
 
 use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use self::epoch::{Epoch, Outcome};
 pub use self::limits::GroupLimits;
+pub use self::wait::TurnWait;
 use super::trace::LockWait;
 use crate::{Result, StateError};
 
@@ -60,11 +66,14 @@ pub trait Transactions: Send + Sync {
     fn file(&self) -> &Path;
 
     /// Begins a write transaction, waiting for the engine's write lock (and for the turns of
-    /// other writers) until `deadline` at most.
+    /// other writers) until `turn`'s deadline at most. A look at the lock's holder goes
+    /// through [`TurnWait::holder`], so that the call's group learns what it found.
     ///
     /// # Errors
-    /// `Io` when the lock is not had by `deadline` (naming its holder) or the storage fails.
-    fn begin(&self, deadline: Instant) -> Result<Self::Tx>;
+    /// `Io` when the lock is not had by the deadline, naming its holder
+    /// ([`TurnWait::holder`]) and the whole wait ([`TurnWait::waited`]); `Io` when the storage
+    /// fails.
+    fn begin(&self, turn: &mut TurnWait) -> Result<Self::Tx>;
 
     /// Commits `tx` durably: on disk when this answers `Ok`.
     ///
@@ -84,9 +93,10 @@ pub trait Transactions: Send + Sync {
         false
     }
 
-    /// The `Io` of a call that waited `waited` for the slot and reached its deadline, naming
-    /// what held the slot's holder up when the backend can tell (the write lock's holder).
-    fn turn_timed_out(&self, waited: Duration) -> StateError;
+    /// The `Io` of a call that reached its deadline while queued for the slot: naming what held
+    /// the slot's holder up (the write lock's holder, [`TurnWait::holder`]) and the whole wait
+    /// ([`TurnWait::waited`]).
+    fn turn_timed_out(&self, turn: &mut TurnWait) -> StateError;
 }
 
 /// The lock a writer waiting for the slot waits for, in its lock-wait event.
@@ -109,6 +119,9 @@ struct Slot<Tx> {
     queued: usize,
     /// The open group, while no writer holds the slot (its holder has it meanwhile).
     open: Option<Open<Tx>>,
+    /// The engine's write lock's holder, as last seen by a writer of the group, and when: for
+    /// the writers that waited behind it meanwhile.
+    seen: Option<(Instant, String)>,
 }
 
 /// An open group: its transaction and what decides when it commits.
@@ -143,6 +156,7 @@ impl<P: Transactions> WriteGroup<P> {
                 busy: false,
                 queued: 0,
                 open: None,
+                seen: None,
             }),
             freed: Condvar::new(),
         }
@@ -201,7 +215,8 @@ impl<P: Transactions> WriteGroup<P> {
         lead: bool,
         f: impl FnOnce(P::Tx) -> (P::Tx, Result<T>),
     ) -> Result<T> {
-        let open = self.take_slot(deadline)?;
+        let mut turn = TurnWait::new(Instant::now(), deadline);
+        let open = self.take_slot(&mut turn)?;
         let mut holding = Holding {
             group: self,
             epoch: None,
@@ -218,7 +233,7 @@ impl<P: Transactions> WriteGroup<P> {
         };
         let mut open = match open {
             Some(open) => open,
-            None => match self.engine.begin(deadline) {
+            None => match self.begun(&mut turn) {
                 Ok(tx) => Open::new(tx),
                 Err(e) => {
                     holding.release();
@@ -259,8 +274,19 @@ impl<P: Transactions> WriteGroup<P> {
         committed.and(answer)
     }
 
-    /// Waits for the slot until `deadline` and takes it; the open group, if any.
-    fn take_slot(&self, deadline: Instant) -> Result<Option<Open<P::Tx>>> {
+    /// The engine's begin for `turn`; what it saw of the write lock's holder is kept for the
+    /// writers queued behind.
+    fn begun(&self, turn: &mut TurnWait) -> Result<P::Tx> {
+        let begun = self.engine.begin(turn);
+        if let Some(seen) = turn.seen() {
+            self.lock().seen = Some(seen.clone());
+        }
+        begun
+    }
+
+    /// Waits for the slot until `turn`'s deadline and takes it; the open group, if any.
+    fn take_slot(&self, turn: &mut TurnWait) -> Result<Option<Open<P::Tx>>> {
+        let deadline = turn.deadline();
         let mut slot = self.lock();
         if slot.busy {
             slot.queued += 1;
@@ -269,9 +295,11 @@ impl<P: Transactions> WriteGroup<P> {
                 let now = Instant::now();
                 if now >= deadline {
                     slot.queued -= 1;
+                    if let Some(seen) = &slot.seen {
+                        turn.learn(seen);
+                    }
                     drop(slot);
-                    let waited = wait.waited();
-                    let e = self.engine.turn_timed_out(waited);
+                    let e = self.engine.turn_timed_out(turn);
                     wait.set_holder(e.message().to_owned());
                     wait.end(self.engine.backend(), self.engine.file(), SLOT, false);
                     return Err(e);
@@ -287,6 +315,9 @@ impl<P: Transactions> WriteGroup<P> {
             }
             slot.queued -= 1;
             slot.busy = true;
+            if let Some(seen) = &slot.seen {
+                turn.learn(seen);
+            }
             let open = slot.open.take();
             drop(slot);
             wait.end(self.engine.backend(), self.engine.file(), SLOT, true);

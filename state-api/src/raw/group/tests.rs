@@ -4,6 +4,7 @@
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use super::*;
 use crate::ErrorKind;
@@ -20,11 +21,29 @@ struct Fake {
     others: AtomicBool,
     /// The next commit says it started, then waits for the go.
     hold: Mutex<Option<(Sender<()>, Receiver<()>)>>,
+    /// Another process holds the write lock: a begin times out (the next one once it is
+    /// told to go, the others at once).
+    locked: AtomicBool,
+    /// The next begin says it started, then waits for the go before it times out.
+    hold_begin: Mutex<Option<(Sender<()>, Receiver<()>)>>,
+    /// What the looks at the write lock's holder find, in turn; later ones find nobody.
+    looks: Mutex<Vec<Option<String>>>,
+    /// The holder each timed-out begin named, and the wait it said.
+    timeouts: Mutex<Vec<(Option<String>, Duration)>>,
 }
 
 impl Fake {
     fn note(&self, event: String) {
         self.log.lock().unwrap().push(event);
+    }
+
+    /// A look at the write lock's holder.
+    fn look(&self) -> Option<String> {
+        let mut looks = self.looks.lock().unwrap();
+        if looks.is_empty() {
+            return None;
+        }
+        looks.remove(0)
     }
 }
 
@@ -39,9 +58,23 @@ impl Transactions for Fake {
         Path::new("fake.db")
     }
 
-    fn begin(&self, _deadline: Instant) -> Result<Vec<String>> {
+    fn begin(&self, turn: &mut TurnWait) -> Result<Vec<String>> {
         self.begins.fetch_add(1, Ordering::SeqCst);
-        Ok(Vec::new())
+        if !self.locked.load(Ordering::SeqCst) {
+            return Ok(Vec::new());
+        }
+        let hold = self.hold_begin.lock().unwrap().take();
+        if let Some((started, go)) = hold {
+            started.send(()).unwrap();
+            go.recv().unwrap();
+        }
+        let who = turn.holder(self.look());
+        let waited = turn.waited();
+        self.timeouts.lock().unwrap().push((who.clone(), waited));
+        Err(StateError::new(
+            ErrorKind::Io,
+            format!("held by {who:?}: gave up after {waited:?}"),
+        ))
     }
 
     fn commit(&self, tx: Vec<String>) -> Result<()> {
@@ -65,8 +98,10 @@ impl Transactions for Fake {
         self.others.load(Ordering::SeqCst)
     }
 
-    fn turn_timed_out(&self, waited: Duration) -> StateError {
-        StateError::new(ErrorKind::Io, format!("held up for {waited:?}"))
+    fn turn_timed_out(&self, turn: &mut TurnWait) -> StateError {
+        let who = turn.holder(self.look());
+        let waited = turn.waited();
+        StateError::new(ErrorKind::Io, format!("held up for {waited:?} by {who:?}"))
     }
 }
 
@@ -377,6 +412,48 @@ fn a_writer_waits_for_the_slot_until_its_deadline_only() {
     first.join().unwrap().unwrap();
     call(&group, "after", Call::Add).unwrap();
     assert_eq!(commits(&group), 2);
+}
+
+/// Issue 20: a writer queued behind a call whose begin timed out counts its time in the queue
+/// toward its lock timeout, and names the holder that call saw when its own look finds nobody
+/// (the holder let go between the refusal and the look).
+#[test]
+fn a_writer_queued_behind_a_timed_out_begin_names_its_whole_wait_and_the_holder_seen() {
+    let group = group(GroupLimits::new());
+    let engine = group.engine();
+    engine.locked.store(true, Ordering::SeqCst);
+    *engine.looks.lock().unwrap() = vec![Some("process 42".to_owned())];
+    let (started, has_started) = mpsc::channel();
+    let (go, wait_for_go) = mpsc::channel();
+    *engine.hold_begin.lock().unwrap() = Some((started, wait_for_go));
+    let first = {
+        let g = group.clone();
+        thread::spawn(move || g.write(far(), |tx| (tx, Ok(()))))
+    };
+    has_started.recv().unwrap();
+    let second = {
+        let g = group.clone();
+        thread::spawn(move || g.write(far(), |tx| (tx, Ok(()))))
+    };
+    while group.queued() == 0 {
+        thread::sleep(Duration::from_millis(1));
+    }
+    let queued = Instant::now();
+    thread::sleep(Duration::from_millis(50));
+    let queued_for = queued.elapsed();
+    go.send(()).unwrap();
+    first.join().unwrap().unwrap_err();
+    second.join().unwrap().unwrap_err();
+    let timeouts = engine.timeouts.lock().unwrap().clone();
+    assert_eq!(timeouts.len(), 2, "{timeouts:?}");
+    let (first_holder, _) = &timeouts[0];
+    let (second_holder, second_waited) = &timeouts[1];
+    assert_eq!(first_holder.as_deref(), Some("process 42"));
+    assert_eq!(second_holder.as_deref(), Some("process 42"));
+    assert!(
+        *second_waited >= queued_for,
+        "the second call said it waited {second_waited:?}, but it was queued {queued_for:?}"
+    );
 }
 
 /// The tooth of the power-cut runs is a real fault: a call is answered while the commit that

@@ -124,7 +124,7 @@ pub fn drive(
         // The workers' stderr after the reason, not before it as a context would put it.
         anyhow!(
             "{}\nworkers' stderr:\n{}",
-            crate::one_line(&why),
+            podstate::error_line(why.as_ref()),
             tail(stderr, 20)
         )
     })

@@ -41,7 +41,7 @@ use self::drive::{Run, drive};
 use self::history::{Event, Record, describe};
 use self::stops::{StopConfig, StopFigures};
 use crate::launcher::Launcher;
-use crate::target::{Backend, verify};
+use crate::target::{PersistentBackend, verify};
 use crate::trials::trial_dir;
 use crate::workload;
 
@@ -49,7 +49,7 @@ use crate::workload;
 #[derive(Debug, Clone)]
 pub struct StressConfig {
     /// The backend.
-    pub backend: Backend,
+    pub backend: PersistentBackend,
     /// Processes.
     pub procs: usize,
     /// Threads per process.
@@ -199,7 +199,7 @@ pub fn run(
     );
     report.run_time = started.elapsed();
     if let Err(why) = outcome {
-        report.failures.push(crate::one_line(&why));
+        report.failures.push(podstate::error_line(why.as_ref()));
         return Ok(report);
     }
     drop(observer);
@@ -274,9 +274,10 @@ pub fn run(
         Ok(_) => report
             .failures
             .push("the reopened database differs from the last barrier's".to_owned()),
-        Err(why) => report
-            .failures
-            .push(format!("the final check: {}", crate::one_line(&why))),
+        Err(why) => report.failures.push(format!(
+            "the final check: {}",
+            podstate::error_line(why.as_ref())
+        )),
     }
     report.check_time = check_started.elapsed();
     Ok(report)

@@ -18,7 +18,7 @@ use super::history::{Record, now_ns, record};
 use crate::driver::panic_text;
 use crate::launcher::Params;
 use crate::oracle::Reply;
-use crate::target::Backend;
+use crate::target::PersistentBackend;
 use crate::workload;
 
 /// Writes a line for the parent and flushes it.
@@ -34,7 +34,7 @@ fn say(line: &str) -> anyhow::Result<()> {
 /// # Errors
 /// A store or handle that cannot be opened, or a broken pipe.
 pub fn child(params: &Params) -> anyhow::Result<()> {
-    let backend = Backend::parse(&params.get::<String>("backend")?)?;
+    let backend = PersistentBackend::parse(&params.get::<String>("backend")?)?;
     let path = params.path("path")?;
     let seed: u64 = params.get("seed")?;
     let proc: usize = params.get("proc")?;

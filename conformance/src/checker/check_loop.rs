@@ -12,9 +12,10 @@ use proptest::test_runner::{
 use super::case::HandleOp;
 use super::config::{CheckConfig, Progress};
 use super::generate::OpsStrategy;
+use super::reason::Reason;
 use super::replay::{SavedCase, save_new_case};
 use super::report::{CheckReport, Failure};
-use super::run::{Divergence, Reason, RunOptions, run_case};
+use super::run::{Divergence, RunOptions, run_case};
 use super::shrink::{MinimizeBudget, OpsTree, minimize};
 use crate::factory::{BackendFactory, Capabilities};
 use crate::rng::SplitMix64;

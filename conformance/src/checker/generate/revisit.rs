@@ -9,16 +9,11 @@
 //! so that the follow-ups come soon but not always at once; each runs on the handle that made
 //! the change. What a handle sees from its new namespace goes to the front of the queue.
 
-use std::collections::VecDeque;
-
 use podstate_api::{Container, ContainerConfig, ExecSession, Pod, Volume, VolumeConfig};
 
 use super::draw::Gen;
-use super::ops::Op;
 use super::universe::{CaseClass, pick};
-
-/// The follow-ups waiting to be drawn, each with the handle it runs on.
-pub(super) type Revisits = VecDeque<(usize, Op)>;
+use crate::checker::ops::Op;
 
 /// Chance that a change gets follow-ups: in a revisit case, and in a small or large one (a
 /// bulk case grows, it does not go back).

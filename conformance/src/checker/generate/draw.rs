@@ -3,6 +3,8 @@
 //! Every draw mixes the likely (a template, something believed stored) with the broken (empty
 //! or NUL strings, foreign namespaces, fields the call must ignore) in fixed proportions.
 
+use std::collections::VecDeque;
+
 use podstate_api::{
     ContainerConfig, DbConfig, ExecSession, Pod, PodConfig, PodState, Volume, VolumeConfig,
     VolumeState,
@@ -10,10 +12,14 @@ use podstate_api::{
 use proptest::prelude::RngExt;
 use proptest::test_runner::TestRng;
 
-use super::revisit::Revisits;
 use super::shadow::Shadow;
 use super::universe::{Universe, pick};
+use crate::checker::ops::Op;
 use crate::factory::Capabilities;
+
+/// The follow-ups waiting to be drawn, each with the handle it runs on (queued and drained in
+/// `revisit.rs`).
+pub(super) type Revisits = VecDeque<(usize, Op)>;
 
 /// The generator's working state for one case: the random source, the pools, what the store
 /// can do, the shadow.

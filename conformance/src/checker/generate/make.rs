@@ -5,9 +5,9 @@ use podstate_api::{ContainerConfig, ExecSession};
 use proptest::prelude::RngExt;
 
 use super::draw::Gen;
-use super::ops::Op;
 use super::universe::{CaseClass, pick};
 use crate::calls::Call;
+use crate::checker::ops::Op;
 
 impl Gen<'_> {
     /// The op of one draw of `call` alone: `make` may add a helper op (a member's pod first),

@@ -14,9 +14,9 @@ use podstate_api::ExecSession;
 use proptest::prelude::RngExt;
 
 use super::draw::Gen;
-use super::ops::Op;
 use super::universe::{CaseClass, pick};
 use crate::calls::Call;
+use crate::checker::ops::Op;
 
 /// The most calls a drawn batch makes.
 pub(super) const MAX_BATCH: usize = 6;

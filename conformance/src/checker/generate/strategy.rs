@@ -1,38 +1,18 @@
-//! The generator: a proptest [`Strategy`] of operation sequences biased toward interesting states.
-//!
-//! A case first draws a [`Universe`] (pools and templates), then its operations one by one. The
-//! generator keeps a rough *shadow* of what it has tried to add, only to bias later choices
-//! (remove what was added, register sessions on stored containers, ...); it never filters: every
-//! operation is legal anywhere, and errors are outcomes like any other. Adds outweigh removals so
-//! that state grows.
-//!
-//! A case drives one to three handles on one store, interleaved, when the store's
-//! [`Capabilities`] allow shared handles: each operation runs on one of them, mostly the same as
-//! the one before. `reopen` (a real reopen of the store and every handle) comes only when the
-//! store can reopen.
-//!
-//! `close` appears in three shapes: immediately followed by `reopen`; closing one handle while
-//! another stays open (the case goes on on the others, and the closed one is visited now and
-//! then, every call answering `DbClosed`); or as the start of the *closing tail* that ends some
-//! cases: `close`, then every call once in a random order on that handle and a batch, each of
-//! which must answer `DbClosed` (`close` itself stays `Ok`). A bulk case has no closing tail:
-//! it ends with a *survey* instead, the list and lookup calls asked once more of the grown store.
-//!
-//! About one operation in fifty is a batch ([`Op::Batch`], drawn in `draw_batch.rs`): several
-//! calls on one handle in one transaction, committed or rolled back by its closure.
+//! A whole case: its handles, its universe, its operations one by one and its ending, as a
+//! proptest [`Strategy`] whose value tree shrinks it.
 
 use proptest::prelude::RngExt;
 use proptest::strategy::{NewTree, Strategy};
 use proptest::test_runner::{TestRng, TestRunner};
 
-use super::case::{HandleOp, MAX_HANDLES};
 use super::draw::Gen;
-use super::ops::Op;
-use super::revisit::Revisits;
+use super::draw::Revisits;
 use super::shadow::Shadow;
-use super::shrink::OpsTree;
 use super::universe::{CaseClass, Universe};
 use crate::calls::Call;
+use crate::checker::case::{HandleOp, MAX_HANDLES};
+use crate::checker::ops::Op;
+use crate::checker::shrink::OpsTree;
 use crate::factory::Capabilities;
 
 /// Generates sequences of exactly `len` operations (shrinking may remove any of them) that use

@@ -1,0 +1,37 @@
+//! The open sequence of every connection a store, a handle or the writer uses: connect (see
+//! [`conn`](crate::conn)), make sure the file is a podstate database of this version (see
+//! [`schema`](crate::schema)), then WAL. It sits above both, so that the connection knows
+//! nothing of the layout and the layout uses the connection.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use podstate_api::Result;
+
+use crate::conn::Conn;
+use crate::options::SqliteOptions;
+use crate::schema;
+
+/// How many prepared statements each connection keeps: every statement of the backend, with
+/// room to spare, so that no call ever prepares one twice.
+const STATEMENT_CACHE: usize = 64;
+
+/// Opens `path` (creating an empty file if there is none) and makes sure it is a podstate
+/// database of this version, laying it out when it is empty (a read-only open lays out
+/// nothing and refuses an empty file).
+pub(crate) fn open(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
+    let conn = Conn::connect(path, options)?;
+    if options.read_only {
+        // Nothing that writes: no layout, no journal-mode switch (a read-only connection
+        // reads the mode the file has).
+        schema::expect_current(&conn)?;
+        conn.open_wal()?;
+    } else {
+        schema::prepare(&conn)?;
+        conn.use_wal()?;
+    }
+    conn.sql
+        .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    conn.clock.finish("the database lock, opening");
+    Ok(conn)
+}
