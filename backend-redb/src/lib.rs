@@ -241,19 +241,19 @@
 //!
 //! # The test setting
 //!
-//! [`RedbStore::temporary`] makes a store in a new temporary directory (removed with the store
-//! and every store reopened from it) on the RAM-backed `/dev/shm` where there is one, so that
-//! fdatasyncs cost next to nothing; mode, durability and locks are exactly as on disk. The
-//! conformance suite and the multi-process test run there.
+//! `RedbStore::temporary` (feature `testing`) makes a store in a new temporary directory
+//! (removed with the store and every store reopened from it) on the RAM-backed `/dev/shm` where
+//! there is one, so that fdatasyncs cost next to nothing; mode, durability and locks are exactly
+//! as on disk. The conformance suite and the multi-process test run there.
 //!
-//! [`RedbStore::open_with_storage`] is the seam of the failing-disk tests (`podstate-reliability`):
-//! a [`StorageHook`] receives the storage of every file the store opens (redb's own file
-//! backend) and may wrap it, e.g. in a storage that loses unsynced writes at a simulated power
-//! cut or fails chosen reads, writes and syncs. The hook sits below every podstate layer (the
-//! bounded lock waits, the overlay), right above the file, so a podstate layer that dropped a
-//! sync would show there: `tests/syncs.rs` counts the syncs reaching the file per durable commit
-//! (two, the data and the header) and fails below that. The store's own code path is otherwise
-//! the production one; without a hook nothing is wrapped.
+//! `RedbStore::open_with_storage` (feature `testing`) is the seam of the failing-disk tests
+//! (`podstate-reliability`): a `StorageHook` receives the storage of every file the store opens
+//! (redb's own file backend) and may wrap it, e.g. in a storage that loses unsynced writes at a
+//! simulated power cut or fails chosen reads, writes and syncs. The hook sits below every podstate
+//! layer (the bounded lock waits, the overlay), right above the file, so a podstate layer that
+//! dropped a sync would show there: `tests/syncs.rs` counts the syncs reaching the file per durable
+//! commit (two, the data and the header) and fails below that. The store's own code path is
+//! otherwise the production one; without a hook nothing is wrapped.
 
 mod backoff;
 mod bounded;

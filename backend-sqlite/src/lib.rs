@@ -195,8 +195,8 @@
 //!
 //! # Test speed
 //!
-//! [`SqliteStore::temporary`] makes a database in a new temporary directory with
-//! [`SqliteOptions::for_tests`], i.e. [`Durability::NoSync`] (`synchronous=OFF`): the same
+//! `SqliteStore::temporary` (feature `testing`) makes a database in a new temporary directory
+//! with `SqliteOptions::for_tests`, i.e. [`Durability::NoSync`] (`synchronous=OFF`): the same
 //! statements, transactions and locks, so the logic under test is identical, but nothing waits
 //! for the disk. Durability itself is not what the conformance suite tests; power-loss tests
 //! must use [`Durability::Full`]. The directory lives as long as the store, its reopens and
