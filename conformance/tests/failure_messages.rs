@@ -56,6 +56,8 @@ fn a_failed_call_that_changed_the_store_shows_what_changed() {
              `validate_db_config(cfg)`)\n",
             "\"goes through the fields in the order of section 1.\"",
             "  its doc  SPEC §5 `validate_db_config`: a non-empty value that differs",
+            // The story so far, then the call that failed.
+            "  after    1. validate_db_config({\"storage_root\":\"/graph\"}) -> Ok\n",
             "  call     validate_db_config({\"libpod_tmp\":\"/tmp/libpod\",\
              \"storage_root\":\"/other\"}) -> DbBadConfig\n",
             "  wanted   DbBadConfig, the store left as it was\n",
@@ -139,6 +141,23 @@ fn the_panic_of_a_scenario_called_directly_is_the_explanation() {
             "scenario lifecycle::validate_mismatch_is_db_bad_config_and_pins_nothing failed",
             "SPEC §5 `validate_db_config` (The 53 calls: Lifecycle:",
             "db_config.libpod_tmp: before \"\" after \"/tmp/libpod\"",
+        ],
+    );
+}
+
+/// The exec registry, which no dump lists, differs as answers, not as `Debug` forms.
+#[test]
+fn an_exec_registration_the_model_does_not_have_is_named_with_both_answers() {
+    let message = failure(
+        "every_call_succeeds_with_its_baseline_arguments",
+        Fault::RefreshKeepsExecRegistrations,
+    );
+    holds(
+        &message,
+        &[
+            "scenario tables::every_call_succeeds_with_its_baseline_arguments failed",
+            "container \"c2\": exec_sessions: backend [\"e1\"] model []",
+            "exec session \"e1\": backend registered to \"c2\", model NoSuchExecSession: ",
         ],
     );
 }

@@ -25,6 +25,7 @@
 //! # }
 //! ```
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{Debug, Write as _};
 use std::panic::Location;
@@ -78,6 +79,9 @@ pub struct Tester {
     seen: Arc<Seen>,
     /// Where the scenario made this tester: it names the scenario in failure messages.
     origin: &'static Location<'static>,
+    /// Where the call log stood when the call under test began: the calls before it are the
+    /// story its failure tells.
+    mark: Cell<usize>,
 }
 
 impl Tester {
@@ -115,6 +119,7 @@ impl Tester {
             model,
             seen,
             origin,
+            mark: Cell::new(0),
         }
     }
 
@@ -177,6 +182,7 @@ impl Tester {
     pub fn unchanged(&self, before: &Snapshot, why: &str) {
         let now = self.snapshot();
         if *before != now {
+            self.mark.set(self.seen.mark());
             self.fail(&[
                 ("wanted", format!("the store as it was: {why}")),
                 ("got", changes(before, &now)),
@@ -315,18 +321,23 @@ impl Tester {
         }
     }
 
-    /// Panics with the scenario's failure message (see [`explain`]) at the scenario's line.
+    /// Panics with the scenario's failure message (see [`explain`]) at the scenario's line:
+    /// the changing calls made before the one that failed, then `what`.
     #[track_caller]
     fn fail(&self, what: &[(&str, String)]) -> ! {
+        let mut all = vec![("after", self.story(self.mark.get()))];
+        all.retain(|(_, calls)| !calls.is_empty());
+        all.extend_from_slice(what);
         panic!(
             "{}",
-            explain::message(self.origin, Location::caller(), what)
+            explain::message(self.origin, Location::caller(), &all)
         )
     }
 
     /// The calls made on the tester's handles since `mark`, one a line; `call`'s name when none
     /// was made through them.
     fn made(&self, mark: usize, call: Option<Call>) -> String {
+        self.mark.set(mark);
         let made: Vec<String> = self.seen.since(mark).into_iter().map(|c| c.text).collect();
         match (made.is_empty(), call) {
             (false, _) => made.join("\n"),
@@ -360,19 +371,15 @@ impl Tester {
         }
     }
 
-    /// The changing calls of the scenario so far, numbered.
-    fn story(&self) -> String {
+    /// The first `upto` calls of the scenario that can change the store, numbered, one a line.
+    fn story(&self, upto: usize) -> String {
         let calls = self.seen.calls();
-        let changing = calls.iter().filter(|c| c.changes);
+        let changing = calls.iter().take(upto).filter(|c| c.changes);
         let lines: Vec<String> = changing
             .enumerate()
             .map(|(i, c)| format!("{}. {}", i + 1, c.text))
             .collect();
-        if lines.is_empty() {
-            "(none)".into()
-        } else {
-            lines.join("\n")
-        }
+        lines.join("\n")
     }
 }
 
@@ -398,7 +405,11 @@ impl Drop for Tester {
     fn drop(&mut self) {
         if std::thread::panicking() {
             if !explain::explained() && explain::notes_wanted() {
-                let note = explain::message(self.origin, self.origin, &[("calls", self.story())]);
+                let note = explain::message(
+                    self.origin,
+                    self.origin,
+                    &[("calls", self.story(usize::MAX))],
+                );
                 eprintln!("the failure above is in {note}");
             }
             return;
@@ -409,7 +420,7 @@ impl Drop for Tester {
                 explain::message(
                     self.origin,
                     self.origin,
-                    &[("calls", self.story()), ("found", why)]
+                    &[("calls", self.story(usize::MAX)), ("found", why)]
                 )
             );
         }

@@ -283,7 +283,12 @@ pub(super) fn compare(store: &dyn Store, model: &ModelStore, seen: &Seen) -> Res
     for id in SESSION_IDS {
         let (b, m) = (backend.get_exec_session(id), oracle.get_exec_session(id));
         if b.as_ref().map_err(|e| e.kind()) != m.as_ref().map_err(|e| e.kind()) {
-            let _ = writeln!(report, "exec session {id:?}: backend {b:?}, model {m:?}");
+            let show = |r: &Result<String>| match r {
+                Ok(owner) => format!("registered to {owner:?}"),
+                Err(e) => e.to_string(),
+            };
+            let (b, m) = (show(&b), show(&m));
+            let _ = writeln!(report, "exec session {id:?}: backend {b}, model {m}");
         }
     }
     let mut namespaces = lock(&seen.namespaces).clone();
