@@ -52,6 +52,25 @@ const OBJECTS: [&str; 10] = [
     "volume_user",
 ];
 
+/// The tables and indexes of version 1's schema, sorted as [`OBJECTS`]: the step to version 2
+/// runs only on exactly these.
+const V1_OBJECTS: [&str; 14] = [
+    "container",
+    "container_pod",
+    "db_config",
+    "dependency",
+    "dependency_ctr",
+    "exec_session",
+    "exec_session_ctr",
+    "network",
+    "network_alias",
+    "object",
+    "pod",
+    "volume",
+    "volume_user",
+    "volume_user_ctr",
+];
+
 /// The first half of the step from version 1 to 2, run before [`SCHEMA`]: version 1 kept an
 /// object's identity in `object`, its record in `container` or `pod` (each with a second
 /// index), its networks and aliases in two tables of their own, and a second index on
@@ -153,6 +172,11 @@ pub(crate) fn prepare(conn: &Conn) -> Result<()> {
         Identity::Current => Ok(false),
         Identity::Older(version) => {
             migrate(conn, version)?;
+            // The upgraded file must be what this build lays out, or the commit would leave a
+            // file that every later open refuses: checked before committing.
+            if identify(conn)? != Identity::Current {
+                return Err(damaged(conn, "it does not identify as upgraded".to_owned()));
+            }
             upgraded = Some(version);
             Ok(false)
         }
@@ -229,6 +253,23 @@ fn migrate(conn: &Conn, version: i32) -> Result<()> {
 /// (a damaged file: `podstate check` of the older podstate reports it) is refused as `Corrupt`
 /// rather than upgraded without them.
 fn v1_to_v2(conn: &Conn) -> Result<()> {
+    // What the copy below relies on: version 1's objects, all of them, and rows its foreign
+    // keys tie together (a record without its object row, or networks of a removed container,
+    // would be dropped by the copy's joins). A file written with the foreign keys off, or cut
+    // by another tool, fails here, before anything moves.
+    let (names, broken) = v1_shape(conn).map_err(|e| conn.err(e))?;
+    if names != V1_OBJECTS {
+        return Err(damaged(
+            conn,
+            format!("its schema holds {names:?}, version 1 has {V1_OBJECTS:?}"),
+        ));
+    }
+    if broken > 0 {
+        return Err(damaged(
+            conn,
+            format!("{broken} of its rows refer to rows that are not there"),
+        ));
+    }
     let steps = || -> rusqlite::Result<(i64, i64)> {
         conn.sql.execute_batch(V1_TO_V2_MOVE)?;
         conn.sql.execute_batch(SCHEMA)?;
@@ -243,18 +284,43 @@ fn v1_to_v2(conn: &Conn) -> Result<()> {
     };
     let (before, after) = steps().map_err(|e| conn.err(e))?;
     if before != after {
-        return Err(StateError::new(
-            ErrorKind::Corrupt,
+        return Err(damaged(
+            conn,
             format!(
-                "podstate database {} is damaged: {} of its {before} containers and pods have \
-                 no record, so it is not upgraded to schema version 2 (`podstate check` of the \
-                 podstate that wrote it names them)",
-                conn.path.display(),
+                "{} of its {before} containers and pods have no record",
                 before - after
             ),
         ));
     }
     Ok(())
+}
+
+/// The names of the schema objects of `conn`'s database (SQLite's own left out), sorted, and
+/// how many rows `PRAGMA foreign_key_check` finds that refer to missing rows.
+fn v1_shape(conn: &Conn) -> rusqlite::Result<(Vec<String>, usize)> {
+    let mut names = conn
+        .sql
+        .prepare("SELECT name FROM sqlite_schema ORDER BY name")?;
+    let names = names
+        .query_map([], |r| r.get::<_, String>(0))?
+        .filter(|name| !name.as_ref().is_ok_and(|n| n.starts_with("sqlite_")))
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut check = conn.sql.prepare("PRAGMA foreign_key_check")?;
+    let broken = check.query_map([], |_| Ok(()))?.count();
+    Ok((names, broken))
+}
+
+/// `Corrupt`: `conn`'s older database is damaged (`why`), so it is not upgraded; the caller's
+/// transaction rolls back, leaving it as it was.
+fn damaged(conn: &Conn, why: String) -> StateError {
+    StateError::new(
+        ErrorKind::Corrupt,
+        format!(
+            "podstate database {} is damaged: {why}, so it is not upgraded to schema version \
+             {SCHEMA_VERSION} (`podstate check` of the podstate that wrote it names the damage)",
+            conn.path.display()
+        ),
+    )
 }
 
 /// Reads the application ID, the version and the schema's names through SQLite.

@@ -177,10 +177,18 @@ fn a_damaged_version_1_database_is_not_upgraded_and_left_as_it_was() {
     // drop the object, so the upgrade is refused and rolled back.
     let (_dir, copy) = copy_of(1, "state.db");
     let sql = rusqlite::Connection::open(&copy).unwrap();
-    sql.execute_batch(
+    // Its rows that refer to the record go too, so that only the record is missing (rows
+    // left referring to it are refused by the foreign-key check, in the test below).
+    let record = "(SELECT id FROM object WHERE name = 'solo-1')";
+    sql.execute_batch(&format!(
         "PRAGMA foreign_keys = OFF; \
-         DELETE FROM container WHERE id IN (SELECT id FROM object WHERE name = 'solo-1')",
-    )
+         DELETE FROM network_alias WHERE ctr IN {record}; \
+         DELETE FROM network WHERE ctr IN {record}; \
+         DELETE FROM volume_user WHERE ctr IN {record}; \
+         DELETE FROM exec_session WHERE ctr IN {record}; \
+         DELETE FROM dependency WHERE ctr IN {record} OR dep IN {record}; \
+         DELETE FROM container WHERE id IN {record}",
+    ))
     .unwrap();
     drop(sql);
     let err = open("sqlite", &copy, false).map(drop).unwrap_err();
@@ -199,6 +207,44 @@ fn a_damaged_version_1_database_is_not_upgraded_and_left_as_it_was() {
         )
         .unwrap();
     assert_eq!(tables, 2, "the version 1 tables are still there");
+}
+
+#[test]
+fn a_version_1_database_of_another_shape_is_refused_as_damaged_and_left_as_it_was() {
+    // Damage the step to version 2 would carry over or trip on halfway: rows its joins would
+    // drop, an index it drops missing, an object it does not know (which would leave a file
+    // every later open refuses).
+    let damage = [
+        (
+            "a network of no stored container",
+            "PRAGMA foreign_keys = OFF; \
+             INSERT INTO network (ctr, network) VALUES ('gone', 'podman')",
+            "refer to rows that are not there",
+        ),
+        (
+            "an index missing",
+            "DROP INDEX container_pod",
+            "version 1 has",
+        ),
+        (
+            "a table of another tool",
+            "CREATE TABLE notes (text TEXT)",
+            "version 1 has",
+        ),
+    ];
+    for (what, sql_text, says) in damage {
+        let (_dir, copy) = copy_of(1, "state.db");
+        let sql = rusqlite::Connection::open(&copy).unwrap();
+        sql.execute_batch(sql_text).unwrap();
+        drop(sql);
+        let err = open("sqlite", &copy, false).map(drop).unwrap_err();
+        assert!(
+            matches!(err, podstate::OpenError::Store(ref e) if e.kind() == ErrorKind::Corrupt),
+            "{what}: {err}"
+        );
+        assert!(err.to_string().contains(says), "{what}: {err}");
+        assert_eq!(stamped("sqlite", &copy), 1, "{what}");
+    }
 }
 
 #[test]
