@@ -3,9 +3,8 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
-use podstate_api::raw::group::WriteGroup;
+use podstate_api::raw::group::{TurnWait, WriteGroup};
 use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Inventory, Violation, violations};
@@ -257,7 +256,7 @@ impl RedbEngine {
         f: impl FnOnce(&mut View<'_, WriteTransaction>) -> Result<T>,
     ) -> Result<T> {
         let file = self.shared.file.as_path();
-        let deadline = Instant::now() + self.shared.options.lock_timeout;
+        let turn = TurnWait::from_now(self.shared.options.lock_timeout);
         let run = |tx: WriteTx| {
             let WriteTx { tx, writer } = tx;
             let mut view = View { tx, file };
@@ -273,9 +272,9 @@ impl RedbEngine {
             file,
             || {
                 if lead {
-                    self.group.batch(deadline, run)
+                    self.group.batch(turn, run)
                 } else {
-                    self.group.write(deadline, run)
+                    self.group.write(turn, run)
                 }
             },
             // A panic may leave redb's in-memory state latched: start over with a new open.

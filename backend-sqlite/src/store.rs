@@ -6,9 +6,8 @@
 use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
 
-use podstate_api::raw::group::WriteGroup;
+use podstate_api::raw::group::{TurnWait, WriteGroup};
 use podstate_api::raw::{Engine, Handle, trace, whole};
 use podstate_api::snapshot::Snapshot;
 use podstate_api::verify::{Invariant, Inventory, Violation, violations};
@@ -383,9 +382,10 @@ impl SqliteEngine {
         ))
     }
 
-    /// When a write that starts now gives up waiting for locks.
-    fn deadline(&self) -> Instant {
-        Instant::now() + self.shared.options.lock_timeout
+    /// The wait of a write that starts now: it gives up waiting for locks after the lock
+    /// timeout.
+    fn turn(&self) -> TurnWait {
+        TurnWait::from_now(self.shared.options.lock_timeout)
     }
 }
 
@@ -421,7 +421,7 @@ impl Engine for SqliteEngine {
     /// in one transaction and one commit.
     fn write<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
         self.refuse_read_only()?;
-        self.group.write(self.deadline(), |mut conn| {
+        self.group.write(self.turn(), |mut conn| {
             let answer = f(&mut SqliteTx { conn: &mut conn });
             (conn, answer)
         })
@@ -430,7 +430,7 @@ impl Engine for SqliteEngine {
     /// In a transaction of its own, which writes queued behind it may join once it succeeded.
     fn batch<T>(&self, f: impl FnOnce(&mut SqliteTx<'_>) -> Result<T>) -> Result<T> {
         self.refuse_read_only()?;
-        self.group.batch(self.deadline(), |mut conn| {
+        self.group.batch(self.turn(), |mut conn| {
             let answer = f(&mut SqliteTx { conn: &mut conn });
             (conn, answer)
         })

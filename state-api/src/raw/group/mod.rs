@@ -172,7 +172,9 @@ impl<P: Transactions> WriteGroup<P> {
         self.limits
     }
 
-    /// Runs one call, `f`, in the group's transaction; waits for the slot until `deadline`.
+    /// Runs one call, `f`, in the group's transaction; waits for the slot until `turn`'s
+    /// deadline (`turn` begins when the call does: [`TurnWait::from_now`] with the lock
+    /// timeout, so that a timeout reports the call's whole wait).
     /// `f` gets the transaction and hands it back with its answer. The answer is given once
     /// the group's commit is durable (or at once when the call depends on nothing uncommitted).
     ///
@@ -180,15 +182,15 @@ impl<P: Transactions> WriteGroup<P> {
     /// than `Io` or `Corrupt` must have written nothing.
     ///
     /// # Errors
-    /// `f`'s error; `Io` when the slot or the engine's write lock is not had by `deadline`,
+    /// `f`'s error; `Io` when the slot or the engine's write lock is not had by the deadline,
     /// when the group's commit fails, or when another call of the group meets `Io` or
     /// `Corrupt`.
     pub fn write<T>(
         &self,
-        deadline: Instant,
+        turn: TurnWait,
         f: impl FnOnce(P::Tx) -> (P::Tx, Result<T>),
     ) -> Result<T> {
-        self.run(deadline, false, f)
+        self.run(turn, false, f)
     }
 
     /// Runs a batch, `f`, which may fail after it wrote: in a transaction it begins itself,
@@ -199,10 +201,10 @@ impl<P: Transactions> WriteGroup<P> {
     /// As [`write`](WriteGroup::write).
     pub fn batch<T>(
         &self,
-        deadline: Instant,
+        turn: TurnWait,
         f: impl FnOnce(P::Tx) -> (P::Tx, Result<T>),
     ) -> Result<T> {
-        self.run(deadline, true, f)
+        self.run(turn, true, f)
     }
 
     fn lock(&self) -> MutexGuard<'_, Slot<P::Tx>> {
@@ -211,11 +213,10 @@ impl<P: Transactions> WriteGroup<P> {
 
     fn run<T>(
         &self,
-        deadline: Instant,
+        mut turn: TurnWait,
         lead: bool,
         f: impl FnOnce(P::Tx) -> (P::Tx, Result<T>),
     ) -> Result<T> {
-        let mut turn = TurnWait::new(Instant::now(), deadline);
         let open = self.take_slot(&mut turn)?;
         let mut holding = Holding {
             group: self,

@@ -111,8 +111,8 @@ fn group(limits: GroupLimits) -> Group {
     Arc::new(WriteGroup::new(Fake::default(), limits))
 }
 
-fn far() -> Instant {
-    Instant::now() + Duration::from_secs(60)
+fn far() -> TurnWait {
+    TurnWait::from_now(Duration::from_secs(60))
 }
 
 /// What a call does in the transaction.
@@ -401,7 +401,7 @@ fn a_writer_waits_for_the_slot_until_its_deadline_only() {
     let group = group(GroupLimits::new());
     let (first, go) = held_writer(&group);
     let e = group
-        .write(Instant::now() + Duration::from_millis(20), |tx| {
+        .write(TurnWait::from_now(Duration::from_millis(20)), |tx| {
             (tx, Ok(()))
         })
         .unwrap_err();
