@@ -81,7 +81,7 @@ impl Transactions for Writer {
     }
 
     /// `BEGIN IMMEDIATE` on the write connection (after yielding to announced writers), and the
-    /// version check; the waits end at `deadline`.
+    /// version check; the waits end at `turn`'s deadline.
     fn begin(&self, turn: &mut TurnWait) -> Result<Conn> {
         let idle = self
             .idle

@@ -57,9 +57,9 @@
 //! | table | key | holds | enforces |
 //! |---|---|---|---|
 //! | `object` | `id` (and `name`, `UNIQUE`) | every container and pod, one row each: kind, name, namespace, a container's pod and current networks with their aliases (a JSON object), config and state | SPEC §2.1: one ID space and one name space; non-empty, NUL-free keys; known kinds; a member's pod is a stored object and a pod with members cannot go (§2.3: that it is a pod of the same namespace is the checks' and `verify`'s, as a composite key would cost an index); networks only on a container |
-//! | `dependency` | `(dep, ctr)` | one edge per dependency; the key serves `container_in_use` | both ends stored, no self-edge (§2.2) |
+//! | `dependency` | `(dep, ctr)` | one edge per dependency; the key serves `container_in_use` | both ends are stored objects (that they are containers is the checks' and `verify`'s), no self-edge (§2.2) |
 //! | `volume`, `volume_user` | `name`, `(volume, ctr)` | volumes; which container uses which | a used volume cannot go (§2.4) |
-//! | `exec_session` | `id` | session -> container | the container exists (§2.5) |
+//! | `exec_session` | `id` | session -> container | its object exists (that it is a container is the checks' and `verify`'s; §2.5) |
 //! | `db_config` | one row | the pinned DB config | |
 //!
 //! Configs and states are the JSON serde_json makes of the API types, except that each record's
