@@ -1,5 +1,8 @@
-//! `cargo xtask features`: every feature combination of the `podstate` facade builds, and its
-//! tests pass with every backend in.
+//! `cargo xtask features`: every feature combination of the `podstate` facade builds, warnings
+//! denied. Its tests run in `cargo test --workspace`, where the workspace's members enable every
+//! feature of the facade (xtask asks for every backend and `testing`, the reliability crate for
+//! the defaults); running them again with `-p podstate --all-features` rebuilt the test
+//! dependencies with other features, in CI, to run the same tests.
 
 use anyhow::{Context, anyhow};
 use std::process::Command;
@@ -16,8 +19,7 @@ pub const COMBINATIONS: &[&[&str]] = &[
     &["--all-features"],
 ];
 
-/// Checks every combination (with clippy, warnings denied), then runs the facade's tests with
-/// all features.
+/// Checks every combination with clippy, warnings denied.
 pub fn run() -> anyhow::Result<()> {
     for combination in COMBINATIONS {
         let mut args = vec!["clippy", "-p", "podstate", "--all-targets"];
@@ -25,7 +27,7 @@ pub fn run() -> anyhow::Result<()> {
         args.extend_from_slice(&["--", "-D", "warnings"]);
         cargo(&args)?;
     }
-    cargo(&["test", "-p", "podstate", "--all-features"])
+    Ok(())
 }
 
 fn cargo(args: &[&str]) -> anyhow::Result<()> {
