@@ -38,8 +38,8 @@ enum Command {
     /// Run what CI runs: the tidy checks, fmt check, clippy with -D warnings, the tests, the
     /// conformance run at the CI budget.
     Ci,
-    /// Check every feature combination of the podstate facade (clippy, warnings denied) and
-    /// run its tests with every backend.
+    /// Check every feature combination of the podstate facade (clippy, warnings denied; its
+    /// tests run with every feature in `cargo test --workspace`).
     Features,
     /// Check that no tracked file points outside the repository (paths, markdown links) and
     /// that every SPEC citation names a clause of the contract.
