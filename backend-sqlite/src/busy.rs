@@ -6,6 +6,12 @@
 //! SQLite gives without asking the busy handler (it may, to avoid a deadlock). The timeout is
 //! per call, not per lock: a call that meets several locks waits at most the timeout in all.
 //!
+//! A lock timeout names the processes that held the lock (SPEC §3). They are looked up while
+//! the call waits, every [`HOLDER_LOOK_EVERY`] and once more when it gives up, and the last
+//! ones found are kept ([`LockClock::holder`]): a look made only after the wait gave up can
+//! find nobody, because the holder let go between the wait's last try and the look (a writer
+//! stopped inside its transaction and let go just then: its waiter would name no one).
+//!
 //! A call that waited at least
 //! [`LOCK_WAIT_REPORTED`](podstate_api::raw::trace::LOCK_WAIT_REPORTED) is reported to
 //! `tracing` when it ends ([`LockClock::finish`]), with the processes that held the lock when
@@ -24,6 +30,10 @@ use crate::turn::Turn;
 
 /// The first sleep between two tries; each later sleep doubles, up to the poll interval.
 const FIRST_SLEEP: Duration = Duration::from_micros(50);
+
+/// How often a waiting call looks up the lock's holders (in `/proc/locks`, some ten
+/// microseconds a look): a call whose wait lasts less looks only if it gives up.
+pub(crate) const HOLDER_LOOK_EVERY: Duration = Duration::from_millis(10);
 
 /// When the current call of one connection gives up waiting for a lock.
 #[derive(Debug)]
@@ -44,6 +54,14 @@ pub(crate) struct LockClock {
     wait: Mutex<Option<CallWait>>,
     /// Whether `wait` holds one: a call that never waited does not take the mutex.
     waited: AtomicBool,
+    /// When the current call began, in nanoseconds after `origin`.
+    since: AtomicU64,
+    /// When the current call's wait last looked up the lock's holders (or began), in
+    /// nanoseconds after `origin`.
+    looked: AtomicU64,
+    /// The lock's holders as the last look that found any found them, and when; kept across
+    /// calls (a call names them only when they were seen since it began).
+    seen: Mutex<Option<(Instant, String)>>,
 }
 
 /// One call's wait for locks.
@@ -72,6 +90,9 @@ impl LockClock {
             path: Arc::clone(path),
             wait: Mutex::new(None),
             waited: AtomicBool::new(false),
+            since: AtomicU64::new(0),
+            looked: AtomicU64::new(0),
+            seen: Mutex::new(None),
         });
         clock.start();
         clock
@@ -88,6 +109,9 @@ impl LockClock {
         let deadline = deadline.saturating_duration_since(self.origin);
         let nanos = u64::try_from(deadline.as_nanos()).unwrap_or(u64::MAX);
         self.deadline.store(nanos, Ordering::Relaxed);
+        let now = self.now();
+        self.since.store(now, Ordering::Relaxed);
+        self.looked.store(now, Ordering::Relaxed);
         // A wait of a call that never finished (it panicked) is not this call's.
         if self.waited.swap(false, Ordering::Relaxed) {
             self.wait_slot().take();
@@ -119,10 +143,46 @@ impl LockClock {
         });
         call.gave_up |= gave_up;
         if call.wait.wants_holder() {
-            let holders = holders_text(&self.path);
+            let holders = self.holder();
             call.wait
                 .set_holder(holders.unwrap_or_else(|| "another connection".to_owned()));
         }
+    }
+
+    /// Nanoseconds since `origin`.
+    fn now(&self) -> u64 {
+        u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+
+    /// Looks up the lock's holders at `now` (nanoseconds after `origin`) and keeps them when
+    /// there are any.
+    fn look(&self, now: u64) {
+        self.looked.store(now, Ordering::Relaxed);
+        if let Some(holders) = holders_text(&self.path) {
+            *self.seen.lock().unwrap_or_else(PoisonError::into_inner) =
+                Some((Instant::now(), holders));
+        }
+    }
+
+    /// The lock's holders as last found by a wait of this connection, and when (the write
+    /// connection's, for the calls queued behind it in its group).
+    pub(crate) fn seen(&self) -> Option<(Instant, String)> {
+        self.seen
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Who to name as the lock's holder in the current call's lock timeout: the processes
+    /// holding it now, else those last seen holding it since the call began (they let go
+    /// after the wait's last try); `None` when nobody was found.
+    pub(crate) fn holder(&self) -> Option<String> {
+        holders_text(&self.path).or_else(|| {
+            let since = self.origin + Duration::from_nanos(self.since.load(Ordering::Relaxed));
+            self.seen()
+                .filter(|(at, _)| *at >= since)
+                .map(|(_, holders)| holders)
+        })
     }
 
     /// Whether the current call gave up waiting for a lock (its deadline passed).
@@ -143,10 +203,19 @@ impl LockClock {
     /// Sleeps before try number `attempt + 1` and answers true, or answers false once the
     /// deadline has passed.
     fn wait(&self, attempt: u32) -> bool {
-        let now = u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        let now = self.now();
         let deadline = self.deadline.load(Ordering::Relaxed);
-        self.note_wait(now >= deadline);
-        if now >= deadline {
+        let giving_up = now >= deadline;
+        #[cfg(test)]
+        if giving_up {
+            run_give_up_hook();
+        }
+        let every = u64::try_from(HOLDER_LOOK_EVERY.as_nanos()).unwrap_or(u64::MAX);
+        if giving_up || now.saturating_sub(self.looked.load(Ordering::Relaxed)) >= every {
+            self.look(now);
+        }
+        self.note_wait(giving_up);
+        if giving_up {
             return false;
         }
         if let Some(turn) = &self.turn {
@@ -180,6 +249,22 @@ impl LockClock {
                 other => return other,
             }
         }
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Run by the next wait of this thread that gives up, first thing: a test's holder lets go
+    /// of the lock right then, after the wait's last try and before anything looks at who
+    /// holds the lock.
+    pub(crate) static ON_GIVE_UP: std::cell::RefCell<Option<Box<dyn FnOnce()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+#[cfg(test)]
+fn run_give_up_hook() {
+    if let Some(hook) = ON_GIVE_UP.with(|hook| hook.borrow_mut().take()) {
+        hook();
     }
 }
 

@@ -131,9 +131,9 @@ impl Conn {
             .is_some_and(|files| files.changed(&self.path))
     }
 
-    /// Maps an SQLite error of this connection.
+    /// Maps an SQLite error of this connection; a lock timeout names the holder its wait saw.
     pub(crate) fn err(&self, e: rusqlite::Error) -> StateError {
-        error::sqlite(&self.path, self.clock.timeout(), e)
+        error::sqlite_waited(&self.path, self.clock.timeout(), || self.clock.holder(), e)
     }
 
     /// Runs `op` until no other connection's lock is in its way, up to the lock timeout.

@@ -21,14 +21,26 @@ pub(crate) fn is_busy(e: &rusqlite::Error) -> bool {
 }
 
 /// Maps an error of SQLite on database `path` to the contract's kinds. `timeout` is the lock
-/// timeout, for the message of a lock that was not released in time.
+/// timeout, for the message of a lock that was not released in time, which names the
+/// processes holding the lock now.
 pub(crate) fn sqlite(path: &Path, timeout: Duration, e: rusqlite::Error) -> StateError {
+    sqlite_waited(path, timeout, || holders_text(path), e)
+}
+
+/// As [`sqlite`], for a call whose wait knows more of the lock's holder: a lock timeout names
+/// `holder()` ([`LockClock::holder`](crate::busy::LockClock::holder): also a holder seen
+/// during the wait that has let go since).
+pub(crate) fn sqlite_waited(
+    path: &Path,
+    timeout: Duration,
+    holder: impl FnOnce() -> Option<String>,
+    e: rusqlite::Error,
+) -> StateError {
     let file = path.display();
     let (kind, message) = match e.sqlite_error_code() {
-        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => (
-            ErrorKind::Io,
-            lock_timeout_message(path, holders_text(path), timeout),
-        ),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
+            (ErrorKind::Io, lock_timeout_message(path, holder(), timeout))
+        }
         Some(ErrorCode::NotADatabase) => (
             ErrorKind::Corrupt,
             format!("{file} is not a podstate database (not an SQLite database file): {e}"),

@@ -15,6 +15,7 @@ use podstate_api::raw::group::{Transactions, TurnWait};
 use podstate_api::{ErrorKind, Result, StateError};
 
 use crate::begin::begin;
+use crate::busy::LockClock;
 use crate::conn::Conn;
 use crate::error::{holders_text, lock_timeout_message};
 use crate::open::open;
@@ -26,6 +27,9 @@ pub(crate) struct Writer {
     options: SqliteOptions,
     /// The connection between two transactions; a transaction holds it while it runs.
     idle: Mutex<Option<Conn>>,
+    /// The lock clock of the connection, also while a transaction holds it: what its waits
+    /// saw of the write lock's holder, for the calls queued behind it that give up meanwhile.
+    clock: Mutex<Option<Arc<LockClock>>>,
 }
 
 impl std::fmt::Debug for Writer {
@@ -41,12 +45,23 @@ impl Writer {
             path,
             options,
             idle: Mutex::new(None),
+            clock: Mutex::new(None),
         }
     }
 
     /// The `Io` of a write that gave up waiting for the lock: naming the holder found now, else
-    /// the one seen earlier in `turn`, and the whole wait.
+    /// the one last seen during `turn` (by the write connection's waits, its own or those of
+    /// the calls ahead of it in the group: the holder may have let go after the last try), and
+    /// the whole wait.
     fn timed_out(&self, turn: &mut TurnWait) -> StateError {
+        let clock = self
+            .clock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone();
+        if let Some(seen) = clock.and_then(|clock| clock.seen()) {
+            turn.learn(&seen);
+        }
         let who = turn.holder(holders_text(&self.path));
         StateError::new(
             ErrorKind::Io,
@@ -90,7 +105,12 @@ impl Transactions for Writer {
             .take();
         let conn = match idle {
             Some(conn) => conn,
-            None => open(&self.path, &self.options)?,
+            None => {
+                let conn = open(&self.path, &self.options)?;
+                *self.clock.lock().unwrap_or_else(PoisonError::into_inner) =
+                    Some(Arc::clone(&conn.clock));
+                conn
+            }
         };
         conn.clock.start_until(turn.deadline());
         // A transaction a panic left open (its connection is normally dropped with the panic).

@@ -1,6 +1,7 @@
 //! Unit tests that look inside the database: the schema as SQLite stores it, the query plans of
 //! the prefix scans, and what the schema itself refuses.
 
+mod holder;
 mod prefix;
 mod schema;
 mod spare;

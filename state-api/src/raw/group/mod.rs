@@ -35,7 +35,8 @@
 //! ([`TurnWait`]) is one from the moment it asks for the slot: when it gives up (queued, or in
 //! the engine's begin), its `Io` says the whole time it waited, and names the write lock's
 //! holder as found then or, when that look finds nobody (the holder let go meanwhile), as
-//! the call ahead of it in the group last saw it during its wait.
+//! last seen during its wait, by the call ahead of it in the group or by the engine's own wait
+//! for the lock ([`TurnWait::learn`]).
 
 mod epoch;
 mod limits;

@@ -64,9 +64,10 @@ impl TurnWait {
         self.seen.as_ref()
     }
 
-    /// Takes over a holder another call saw, if it saw it during this wait (and later than
-    /// what this one saw itself).
-    pub(super) fn learn(&mut self, seen: &(Instant, String)) {
+    /// Takes over a holder seen elsewhere (by the call ahead in the group, or by the engine's
+    /// own wait for the lock), if it was seen during this wait (and later than what this one
+    /// saw itself).
+    pub fn learn(&mut self, seen: &(Instant, String)) {
         let newer = self.seen.as_ref().is_none_or(|(at, _)| *at < seen.0);
         if seen.0 >= self.since && newer {
             self.seen = Some(seen.clone());
