@@ -103,16 +103,27 @@ impl Conn {
             broken: Cell::new(false),
             leftovers,
         };
-        // Connection settings only: neither pragma reads or writes the file.
+        // Connection settings only: neither reads or writes the file. The foreign keys through
+        // `sqlite3_db_config`, which sets what `PRAGMA foreign_keys` sets without a statement
+        // to prepare and run (every open pays for each).
         let synchronous = match options.durability {
-            Durability::Full => "FULL",
-            Durability::NoSync => "OFF",
+            Durability::Full => "PRAGMA synchronous = FULL",
+            Durability::NoSync => "PRAGMA synchronous = OFF",
         };
-        conn.sql
-            .execute_batch(&format!(
-                "PRAGMA foreign_keys = ON; PRAGMA synchronous = {synchronous};"
-            ))
+        let keys_on = conn
+            .sql
+            .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_FKEY, true)
+            .and_then(|on| conn.sql.execute_batch(synchronous).map(|()| on))
             .map_err(|e| conn.err(e))?;
+        if !keys_on {
+            return Err(StateError::new(
+                ErrorKind::Io,
+                format!(
+                    "SQLite database {}: the foreign keys cannot be turned on",
+                    path.display()
+                ),
+            ));
+        }
         // The query planner stability guarantee: plans never depend on bound values, so a
         // cached statement is never re-prepared when it is bound anew (without it, SQLite
         // re-parses several of our statements on every call: a third of a lookup's time).

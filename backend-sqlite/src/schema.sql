@@ -12,6 +12,9 @@
 -- child rows; the partial ones get no entry from a plain container.
 -- Every statement is `IF NOT EXISTS` so that the upgrade from version 1 (schema.rs, `migrate`)
 -- can run it after moving the tables it rebuilds out of the way.
+-- Comments stay outside the statements: SQLite keeps each statement's text, comments and all,
+-- in the file and parses it again on every connection's first statement (most of what opening
+-- a database costs).
 
 -- Containers and pods, in the shared ID and name spaces (SPEC §2.1): one row each, holding the
 -- identity the checks read, the record, and for a container its pod and its current networks.
@@ -20,15 +23,15 @@
 -- pages would hold a kilobyte of each row they point to, and every random insert splits pages
 -- of a deep tree (measured: 10.8 pages written per add against 8.9). Small columns come first,
 -- so that a read of the identity or of a config does not walk the payloads' overflow pages.
+-- `pod` is a container's pod (SPEC §2.3); a pod with members cannot be deleted. `networks` is a
+-- container's current networks and their aliases (SPEC §2.6), as a JSON object from network to
+-- its sorted aliases (`{"podman":["a","b"]}`); NULL for a pod.
 CREATE TABLE IF NOT EXISTS object (
     id             TEXT NOT NULL PRIMARY KEY CHECK (id <> '' AND instr(id, char(0)) = 0),
     kind           TEXT NOT NULL CHECK (kind IN ('container', 'pod')),
     name           TEXT NOT NULL UNIQUE CHECK (name <> '' AND instr(name, char(0)) = 0),
     namespace      TEXT NOT NULL CHECK (instr(namespace, char(0)) = 0),
-    -- A container's pod (SPEC §2.3); a pod with members cannot be deleted.
     pod            TEXT CHECK (pod <> '') REFERENCES object (id),
-    -- A container's current networks and their aliases (SPEC §2.6), as a JSON object from
-    -- network to its sorted aliases (`{"podman":["a","b"]}`); NULL for a pod.
     networks       TEXT CHECK (networks IS NULL OR json_type(networks) = 'object'),
     config         TEXT NOT NULL,
     state          TEXT NOT NULL,
