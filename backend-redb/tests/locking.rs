@@ -196,3 +196,13 @@ fn a_write_queued_behind_its_own_group_names_the_holder_and_its_whole_wait() {
         );
     }
 }
+
+#[test]
+fn a_lock_timeout_too_long_to_reach_means_waiting_for_ever_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = RedbOptions::default().lock_timeout(Duration::MAX);
+    let store = RedbStore::open_with(dir.path().join("state.redb"), options).unwrap();
+    let state = store.open_handle().unwrap();
+    state.add_container(&ctr("c1", "one")).unwrap();
+    assert_eq!(state.container("c1").unwrap().config.id, "c1");
+}

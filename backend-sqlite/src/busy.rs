@@ -22,6 +22,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use podstate_api::raw::group::deadline_after;
 use podstate_api::raw::trace::LockWait;
 use rusqlite::Connection;
 
@@ -100,7 +101,7 @@ impl LockClock {
 
     /// Starts a call: its waits end `timeout` from now.
     pub(crate) fn start(&self) {
-        self.start_until(Instant::now() + self.timeout);
+        self.start_until(deadline_after(Instant::now(), self.timeout));
     }
 
     /// Starts a call whose waits end at `deadline` (a write that already waited for its turn

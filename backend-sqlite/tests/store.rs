@@ -134,3 +134,13 @@ fn a_lock_held_past_the_timeout_is_io_naming_the_lock_and_changes_nothing() {
     assert!(state.all_containers().unwrap().is_empty());
     state.add_container(&ctr("c1")).unwrap();
 }
+
+#[test]
+fn a_lock_timeout_too_long_to_reach_means_waiting_for_ever_not_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let options = SqliteOptions::for_tests().lock_timeout(Duration::MAX);
+    let store = SqliteStore::open_with(dir.path().join("state.db"), options).unwrap();
+    let state = store.open_handle().unwrap();
+    state.add_container(&ctr("c1")).unwrap();
+    assert_eq!(state.container("c1").unwrap().config.id, "c1");
+}

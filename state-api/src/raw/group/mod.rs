@@ -51,7 +51,7 @@ use std::time::Instant;
 
 use self::epoch::{Epoch, Outcome};
 pub use self::limits::GroupLimits;
-pub use self::wait::TurnWait;
+pub use self::wait::{TurnWait, deadline_after};
 use super::trace::LockWait;
 use crate::{Result, StateError};
 

@@ -30,7 +30,7 @@ impl TurnWait {
     /// A wait that begins now and gives up `timeout` from now (a write outside any group).
     pub fn from_now(timeout: Duration) -> TurnWait {
         let now = Instant::now();
-        TurnWait::new(now, now + timeout)
+        TurnWait::new(now, deadline_after(now, timeout))
     }
 
     /// When the call gives up.
@@ -73,4 +73,17 @@ impl TurnWait {
             self.seen = Some(seen.clone());
         }
     }
+}
+
+/// How far a lock timeout longer than `Instant` can count reaches: a hundred years, for ever
+/// to any caller.
+const FOR_EVER: Duration = Duration::from_secs(100 * 365 * 24 * 60 * 60);
+
+/// The moment a wait that began at `from` gives up: `timeout` later, or (for a timeout past
+/// what `Instant` can count, such as `Duration::MAX`, meaning "wait for ever") a hundred years
+/// later, never a panic.
+pub fn deadline_after(from: Instant, timeout: Duration) -> Instant {
+    from.checked_add(timeout)
+        .or_else(|| from.checked_add(FOR_EVER))
+        .unwrap_or(from)
 }
