@@ -9,17 +9,19 @@
 //! a JSON *string* holding its exact text. A record that does not decode is `Corrupt`.
 //!
 //! A container's current networks are stored beside its record as a JSON object from network
-//! to its aliases (`{"podman":["db","db.0"]}`), decoded into a sorted map.
+//! to its aliases (`{"podman":["db","db.0"]}`), decoded into a sorted map; a network named twice
+//! or aliases not sorted and unique are `Corrupt` (version 1 made both impossible by its keys).
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::path::Path;
 
 use podstate_api::{
     ContainerConfig, ContainerState, ErrorKind, Payload, PodConfig, PodState, Result, StateError,
     VolumeConfig, VolumeState,
 };
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 use crate::error;
 
@@ -122,9 +124,61 @@ pub(crate) fn encode_networks(networks: &Networks) -> Result<String> {
 }
 
 /// The current networks of container `id` stored as `json`: `Corrupt` naming both when it does
-/// not decode.
+/// not decode, when it names a network twice, or when a network's aliases are not strictly
+/// increasing (sorted, each once, as SPEC §2.8 has the calls answer them). JSON holds whatever
+/// a hand with `sqlite3` writes there; the calls answer the lists as stored, so a list out of
+/// order is damage to report, not to tidy away.
 pub(crate) fn decode_networks(path: &Path, id: &str, json: &str) -> Result<Networks> {
-    decode_plain(path, &format!("networks of container {id:?}"), json)
+    let what = format!("networks of container {id:?}");
+    let StoredNetworks(networks) = decode_plain(path, &what, json)?;
+    for (net, aliases) in &networks {
+        if !aliases.windows(2).all(|pair| pair[0] < pair[1]) {
+            return Err(StateError::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "SQLite database {}: the stored {what} list the aliases of network {net:?} \
+                     out of order or repeated: {aliases:?} (they must be sorted, each once)",
+                    path.display()
+                ),
+            ));
+        }
+    }
+    Ok(networks)
+}
+
+/// A stored networks object decoded so that a network named twice is an error: serde_json
+/// would otherwise keep the last of the two and drop the first without a word.
+struct StoredNetworks(Networks);
+
+impl<'de> Deserialize<'de> for StoredNetworks {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_map(NetworksVisitor)
+    }
+}
+
+/// Builds a [`StoredNetworks`] from a JSON object, refusing a repeated key.
+struct NetworksVisitor;
+
+impl<'de> Visitor<'de> for NetworksVisitor {
+    type Value = StoredNetworks;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object from network name to its list of aliases")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut networks = Networks::new();
+        while let Some((net, aliases)) = map.next_entry::<String, Vec<String>>()? {
+            if networks.contains_key(&net) {
+                return Err(de::Error::custom(format!("network {net:?} is named twice")));
+            }
+            networks.insert(net, aliases);
+        }
+        Ok(StoredNetworks(networks))
+    }
 }
 
 #[cfg(test)]

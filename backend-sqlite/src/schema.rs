@@ -250,8 +250,8 @@ fn migrate(conn: &Conn, version: i32) -> Result<()> {
 
 /// The step from version 1 to 2 ([`V1_TO_V2_MOVE`], [`SCHEMA`], [`V1_TO_V2`]), inside the
 /// caller's transaction. A version 1 file whose `object` rows do not each have their record
-/// (a damaged file: `podstate check` of the older podstate reports it) is refused as `Corrupt`
-/// rather than upgraded without them.
+/// (a damaged file: `podstate check` of the older podstate reports it), or with a volume use
+/// its container's config does not back, is refused as `Corrupt` rather than upgraded.
 fn v1_to_v2(conn: &Conn) -> Result<()> {
     // What the copy below relies on: version 1's objects, all of them, and rows its foreign
     // keys tie together (a record without its object row, or networks of a removed container,
@@ -268,6 +268,18 @@ fn v1_to_v2(conn: &Conn) -> Result<()> {
         return Err(damaged(
             conn,
             format!("{broken} of its rows refer to rows that are not there"),
+        ));
+    }
+    let unbacked = v1_unbacked_volume_users(conn).map_err(|e| conn.err(e))?;
+    if let Some((volume, ctr)) = unbacked.first() {
+        return Err(damaged(
+            conn,
+            format!(
+                "{} of its volume_user rows are not backed by their container's config (the \
+                 first: volume {volume:?} used by container {ctr:?}, whose stored config does \
+                 not list that volume among its named volumes, or which is not stored)",
+                unbacked.len()
+            ),
         ));
     }
     let steps = || -> rusqlite::Result<(i64, i64)> {
@@ -308,6 +320,25 @@ fn v1_shape(conn: &Conn) -> rusqlite::Result<(Vec<String>, usize)> {
     let mut check = conn.sql.prepare("PRAGMA foreign_key_check")?;
     let broken = check.query_map([], |_| Ok(()))?.count();
     Ok((names, broken))
+}
+
+/// Version 1's volume uses (`volume, ctr`) that no stored container config backs: the
+/// container is not stored, or its config (valid JSON or not) does not list the volume among
+/// its `named_volumes`. Version 1 kept such a row harmlessly (its key cascaded it away with
+/// the container), but version 2 deletes a container's uses by the volume names of its config,
+/// so a copied one would outlive the container and keep the volume in use for ever.
+fn v1_unbacked_volume_users(conn: &Conn) -> rusqlite::Result<Vec<(String, String)>> {
+    let mut stmt = conn.sql.prepare(
+        "SELECT u.volume, u.ctr FROM volume_user u \
+         WHERE NOT EXISTS ( \
+             SELECT 1 FROM container c, json_each( \
+                 CASE WHEN json_valid(c.config) THEN c.config ELSE '{}' END, \
+                 '$.named_volumes') v \
+             WHERE c.id = u.ctr AND json_extract(v.value, '$.name') = u.volume) \
+         ORDER BY u.ctr, u.volume",
+    )?;
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect()
 }
 
 /// `Corrupt`: `conn`'s older database is damaged (`why`), so it is not upgraded; the caller's

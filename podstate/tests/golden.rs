@@ -231,6 +231,20 @@ fn a_version_1_database_of_another_shape_is_refused_as_damaged_and_left_as_it_wa
             "CREATE TABLE notes (text TEXT)",
             "version 1 has",
         ),
+        // Version 2 deletes a container's volume uses by the volume names of its config: a use
+        // its config does not name would outlive the container and hold the volume in use.
+        (
+            "a volume use its container's config does not name",
+            "INSERT INTO volume_user (volume, ctr) \
+             VALUES ('data', (SELECT id FROM object WHERE name = 'web-app'))",
+            "volume \"data\" used by container",
+        ),
+        (
+            "a volume use of no stored container",
+            "PRAGMA foreign_keys = OFF; \
+             INSERT INTO volume_user (volume, ctr) VALUES ('data', 'gone')",
+            "refer to rows that are not there",
+        ),
     ];
     for (what, sql_text, says) in damage {
         let (_dir, copy) = copy_of(1, "state.db");

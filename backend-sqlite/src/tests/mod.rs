@@ -2,6 +2,7 @@
 //! the prefix scans, and what the schema itself refuses.
 
 mod holder;
+mod networks;
 mod prefix;
 mod schema;
 mod spare;
