@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use podstate_api::raw::rules::visible;
-use podstate_api::raw::{Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
+use podstate_api::raw::{Blockers, Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, Pod, Result, StateError, Volume,
 };
@@ -152,6 +152,22 @@ impl<T: Tx> View<'_, T> {
                 Ok(key.value().1.to_owned())
             })
             .collect()
+    }
+
+    /// The second element of the first pair of `def` whose first element is `first`.
+    fn first_second(&self, def: Pairs, first: &str) -> Result<Option<String>> {
+        let table = self.table(def)?;
+        let end = after(first);
+        let mut range = table
+            .range((first, "")..(end.as_str(), ""))
+            .map_err(|e| self.fault(e))?;
+        match range.next() {
+            None => Ok(None),
+            Some(entry) => {
+                let (key, _) = entry.map_err(|e| self.fault(e))?;
+                Ok(Some(key.value().1.to_owned()))
+            }
+        }
     }
 
     /// The first two keys of `def` that start with `prefix` (every byte literal) and whose
@@ -366,6 +382,13 @@ impl<T: Tx> StoreRead for View<'_, T> {
 
     fn container_exec_sessions(&self, id: &str) -> Result<Vec<String>> {
         self.seconds(CONTAINER_EXEC_SESSIONS, id)
+    }
+
+    fn removal_blockers(&self, id: &str) -> Result<Blockers> {
+        Ok(Blockers {
+            session: self.first_second(CONTAINER_EXEC_SESSIONS, id)?,
+            dependent: self.first_second(DEPENDENTS, id)?,
+        })
     }
 
     fn exec_session_owner(&self, id: &str) -> Result<Option<String>> {

@@ -15,7 +15,7 @@
 use std::mem;
 use std::path::Path;
 
-use podstate_api::raw::HolderKind;
+use podstate_api::raw::{ContainerLinks, HolderKind};
 use podstate_api::{
     ContainerConfig, ContainerState, DbConfig, Payload, PodConfig, PodState, StateError,
     VolumeConfig, VolumeState,
@@ -180,10 +180,33 @@ pub(crate) fn decode_object<T: Lifted>(
     Ok(value)
 }
 
+/// The links (dependencies, named volumes) of the container config at `key` of `table`,
+/// decoding only those fields of its JSON and none of its payloads.
+pub(crate) fn decode_links(
+    bytes: &[u8],
+    file: &Path,
+    table: &str,
+    key: &str,
+) -> Result<ContainerLinks, StateError> {
+    let bad = |e: &dyn std::fmt::Display| undecodable(file, table, key, e);
+    let envelope: Envelope = postcard::from_bytes(bytes).map_err(|e| bad(&e))?;
+    ContainerLinks::from_config_json(envelope.json).map_err(|e| bad(&e))
+}
+
 /// The JSON and the payload texts of an object record, for the layout snapshot.
 #[cfg(test)]
 pub(crate) fn object_parts(bytes: &[u8]) -> Option<(String, Vec<String>)> {
     let envelope: Envelope = postcard::from_bytes(bytes).ok()?;
     let payloads = envelope.payloads.iter().map(|p| (*p).to_owned()).collect();
     Some((envelope.json.to_owned(), payloads))
+}
+
+/// An object record made of `json` and `payloads`, for the tests that plant damaged records.
+#[cfg(test)]
+pub(crate) fn object_from_parts(json: &str, payloads: &[String]) -> Vec<u8> {
+    let envelope = Envelope {
+        json,
+        payloads: payloads.iter().map(String::as_str).collect(),
+    };
+    postcard::to_allocvec(&envelope).expect("an envelope encodes")
 }

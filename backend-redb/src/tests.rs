@@ -12,7 +12,7 @@ use redb::{
     Builder, ConcurrencyMode, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableHandle,
 };
 
-use crate::record::{NameRecord, ObjectRecord, object_parts};
+use crate::record::{NameRecord, ObjectRecord, object_from_parts, object_parts};
 use crate::schema::{
     CONTAINER_CONFIGS, CONTAINER_EXEC_SESSIONS, CONTAINER_STATES, CONTAINERS, DEPENDENTS,
     EXEC_SESSIONS, FORMAT, META, NAMES, NETWORK_ALIASES, NETWORKS, POD_CONFIGS, POD_MEMBERS,
@@ -156,4 +156,45 @@ fn show_identity(bytes: &[u8]) -> String {
 fn show_name(bytes: &[u8]) -> String {
     let rec: NameRecord = postcard::from_bytes(bytes).unwrap();
     format!("{rec:?} ({} bytes)", bytes.len())
+}
+
+#[test]
+fn a_container_whose_config_is_damaged_outside_its_links_can_be_removed() {
+    // Removing reads only the dependency and volume fields of the stored config: a config that
+    // no longer decodes as a whole (its `created` gone) still names its volume users.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.redb");
+    let web = ctr("c1", "web").with_volumes(&["data"]);
+    {
+        let store = RedbStore::open(&path).unwrap();
+        let state = store.open_handle().unwrap();
+        state.add_volume(&vol("data")).unwrap();
+        state.add_container(&web).unwrap();
+    }
+    {
+        let mut builder = Builder::new();
+        builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+        let db = builder.open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let mut configs = tx.open_table(CONTAINER_CONFIGS).unwrap();
+            let stored = configs.get("c1").unwrap().unwrap().value().to_vec();
+            let (json, payloads) = object_parts(&stored).unwrap();
+            let mut config: serde_json::Value = serde_json::from_str(&json).unwrap();
+            config.as_object_mut().unwrap().remove("created");
+            let damaged = object_from_parts(&config.to_string(), &payloads);
+            configs.insert("c1", damaged.as_slice()).unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let store = RedbStore::open(&path).unwrap();
+    let state = store.open_handle().unwrap();
+    let err = state.container("c1").unwrap_err();
+    assert_eq!(err.kind(), podstate_api::ErrorKind::Corrupt, "{err}");
+    state.remove_container(&web).unwrap();
+    assert_eq!(
+        state.volume_in_use(&vol("data")).unwrap(),
+        Vec::<String>::new()
+    );
+    assert!(store.verify().unwrap().is_empty());
 }

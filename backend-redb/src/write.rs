@@ -2,7 +2,9 @@
 //! entry in step. Any failure makes the engine abort the transaction, so nothing of the call
 //! stays.
 
-use podstate_api::raw::{HolderKind, NewContainer, StoreRead, StoreWrite, lifecycle};
+use podstate_api::raw::{
+    ContainerLinks, HolderKind, NewContainer, StoreRead, StoreWrite, lifecycle,
+};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ExecSession, Pod, PodConfig, PodState,
     Result, Volume, VolumeConfig, VolumeState,
@@ -10,7 +12,10 @@ use podstate_api::{
 use redb::{ReadableTable, StorageError, Table, TableHandle, WriteTransaction};
 
 use crate::read::{View, after};
-use crate::record::{Lifted, NameRecord, ObjectRecord, decode_object, encode_index, encode_object};
+use crate::record::{
+    Lifted, NameRecord, ObjectRecord, decode_index, decode_links, decode_object, encode_index,
+    encode_object,
+};
 use crate::schema::{
     CONTAINER_CONFIGS, CONTAINER_EXEC_SESSIONS, CONTAINER_STATES, CONTAINERS, DB_CONFIG_KEY,
     DEPENDENTS, EXEC_SESSIONS, META, NAMES, NETWORK_ALIASES, NETWORKS, POD_CONFIGS, POD_MEMBERS,
@@ -70,6 +75,12 @@ impl WriteView<'_> {
         pairs: impl IntoIterator<Item = (&'p str, &'p str)>,
         edit: impl Fn(&mut PairTable<'_>, (&str, &str)) -> std::result::Result<(), StorageError>,
     ) -> Result<()> {
+        let mut pairs = pairs.into_iter().peekable();
+        if pairs.peek().is_none() {
+            // A table opened for writing costs a look-up of its root at the commit even when
+            // nothing changed in it.
+            return Ok(());
+        }
         let mut table = self.table(def)?;
         for pair in pairs {
             edit(&mut table, pair).map_err(|e| self.fault(e))?;
@@ -122,12 +133,42 @@ impl WriteView<'_> {
         self.put(NAMES, name, &encode_index(&record, self.file)?)
     }
 
-    /// Drops `name` from the name space if `id` holds it.
+    /// Drops `name` from the name space if `id` holds it: one removal, undone when another
+    /// object held the name.
     fn release_name(&self, name: &str, id: &str) -> Result<()> {
-        if self.name_holder(name)?.is_some_and(|h| h.id == id) {
-            self.remove(&[NAMES], name)?;
+        let mut names = self.table(NAMES)?;
+        let Some(held) = names.remove(name).map_err(|e| self.fault(e))? else {
+            return Ok(());
+        };
+        let bytes = held.value().to_vec();
+        drop(held);
+        let record: NameRecord = decode_index(&bytes, self.file, NAMES.name(), name)?;
+        if record.id != id {
+            names
+                .insert(name, bytes.as_slice())
+                .map_err(|e| self.fault(e))?;
         }
         Ok(())
+    }
+
+    /// Removes the identity record of container `id`, answering its name and pod, or `None`
+    /// when there is no such container.
+    fn take_identity(&self, id: &str) -> Result<Option<(String, Option<String>)>> {
+        let mut table = self.table(CONTAINERS)?;
+        let Some(held) = table.remove(id).map_err(|e| self.fault(e))? else {
+            return Ok(None);
+        };
+        let rec: ObjectRecord = decode_index(held.value(), self.file, CONTAINERS.name(), id)?;
+        Ok(Some((rec.name.to_owned(), rec.pod.map(str::to_owned))))
+    }
+
+    /// Removes the config of container `id`, answering its links (none when there is none).
+    fn take_links(&self, id: &str) -> Result<ContainerLinks> {
+        let mut table = self.table(CONTAINER_CONFIGS)?;
+        let Some(held) = table.remove(id).map_err(|e| self.fault(e))? else {
+            return Ok(ContainerLinks::default());
+        };
+        decode_links(held.value(), self.file, CONTAINER_CONFIGS.name(), id)
     }
 
     /// Rewrites every JSON record of `def` through `reset`, storing only those it changed.
@@ -179,23 +220,33 @@ impl StoreWrite for WriteView<'_> {
     }
 
     fn delete_container(&mut self, id: &str) -> Result<()> {
-        let Some(meta) = self.container_meta(id)? else {
+        // Each table is opened once, and only when it may hold an entry of the container: its
+        // identity and config come from their own removal, the rest from those two.
+        let Some((name, pod)) = self.take_identity(id)? else {
             return Ok(());
         };
-        if let Some(cfg) = self.container_config(id)? {
-            let deps = cfg.dependencies();
-            self.remove_pairs(DEPENDENTS, deps.iter().map(|d| (d.as_str(), id)))?;
-            let volumes = cfg.volume_names();
-            self.remove_pairs(VOLUME_USERS, volumes.iter().map(|v| (v.as_str(), id)))?;
+        let links = self.take_links(id)?;
+        self.remove(&[CONTAINER_STATES], id)?;
+        {
+            let mut dependents = self.table(DEPENDENTS)?;
+            for dep in &links.dependencies {
+                dependents
+                    .remove((dep.as_str(), id))
+                    .map_err(|e| self.fault(e))?;
+            }
+            // Edges to the container itself: none remain but among pod members removed
+            // together.
+            let end = after(id);
+            dependents
+                .retain_in((id, "")..(end.as_str(), ""), |_, ()| false)
+                .map_err(|e| self.fault(e))?;
         }
+        self.remove_pairs(VOLUME_USERS, links.volumes.iter().map(|v| (v.as_str(), id)))?;
         self.delete_container_exec_sessions(id)?;
-        self.remove_pairs(POD_MEMBERS, meta.pod.as_deref().map(|p| (p, id)))?;
-        self.release_name(&meta.name, id)?;
+        self.remove_pairs(POD_MEMBERS, pod.as_deref().map(|p| (p, id)))?;
+        self.release_name(&name, id)?;
         self.remove_all_pairs(NETWORKS, id)?;
-        self.remove_aliases(id, None)?;
-        // Edges to the container itself: none remain but among pod members removed together.
-        self.remove_all_pairs(DEPENDENTS, id)?;
-        self.remove(&[CONTAINERS, CONTAINER_CONFIGS, CONTAINER_STATES], id)
+        self.remove_aliases(id, None)
     }
 
     fn set_container_state(&mut self, id: &str, state: &ContainerState) -> Result<()> {
@@ -241,6 +292,10 @@ impl StoreWrite for WriteView<'_> {
 
     fn delete_container_exec_sessions(&mut self, id: &str) -> Result<()> {
         let sessions = self.seconds(CONTAINER_EXEC_SESSIONS, id)?;
+        if sessions.is_empty() {
+            // Nothing to write: the registry is not opened for writing at all.
+            return Ok(());
+        }
         let mut registry = self.table(EXEC_SESSIONS)?;
         for session in &sessions {
             registry

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use podstate_api::raw::{Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
+use podstate_api::raw::{Blockers, Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ErrorKind, Pod, PodConfig, Result,
     StateError, Volume, VolumeConfig,
@@ -163,6 +163,15 @@ impl SqliteTx<'_> {
         self.strings(sql, params.as_slice())
     }
 
+    /// The blockers in columns `idx` (an exec session) and `idx + 1` (a dependent) of `row`.
+    fn blockers(&self, row: &Row<'_>, idx: usize) -> Result<Blockers> {
+        let column = |idx| row.get(idx).map_err(|e| self.conn.err(e));
+        Ok(Blockers {
+            session: column(idx)?,
+            dependent: column(idx + 1)?,
+        })
+    }
+
     /// A container stored in columns `idx..idx + 4` of `row`, under ID `id`.
     pub(crate) fn container_row(&self, row: &Row<'_>, idx: usize, id: &str) -> Result<Container> {
         let config: ContainerConfig =
@@ -319,6 +328,36 @@ impl StoreRead for SqliteTx<'_> {
         self.strings(
             "SELECT id FROM exec_session WHERE ctr = ?1 ORDER BY id",
             [id],
+        )
+    }
+
+    fn removal_blockers(&self, id: &str) -> Result<Blockers> {
+        // Both first entries in one statement: a probe of each child index.
+        let found = self.one(
+            "SELECT (SELECT id FROM exec_session WHERE ctr = ?1 ORDER BY id LIMIT 1), \
+             (SELECT ctr FROM dependency WHERE dep = ?1 ORDER BY ctr LIMIT 1)",
+            [id],
+            |row| self.blockers(row, 0),
+        )?;
+        Ok(found.unwrap_or_default())
+    }
+
+    fn container_for_removal(&self, id: &str) -> Result<Option<(ObjectMeta, Blockers)>> {
+        // The identity and both blockers in one statement.
+        self.one(
+            "SELECT name, namespace, pod, \
+             (SELECT id FROM exec_session WHERE ctr = ?1 ORDER BY id LIMIT 1), \
+             (SELECT ctr FROM dependency WHERE dep = ?1 ORDER BY ctr LIMIT 1) \
+             FROM object WHERE id = ?1 AND kind = 'container'",
+            [id],
+            |row| {
+                let meta = ObjectMeta {
+                    name: self.text(row, 0)?,
+                    namespace: self.text(row, 1)?,
+                    pod: row.get(2).map_err(|e| self.conn.err(e))?,
+                };
+                Ok((meta, self.blockers(row, 3)?))
+            },
         )
     }
 

@@ -1,11 +1,11 @@
 //! The apply phase: inserts, updates and deletes inside the call's `BEGIN IMMEDIATE`
 //! transaction. A container or pod is one `object` row (identity, record, pod, networks);
 //! deleting it deletes its dependency edges and exec sessions through the schema's `ON DELETE
-//! CASCADE`s, and its volume users by their keys, read from its config (the `volume_user`
-//! table has no second index for a cascade to use). The foreign keys refuse (as `Corrupt`) any
-//! other write that would leave an index row dangling.
+//! CASCADE`s, and its volume users by their keys, read from the link fields of its config (the
+//! `volume_user` table has no second index for a cascade to use). The foreign keys refuse (as
+//! `Corrupt`) any other write that would leave an index row dangling.
 
-use podstate_api::raw::{NewContainer, StoreWrite, lifecycle};
+use podstate_api::raw::{ContainerLinks, NewContainer, StoreWrite, lifecycle};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ExecSession, Pod, PodConfig, PodState,
     Result, Volume, VolumeConfig, VolumeState,
@@ -108,15 +108,25 @@ impl StoreWrite for SqliteTx<'_> {
     }
 
     fn delete_container(&mut self, id: &str) -> Result<()> {
-        // The volume users by their keys (see the module docs); dependency edges and exec
-        // sessions go with the row through their foreign keys.
-        if let Some(cfg) = self.container_config(id)? {
-            for volume in cfg.volume_names() {
-                self.exec(
-                    "DELETE FROM volume_user WHERE volume = ?1 AND ctr = ?2",
-                    (volume, id),
-                )?;
-            }
+        // The volume users by their keys (see the module docs), named by the link fields of the
+        // config alone; dependency edges and exec sessions go with the row through their
+        // foreign keys.
+        let config = self.one(
+            "SELECT config FROM object WHERE id = ?1 AND kind = 'container'",
+            [id],
+            |row| self.text(row, 0),
+        )?;
+        let Some(json) = config else {
+            return Ok(());
+        };
+        let links = ContainerLinks::from_config_json(&json).map_err(|e| {
+            error::record(&self.conn.path, &format!("config of container {id:?}"), e)
+        })?;
+        for volume in &links.volumes {
+            self.exec(
+                "DELETE FROM volume_user WHERE volume = ?1 AND ctr = ?2",
+                (volume, id),
+            )?;
         }
         self.exec(
             "DELETE FROM object WHERE id = ?1 AND kind = 'container'",

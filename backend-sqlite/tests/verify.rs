@@ -283,3 +283,57 @@ proptest! {
         prop_assert!(!found.is_empty(), "{sql} {params:?} went unreported");
     }
 }
+
+/// Volume `v1` of the sound database, as a runtime passes it.
+fn v1() -> Volume {
+    Volume::new(VolumeConfig::new("v1"))
+}
+
+/// The container `c6` of the sound database, as a runtime passes it to `remove_container`.
+fn six() -> Container {
+    let mut cfg = ContainerConfig::new("c6", "six");
+    cfg.namespace = "team".into();
+    Container::new(cfg)
+}
+
+#[test]
+fn a_container_whose_config_is_damaged_outside_its_links_can_be_removed() {
+    // Removing reads only the dependency and volume fields of the stored config: a config
+    // that no longer decodes as a whole (its `created` gone) still names its volume users.
+    let (_dir, path) = sound_copy();
+    let changed = plain_sql(
+        &path,
+        "UPDATE object SET config = json_remove(config, '$.created') WHERE id = ?1",
+        &["c6"],
+    );
+    assert_eq!(changed, 1);
+    let store = SqliteStore::open_with(&path, SqliteOptions::for_tests()).unwrap();
+    let state = store.open_handle().unwrap();
+    let err = state.container("c6").unwrap_err();
+    assert_eq!(err.kind(), podstate_api::ErrorKind::Corrupt, "{err}");
+    state.remove_container(&six()).unwrap();
+    assert!(
+        !state
+            .volume_in_use(&v1())
+            .unwrap()
+            .contains(&"c6".to_owned())
+    );
+    drop(state);
+    drop(store);
+    assert_eq!(verify(&path), Vec::<String>::new());
+}
+
+#[test]
+fn a_container_whose_config_is_not_json_is_not_removed() {
+    let (_dir, path) = sound_copy();
+    plain_sql(
+        &path,
+        "UPDATE object SET config = '{' WHERE id = ?1",
+        &["c6"],
+    );
+    let store = SqliteStore::open_with(&path, SqliteOptions::for_tests()).unwrap();
+    let state = store.open_handle().unwrap();
+    let err = state.remove_container(&six()).unwrap_err();
+    assert_eq!(err.kind(), podstate_api::ErrorKind::Corrupt, "{err}");
+    assert_eq!(state.volume_in_use(&v1()).unwrap(), ["c1", "c2", "c6"]);
+}

@@ -89,6 +89,7 @@ mod files;
 pub mod group;
 mod handle;
 pub mod lifecycle;
+mod links;
 mod read;
 pub mod rules;
 pub mod trace;
@@ -98,7 +99,8 @@ mod write;
 pub use engine::Engine;
 pub use files::DatabaseFiles;
 pub use handle::Handle;
-pub use read::{Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
+pub use links::ContainerLinks;
+pub use read::{Blockers, Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
 pub use write::{NewContainer, StoreWrite};
 
 /// The text of a caught panic's payload (`panic!` with a literal or a format), or

@@ -45,6 +45,16 @@ pub struct ObjectMeta {
     pub pod: Option<String>,
 }
 
+/// What stops a container from being removed (SPEC §4, step 5 of the removals): its first
+/// registered exec session and its first dependent, each the least ID in byte order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Blockers {
+    /// An exec session registered to the container.
+    pub session: Option<String>,
+    /// A container that depends on it.
+    pub dependent: Option<String>,
+}
+
 /// Every read the backend-neutral checks of [`check`](super::check) make, over one
 /// transaction's consistent view of the store.
 ///
@@ -117,6 +127,28 @@ pub trait StoreRead {
 
     /// The IDs of the exec sessions registered to container `id`, sorted.
     fn container_exec_sessions(&self, id: &str) -> Result<Vec<String>>;
+
+    /// What stops container `id` from being removed. The default reads both lists; a backend
+    /// that can ask both in one probe, or stop at the first entry, overrides it (every removal
+    /// asks).
+    fn removal_blockers(&self, id: &str) -> Result<Blockers> {
+        Ok(Blockers {
+            session: self.container_exec_sessions(id)?.into_iter().next(),
+            dependent: self.dependents(id)?.into_iter().next(),
+        })
+    }
+
+    /// The stored container with exactly this ID, in any namespace, with what stops its
+    /// removal: what `remove_container` reads. The default asks
+    /// [`container_meta`](StoreRead::container_meta), then
+    /// [`removal_blockers`](StoreRead::removal_blockers); a backend that reads all of it in one
+    /// probe overrides it.
+    fn container_for_removal(&self, id: &str) -> Result<Option<(ObjectMeta, Blockers)>> {
+        match self.container_meta(id)? {
+            None => Ok(None),
+            Some(meta) => Ok(Some((meta, self.removal_blockers(id)?))),
+        }
+    }
 
     /// The container exec session `id` is registered to.
     fn exec_session_owner(&self, id: &str) -> Result<Option<String>>;

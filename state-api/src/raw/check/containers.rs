@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::targets::{id_and_name_free, passed_container, target_container};
 use crate::raw::rules::{self, check_visible};
-use crate::raw::{NewContainer, StoreRead};
+use crate::raw::{Blockers, NewContainer, StoreRead};
 use crate::{Container, ContainerConfig, ErrorKind, Result, StateError};
 
 /// `add_container`: what storing it needs.
@@ -26,9 +26,14 @@ pub fn remove_container(view: &(impl StoreRead + ?Sized), ns: &str, ctr: &Contai
     let id = ctr.id();
     rules::check_passed_container(ctr)?;
     rules::pod_unset(id, ctr.config.pod.as_deref())?;
-    let stored = target_container(view, ns, ctr)?;
+    // The steps of `target_container`, with the blockers of step 5 read in the same probe.
+    check_visible(ns, "container", id, &ctr.config.namespace)?;
+    let (stored, blockers) = view
+        .container_for_removal(id)?
+        .ok_or_else(|| StateError::no_such_ctr(id))?;
+    check_visible(ns, "container", id, &stored.namespace)?;
     rules::pod_unset(id, stored.pod.as_deref())?;
-    removable(view, id)
+    unblocked(id, blockers)
 }
 
 /// `container_in_use`: the IDs of the dependents.
@@ -82,13 +87,18 @@ pub fn rewrite_container_config(
 /// The removal rules of step 5, shared by `remove_container` and `remove_container_from_pod`:
 /// no registered exec sessions, then no dependents (`InUse`).
 pub fn removable(view: &(impl StoreRead + ?Sized), id: &str) -> Result<()> {
-    if let Some(session) = view.container_exec_sessions(id)?.first() {
+    unblocked(id, view.removal_blockers(id)?)
+}
+
+/// The removal rules of step 5 on what was read of container `id`.
+fn unblocked(id: &str, blockers: Blockers) -> Result<()> {
+    if let Some(session) = blockers.session {
         return Err(StateError::new(
             ErrorKind::InUse,
             format!("container {id:?} has registered exec sessions (e.g. {session:?})"),
         ));
     }
-    if let Some(dependent) = view.dependents(id)?.first() {
+    if let Some(dependent) = blockers.dependent {
         return Err(StateError::new(
             ErrorKind::InUse,
             format!("container {id:?} has dependents (e.g. {dependent:?})"),
