@@ -7,7 +7,8 @@
 //!   would hang everyone. [`BoundedFile`] turns them into polling of the non-blocking ones,
 //!   failing past the lock timeout with an `io::Error` of
 //!   [`LOCK_TIMEOUT_KIND`](crate::error::LOCK_TIMEOUT_KIND) that names the holder (see
-//!   [`holders`](crate::holders)).
+//!   [`holders`](crate::holders)). A write call that opens the file for writing waits there
+//!   only for what is left of its own timeout ([`BoundedFile::opening_until`]).
 //! * **Snapshots without the header lock.** In multi-writer mode, `begin_read` holds the header
 //!   lock shared while it reads the header and takes its transaction's "active transaction
 //!   byte" (redb 4.6, `register_read_transaction`): the lock keeps a committing writer from
@@ -32,7 +33,7 @@ use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use podstate_api::raw::trace::LockWait;
 use redb::backends::FileBackend;
@@ -103,6 +104,10 @@ pub(crate) struct BoundedFile {
     section: Mutex<Section>,
     /// Threads of this process waiting for the write lock through this file.
     waiters: Mutex<usize>,
+    /// While redb opens the file on this storage for a write call: when that call gives up. Its
+    /// waits end there, not a whole lock timeout after each one began (the timeout is per call,
+    /// SPEC §3: the call may have waited for its turn already).
+    opening_until: Mutex<Option<Instant>>,
 }
 
 /// A header section of `begin_read` taken without the header lock.
@@ -148,7 +153,40 @@ impl BoundedFile {
             locked_next: AtomicUsize::new(0),
             section: Mutex::new(Section::default()),
             waiters: Mutex::new(0),
+            opening_until: Mutex::new(None),
         }))
+    }
+
+    /// Ends the waits of the open redb is about to make on this storage at `deadline` (the
+    /// deadline of the write call that opens the file), until [`opened`](BoundedFile::opened).
+    pub(crate) fn opening_until(&self, deadline: Instant) {
+        *self
+            .opening_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(deadline);
+    }
+
+    /// The open is over: later waits each have the whole lock timeout again.
+    pub(crate) fn opened(&self) {
+        *self
+            .opening_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// How long a wait beginning now may last: the lock timeout, or what is left of the opening
+    /// call's.
+    fn wait_limit(&self) -> Duration {
+        match *self
+            .opening_until
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+        {
+            Some(deadline) => deadline
+                .saturating_duration_since(Instant::now())
+                .min(self.timeout),
+            None => self.timeout,
+        }
     }
 
     /// Turns on snapshots without the header lock: for a read-only database object, once open
@@ -233,7 +271,7 @@ impl BoundedFile {
             holders::describe(&holders::find(self.id, wanted, Some(self.own)))
         };
         let mut wait = LockWait::begin();
-        let mut backoff = Backoff::new(self.timeout);
+        let mut backoff = Backoff::new(self.wait_limit());
         let answer = loop {
             match try_lock(start, end) {
                 Ok(true) => break Ok(()),

@@ -61,7 +61,9 @@ impl Transactions for RedbWriter {
 
     fn begin(&self, turn: &mut TurnWait) -> Result<WriteTx> {
         let file = self.shared.file.as_path();
-        let writer = self.shared.writer()?;
+        // Opening the file (the first write, or the next one after a write retired the
+        // writable object) waits only for what is left of the call's timeout.
+        let writer = self.shared.writer_until(turn.deadline())?;
         let begun = begin_write(&writer.db, &writer.storage, file, turn).and_then(|mut tx| {
             tx.set_durability(Durability::Immediate)
                 .map_err(|e| fault(file, e))?;
