@@ -35,6 +35,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use podstate_api::raw::holder_watch::HolderWatch;
 use podstate_api::raw::trace::LockWait;
 use redb::backends::FileBackend;
 use redb::{BackendError, DatabaseError, StorageBackend};
@@ -266,11 +267,16 @@ impl BoundedFile {
         if writer {
             self.announce();
         }
-        let holder = || {
+        // The holder, when one is found.
+        let found = || {
             let wanted = Wanted::range(start, end, exclusive);
-            holders::describe(&holders::find(self.id, wanted, Some(self.own)))
+            let holders = holders::find(self.id, wanted, Some(self.own));
+            (!holders.is_empty()).then(|| holders::describe(&holders))
         };
         let mut wait = LockWait::begin();
+        // Looks the holder up while waiting: a look only once the wait gave up finds nobody
+        // when the holder let go after the last try.
+        let mut watch = HolderWatch::begin();
         let mut backoff = Backoff::new(self.wait_limit());
         let answer = loop {
             match try_lock(start, end) {
@@ -278,11 +284,14 @@ impl BoundedFile {
                 Ok(false) => {}
                 Err(e) => break Err(e),
             }
+            watch.look_if_due(found);
             if wait.wants_holder() {
-                wait.set_holder(holder());
+                wait.set_holder(found().unwrap_or_else(|| holders::describe(&[])));
             }
             if let Err(waited) = backoff.wait() {
-                let who = holder();
+                let who = watch
+                    .give_up(found)
+                    .unwrap_or_else(|| holders::describe(&[]));
                 wait.set_holder(who.clone());
                 break Err(BackendError::Io(io::Error::new(
                     LOCK_TIMEOUT_KIND,

@@ -276,6 +276,8 @@ mod verify;
 mod write;
 
 #[cfg(test)]
+mod holder_tests;
+#[cfg(test)]
 mod tests;
 
 pub use options::RedbOptions;
