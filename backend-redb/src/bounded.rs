@@ -8,7 +8,7 @@
 //!   failing past the lock timeout with an `io::Error` of
 //!   [`LOCK_TIMEOUT_KIND`](crate::error::LOCK_TIMEOUT_KIND) that names the holder (see
 //!   [`holders`](crate::holders)). A write call that opens the file for writing waits there
-//!   only for what is left of its own timeout ([`BoundedFile::opening_until`]).
+//!   only for what is left of its own timeout ([`BoundedFile::opening_for`]).
 //! * **Snapshots without the header lock.** In multi-writer mode, `begin_read` holds the header
 //!   lock shared while it reads the header and takes its transaction's "active transaction
 //!   byte" (redb 4.6, `register_read_transaction`): the lock keeps a committing writer from
@@ -105,10 +105,11 @@ pub(crate) struct BoundedFile {
     section: Mutex<Section>,
     /// Threads of this process waiting for the write lock through this file.
     waiters: Mutex<usize>,
-    /// While redb opens the file on this storage for a write call: when that call gives up. Its
-    /// waits end there, not a whole lock timeout after each one began (the timeout is per call,
-    /// SPEC §3: the call may have waited for its turn already).
-    opening_until: Mutex<Option<Instant>>,
+    /// While redb opens the file on this storage for a write call: when that call began to
+    /// wait and when it gives up. Its waits end there, not a whole lock timeout after each one
+    /// began, and a timeout says the call's whole wait (the timeout is per call, SPEC §3: the
+    /// call may have waited for its turn already).
+    opening: Mutex<Option<(Instant, Instant)>>,
 }
 
 /// A header section of `begin_read` taken without the header lock.
@@ -154,40 +155,25 @@ impl BoundedFile {
             locked_next: AtomicUsize::new(0),
             section: Mutex::new(Section::default()),
             waiters: Mutex::new(0),
-            opening_until: Mutex::new(None),
+            opening: Mutex::new(None),
         }))
     }
 
-    /// Ends the waits of the open redb is about to make on this storage at `deadline` (the
-    /// deadline of the write call that opens the file), until [`opened`](BoundedFile::opened).
-    pub(crate) fn opening_until(&self, deadline: Instant) {
-        *self
-            .opening_until
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = Some(deadline);
+    /// Ends the waits of the open redb is about to make on this storage at `deadline`, the
+    /// deadline of the write call that opens the file, which began to wait at `since` (until
+    /// [`opened`](BoundedFile::opened)).
+    pub(crate) fn opening_for(&self, since: Instant, deadline: Instant) {
+        *self.opening.lock().unwrap_or_else(PoisonError::into_inner) = Some((since, deadline));
     }
 
     /// The open is over: later waits each have the whole lock timeout again.
     pub(crate) fn opened(&self) {
-        *self
-            .opening_until
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner) = None;
+        *self.opening.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
-    /// How long a wait beginning now may last: the lock timeout, or what is left of the opening
-    /// call's.
-    fn wait_limit(&self) -> Duration {
-        match *self
-            .opening_until
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-        {
-            Some(deadline) => deadline
-                .saturating_duration_since(Instant::now())
-                .min(self.timeout),
-            None => self.timeout,
-        }
+    /// The opening call's wait, if any: when it began and when it gives up.
+    fn opening_call(&self) -> Option<(Instant, Instant)> {
+        *self.opening.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Turns on snapshots without the header lock: for a read-only database object, once open
@@ -277,7 +263,15 @@ impl BoundedFile {
         // Looks the holder up while waiting: a look only once the wait gave up finds nobody
         // when the holder let go after the last try.
         let mut watch = HolderWatch::begin();
-        let mut backoff = Backoff::new(self.wait_limit());
+        // An opening call's wait ends at its deadline and counts from when it began.
+        let call = self.opening_call();
+        let limit = match call {
+            Some((_, deadline)) => deadline
+                .saturating_duration_since(Instant::now())
+                .min(self.timeout),
+            None => self.timeout,
+        };
+        let mut backoff = Backoff::new(limit);
         let answer = loop {
             match try_lock(start, end) {
                 Ok(true) => break Ok(()),
@@ -289,6 +283,7 @@ impl BoundedFile {
                 wait.set_holder(found().unwrap_or_else(|| holders::describe(&[])));
             }
             if let Err(waited) = backoff.wait() {
+                let waited = call.map_or(waited, |(since, _)| since.elapsed());
                 let who = watch
                     .give_up(found)
                     .unwrap_or_else(|| holders::describe(&[]));

@@ -63,7 +63,7 @@ impl Transactions for RedbWriter {
         let file = self.shared.file.as_path();
         // Opening the file (the first write, or the next one after a write retired the
         // writable object) waits only for what is left of the call's timeout.
-        let writer = self.shared.writer_until(turn.deadline())?;
+        let writer = self.shared.writer_for(turn)?;
         let begun = begin_write(&writer.db, &writer.storage, file, turn).and_then(|mut tx| {
             tx.set_durability(Durability::Immediate)
                 .map_err(|e| fault(file, e))?;

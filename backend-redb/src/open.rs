@@ -6,9 +6,8 @@ use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
 
-use podstate_api::raw::group::{TurnWait, deadline_after};
+use podstate_api::raw::group::TurnWait;
 use podstate_api::{ErrorKind, Result, StateError};
 use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
@@ -203,13 +202,13 @@ impl Shared {
     /// The writable database object, opened now if no write has needed it yet: waiting for
     /// the file's locks up to the lock timeout.
     pub(crate) fn writer(&self) -> Result<Writer> {
-        self.writer_until(deadline_after(Instant::now(), self.options.lock_timeout))
+        self.writer_for(&TurnWait::from_now(self.options.lock_timeout))
     }
 
     /// The writable database object, opened now if no write has needed it yet (or the last
-    /// one was retired), waiting for the file's locks until `deadline` at most: a write call's,
-    /// which may have waited for its turn in the store's group already.
-    pub(crate) fn writer_until(&self, deadline: Instant) -> Result<Writer> {
+    /// one was retired), waiting for the file's locks until `turn`'s deadline at most: a write
+    /// call's, which may have waited for its turn in the store's group already.
+    pub(crate) fn writer_for(&self, turn: &TurnWait) -> Result<Writer> {
         if self.options.read_only {
             return Err(StateError::new(
                 ErrorKind::Io,
@@ -220,7 +219,7 @@ impl Shared {
         if let Some(writer) = slot.as_ref() {
             return Ok(writer.clone());
         }
-        let writer = open_writer(&self.file, self.options, &self.hook, deadline)?;
+        let writer = open_writer(&self.file, self.options, &self.hook, turn)?;
         *slot = Some(writer.clone());
         Ok(writer)
     }
@@ -325,13 +324,8 @@ fn open_plain(
 }
 
 /// The writable database object on the existing, non-empty `file`; the open's waits for the
-/// file's locks end at `deadline`.
-fn open_writer(
-    file: &Path,
-    options: RedbOptions,
-    hook: &Hook,
-    deadline: Instant,
-) -> Result<Writer> {
+/// file's locks end at `turn`'s deadline.
+fn open_writer(file: &Path, options: RedbOptions, hook: &Hook, turn: &TurnWait) -> Result<Writer> {
     let handle = OpenOptions::new()
         .read(true)
         .write(true)
@@ -349,7 +343,7 @@ fn open_writer(
     }
     let storage =
         BoundedFile::new(handle, file, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
-    storage.opening_until(deadline);
+    storage.opening_for(turn.since(), turn.deadline());
     let db = builder(options)
         .create_with_backend(SharedFile(storage.clone()))
         .map_err(|e| fault(file, e))?;

@@ -266,7 +266,24 @@ fn opening_the_file_for_writing_waits_only_what_is_left_of_the_call() {
             *took < timeout * 3 / 2,
             "a write with a lock timeout of {timeout:?} gave up only after {took:?}: {err}"
         );
+        // The message says the call's whole wait, its time queued included.
+        assert!(
+            said_wait(err) >= timeout.as_secs_f64() - 0.05,
+            "{err} does not say the whole wait"
+        );
     }
     drop(holder);
     store.open_handle().unwrap().add_volume(&vol("v3")).unwrap();
+}
+
+/// The wait a lock-timeout message says, in seconds ("gave up after waiting 0.4 s").
+fn said_wait(err: &StateError) -> f64 {
+    let message = err.message();
+    let (_, after) = message
+        .split_once("gave up after waiting ")
+        .unwrap_or_else(|| panic!("{err} says no wait"));
+    let number = after.split_whitespace().next().unwrap_or_default();
+    number
+        .parse()
+        .unwrap_or_else(|_| panic!("{err} gives no wait"))
 }
