@@ -19,17 +19,29 @@ use podstate_api::{ErrorKind, StateError};
 use crate::group::Writer;
 use crate::{SqliteOptions, SqliteStore};
 
-/// Two writes of one group meet a connection holding the file exclusively while the group's
-/// write connection is still to be opened: the first gives up opening it after its timeout, and
-/// the second, queued behind it all along, opens one in turn. It used to wait a whole new
+/// After a write dropped its broken connection, two writes of the group meet a connection
+/// holding the file exclusively: the first gives up opening a new write connection after its
+/// timeout, and the second, queued behind it all along, opens one in turn. It used to wait a whole new
 /// timeout there, about twice its lock timeout in all.
 #[test]
-fn opening_the_write_connection_waits_only_what_is_left_of_the_call() {
+fn reopening_the_write_connection_waits_only_what_is_left_of_the_call() {
     let dir = tempfile::tempdir().unwrap();
     let path: Arc<Path> = Arc::from(dir.path().join("state.db"));
     let timeout = Duration::from_millis(400);
     let options = SqliteOptions::for_tests().lock_timeout(timeout);
     drop(SqliteStore::open_with(&path, options).unwrap());
+    let group = Arc::new(WriteGroup::new(
+        Writer::new(Arc::clone(&path), options),
+        options.group_commit,
+    ));
+    // A write whose connection breaks (as when its transaction cannot be rolled back): the
+    // group drops the connection, and the next write opens a new one.
+    let broke = group.write(TurnWait::from_now(timeout), |conn| {
+        conn.broken.set(true);
+        let err = StateError::new(ErrorKind::Io, "a transaction that cannot be rolled back");
+        (conn, Err::<(), _>(err))
+    });
+    assert_eq!(broke.unwrap_err().kind(), ErrorKind::Io);
     let holder = rusqlite::Connection::open(&path).unwrap();
     holder
         .execute_batch(
@@ -37,10 +49,6 @@ fn opening_the_write_connection_waits_only_what_is_left_of_the_call() {
              DELETE FROM db_config WHERE 0;",
         )
         .unwrap();
-    let group = Arc::new(WriteGroup::new(
-        Writer::new(Arc::clone(&path), options),
-        options.group_commit,
-    ));
     let writers: Vec<_> = (0..2)
         .map(|_| {
             let group = Arc::clone(&group);
