@@ -19,6 +19,7 @@
 //! # let _ = holder;
 //! ```
 
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How often a waiting call looks up the lock's holders, at most: a wait shorter than this
@@ -86,6 +87,35 @@ impl HolderWatch {
     }
 }
 
+/// The lock's holder as last seen by any wait of the writes of one store (the waits' own
+/// [`HolderWatch`]es offer what they see): for a call queued behind the one waiting, which gives
+/// up meanwhile and must name whoever kept the queue waiting
+/// ([`TurnWait::learn`](crate::raw::group::TurnWait::learn) takes it when it was seen during
+/// that call's own wait).
+#[derive(Debug, Default)]
+pub struct LastSeenHolder(Mutex<Option<(Instant, String)>>);
+
+impl LastSeenHolder {
+    /// Keeps `seen` (a holder and when it was seen) if it is newer than what is kept.
+    pub fn offer(&self, seen: Option<&(Instant, String)>) {
+        let Some(seen) = seen else {
+            return;
+        };
+        let mut slot = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.as_ref().is_none_or(|(at, _)| *at < seen.0) {
+            *slot = Some(seen.clone());
+        }
+    }
+
+    /// The holder last seen, and when.
+    pub fn get(&self) -> Option<(Instant, String)> {
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,5 +132,16 @@ mod tests {
         // The holder let go before the last look: the one seen during the wait.
         assert_eq!(watch.give_up(|| None), Some("process 1 (a)".to_owned()));
         assert_eq!(HolderWatch::begin().give_up(|| None), None);
+    }
+
+    #[test]
+    fn the_last_seen_holder_is_the_newest_offered() {
+        let last = LastSeenHolder::default();
+        let now = Instant::now();
+        let later = now + Duration::from_millis(1);
+        last.offer(Some(&(later, "b".to_owned())));
+        last.offer(Some(&(now, "a".to_owned())));
+        last.offer(None);
+        assert_eq!(last.get(), Some((later, "b".to_owned())));
     }
 }
