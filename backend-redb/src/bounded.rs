@@ -32,10 +32,10 @@ use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
-use podstate_api::raw::holder_watch::HolderWatch;
+use podstate_api::raw::holder_watch::{HolderWatch, LastSeenHolder};
 use podstate_api::raw::trace::LockWait;
 use redb::backends::FileBackend;
 use redb::{BackendError, DatabaseError, StorageBackend};
@@ -110,6 +110,11 @@ pub(crate) struct BoundedFile {
     /// began, and a timeout says the call's whole wait (the timeout is per call, SPEC §3: the
     /// call may have waited for its turn already).
     opening: Mutex<Option<(Instant, Instant)>>,
+    /// Where a writable object's waits report the holders they see, for the calls queued
+    /// behind them in the store's write group ([`report_holders_to`]).
+    ///
+    /// [`report_holders_to`]: BoundedFile::report_holders_to
+    holders_seen: OnceLock<Arc<LastSeenHolder>>,
 }
 
 /// A header section of `begin_read` taken without the header lock.
@@ -156,6 +161,7 @@ impl BoundedFile {
             section: Mutex::new(Section::default()),
             waiters: Mutex::new(0),
             opening: Mutex::new(None),
+            holders_seen: OnceLock::new(),
         }))
     }
 
@@ -169,6 +175,20 @@ impl BoundedFile {
     /// The open is over: later waits each have the whole lock timeout again.
     pub(crate) fn opened(&self) {
         *self.opening.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// Makes the waits on this storage report the lock holders they see to `seen` (the store's,
+    /// for a writable object: a call queued behind a wait that gives up meanwhile names them).
+    pub(crate) fn report_holders_to(&self, seen: Arc<LastSeenHolder>) {
+        let _ = self.holders_seen.set(seen);
+    }
+
+    /// Reports what a wait saw of the lock's holder (see
+    /// [`report_holders_to`](BoundedFile::report_holders_to)).
+    pub(crate) fn report_holder(&self, watch: &HolderWatch) {
+        if let Some(sink) = self.holders_seen.get() {
+            sink.offer(watch.seen());
+        }
     }
 
     /// The opening call's wait, if any: when it began and when it gives up.
@@ -279,6 +299,7 @@ impl BoundedFile {
                 Err(e) => break Err(e),
             }
             watch.look_if_due(found);
+            self.report_holder(&watch);
             if wait.wants_holder() {
                 wait.set_holder(found().unwrap_or_else(|| holders::describe(&[])));
             }
@@ -287,6 +308,7 @@ impl BoundedFile {
                 let who = watch
                     .give_up(found)
                     .unwrap_or_else(|| holders::describe(&[]));
+                self.report_holder(&watch);
                 wait.set_holder(who.clone());
                 break Err(BackendError::Io(io::Error::new(
                     LOCK_TIMEOUT_KIND,

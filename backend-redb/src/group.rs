@@ -105,6 +105,10 @@ impl Transactions for RedbWriter {
     }
 
     fn turn_timed_out(&self, turn: &mut TurnWait) -> StateError {
+        // What the waits of the calls ahead saw, in case the holder let go since.
+        if let Some(seen) = self.shared.holders_seen.get() {
+            turn.learn(&seen);
+        }
         let who = match self.shared.writer_if_open() {
             Some(writer) => name_write_lock_holder(&writer.storage, turn),
             // The call ahead is still opening the file for writing.

@@ -152,3 +152,55 @@ fn a_header_lock_holder_that_lets_go_as_the_wait_gives_up_is_named() {
     let (err, pid) = write_as_the_holder_lets_go("header");
     assert_names(&err, "the header lock", pid);
 }
+
+/// A write queued behind another write of its store (group commit) that gives up while the one
+/// ahead is still opening the file for writing, just as the holder of the write lock lets go: it
+/// names the holder the one ahead saw during its wait (not "another call of this process").
+#[test]
+fn a_write_queued_behind_an_open_names_the_holder_that_let_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.redb");
+    let timeout = Duration::from_millis(300);
+    let store = Arc::new(
+        RedbStore::open_with(&file, RedbOptions::default().lock_timeout(timeout)).unwrap(),
+    );
+    let holder = Arc::new(Mutex::new(Holder::start(&file, "write")));
+    let pid = holder.lock().unwrap().0.id();
+
+    let (queued_tx, queued_rx) = std::sync::mpsc::channel::<StateError>();
+    let ahead = {
+        let store = Arc::clone(&store);
+        let holder = Arc::clone(&holder);
+        thread::spawn(move || {
+            // When the call ahead gives up opening the file, the holder lets go, and the call
+            // ahead keeps its group's turn until the queued call has answered.
+            let queued = Arc::new(Mutex::new(None));
+            let answered = Arc::clone(&queued);
+            ON_GIVE_UP.with(|hook| {
+                *hook.borrow_mut() = Some(Box::new(move || {
+                    holder.lock().unwrap().let_go();
+                    let answer = queued_rx.recv_timeout(Duration::from_secs(10));
+                    *answered.lock().unwrap() = answer.ok();
+                }));
+            });
+            let err = store.open_handle().unwrap().add_volume(&vol("ahead"));
+            let queued = queued.lock().unwrap().take();
+            (err.unwrap_err(), queued)
+        })
+    };
+    // The queued call begins well inside the wait of the call ahead.
+    thread::sleep(timeout / 3);
+    let queued = {
+        let store = Arc::clone(&store);
+        thread::spawn(move || {
+            let err = store.open_handle().unwrap().add_volume(&vol("queued"));
+            // The call ahead stopped listening if this answer came too late.
+            let _ = queued_tx.send(err.unwrap_err());
+        })
+    };
+    queued.join().unwrap();
+    let (ahead, queued) = ahead.join().unwrap();
+    let queued = queued.expect("the queued call did not answer while the call ahead waited");
+    assert_names(&ahead, "the write lock", pid);
+    assert_names(&queued, "the write lock", pid);
+}

@@ -67,6 +67,7 @@ pub(crate) fn begin_write(
             announced = true;
         }
         watch.look_if_due(|| found_write_lock_holder(storage));
+        storage.report_holder(&watch);
         if wait.wants_holder() {
             wait.set_holder(name_write_lock_holder(storage, turn));
         }

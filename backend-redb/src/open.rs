@@ -5,9 +5,10 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 
 use podstate_api::raw::group::TurnWait;
+use podstate_api::raw::holder_watch::LastSeenHolder;
 use podstate_api::{ErrorKind, Result, StateError};
 use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
@@ -49,6 +50,10 @@ pub(crate) struct Shared {
     pub(crate) hook: Hook,
     reader: Mutex<Option<Arc<Reader>>>,
     writer: Mutex<Option<Writer>>,
+    /// The write lock's holder as the waits of this store's writes last saw it (also while
+    /// opening the file for writing): a call queued behind one of them that gives up meanwhile
+    /// names it.
+    pub(crate) holders_seen: Arc<LastSeenHolder>,
 }
 
 /// The writable database object and its storage (for the turn lock, see
@@ -99,6 +104,7 @@ impl Shared {
             hook,
             reader: Mutex::new(None),
             writer: Mutex::new(None),
+            holders_seen: Arc::default(),
         };
         for _ in 0..OPEN_TRIES {
             let reader = shared.open_reader()?;
@@ -219,17 +225,19 @@ impl Shared {
         if let Some(writer) = slot.as_ref() {
             return Ok(writer.clone());
         }
-        let writer = open_writer(&self.file, self.options, &self.hook, turn)?;
+        let writer = open_writer(self, turn)?;
         *slot = Some(writer.clone());
         Ok(writer)
     }
 
-    /// The writable database object if a write has opened it.
+    /// The writable database object if a write has opened it; `None` also while a write is
+    /// opening it (this never waits for that open, which may last the opening call's timeout).
     pub(crate) fn writer_if_open(&self) -> Option<Writer> {
-        self.writer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        match self.writer.try_lock() {
+            Ok(slot) => slot.clone(),
+            Err(TryLockError::Poisoned(slot)) => slot.into_inner().clone(),
+            Err(TryLockError::WouldBlock) => None,
+        }
     }
 
     /// Drops `stale`, the writable database object a write met an I/O error on, unless another
@@ -323,9 +331,10 @@ fn open_plain(
     Ok(Reader::Plain { db, storage })
 }
 
-/// The writable database object on the existing, non-empty `file`; the open's waits for the
-/// file's locks end at `turn`'s deadline.
-fn open_writer(file: &Path, options: RedbOptions, hook: &Hook, turn: &TurnWait) -> Result<Writer> {
+/// The writable database object on the existing, non-empty file of `shared`; the open's waits
+/// for the file's locks end at `turn`'s deadline, and report the holders they see to the store.
+fn open_writer(shared: &Shared, turn: &TurnWait) -> Result<Writer> {
+    let (file, options, hook) = (shared.file.as_path(), shared.options, &shared.hook);
     let handle = OpenOptions::new()
         .read(true)
         .write(true)
@@ -344,6 +353,7 @@ fn open_writer(file: &Path, options: RedbOptions, hook: &Hook, turn: &TurnWait) 
     let storage =
         BoundedFile::new(handle, file, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
     storage.opening_for(turn.since(), turn.deadline());
+    storage.report_holders_to(Arc::clone(&shared.holders_seen));
     let db = builder(options)
         .create_with_backend(SharedFile(storage.clone()))
         .map_err(|e| fault(file, e))?;
