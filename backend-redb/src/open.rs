@@ -205,16 +205,22 @@ impl Shared {
         }
     }
 
-    /// The writable database object, opened now if no write has needed it yet: waiting for
-    /// the file's locks up to the lock timeout.
+    /// The writable database object, opened now if no write has needed it yet, outside any
+    /// write call (opening the store, a read's repair): each of the open's lock waits lasts up
+    /// to the lock timeout, as an open of the store's reader does.
     pub(crate) fn writer(&self) -> Result<Writer> {
-        self.writer_for(&TurnWait::from_now(self.options.lock_timeout))
+        self.writer_in(None)
     }
 
-    /// The writable database object, opened now if no write has needed it yet (or the last
-    /// one was retired), waiting for the file's locks until `turn`'s deadline at most: a write
-    /// call's, which may have waited for its turn in the store's group already.
+    /// The writable database object for the write call `turn`, opened now if no write has
+    /// needed it yet (or the last one was retired): the open waits for the file's locks until
+    /// `turn`'s deadline at most, since the call may have waited for its turn in the store's
+    /// group already (the lock timeout is per call).
     pub(crate) fn writer_for(&self, turn: &TurnWait) -> Result<Writer> {
+        self.writer_in(Some(turn))
+    }
+
+    fn writer_in(&self, call: Option<&TurnWait>) -> Result<Writer> {
         if self.options.read_only {
             return Err(StateError::new(
                 ErrorKind::Io,
@@ -225,7 +231,7 @@ impl Shared {
         if let Some(writer) = slot.as_ref() {
             return Ok(writer.clone());
         }
-        let writer = open_writer(self, turn)?;
+        let writer = open_writer(self, call)?;
         *slot = Some(writer.clone());
         Ok(writer)
     }
@@ -332,8 +338,9 @@ fn open_plain(
 }
 
 /// The writable database object on the existing, non-empty file of `shared`; the open's waits
-/// for the file's locks end at `turn`'s deadline, and report the holders they see to the store.
-fn open_writer(shared: &Shared, turn: &TurnWait) -> Result<Writer> {
+/// for the file's locks end at the deadline of the write `call` opening it, if any, and report
+/// the holders they see to the store.
+fn open_writer(shared: &Shared, call: Option<&TurnWait>) -> Result<Writer> {
     let (file, options, hook) = (shared.file.as_path(), shared.options, &shared.hook);
     let handle = OpenOptions::new()
         .read(true)
@@ -352,7 +359,9 @@ fn open_writer(shared: &Shared, turn: &TurnWait) -> Result<Writer> {
     }
     let storage =
         BoundedFile::new(handle, file, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
-    storage.opening_for(turn.since(), turn.deadline());
+    if let Some(turn) = call {
+        storage.opening_for(turn.since(), turn.deadline());
+    }
     storage.report_holders_to(Arc::clone(&shared.holders_seen));
     let db = builder(options)
         .create_with_backend(SharedFile(storage.clone()))
