@@ -198,3 +198,53 @@ fn a_container_whose_config_is_damaged_outside_its_links_can_be_removed() {
     );
     assert!(store.verify().unwrap().is_empty());
 }
+
+#[test]
+fn a_container_record_whose_networks_break_their_order_is_corrupt_naming_the_container() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.redb");
+    let web = ctr("c1", "web").with_networks(&["net1"]);
+    {
+        let store = RedbStore::open(&path).unwrap();
+        store.open_handle().unwrap().add_container(&web).unwrap();
+    }
+    {
+        let mut builder = Builder::new();
+        builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+        let db = builder.open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let rec = ContainerRecord {
+                name: "web",
+                namespace: "",
+                pod: None,
+                networks: vec![("net1", vec!["b", "a"]), ("net0", vec![])],
+            };
+            let bytes = postcard::to_allocvec(&rec).unwrap();
+            let mut containers = tx.open_table(CONTAINERS).unwrap();
+            containers.insert("c1", bytes.as_slice()).unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let store = RedbStore::open(&path).unwrap();
+    let state = store.open_handle().unwrap();
+    let calls: [(&str, podstate_api::Result<()>); 3] = [
+        (
+            "get_all_network_aliases",
+            state.get_all_network_aliases(&web).map(drop),
+        ),
+        ("network_connect", state.network_connect(&web, "net2", &[])),
+        ("network_disconnect", state.network_disconnect(&web, "net1")),
+    ];
+    for (call, result) in calls {
+        let err = result.unwrap_err();
+        assert_eq!(
+            err.kind(),
+            podstate_api::ErrorKind::Corrupt,
+            "{call}: {err}"
+        );
+        assert!(err.message().contains("container \"c1\""), "{call}: {err}");
+    }
+    // The lookups read only the identity fields in front of the networks.
+    assert_eq!(state.lookup_container_id("web").unwrap(), "c1");
+}
