@@ -22,7 +22,7 @@ pub const FORMAT: u32 = 2;
 /// synthetic: format 1's layout stamped `"0"` (no podstate release wrote it); it was made so
 /// that the upgrade path was written and tested while there was one real version. Its step to
 /// 1 only restamps the version; the step from 1 to 2 folds the tables `networks` and
-/// `network_aliases` into the containers' records ([`upgrade`](crate::upgrade)).
+/// `network_aliases` into the containers' records (`upgrade.rs`).
 pub const OLDEST_FORMAT: u32 = 0;
 
 /// Key of [`META`] holding [`FORMAT`] in ASCII decimal.
