@@ -38,7 +38,8 @@ pub const SCHEMA_VERSION: i32 = 2;
 pub const OLDEST_VERSION: i32 = 0;
 
 /// The tables and indexes of [`SCHEMA`] (SQLite's own automatic indexes aside), sorted: a
-/// database that claims to be podstate's but lacks one is refused as damaged.
+/// database that claims to be podstate's but lacks one is refused as damaged (an open reads
+/// them when the schema cookie says the schema may have changed: see [`LAID_OUT_COOKIE`]).
 const OBJECTS: [&str; 10] = [
     "db_config",
     "dependency",
