@@ -156,7 +156,7 @@
 //! | table | key -> value | holds |
 //! |---|---|---|
 //! | `podstate_meta` | `&str -> &[u8]` | `"format"` -> format version; `"db_config"` -> pinned DB config |
-//! | `containers` | `&str -> &[u8]` | container ID -> identity record (name, namespace, pod) |
+//! | `containers` | `&str -> &[u8]` | container ID -> identity record (name, namespace, pod, current networks with their aliases) |
 //! | `container_configs` | `&str -> &[u8]` | container ID -> config (object record) |
 //! | `container_states` | `&str -> &[u8]` | container ID -> state (object record) |
 //! | `pods`, `pod_configs`, `pod_states` | `&str -> &[u8]` | the same for pods |
@@ -167,8 +167,6 @@
 //! | `volume_users` | `(&str, &str) -> ()` | (volume, container) |
 //! | `exec_sessions` | `&str -> &str` | the exec registry: session -> container |
 //! | `container_exec_sessions` | `(&str, &str) -> ()` | the registry per container |
-//! | `networks` | `(&str, &str) -> ()` | (container, current network) |
-//! | `network_aliases` | `(&str, &str, &str) -> ()` | (container, network, alias) |
 //!
 //! * **ID space.** Containers and pods keep their own identity tables, so that a prefix lookup
 //!   of one kind is a range scan of its own table; an ID is free when neither table has it (two
@@ -179,6 +177,13 @@
 //! * **Index values** (identity and name records) are postcard, chosen by measurement over
 //!   serde_json: 99 against 130 bytes for a container's identity, 35 against 148 ns to decode
 //!   (borrowed), and garbage decodes to an error, never a panic.
+//! * **Networks in the container's record** (format 2): a container's current networks, each
+//!   with its aliases, follow its name, namespace and pod in its identity record, networks in
+//!   byte order and each network's aliases in byte order, each once (a record that breaks the
+//!   order is `Corrupt` naming the container). A lookup decodes only the leading identity
+//!   fields (postcard leaves the rest unread); `add` and `remove` write no table of networks,
+//!   and a connect or disconnect rewrites the one record. Format 1 kept them in two tables of
+//!   their own (`networks`, `network_aliases`), which every remove wrote (two tables more).
 //! * **Object records** (configs and states, the DB config) are the serde_json text of the API
 //!   type with every payload replaced by `{}`, followed by the payload texts byte for byte (a
 //!   postcard pair). serde_json's raw values drop the whitespace around a payload, which SPEC §1
@@ -192,7 +197,7 @@
 //!
 //! # Format version and bad files
 //!
-//! A new file is made whole (every table, `format` = 1) in a hidden file beside it, then
+//! A new file is made whole (every table, `format` = 2) in a hidden file beside it, then
 //! hard-linked into place, which fails if the path appeared meanwhile: no process sees a
 //! half-made database, and of several processes creating one path at once one wins and the
 //! others open its file. Opening an existing path first opens it read-only and checks, before
@@ -200,11 +205,14 @@
 //! this build reads, and every table of the layout. Otherwise the answer is `Corrupt` naming the
 //! file (`Io` for a file that cannot be read or a lock timeout), and the file is left as it was:
 //! random bytes, a SQLite file, an empty file, another redb database, a newer podstate format
-//! ("format 2 is newer than the format this build reads (1): open it with a newer podstate").
-//! A file of an older format (down to [`OLDEST_FORMAT`]; format 0 is synthetic, format 1's
-//! layout stamped 0, so that the path is tested now) is upgraded by a writable open in one
-//! write transaction that reads the format again, runs each format's step and stamps
-//! [`FORMAT`]; a read-only open refuses it (`Io`) with one line naming `podstate upgrade`.
+//! ("format 3 is newer than the format this build reads (2): open it with a newer podstate").
+//! A file of an older format (down to [`OLDEST_FORMAT`]: format 1, and the synthetic format 0,
+//! format 1's layout stamped 0) is upgraded by a writable open in one write transaction that
+//! reads the format again, runs each format's step and stamps [`FORMAT`]; a read-only open
+//! refuses it (`Io`) with one line naming `podstate upgrade`. The step from 1 to 2 moves the
+//! rows of `networks` and `network_aliases` into the containers' records and deletes the two
+//! tables; a format 1 file whose network rows name a container that has no record, or aliases
+//! on a network the container is not on, is refused as `Corrupt` and left at format 1.
 //! The one exception: a redb file whose last writer died is repaired by the first writable open
 //! (a read-only store reads it through an overlay instead, above), so such a file that is not a
 //! podstate database is repaired by a writable store before it is refused.

@@ -15,11 +15,13 @@ use redb::{
 };
 
 use crate::error::{bad_layout, fault};
-use crate::record::{Lifted, NameRecord, ObjectRecord, decode_index, decode_object};
+use crate::record::{
+    Lifted, NameRecord, ObjectRecord, decode_container, decode_index, decode_object,
+};
 use crate::schema::{
     CONTAINER_CONFIGS, CONTAINER_EXEC_SESSIONS, CONTAINER_STATES, CONTAINERS, DB_CONFIG_KEY,
-    DEPENDENTS, EXEC_SESSIONS, META, NAMES, NETWORK_ALIASES, NETWORKS, POD_CONFIGS, POD_MEMBERS,
-    POD_STATES, PODS, Pairs, Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS,
+    DEPENDENTS, EXEC_SESSIONS, META, NAMES, POD_CONFIGS, POD_MEMBERS, POD_STATES, PODS, Pairs,
+    Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS,
 };
 
 /// A redb transaction whose tables can be read: [`ReadTransaction`] and [`WriteTransaction`]
@@ -344,28 +346,10 @@ impl<T: Tx> StoreRead for View<'_, T> {
     }
 
     fn networks(&self, id: &str) -> Result<BTreeMap<String, Vec<String>>> {
-        let mut networks: BTreeMap<String, Vec<String>> = self
-            .seconds(NETWORKS, id)?
-            .into_iter()
-            .map(|net| (net, Vec::new()))
-            .collect();
-        let table = self.table(NETWORK_ALIASES)?;
-        let end = after(id);
-        let range = table
-            .range((id, "", "")..(end.as_str(), "", ""))
-            .map_err(|e| self.fault(e))?;
-        for entry in range {
-            let (key, _) = entry.map_err(|e| self.fault(e))?;
-            let (_, net, alias) = key.value();
-            let Some(aliases) = networks.get_mut(net) else {
-                return Err(bad_layout(
-                    self.file,
-                    format!("container {id:?} has aliases on {net:?}, a network it is not on"),
-                ));
-            };
-            aliases.push(alias.to_owned());
-        }
-        Ok(networks)
+        let networks = self.record(CONTAINERS, id, |bytes| {
+            Ok(decode_container(bytes, self.file, id)?.networks_map())
+        })?;
+        Ok(networks.unwrap_or_default())
     }
 
     fn dependents(&self, id: &str) -> Result<Vec<String>> {

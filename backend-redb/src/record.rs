@@ -10,8 +10,11 @@
 //! **Index values** (the records the checks read: identity and name holders) are postcard,
 //! chosen by measurement over serde_json: 99 against 130 bytes for a container's identity and 35
 //! against 148 ns to decode (crate docs, "Layout"); a bad record decodes to an error, never a
-//! panic.
+//! panic. A container's identity record also holds its current networks and their aliases
+//! (format 2), after the identity's fields, so that a lookup decodes only those fields
+//! ([`ObjectRecord`]) and adding or removing a container writes no table of networks.
 
+use std::collections::BTreeMap;
 use std::mem;
 use std::path::Path;
 
@@ -20,19 +23,94 @@ use podstate_api::{
     ContainerConfig, ContainerState, DbConfig, Payload, PodConfig, PodState, StateError,
     VolumeConfig, VolumeState,
 };
+use redb::TableHandle;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::error::{undecodable, unencodable};
+use crate::error::{bad_layout, undecodable, unencodable};
 
 /// The identity of a container or pod as the checks read it: the value of
-/// [`CONTAINERS`](crate::schema::CONTAINERS) and [`PODS`](crate::schema::PODS).
+/// [`PODS`](crate::schema::PODS), and the leading fields of a [`ContainerRecord`]. postcard
+/// decodes a struct from the front of its bytes and leaves what follows unread, so a lookup
+/// decodes a container's identity as this, without its networks.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ObjectRecord<'a> {
     pub(crate) name: &'a str,
     pub(crate) namespace: &'a str,
     #[serde(borrow)]
     pub(crate) pod: Option<&'a str>,
+}
+
+/// A container's current networks as stored: each network once, in byte order, with its
+/// aliases in byte order, each once (SPEC §2.6, §2.8).
+pub(crate) type StoredNetworks<'a> = Vec<(&'a str, Vec<&'a str>)>;
+
+/// The value of [`CONTAINERS`](crate::schema::CONTAINERS) (format 2): the identity of
+/// [`ObjectRecord`], field for field, then the container's current networks with their
+/// aliases. Read and written whole only by the network calls, `verify` and the upgrade;
+/// decode it with [`decode_container`], which checks the order of the networks.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ContainerRecord<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) namespace: &'a str,
+    #[serde(borrow)]
+    pub(crate) pod: Option<&'a str>,
+    #[serde(borrow)]
+    pub(crate) networks: StoredNetworks<'a>,
+}
+
+impl ContainerRecord<'_> {
+    /// The networks as the API answers them.
+    pub(crate) fn networks_map(&self) -> BTreeMap<String, Vec<String>> {
+        self.networks
+            .iter()
+            .map(|(net, aliases)| {
+                let aliases = aliases.iter().map(|a| (*a).to_owned()).collect();
+                ((*net).to_owned(), aliases)
+            })
+            .collect()
+    }
+}
+
+/// Decodes the record of container `id` (a value of
+/// [`CONTAINERS`](crate::schema::CONTAINERS)): `Corrupt`, naming the container, when it does
+/// not decode, or when its networks are out of order or named twice, or a network's aliases
+/// are out of order or repeated (the API would answer them unsorted or twice).
+pub(crate) fn decode_container<'a>(
+    bytes: &'a [u8],
+    file: &Path,
+    id: &str,
+) -> Result<ContainerRecord<'a>, StateError> {
+    let table = crate::schema::CONTAINERS.name();
+    let rec: ContainerRecord = decode_index(bytes, file, table, id)?;
+    let ascending = |a: &str, b: &str| a < b;
+    if let Some(pair) = rec
+        .networks
+        .windows(2)
+        .find(|pair| !ascending(pair[0].0, pair[1].0))
+    {
+        return Err(bad_layout(
+            file,
+            format!(
+                "the stored networks of container {id:?} are out of order or repeated: \
+                 {:?} before {:?} (they must be sorted, each once)",
+                pair[0].0, pair[1].0
+            ),
+        ));
+    }
+    for (net, aliases) in &rec.networks {
+        if !aliases.windows(2).all(|pair| ascending(pair[0], pair[1])) {
+            return Err(bad_layout(
+                file,
+                format!(
+                    "the stored networks of container {id:?} list the aliases of network \
+                     {net:?} out of order or repeated: {aliases:?} (they must be sorted, each \
+                     once)"
+                ),
+            ));
+        }
+    }
+    Ok(rec)
 }
 
 /// Which kind holds a name, as stored.

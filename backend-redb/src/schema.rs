@@ -16,12 +16,13 @@ use crate::error::{bad_layout, fault};
 
 /// The format version this build reads and writes, stamped in every file it creates. Bumped
 /// with any change to the tables or records, together with the layout snapshot.
-pub const FORMAT: u32 = 1;
+pub const FORMAT: u32 = 2;
 
 /// The oldest format version this build upgrades (in place, at a writable open). Format 0 is
-/// synthetic: format 1's layout stamped `"0"` (no podstate release wrote it); it exists so
-/// that the upgrade path is written and tested while there is one real version. Its step to 1
-/// only restamps the version.
+/// synthetic: format 1's layout stamped `"0"` (no podstate release wrote it); it was made so
+/// that the upgrade path was written and tested while there was one real version. Its step to
+/// 1 only restamps the version; the step from 1 to 2 folds the tables `networks` and
+/// `network_aliases` into the containers' records (`upgrade.rs`).
 pub const OLDEST_FORMAT: u32 = 0;
 
 /// Key of [`META`] holding [`FORMAT`] in ASCII decimal.
@@ -38,7 +39,8 @@ pub(crate) type Pairs = TableDefinition<'static, (&'static str, &'static str), (
 
 /// Marks a podstate database and holds its format version and DB config.
 pub(crate) const META: Records = TableDefinition::new("podstate_meta");
-/// Container ID -> [`ObjectRecord`](crate::record::ObjectRecord) (name, namespace, pod).
+/// Container ID -> [`ContainerRecord`](crate::record::ContainerRecord) (name, namespace, pod,
+/// current networks with their aliases).
 pub(crate) const CONTAINERS: Records = TableDefinition::new("containers");
 /// Container ID -> config (an object record).
 pub(crate) const CONTAINER_CONFIGS: Records = TableDefinition::new("container_configs");
@@ -66,12 +68,6 @@ pub(crate) const VOLUME_USERS: Pairs = TableDefinition::new("volume_users");
 pub(crate) const EXEC_SESSIONS: ByKey<&str> = TableDefinition::new("exec_sessions");
 /// The exec registry per container: (container, session).
 pub(crate) const CONTAINER_EXEC_SESSIONS: Pairs = TableDefinition::new("container_exec_sessions");
-/// Current networks: (container, network).
-pub(crate) const NETWORKS: Pairs = TableDefinition::new("networks");
-/// Aliases on current networks: (container, network, alias).
-pub(crate) const NETWORK_ALIASES: TableDefinition<'static, (&str, &str, &str), ()> =
-    TableDefinition::new("network_aliases");
-
 /// One table of the layout, for the docs, the snapshot test and the open-time check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TableInfo {
@@ -106,7 +102,7 @@ pub fn layout() -> Vec<TableInfo> {
         ),
         info(
             CONTAINERS,
-            "container ID -> identity record (name, namespace, pod)",
+            "container ID -> identity record (name, namespace, pod, networks -> sorted aliases)",
         ),
         info(
             CONTAINER_CONFIGS,
@@ -127,8 +123,6 @@ pub fn layout() -> Vec<TableInfo> {
         info(VOLUME_USERS, "(volume name, container ID)"),
         info(EXEC_SESSIONS, "exec session ID -> container ID"),
         info(CONTAINER_EXEC_SESSIONS, "(container ID, exec session ID)"),
-        info(NETWORKS, "(container ID, current network)"),
-        info(NETWORK_ALIASES, "(container ID, network, alias)"),
     ]
 }
 
@@ -155,12 +149,10 @@ pub(crate) fn create_tables(tx: &WriteTransaction, file: &Path) -> Result<(), St
         POD_MEMBERS,
         VOLUME_USERS,
         CONTAINER_EXEC_SESSIONS,
-        NETWORKS,
     ] {
         tx.open_table(def).map_err(err)?;
     }
     tx.open_table(EXEC_SESSIONS).map_err(err)?;
-    tx.open_table(NETWORK_ALIASES).map_err(err)?;
     let version = FORMAT.to_string();
     tx.open_table(META)
         .map_err(err)?

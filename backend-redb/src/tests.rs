@@ -12,11 +12,11 @@ use redb::{
     Builder, ConcurrencyMode, ReadOnlyDatabase, ReadableDatabase, ReadableTable, TableHandle,
 };
 
-use crate::record::{NameRecord, ObjectRecord, object_from_parts, object_parts};
+use crate::record::{ContainerRecord, NameRecord, ObjectRecord, object_from_parts, object_parts};
 use crate::schema::{
     CONTAINER_CONFIGS, CONTAINER_EXEC_SESSIONS, CONTAINER_STATES, CONTAINERS, DEPENDENTS,
-    EXEC_SESSIONS, FORMAT, META, NAMES, NETWORK_ALIASES, NETWORKS, POD_CONFIGS, POD_MEMBERS,
-    POD_STATES, PODS, Pairs, Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS, layout,
+    EXEC_SESSIONS, FORMAT, META, NAMES, POD_CONFIGS, POD_MEMBERS, POD_STATES, PODS, Pairs, Records,
+    VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS, layout,
 };
 use crate::store::RedbStore;
 
@@ -91,7 +91,7 @@ fn raw_dump(path: &Path) -> String {
     let mut out = String::new();
     let records: [(Records, Show); 10] = [
         (META, show_meta),
-        (CONTAINERS, show_identity),
+        (CONTAINERS, show_container),
         (CONTAINER_CONFIGS, show_object),
         (CONTAINER_STATES, show_object),
         (PODS, show_identity),
@@ -108,12 +108,11 @@ fn raw_dump(path: &Path) -> String {
             writeln!(out, "  {:?} = {}", k.value(), show(v.value())).unwrap();
         }
     }
-    let pairs: [Pairs; 5] = [
+    let pairs: [Pairs; 4] = [
         DEPENDENTS,
         POD_MEMBERS,
         VOLUME_USERS,
         CONTAINER_EXEC_SESSIONS,
-        NETWORKS,
     ];
     for def in pairs {
         writeln!(out, "[{}]", def.name()).unwrap();
@@ -125,10 +124,6 @@ fn raw_dump(path: &Path) -> String {
     for row in tx.open_table(EXEC_SESSIONS).unwrap().iter().unwrap() {
         let (k, v) = row.unwrap();
         writeln!(out, "  {:?} = {:?}", k.value(), v.value()).unwrap();
-    }
-    writeln!(out, "[{}]", NETWORK_ALIASES.name()).unwrap();
-    for row in tx.open_table(NETWORK_ALIASES).unwrap().iter().unwrap() {
-        writeln!(out, "  {:?}", row.unwrap().0.value()).unwrap();
     }
     out
 }
@@ -150,6 +145,11 @@ fn show_parts(len: usize, (json, payloads): (String, Vec<String>)) -> String {
 
 fn show_identity(bytes: &[u8]) -> String {
     let rec: ObjectRecord = postcard::from_bytes(bytes).unwrap();
+    format!("{rec:?} ({} bytes)", bytes.len())
+}
+
+fn show_container(bytes: &[u8]) -> String {
+    let rec: ContainerRecord = postcard::from_bytes(bytes).unwrap();
     format!("{rec:?} ({} bytes)", bytes.len())
 }
 
@@ -197,4 +197,54 @@ fn a_container_whose_config_is_damaged_outside_its_links_can_be_removed() {
         Vec::<String>::new()
     );
     assert!(store.verify().unwrap().is_empty());
+}
+
+#[test]
+fn a_container_record_whose_networks_break_their_order_is_corrupt_naming_the_container() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.redb");
+    let web = ctr("c1", "web").with_networks(&["net1"]);
+    {
+        let store = RedbStore::open(&path).unwrap();
+        store.open_handle().unwrap().add_container(&web).unwrap();
+    }
+    {
+        let mut builder = Builder::new();
+        builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+        let db = builder.open(&path).unwrap();
+        let tx = db.begin_write().unwrap();
+        {
+            let rec = ContainerRecord {
+                name: "web",
+                namespace: "",
+                pod: None,
+                networks: vec![("net1", vec!["b", "a"]), ("net0", vec![])],
+            };
+            let bytes = postcard::to_allocvec(&rec).unwrap();
+            let mut containers = tx.open_table(CONTAINERS).unwrap();
+            containers.insert("c1", bytes.as_slice()).unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let store = RedbStore::open(&path).unwrap();
+    let state = store.open_handle().unwrap();
+    let calls: [(&str, podstate_api::Result<()>); 3] = [
+        (
+            "get_all_network_aliases",
+            state.get_all_network_aliases(&web).map(drop),
+        ),
+        ("network_connect", state.network_connect(&web, "net2", &[])),
+        ("network_disconnect", state.network_disconnect(&web, "net1")),
+    ];
+    for (call, result) in calls {
+        let err = result.unwrap_err();
+        assert_eq!(
+            err.kind(),
+            podstate_api::ErrorKind::Corrupt,
+            "{call}: {err}"
+        );
+        assert!(err.message().contains("container \"c1\""), "{call}: {err}");
+    }
+    // The lookups read only the identity fields in front of the networks.
+    assert_eq!(state.lookup_container_id("web").unwrap(), "c1");
 }

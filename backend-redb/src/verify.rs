@@ -1,6 +1,7 @@
 //! What `RedbStore::verify` reads: every entry of every table, in one read transaction, as an
 //! [`Inventory`] for the invariant checks of `podstate-api`: the records (configs and states),
-//! the registries that are state of their own (exec sessions, networks, aliases), and every
+//! the registries that are state of their own (exec sessions; networks and aliases, held in each
+//! container's identity record), and every
 //! index kept beside them (identities, names, dependents, members, volume users, each
 //! container's exec sessions), which the shared checks compare with what they index. An entry
 //! that does not decode is listed, not fatal, so that one damaged record does not hide the rest.
@@ -15,11 +16,13 @@ use podstate_api::{
 use redb::{ReadTransaction, ReadableTable, TableHandle};
 
 use crate::read::View;
-use crate::record::{Lifted, NameRecord, ObjectRecord, decode_index};
+use crate::record::{
+    ContainerRecord, Lifted, NameRecord, ObjectRecord, decode_container, decode_index,
+};
 use crate::schema::{
     CONTAINER_CONFIGS, CONTAINER_EXEC_SESSIONS, CONTAINER_STATES, CONTAINERS, DB_CONFIG_KEY,
-    DEPENDENTS, EXEC_SESSIONS, META, NAMES, NETWORK_ALIASES, NETWORKS, POD_CONFIGS, POD_MEMBERS,
-    POD_STATES, PODS, Pairs, Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS,
+    DEPENDENTS, EXEC_SESSIONS, META, NAMES, POD_CONFIGS, POD_MEMBERS, POD_STATES, PODS, Pairs,
+    Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS,
 };
 
 impl View<'_, ReadTransaction> {
@@ -61,7 +64,7 @@ impl View<'_, ReadTransaction> {
             .map(|(name, (config, state))| (name, Volume { config, state }))
             .collect();
         for (def, kind) in [(CONTAINERS, HolderKind::Container), (PODS, HolderKind::Pod)] {
-            let index = self.identities(def, kind, &mut inv.unreadable)?;
+            let index = self.identities(def, kind, &mut inv)?;
             idx.identities.push(index);
         }
 
@@ -103,27 +106,6 @@ impl View<'_, ReadTransaction> {
             let (session, owner) = entry.map_err(|e| self.fault(e))?;
             inv.exec_sessions
                 .insert(session.value().to_owned(), owner.value().to_owned());
-        }
-        for (ctr, net) in self.pairs(NETWORKS)? {
-            inv.networks
-                .entry(ctr.clone())
-                .or_default()
-                .insert(net.clone());
-            inv.aliases.entry(ctr).or_default().entry(net).or_default();
-        }
-        for entry in self
-            .table(NETWORK_ALIASES)?
-            .iter()
-            .map_err(|e| self.fault(e))?
-        {
-            let (key, _) = entry.map_err(|e| self.fault(e))?;
-            let (ctr, net, alias) = key.value();
-            inv.aliases
-                .entry(ctr.to_owned())
-                .or_default()
-                .entry(net.to_owned())
-                .or_default()
-                .insert(alias.to_owned());
         }
         if let Err(e) = self.object_at::<DbConfig>(META, DB_CONFIG_KEY) {
             inv.unreadable.push(Violation::unreadable(
@@ -185,12 +167,14 @@ impl View<'_, ReadTransaction> {
 
     /// The identity table `def` (name, namespace and pod of each object of `kind`, copied out
     /// of its config for the checks and lookups) as an index the shared checks compare with
-    /// the configs; an entry that does not decode is listed in `unreadable`.
+    /// the configs; an entry that does not decode is listed in `inv.unreadable`. A
+    /// container's record also holds its current networks and aliases, a registry of its own:
+    /// they go to `inv.networks` and `inv.aliases`.
     fn identities(
         &self,
         def: Records,
         kind: HolderKind,
-        unreadable: &mut Vec<Violation>,
+        inv: &mut Inventory,
     ) -> Result<IdentityIndex> {
         let mut index = IdentityIndex {
             place: format!("the {} table", def.name()),
@@ -200,17 +184,29 @@ impl View<'_, ReadTransaction> {
         for entry in self.table(def)?.iter().map_err(|e| self.fault(e))? {
             let (key, value) = entry.map_err(|e| self.fault(e))?;
             let id = key.value();
-            match decode_index::<ObjectRecord>(value.value(), self.file, def.name(), id) {
+            let decoded = match kind {
+                HolderKind::Container => {
+                    decode_container(value.value(), self.file, id).map(|rec| {
+                        list_networks(id, &rec, inv);
+                        (rec.name, rec.namespace, rec.pod)
+                    })
+                }
+                HolderKind::Pod => {
+                    decode_index::<ObjectRecord>(value.value(), self.file, def.name(), id)
+                        .map(|rec| (rec.name, rec.namespace, rec.pod))
+                }
+            };
+            match decoded {
                 Err(e) => {
                     let place = format!("{} {id:?}", def.name());
-                    unreadable.push(Violation::unreadable(place, e));
+                    inv.unreadable.push(Violation::unreadable(place, e));
                 }
-                Ok(rec) => {
+                Ok((name, namespace, pod)) => {
                     let entry = IndexedIdentity {
                         kind,
-                        name: Some(rec.name.to_owned()),
-                        namespace: Some(rec.namespace.to_owned()),
-                        pod: Some(rec.pod.map(str::to_owned)),
+                        name: Some(name.to_owned()),
+                        namespace: Some(namespace.to_owned()),
+                        pod: Some(pod.map(str::to_owned)),
                     };
                     index.entries.insert(id.to_owned(), entry);
                 }
@@ -229,6 +225,23 @@ impl View<'_, ReadTransaction> {
             Ok((a.to_owned(), b.to_owned()))
         })
         .collect()
+    }
+}
+
+/// Lists the current networks and aliases of container `id`, from its record `rec`.
+fn list_networks(id: &str, rec: &ContainerRecord, inv: &mut Inventory) {
+    for (net, aliases) in &rec.networks {
+        let net = (*net).to_owned();
+        inv.networks
+            .entry(id.to_owned())
+            .or_default()
+            .insert(net.clone());
+        inv.aliases
+            .entry(id.to_owned())
+            .or_default()
+            .entry(net)
+            .or_default()
+            .extend(aliases.iter().map(|a| (*a).to_owned()));
     }
 }
 

@@ -11,19 +11,25 @@ use podstate_api::{
 };
 use redb::{ReadableTable, StorageError, Table, TableHandle, WriteTransaction};
 
+use crate::error::bad_layout;
 use crate::read::{View, after};
 use crate::record::{
-    Lifted, NameRecord, ObjectRecord, decode_index, decode_links, decode_object, encode_index,
-    encode_object,
+    ContainerRecord, Lifted, NameRecord, ObjectRecord, decode_container, decode_index,
+    decode_links, decode_object, encode_index, encode_object,
 };
 use crate::schema::{
     CONTAINER_CONFIGS, CONTAINER_EXEC_SESSIONS, CONTAINER_STATES, CONTAINERS, DB_CONFIG_KEY,
-    DEPENDENTS, EXEC_SESSIONS, META, NAMES, NETWORK_ALIASES, NETWORKS, POD_CONFIGS, POD_MEMBERS,
-    POD_STATES, PODS, Pairs, Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS,
+    DEPENDENTS, EXEC_SESSIONS, META, NAMES, POD_CONFIGS, POD_MEMBERS, POD_STATES, PODS, Pairs,
+    Records, VOLUME_CONFIGS, VOLUME_STATES, VOLUME_USERS,
 };
 
 /// The view a write transaction hands the apply phase.
 type WriteView<'a> = View<'a, WriteTransaction>;
+
+/// The strings of `list`, borrowed.
+fn as_strs(list: &[String]) -> Vec<&str> {
+    list.iter().map(String::as_str).collect()
+}
 
 /// A set of pairs open for writing.
 type PairTable<'t> = Table<'t, (&'static str, &'static str), ()>;
@@ -97,30 +103,35 @@ impl WriteView<'_> {
             .map_err(|e| self.fault(e))
     }
 
-    /// Removes the aliases of `id` on `network`, or on every network when `network` is `None`.
-    fn remove_aliases(&self, id: &str, network: Option<&str>) -> Result<()> {
-        let mut table = self.table(NETWORK_ALIASES)?;
-        let result = match network {
-            Some(net) => {
-                let end = after(net);
-                table.retain_in((id, net, "")..(id, end.as_str(), ""), |_, ()| false)
-            }
+    /// Connects container `id` to `network` with `aliases` (sorted, unique), or disconnects
+    /// it when `aliases` is `None`: a rewrite of its record.
+    fn set_network(&self, id: &str, network: &str, aliases: Option<&[String]>) -> Result<()> {
+        let mut table = self.table(CONTAINERS)?;
+        let stored = match table.get(id).map_err(|e| self.fault(e))? {
+            Some(held) => held.value().to_vec(),
+            // The checks found the container in this transaction.
             None => {
-                let end = after(id);
-                table.retain_in((id, "", "")..(end.as_str(), "", ""), |_, ()| false)
+                return Err(bad_layout(
+                    self.file,
+                    format!("container {id:?} has no record in {}", CONTAINERS.name()),
+                ));
             }
         };
-        result.map_err(|e| self.fault(e))
-    }
-
-    /// Adds `aliases` of `id` on `network`.
-    fn add_aliases(&self, id: &str, network: &str, aliases: &[String]) -> Result<()> {
-        let mut table = self.table(NETWORK_ALIASES)?;
-        for alias in aliases {
-            table
-                .insert((id, network, alias.as_str()), ())
-                .map_err(|e| self.fault(e))?;
+        let mut rec = decode_container(&stored, self.file, id)?;
+        let place = rec
+            .networks
+            .binary_search_by(|(net, _)| (*net).cmp(network));
+        match (place, aliases) {
+            // The check refused a network the container is on: replaced, never twice.
+            (Ok(at), Some(aliases)) => rec.networks[at].1 = as_strs(aliases),
+            (Err(at), Some(aliases)) => rec.networks.insert(at, (network, as_strs(aliases))),
+            (Ok(at), None) => drop(rec.networks.remove(at)),
+            (Err(_), None) => return Ok(()),
         }
+        let bytes = encode_index(&rec, self.file)?;
+        table
+            .insert(id, bytes.as_slice())
+            .map_err(|e| self.fault(e))?;
         Ok(())
     }
 
@@ -197,10 +208,17 @@ impl StoreWrite for WriteView<'_> {
     fn insert_container(&mut self, ctr: &Container, new: &NewContainer) -> Result<()> {
         let cfg = &ctr.config;
         let id = cfg.id.as_str();
-        let record = ObjectRecord {
+        // The networks come sorted, each network's aliases sorted and unique (a BTreeMap of
+        // `initial_networks`).
+        let record = ContainerRecord {
             name: &cfg.name,
             namespace: &cfg.namespace,
             pod: cfg.pod.as_deref(),
+            networks: new
+                .networks
+                .iter()
+                .map(|(net, aliases)| (net.as_str(), as_strs(aliases)))
+                .collect(),
         };
         self.put(CONTAINERS, id, &encode_index(&record, self.file)?)?;
         self.put_object(CONTAINER_CONFIGS, id, cfg)?;
@@ -211,17 +229,13 @@ impl StoreWrite for WriteView<'_> {
             new.dependencies.iter().map(|d| (d.as_str(), id)),
         )?;
         self.add_pairs(VOLUME_USERS, new.volumes.iter().map(|v| (v.as_str(), id)))?;
-        self.add_pairs(POD_MEMBERS, cfg.pod.as_deref().map(|p| (p, id)))?;
-        self.add_pairs(NETWORKS, new.networks.keys().map(|n| (id, n.as_str())))?;
-        for (network, aliases) in &new.networks {
-            self.add_aliases(id, network, aliases)?;
-        }
-        Ok(())
+        self.add_pairs(POD_MEMBERS, cfg.pod.as_deref().map(|p| (p, id)))
     }
 
     fn delete_container(&mut self, id: &str) -> Result<()> {
         // Each table is opened once, and only when it may hold an entry of the container: its
-        // identity and config come from their own removal, the rest from those two.
+        // identity and config come from their own removal, the rest from those two. Its
+        // networks go with its identity record.
         let Some((name, pod)) = self.take_identity(id)? else {
             return Ok(());
         };
@@ -244,9 +258,7 @@ impl StoreWrite for WriteView<'_> {
         self.remove_pairs(VOLUME_USERS, links.volumes.iter().map(|v| (v.as_str(), id)))?;
         self.delete_container_exec_sessions(id)?;
         self.remove_pairs(POD_MEMBERS, pod.as_deref().map(|p| (p, id)))?;
-        self.release_name(&name, id)?;
-        self.remove_all_pairs(NETWORKS, id)?;
-        self.remove_aliases(id, None)
+        self.release_name(&name, id)
     }
 
     fn set_container_state(&mut self, id: &str, state: &ContainerState) -> Result<()> {
@@ -258,13 +270,11 @@ impl StoreWrite for WriteView<'_> {
     }
 
     fn connect_network(&mut self, id: &str, network: &str, aliases: &[String]) -> Result<()> {
-        self.add_pairs(NETWORKS, [(id, network)])?;
-        self.add_aliases(id, network, aliases)
+        self.set_network(id, network, Some(aliases))
     }
 
     fn disconnect_network(&mut self, id: &str, network: &str) -> Result<()> {
-        self.remove_pairs(NETWORKS, [(id, network)])?;
-        self.remove_aliases(id, Some(network))
+        self.set_network(id, network, None)
     }
 
     fn insert_exec_session(&mut self, session: &ExecSession) -> Result<()> {

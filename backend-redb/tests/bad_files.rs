@@ -154,10 +154,14 @@ fn a_newer_format_is_refused_with_a_clear_message() {
     let d = dir();
     let file = d.path().join("newer.redb");
     drop(RedbStore::open(&file).unwrap());
-    stamp_format(&file, b"2");
+    let newer = (podstate_redb::FORMAT + 1).to_string();
+    stamp_format(&file, newer.as_bytes());
     let err = RedbStore::open(&file).expect_err("a newer format");
     assert_eq!(err.kind(), ErrorKind::Corrupt);
-    assert!(err.message().contains("format 2 is newer"), "{err}");
+    assert!(
+        err.message().contains(&format!("format {newer} is newer")),
+        "{err}"
+    );
     assert_fault(&err, &file);
 }
 

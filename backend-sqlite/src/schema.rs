@@ -38,7 +38,8 @@ pub const SCHEMA_VERSION: i32 = 2;
 pub const OLDEST_VERSION: i32 = 0;
 
 /// The tables and indexes of [`SCHEMA`] (SQLite's own automatic indexes aside), sorted: a
-/// database that claims to be podstate's but lacks one is refused as damaged.
+/// database that claims to be podstate's but lacks one is refused as damaged (an open reads
+/// them when the schema cookie says the schema may have changed: see [`LAID_OUT_COOKIE`]).
 const OBJECTS: [&str; 10] = [
     "db_config",
     "dependency",
@@ -354,15 +355,34 @@ fn damaged(conn: &Conn, why: String) -> StateError {
     )
 }
 
-/// Reads the application ID, the version and the schema's names through SQLite.
+/// The schema cookie (`PRAGMA schema_version`) of a database this build laid out: SQLite adds
+/// one for each of [`SCHEMA`]'s statements that creates an object, and for nothing else
+/// ([`OBJECTS`]: ten). Any later change to the schema (a `DROP INDEX` in `sqlite3`, a `VACUUM`,
+/// a restore) moves the cookie on; only `PRAGMA schema_version = N`, which SQLite documents
+/// as corrupting, sets it back.
+pub(crate) const LAID_OUT_COOKIE: i32 = OBJECTS.len() as i32;
+
+/// Reads the application ID, the version and the schema's names through SQLite. The names are
+/// read only when the schema may have changed since this build laid it out (its cookie is not
+/// [`LAID_OUT_COOKIE`]): most opens are of a file laid out by podstate and never altered, and
+/// the names cost a statement over the whole schema table on every open (a CLI pays it each
+/// time).
 fn identify(conn: &Conn) -> Result<Identity> {
-    let read = || -> rusqlite::Result<(i32, i32, Vec<String>)> {
+    let read = || -> rusqlite::Result<(i32, i32, Option<Vec<String>>)> {
         let app = conn
             .sql
             .query_row("PRAGMA application_id", [], |r| r.get(0))?;
         let version = conn
             .sql
             .query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if (app, version) == (APPLICATION_ID, SCHEMA_VERSION) {
+            let cookie: i32 = conn
+                .sql
+                .query_row("PRAGMA schema_version", [], |r| r.get(0))?;
+            if cookie == LAID_OUT_COOKIE {
+                return Ok((app, version, None));
+            }
+        }
         // Sorted here, not by `ORDER BY`: a sorter costs SQLite more to prepare and run than
         // the dozen names cost Rust (a few µs of every open), and `String`'s order is the
         // byte order `BINARY` sorts by.
@@ -371,14 +391,13 @@ fn identify(conn: &Conn) -> Result<Identity> {
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<String>>>()?;
         names.sort_unstable();
-        Ok((app, version, names))
+        Ok((app, version, Some(names)))
     };
     let (app, version, names) = conn.retry_sql(read)?;
-    let own: Vec<&str> = names
-        .iter()
-        .map(String::as_str)
-        .filter(|n| !n.starts_with("sqlite_"))
-        .collect();
+    let Some(names) = names else {
+        // This build's own layout, unchanged since (see LAID_OUT_COOKIE).
+        return Ok(Identity::Current);
+    };
     if app == 0 && version == 0 && names.is_empty() {
         return Ok(Identity::Empty);
     }
@@ -394,11 +413,16 @@ fn identify(conn: &Conn) -> Result<Identity> {
         };
         return Err(error::foreign(&conn.path, &why));
     }
-    if (OLDEST_VERSION..SCHEMA_VERSION).contains(&version) && app == APPLICATION_ID {
+    if (OLDEST_VERSION..SCHEMA_VERSION).contains(&version) {
         // Its objects are checked once it has been upgraded.
         return Ok(Identity::Older(version));
     }
     check_version(conn, version)?;
+    let own: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !n.starts_with("sqlite_"))
+        .collect();
     if own != OBJECTS {
         return Err(StateError::new(
             ErrorKind::Corrupt,

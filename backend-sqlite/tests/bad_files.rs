@@ -135,6 +135,62 @@ fn a_newer_schema_version_is_refused_naming_both_versions() {
     );
 }
 
+#[test]
+fn a_podstate_file_missing_one_of_its_tables_or_indexes_is_refused_as_damaged() {
+    // What an operator may do with `sqlite3` on the file. Each change moves SQLite's schema
+    // cookie on, so the open reads the schema's names again however it was laid out.
+    for (what, sql) in [
+        ("object_pods", "DROP INDEX object_pods;"),
+        ("exec_session", "DROP TABLE exec_session;"),
+        (
+            "an extra index",
+            "CREATE INDEX extra ON object (namespace);",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.db");
+        drop(SqliteStore::open(&path).unwrap());
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            conn.execute_batch(sql).unwrap();
+        }
+        let err = refused_untouched(&path, ErrorKind::Corrupt);
+        assert!(
+            err.message().contains("damaged") && err.message().contains("its schema holds"),
+            "{what}: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_vacuumed_file_opens_as_before() {
+    // VACUUM moves the schema cookie on without changing the schema: the names are read and
+    // match, and what the file holds is kept.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.db");
+    {
+        let store = SqliteStore::open(&path).unwrap();
+        let state = store.open_handle().unwrap();
+        state
+            .add_container(&Container::new(ContainerConfig::new("c1", "one")))
+            .unwrap();
+    }
+    let cookie = |path: &Path| -> i32 {
+        let conn = rusqlite::Connection::open(path).unwrap();
+        conn.query_row("PRAGMA schema_version", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = cookie(&path);
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("VACUUM;")
+        .unwrap();
+    assert_ne!(cookie(&path), before, "VACUUM moves the cookie on");
+    let store = SqliteStore::open(&path).unwrap();
+    let state = store.open_handle().unwrap();
+    assert_eq!(state.lookup_container("one").unwrap().config.id, "c1");
+}
+
 /// A podstate database with `n` podman-sized containers, closed.
 fn filled_database(n: usize) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();

@@ -5,11 +5,12 @@
 //! them changes the format: it needs a new version and an upgrade step (README, "Format
 //! versions and upgrades"), never an edit of these files.
 //!
-//! * `v1/`: the SQLite database (schema version 1), the redb database and the export file
-//!   (both still at their version 1, the current one). A writable open upgrades the SQLite
-//!   file to version 2 in place; a read-only open refuses it with one line naming `podstate
-//!   upgrade`.
-//! * `v2/`: the SQLite database of schema version 2 (the other two formats did not change).
+//! * `v1/`: the SQLite database (schema version 1), the redb database (format 1) and the
+//!   export file (still at its version 1, the current one). A writable open (and `podstate
+//!   upgrade`) upgrades either database to version 2 in place; a read-only open refuses it with
+//!   one line naming `podstate upgrade`.
+//! * `v2/`: the SQLite database of schema version 2 and the redb database of format 2 (the
+//!   export file's format did not change).
 //!
 //! The upgrade path also starts from a synthetic version 0 (version 1's layout stamped 0, see
 //! `podstate_sqlite::schema::OLDEST_VERSION` and `podstate_redb::OLDEST_FORMAT`), made from the
@@ -17,7 +18,8 @@
 //!
 //! The golden files are made by [`regenerate_golden_files`], an ignored test, only when a new
 //! format version is introduced (then under a new directory, `v3/`, keeping the others, and
-//! only the files whose format changed):
+//! only the files whose format changed). It makes only the files of the newest version that
+//! are not there yet, and never rewrites a checked-in one:
 //! `cargo test -p podstate --features sqlite,redb --test golden -- --ignored regenerate`.
 #![cfg(all(feature = "sqlite", feature = "redb"))]
 
@@ -46,12 +48,16 @@ const FILES: [(&str, &str, Option<&str>); 3] = [
 ];
 
 /// The golden files of version 2: the formats whose version 2 exists.
-const V2_FILES: [(&str, &str, Option<&str>); 1] = [("SQLite database", "state.db", Some("sqlite"))];
+const V2_FILES: [(&str, &str, Option<&str>); 2] = [
+    ("SQLite database", "state.db", Some("sqlite")),
+    ("redb database", "state.redb", Some("redb")),
+];
 
 /// The newest version of the format of `scheme`, which this build writes.
 fn current(scheme: &str) -> u32 {
     match scheme {
         "sqlite" => podstate_sqlite::schema::SCHEMA_VERSION as u32,
+        "redb" => podstate_redb::FORMAT,
         _ => 1,
     }
 }
@@ -261,6 +267,101 @@ fn a_version_1_database_of_another_shape_is_refused_as_damaged_and_left_as_it_wa
     }
 }
 
+/// The names of the tables of the redb file at `path`, sorted.
+fn redb_tables(path: &Path) -> Vec<String> {
+    use redb::{ReadableDatabase as _, TableHandle as _};
+    let db = redb::Database::open(path).unwrap();
+    let tx = db.begin_read().unwrap();
+    let mut names: Vec<String> = tx
+        .list_tables()
+        .unwrap()
+        .map(|t| t.name().to_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Format 1's table of current networks: (container, network).
+const REDB_V1_NETWORKS: redb::TableDefinition<(&str, &str), ()> =
+    redb::TableDefinition::new("networks");
+/// Format 1's table of aliases: (container, network, alias).
+const REDB_V1_ALIASES: redb::TableDefinition<(&str, &str, &str), ()> =
+    redb::TableDefinition::new("network_aliases");
+
+#[test]
+fn an_upgraded_version_1_redb_file_has_the_tables_of_a_new_one() {
+    let (_dir, copy) = copy_of(1, "state.redb");
+    let before = redb_tables(&copy);
+    assert!(before.contains(&"network_aliases".to_owned()), "{before:?}");
+    drop(open("redb", &copy, false).unwrap());
+    let fresh = copy.with_file_name("fresh.redb");
+    drop(open("redb", &fresh, false).unwrap());
+    assert_eq!(redb_tables(&copy), redb_tables(&fresh));
+}
+
+#[test]
+fn a_version_1_redb_file_with_network_rows_format_2_cannot_hold_is_refused_and_left_as_it_was() {
+    // Format 2 keeps a container's networks in its record: rows of a container without one,
+    // or aliases on a network the container is not on, would be dropped by the step to 2.
+    type Damage = fn(&redb::WriteTransaction, &str);
+    let damage: [(&str, Damage, &str); 3] = [
+        (
+            "a network of no stored container",
+            |tx, _| {
+                let mut t = tx.open_table(REDB_V1_NETWORKS).unwrap();
+                t.insert(("gone", "podman"), ()).unwrap();
+            },
+            "container \"gone\", which has no record",
+        ),
+        (
+            "an alias on a network the container is not on",
+            |tx, ctr| {
+                let mut t = tx.open_table(REDB_V1_ALIASES).unwrap();
+                t.insert((ctr, "elsewhere", "x"), ()).unwrap();
+            },
+            "on network \"elsewhere\", a network it is not on",
+        ),
+        (
+            "a table of format 1 missing",
+            |tx, _| {
+                tx.delete_table(REDB_V1_ALIASES).unwrap();
+            },
+            "table network_aliases of podstate-redb format 1 is missing",
+        ),
+    ];
+    for (what, plant, says) in damage {
+        let (_dir, copy) = copy_of(1, "state.redb");
+        {
+            use redb::{ReadableDatabase as _, ReadableTable as _};
+            let db = redb::Database::open(&copy).unwrap();
+            let ctr = {
+                let tx = db.begin_read().unwrap();
+                let def: redb::TableDefinition<&str, &[u8]> =
+                    redb::TableDefinition::new("containers");
+                let table = tx.open_table(def).unwrap();
+                let (first, _) = table.first().unwrap().unwrap();
+                first.value().to_owned()
+            };
+            let tx = db.begin_write().unwrap();
+            plant(&tx, &ctr);
+            tx.commit().unwrap();
+        }
+        let before = redb_tables(&copy);
+        let err = open("redb", &copy, false).map(drop).unwrap_err();
+        assert!(
+            matches!(err, podstate::OpenError::Store(ref e) if e.kind() == ErrorKind::Corrupt),
+            "{what}: {err}"
+        );
+        assert!(err.to_string().contains(says), "{what}: {err}");
+        assert_eq!(stamped("redb", &copy), 1, "{what}");
+        assert_eq!(
+            redb_tables(&copy),
+            before,
+            "{what}: the tables are as they were"
+        );
+    }
+}
+
 #[test]
 fn podstate_check_passes_on_the_golden_databases() {
     for (version, files) in [(1, &FILES[..]), (2, &V2_FILES[..])] {
@@ -325,11 +426,12 @@ fn stamped(scheme: &str, path: &Path) -> u32 {
 fn an_older_file_is_refused_read_only_with_the_command_and_upgraded_by_a_writable_open() {
     let expected = expected_dump();
     // Every older version of each format: the synthetic 0 of both (v1's files stamped 0) and
-    // SQLite's version 1.
+    // the version 1 of both.
     for (what, file, scheme, old) in [
         ("SQLite database v0", "state.db", "sqlite", 0),
         ("SQLite database v1", "state.db", "sqlite", 1),
         ("redb database v0", "state.redb", "redb", 0),
+        ("redb database v1", "state.redb", "redb", 1),
     ] {
         let (dir, copy) = copy_of(1, file);
         stamp(scheme, &copy, old);
@@ -529,17 +631,25 @@ fn regenerate_golden_files() {
     fs::create_dir_all(&dir).unwrap();
     for (_, file, scheme) in V2_FILES {
         let path = dir.join(file);
-        let _ = fs::remove_file(&path);
-        let Some(scheme) = scheme else { continue };
+        // A checked-in golden file is never rewritten: only a missing one is made.
+        let Some(scheme) = scheme.filter(|_| !path.exists()) else {
+            continue;
+        };
         let store = open(scheme, &path, false).unwrap();
         fill(store.open_handle().unwrap().as_ref());
         drop(store);
+        if scheme == "sqlite" {
+            // No free pages; the last connection removed the -wal and -shm files.
+            rusqlite::Connection::open(&path)
+                .unwrap()
+                .execute_batch("VACUUM")
+                .unwrap();
+            // The file SQLite's writers take turns on: not part of the database.
+            let _ = fs::remove_file(dir.join(format!("{file}-wait")));
+        } else {
+            // redb: no free pages either.
+            let mut db = redb::Database::open(&path).unwrap();
+            db.compact().unwrap();
+        }
     }
-    // SQLite: no free pages; the last connection removed the -wal and -shm files.
-    rusqlite::Connection::open(dir.join("state.db"))
-        .unwrap()
-        .execute_batch("VACUUM")
-        .unwrap();
-    // The file SQLite's writers take turns on: not part of the database.
-    let _ = fs::remove_file(dir.join("state.db-wait"));
 }

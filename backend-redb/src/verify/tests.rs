@@ -12,7 +12,9 @@ use podstate_conformance::scenarios::fixtures::{CtrExt, PodExt, ctr, exec, pod, 
 use proptest::prelude::*;
 use redb::{Builder, ConcurrencyMode, Database, WriteTransaction};
 
-use crate::record::{NameRecord, ObjectRecord, StoredKind, encode_index};
+use crate::record::{
+    ContainerRecord, NameRecord, ObjectRecord, StoredKind, StoredNetworks, encode_index,
+};
 use crate::schema::{
     CONTAINER_EXEC_SESSIONS, CONTAINERS, DEPENDENTS, NAMES, POD_MEMBERS, PODS, Pairs, VOLUME_USERS,
 };
@@ -122,6 +124,28 @@ fn identity(name: &str, namespace: &str, pod: Option<&str>) -> Vec<u8> {
     encode_index(&rec, Path::new("test")).unwrap()
 }
 
+/// A container's record's bytes, on network `podman` as every container of the sound
+/// database is.
+fn container_identity(name: &str, namespace: &str, pod: Option<&str>) -> Vec<u8> {
+    container_record(name, namespace, pod, vec![("podman", Vec::new())])
+}
+
+/// A container's record's bytes with `networks` as given, in their order.
+fn container_record(
+    name: &str,
+    namespace: &str,
+    pod: Option<&str>,
+    networks: StoredNetworks<'_>,
+) -> Vec<u8> {
+    let rec = ContainerRecord {
+        name,
+        namespace,
+        pod,
+        networks,
+    };
+    encode_index(&rec, Path::new("test")).unwrap()
+}
+
 /// Adds pair `(a, b)` to `def`, or removes it if it is there.
 fn toggle(tx: &WriteTransaction, def: Pairs, a: &str, b: &str) {
     let mut table = tx.open_table(def).unwrap();
@@ -148,13 +172,17 @@ fn plant(tx: &WriteTransaction, c: usize, p: usize, v: usize, kind: usize) {
         assert!(table.remove(key).unwrap().is_some(), "{key} is there");
     };
     match kind {
-        0 => insert(CONTAINERS, id, identity(name, moved, in_pod)),
+        0 => insert(CONTAINERS, id, container_identity(name, moved, in_pod)),
         1 => insert(
             PODS,
             pod_id,
             identity(pod_name, &format!("{pod_ns}x"), None),
         ),
-        2 => insert(CONTAINERS, id, identity(&format!("{name}x"), ns, in_pod)),
+        2 => insert(
+            CONTAINERS,
+            id,
+            container_identity(&format!("{name}x"), ns, in_pod),
+        ),
         3 => insert(
             PODS,
             pod_id,
@@ -162,10 +190,10 @@ fn plant(tx: &WriteTransaction, c: usize, p: usize, v: usize, kind: usize) {
         ),
         4 => {
             let other = if in_pod.is_some() { None } else { Some(pod_id) };
-            insert(CONTAINERS, id, identity(name, ns, other));
+            insert(CONTAINERS, id, container_identity(name, ns, other));
         }
         5 => remove(CONTAINERS, id),
-        6 => insert(CONTAINERS, "c9", identity("nine", ns, None)),
+        6 => insert(CONTAINERS, "c9", container_identity("nine", ns, None)),
         7 => {
             let rec = NameRecord {
                 kind: StoredKind::Pod,
@@ -196,6 +224,30 @@ fn an_identity_namespace_that_differs_from_the_config_is_reported() {
             .any(|v| v.contains("\"c1\"") && v.contains("namespace")),
         "{found:?}"
     );
+}
+
+#[test]
+fn a_container_record_whose_networks_break_their_order_is_reported_naming_the_container() {
+    let bad: [StoredNetworks<'static>; 4] = [
+        vec![("podman", vec![]), ("back", vec![])],
+        vec![("podman", vec![]), ("podman", vec![])],
+        vec![("podman", vec!["web", "db"])],
+        vec![("podman", vec!["db", "db"])],
+    ];
+    for networks in bad {
+        let what = format!("{networks:?}");
+        let found = verify_after(|tx| {
+            let mut table = tx.open_table(CONTAINERS).unwrap();
+            let bytes = container_record("three", "", Some("p1"), networks);
+            table.insert("c3", bytes.as_slice()).unwrap();
+        });
+        assert!(
+            found
+                .iter()
+                .any(|v| v.contains("container \"c3\"") && v.contains("out of order or repeated")),
+            "{what}: {found:?}"
+        );
+    }
 }
 
 proptest! {

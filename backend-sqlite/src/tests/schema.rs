@@ -5,7 +5,7 @@ use podstate_api::{State, Store};
 
 use super::with_conn;
 use crate::SqliteStore;
-use crate::schema::{APPLICATION_ID, SCHEMA_VERSION};
+use crate::schema::{APPLICATION_ID, LAID_OUT_COOKIE, SCHEMA_VERSION};
 
 #[test]
 fn schema_as_stored_by_sqlite() {
@@ -55,6 +55,13 @@ fn schema_as_stored_by_sqlite() {
         );
     }
     assert!(text.contains(&format!("application_id {APPLICATION_ID:#x}")));
+    // An open reads the schema's names only when the cookie is not the one a new file has.
+    let cookie: i32 = with_conn(&store, |conn| {
+        conn.sql
+            .query_row("PRAGMA schema_version", [], |r| r.get(0))
+            .unwrap()
+    });
+    assert_eq!(cookie, LAID_OUT_COOKIE, "the schema cookie of a new file");
     assert!(text.contains(&format!("user_version {SCHEMA_VERSION}")));
     insta::assert_snapshot!(text);
 }
