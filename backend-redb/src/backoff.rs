@@ -36,6 +36,8 @@ impl Backoff {
     pub(crate) fn wait(&mut self) -> Result<(), Duration> {
         let waited = self.start.elapsed();
         if waited >= self.timeout {
+            #[cfg(test)]
+            run_give_up_hook();
             return Err(waited);
         }
         let mut hasher = self.jitter.build_hasher();
@@ -46,5 +48,21 @@ impl Backoff {
         std::thread::sleep(pause.min(self.timeout - waited));
         self.pause = (self.pause * 2).min(MAX_PAUSE);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Run by the next back-off of this thread that gives up, first thing: a test's holder lets
+    /// go of the lock right then, after the wait's last try and before anything looks at who
+    /// holds the lock.
+    pub(crate) static ON_GIVE_UP: std::cell::RefCell<Option<Box<dyn FnOnce()>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+#[cfg(test)]
+fn run_give_up_hook() {
+    if let Some(hook) = ON_GIVE_UP.with(|hook| hook.borrow_mut().take()) {
+        hook();
     }
 }

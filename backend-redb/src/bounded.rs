@@ -7,7 +7,8 @@
 //!   would hang everyone. [`BoundedFile`] turns them into polling of the non-blocking ones,
 //!   failing past the lock timeout with an `io::Error` of
 //!   [`LOCK_TIMEOUT_KIND`](crate::error::LOCK_TIMEOUT_KIND) that names the holder (see
-//!   [`holders`](crate::holders)).
+//!   [`holders`](crate::holders)). A write call that opens the file for writing waits there
+//!   only for what is left of its own timeout ([`BoundedFile::opening_for`]).
 //! * **Snapshots without the header lock.** In multi-writer mode, `begin_read` holds the header
 //!   lock shared while it reads the header and takes its transaction's "active transaction
 //!   byte" (redb 4.6, `register_read_transaction`): the lock keeps a committing writer from
@@ -31,9 +32,10 @@ use std::io;
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
+use podstate_api::raw::holder_watch::{HolderWatch, LastSeenHolder};
 use podstate_api::raw::trace::LockWait;
 use redb::backends::FileBackend;
 use redb::{BackendError, DatabaseError, StorageBackend};
@@ -103,6 +105,16 @@ pub(crate) struct BoundedFile {
     section: Mutex<Section>,
     /// Threads of this process waiting for the write lock through this file.
     waiters: Mutex<usize>,
+    /// While redb opens the file on this storage for a write call: when that call began to
+    /// wait and when it gives up. Its waits end there, not a whole lock timeout after each one
+    /// began, and a timeout says the call's whole wait (the timeout is per call, SPEC §3: the
+    /// call may have waited for its turn already).
+    opening: Mutex<Option<(Instant, Instant)>>,
+    /// Where a writable object's waits report the holders they see, for the calls queued
+    /// behind them in the store's write group ([`report_holders_to`]).
+    ///
+    /// [`report_holders_to`]: BoundedFile::report_holders_to
+    holders_seen: OnceLock<Arc<LastSeenHolder>>,
 }
 
 /// A header section of `begin_read` taken without the header lock.
@@ -148,7 +160,40 @@ impl BoundedFile {
             locked_next: AtomicUsize::new(0),
             section: Mutex::new(Section::default()),
             waiters: Mutex::new(0),
+            opening: Mutex::new(None),
+            holders_seen: OnceLock::new(),
         }))
+    }
+
+    /// Ends the waits of the open redb is about to make on this storage at `deadline`, the
+    /// deadline of the write call that opens the file, which began to wait at `since` (until
+    /// [`opened`](BoundedFile::opened)).
+    pub(crate) fn opening_for(&self, since: Instant, deadline: Instant) {
+        *self.opening.lock().unwrap_or_else(PoisonError::into_inner) = Some((since, deadline));
+    }
+
+    /// The open is over: later waits each have the whole lock timeout again.
+    pub(crate) fn opened(&self) {
+        *self.opening.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// Makes the waits on this storage report the lock holders they see to `seen` (the store's,
+    /// for a writable object: a call queued behind a wait that gives up meanwhile names them).
+    pub(crate) fn report_holders_to(&self, seen: Arc<LastSeenHolder>) {
+        let _ = self.holders_seen.set(seen);
+    }
+
+    /// Reports what a wait saw of the lock's holder (see
+    /// [`report_holders_to`](BoundedFile::report_holders_to)).
+    pub(crate) fn report_holder(&self, watch: &HolderWatch) {
+        if let Some(sink) = self.holders_seen.get() {
+            sink.offer(watch.seen());
+        }
+    }
+
+    /// The opening call's wait, if any: when it began and when it gives up.
+    fn opening_call(&self) -> Option<(Instant, Instant)> {
+        *self.opening.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Turns on snapshots without the header lock: for a read-only database object, once open
@@ -228,23 +273,42 @@ impl BoundedFile {
         if writer {
             self.announce();
         }
-        let holder = || {
+        // The holder, when one is found.
+        let found = || {
             let wanted = Wanted::range(start, end, exclusive);
-            holders::describe(&holders::find(self.id, wanted, Some(self.own)))
+            let holders = holders::find(self.id, wanted, Some(self.own));
+            (!holders.is_empty()).then(|| holders::describe(&holders))
         };
         let mut wait = LockWait::begin();
-        let mut backoff = Backoff::new(self.timeout);
+        // Looks the holder up while waiting: a look only once the wait gave up finds nobody
+        // when the holder let go after the last try.
+        let mut watch = HolderWatch::begin();
+        // An opening call's wait ends at its deadline and counts from when it began.
+        let call = self.opening_call();
+        let limit = match call {
+            Some((_, deadline)) => deadline
+                .saturating_duration_since(Instant::now())
+                .min(self.timeout),
+            None => self.timeout,
+        };
+        let mut backoff = Backoff::new(limit);
         let answer = loop {
             match try_lock(start, end) {
                 Ok(true) => break Ok(()),
                 Ok(false) => {}
                 Err(e) => break Err(e),
             }
+            watch.look_if_due(found);
+            self.report_holder(&watch);
             if wait.wants_holder() {
-                wait.set_holder(holder());
+                wait.set_holder(found().unwrap_or_else(|| holders::describe(&[])));
             }
             if let Err(waited) = backoff.wait() {
-                let who = holder();
+                let waited = call.map_or(waited, |(since, _)| since.elapsed());
+                let who = watch
+                    .give_up(found)
+                    .unwrap_or_else(|| holders::describe(&[]));
+                self.report_holder(&watch);
                 wait.set_holder(who.clone());
                 break Err(BackendError::Io(io::Error::new(
                     LOCK_TIMEOUT_KIND,

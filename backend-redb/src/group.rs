@@ -61,7 +61,9 @@ impl Transactions for RedbWriter {
 
     fn begin(&self, turn: &mut TurnWait) -> Result<WriteTx> {
         let file = self.shared.file.as_path();
-        let writer = self.shared.writer()?;
+        // Opening the file (the first write, or the next one after a write retired the
+        // writable object) waits only for what is left of the call's timeout.
+        let writer = self.shared.writer_for(turn)?;
         let begun = begin_write(&writer.db, &writer.storage, file, turn).and_then(|mut tx| {
             tx.set_durability(Durability::Immediate)
                 .map_err(|e| fault(file, e))?;
@@ -103,6 +105,10 @@ impl Transactions for RedbWriter {
     }
 
     fn turn_timed_out(&self, turn: &mut TurnWait) -> StateError {
+        // What the waits of the calls ahead saw, in case the holder let go since.
+        if let Some(seen) = self.shared.holders_seen.get() {
+            turn.learn(&seen);
+        }
         let who = match self.shared.writer_if_open() {
             Some(writer) => name_write_lock_holder(&writer.storage, turn),
             // The call ahead is still opening the file for writing.

@@ -6,9 +6,13 @@
 //! in `/proc/PID/fdinfo/FD` (`lock:` lines), so the holder is found by reading the fdinfo of
 //! every process this user may inspect, for a lock on the same file (device and inode) that
 //! overlaps the wanted range and conflicts with the wanted kind. Slow (every descriptor of every
-//! process), so it runs only once a wait has timed out, or once a wait has lasted
+//! process: a few milliseconds), so it runs only while a call waits for a lock: every
+//! [`HOLDER_LOOK_EVERY`](podstate_api::raw::holder_watch::HOLDER_LOOK_EVERY) or more seldom (a
+//! look takes at most a tenth of the wait, see
+//! [`HolderWatch`](podstate_api::raw::holder_watch::HolderWatch)), once more when the wait
+//! times out, and once a wait has lasted
 //! [`LOCK_WAIT_REPORTED`](podstate_api::raw::trace::LOCK_WAIT_REPORTED) while a `tracing`
-//! subscriber wants lock waits; never on a call's path otherwise.
+//! subscriber wants lock waits; never on the path of a call that does not wait.
 
 use std::fmt;
 use std::fs;

@@ -110,14 +110,18 @@
 //! open-file-description locks, which `/proc/locks` lists without an owner, so the holder is
 //! found by reading the `lock:` lines of `/proc/*/fdinfo/*` of every process this user may
 //! inspect, for a lock on the same device and inode that conflicts with the one wanted: only
-//! once a wait has timed out, never on a call's path otherwise; "an unknown process" where none
-//! can be found. redb's own `begin_write` waits without bound, so a write starts with
-//! `try_begin_write`, retried with a jittered back-off from 20 µs to 2 ms; and the file is opened
-//! through a storage backend that turns redb's blocking byte-range locks (the writer byte a
-//! writable open takes, the header lock of a commit) into the same bounded polling, so a stopped
-//! peer cannot hang an open or a read either. One caveat of the lock kind (research on redb
-//! 4.6): a child forked without `exec` while a write transaction is open keeps the lock until it
-//! exits.
+//! while a call waits (every 10 ms or more seldom, a look taking at most a tenth of the wait),
+//! never on the path of a call that does not wait. The timeout names the holder found when the
+//! wait gives up, else the one last seen during the wait (it may have let go just after the last
+//! try); "an unknown process" where none can be found. redb's own `begin_write` waits without
+//! bound, so a write starts with `try_begin_write`, retried with a jittered back-off from 20 µs
+//! to 2 ms; and the file is opened through a storage backend that turns redb's blocking
+//! byte-range locks (the writer byte a writable open takes, the header lock of a commit) into
+//! the same bounded polling, so a stopped peer cannot hang an open or a read either. A write
+//! that opens the file for writing (a store's first, or the next after an I/O error) waits
+//! there only for what is left of its own lock timeout. One caveat of the lock kind (research
+//! on redb 4.6): a child forked without `exec` while a write transaction is open keeps the lock
+//! until it exits.
 //!
 //! **Only a write holds others up.** In multi-writer mode redb's `begin_read` holds the header
 //! lock shared while it reads the header, checks it, and takes its transaction's "active
@@ -283,6 +287,8 @@ mod upgrade;
 mod verify;
 mod write;
 
+#[cfg(test)]
+mod holder_tests;
 #[cfg(test)]
 mod tests;
 

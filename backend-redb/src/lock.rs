@@ -20,6 +20,7 @@ use std::time::{Duration, Instant};
 
 use podstate_api::StateError;
 use podstate_api::raw::group::TurnWait;
+use podstate_api::raw::holder_watch::HolderWatch;
 use podstate_api::raw::trace::LockWait;
 use redb::{Database, TransactionError, WriteTransaction};
 
@@ -51,6 +52,9 @@ pub(crate) fn begin_write(
         std::thread::sleep(YIELD_POLL);
     }
     let mut announced = false;
+    // Looks the holder up while waiting: a look only once the wait gave up finds nobody when
+    // the holder let go after the last try.
+    let mut watch = HolderWatch::begin();
     let mut backoff = Backoff::new(turn.remaining());
     let answer = loop {
         match db.try_begin_write() {
@@ -62,10 +66,15 @@ pub(crate) fn begin_write(
             storage.announce();
             announced = true;
         }
+        watch.look_if_due(|| found_write_lock_holder(storage));
+        storage.report_holder(&watch);
         if wait.wants_holder() {
             wait.set_holder(name_write_lock_holder(storage, turn));
         }
         if backoff.wait().is_err() {
+            if let Some(seen) = watch.seen() {
+                turn.learn(seen);
+            }
             let who = name_write_lock_holder(storage, turn);
             wait.set_holder(who.clone());
             break Err(lock_timeout(file, "the write lock", &who, turn.waited()));
@@ -82,9 +91,14 @@ pub(crate) fn begin_write(
 /// timeout: as found now, else as `turn` saw it earlier in its wait (see
 /// [`TurnWait::holder`]), else "an unknown process".
 pub(crate) fn name_write_lock_holder(storage: &BoundedFile, turn: &mut TurnWait) -> String {
+    turn.holder(found_write_lock_holder(storage))
+        .unwrap_or_else(|| holders::describe(&[]))
+}
+
+/// The write lock's holder as found now, `None` when nobody is found.
+fn found_write_lock_holder(storage: &BoundedFile) -> Option<String> {
     let found = write_lock_holders(storage);
-    let fresh = (!found.is_empty()).then(|| holders::describe(&found));
-    turn.holder(fresh).unwrap_or_else(|| holders::describe(&[]))
+    (!found.is_empty()).then(|| holders::describe(&found))
 }
 
 /// The processes holding the write lock of the file `storage` is open on. The holder may be

@@ -5,9 +5,10 @@ use std::fmt;
 use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError, TryLockError};
 
 use podstate_api::raw::group::TurnWait;
+use podstate_api::raw::holder_watch::LastSeenHolder;
 use podstate_api::{ErrorKind, Result, StateError};
 use redb::{Builder, ConcurrencyMode, Database, DatabaseError, ReadOnlyDatabase};
 
@@ -49,6 +50,10 @@ pub(crate) struct Shared {
     pub(crate) hook: Hook,
     reader: Mutex<Option<Arc<Reader>>>,
     writer: Mutex<Option<Writer>>,
+    /// The write lock's holder as the waits of this store's writes last saw it (also while
+    /// opening the file for writing): a call queued behind one of them that gives up meanwhile
+    /// names it.
+    pub(crate) holders_seen: Arc<LastSeenHolder>,
 }
 
 /// The writable database object and its storage (for the turn lock, see
@@ -99,6 +104,7 @@ impl Shared {
             hook,
             reader: Mutex::new(None),
             writer: Mutex::new(None),
+            holders_seen: Arc::default(),
         };
         for _ in 0..OPEN_TRIES {
             let reader = shared.open_reader()?;
@@ -199,8 +205,22 @@ impl Shared {
         }
     }
 
-    /// The writable database object, opened now if no write has needed it yet.
+    /// The writable database object, opened now if no write has needed it yet, outside any
+    /// write call (opening the store, a read's repair): each of the open's lock waits lasts up
+    /// to the lock timeout, as an open of the store's reader does.
     pub(crate) fn writer(&self) -> Result<Writer> {
+        self.writer_in(None)
+    }
+
+    /// The writable database object for the write call `turn`, opened now if no write has
+    /// needed it yet (or the last one was retired): the open waits for the file's locks until
+    /// `turn`'s deadline at most, since the call may have waited for its turn in the store's
+    /// group already (the lock timeout is per call).
+    pub(crate) fn writer_for(&self, turn: &TurnWait) -> Result<Writer> {
+        self.writer_in(Some(turn))
+    }
+
+    fn writer_in(&self, call: Option<&TurnWait>) -> Result<Writer> {
         if self.options.read_only {
             return Err(StateError::new(
                 ErrorKind::Io,
@@ -211,17 +231,19 @@ impl Shared {
         if let Some(writer) = slot.as_ref() {
             return Ok(writer.clone());
         }
-        let writer = open_writer(&self.file, self.options, &self.hook)?;
+        let writer = open_writer(self, call)?;
         *slot = Some(writer.clone());
         Ok(writer)
     }
 
-    /// The writable database object if a write has opened it.
+    /// The writable database object if a write has opened it; `None` also while a write is
+    /// opening it (this never waits for that open, which may last the opening call's timeout).
     pub(crate) fn writer_if_open(&self) -> Option<Writer> {
-        self.writer
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        match self.writer.try_lock() {
+            Ok(slot) => slot.clone(),
+            Err(TryLockError::Poisoned(slot)) => slot.into_inner().clone(),
+            Err(TryLockError::WouldBlock) => None,
+        }
     }
 
     /// Drops `stale`, the writable database object a write met an I/O error on, unless another
@@ -315,8 +337,11 @@ fn open_plain(
     Ok(Reader::Plain { db, storage })
 }
 
-/// The writable database object on the existing, non-empty `file`.
-fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Writer> {
+/// The writable database object on the existing, non-empty file of `shared`; the open's waits
+/// for the file's locks end at the deadline of the write `call` opening it, if any, and report
+/// the holders they see to the store.
+fn open_writer(shared: &Shared, call: Option<&TurnWait>) -> Result<Writer> {
+    let (file, options, hook) = (shared.file.as_path(), shared.options, &shared.hook);
     let handle = OpenOptions::new()
         .read(true)
         .write(true)
@@ -334,9 +359,14 @@ fn open_writer(file: &Path, options: RedbOptions, hook: &Hook) -> Result<Writer>
     }
     let storage =
         BoundedFile::new(handle, file, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
+    if let Some(turn) = call {
+        storage.opening_for(turn.since(), turn.deadline());
+    }
+    storage.report_holders_to(Arc::clone(&shared.holders_seen));
     let db = builder(options)
         .create_with_backend(SharedFile(storage.clone()))
         .map_err(|e| fault(file, e))?;
+    storage.opened();
     Ok(Writer {
         db: Arc::new(db),
         storage,

@@ -9,8 +9,10 @@ use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
 
-use podstate_api::{ErrorKind, State};
+use podstate_api::{ErrorKind, State, StateError};
 use podstate_conformance::scenarios::fixtures::{ctr, vol};
 use podstate_redb::{RedbOptions, RedbStore, StorageHook};
 use redb::{BackendError, StorageBackend};
@@ -20,7 +22,12 @@ use redb::{BackendError, StorageBackend};
 struct Switch {
     reads: AtomicBool,
     writes: AtomicBool,
+    /// Refuses redb's writer byte, as when another process holds the write lock.
+    writer_byte_held: AtomicBool,
 }
+
+/// redb's writer byte (its lock base, `2^62`).
+const WRITER_BYTE: u64 = 1 << 62;
 
 #[derive(Debug)]
 struct Hook(Arc<Switch>);
@@ -70,6 +77,10 @@ impl StorageBackend for Failing {
         self.inner.close()
     }
     fn try_lock_range(&self, s: Bound<u64>, e: Bound<u64>) -> Result<bool, BackendError> {
+        if s == Bound::Included(WRITER_BYTE) && self.switch.writer_byte_held.load(Ordering::SeqCst)
+        {
+            return Ok(false);
+        }
         self.inner.try_lock_range(s, e)
     }
     fn try_lock_shared_range(&self, s: Bound<u64>, e: Bound<u64>) -> Result<bool, BackendError> {
@@ -90,11 +101,15 @@ impl StorageBackend for Failing {
 }
 
 fn store() -> (tempfile::TempDir, RedbStore, Arc<Switch>) {
+    store_with(RedbOptions::default())
+}
+
+fn store_with(options: RedbOptions) -> (tempfile::TempDir, RedbStore, Arc<Switch>) {
     let dir = tempfile::tempdir().unwrap();
     let switch = Arc::new(Switch::default());
     let store = RedbStore::open_with_storage(
         dir.path().join("state.redb"),
-        RedbOptions::default(),
+        options,
         Arc::new(Hook(switch.clone())),
     )
     .unwrap();
@@ -139,4 +154,53 @@ fn a_write_error_answers_io_changes_nothing_and_the_next_write_works() {
     drop(state);
     let reopened = podstate_api::Store::reopen(std::sync::Arc::new(store)).unwrap();
     assert!(reopened.open_handle().unwrap().has_volume("v3").unwrap());
+}
+
+/// After a write met an I/O error, the next write opens the file anew; when it was queued behind
+/// another write of its store, that open waits only for what is left of its lock timeout (SPEC
+/// §3), not a whole new one. Here the write lock stays held (another process, as far as the
+/// store can tell) while two writes follow the failed one: the first gives up opening the file
+/// after its timeout, the second, queued behind it all along, opens it in turn. It used to wait
+/// about twice its lock timeout.
+#[test]
+fn the_open_after_an_io_error_waits_only_what_is_left_of_the_call() {
+    let timeout = Duration::from_millis(400);
+    let (_dir, store, switch) = store_with(RedbOptions::default().lock_timeout(timeout));
+    let state = store.open_handle().unwrap();
+    state.add_container(&ctr("c1", "one")).unwrap();
+    switch.writes.store(true, Ordering::SeqCst);
+    assert_eq!(
+        state.add_volume(&vol("v1")).unwrap_err().kind(),
+        ErrorKind::Io
+    );
+    switch.writes.store(false, Ordering::SeqCst);
+    switch.writer_byte_held.store(true, Ordering::SeqCst);
+    let writers: Vec<_> = ["v2", "v3"]
+        .into_iter()
+        .map(|name| {
+            let state = store.open_handle().unwrap();
+            let writer = thread::spawn(move || {
+                let started = Instant::now();
+                let err = state.add_volume(&vol(name)).unwrap_err();
+                (err, started.elapsed())
+            });
+            // The second call queues well inside the first one's wait.
+            thread::sleep(timeout / 4);
+            writer
+        })
+        .collect();
+    let answers: Vec<(StateError, Duration)> =
+        writers.into_iter().map(|w| w.join().unwrap()).collect();
+    switch.writer_byte_held.store(false, Ordering::SeqCst);
+    for (err, took) in &answers {
+        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+        assert!(err.message().contains("the write lock"), "{err}");
+        // About one lock timeout, with room for a slow machine; the old code took about two.
+        assert!(
+            *took < timeout * 3 / 2,
+            "a write with a lock timeout of {timeout:?} gave up only after {took:?}: {err}"
+        );
+    }
+    state.add_volume(&vol("v4")).unwrap();
+    assert!(state.has_volume("v4").unwrap());
 }

@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use podstate_api::{ErrorKind, State, StateError};
 use podstate_conformance::scenarios::fixtures::vol;
@@ -224,4 +224,66 @@ fn a_header_lock_timeout_names_its_holder() {
     assert_names_holder(&err, &file, "header lock", &holder);
     drop(holder);
     state.add_volume(&vol("v3")).unwrap();
+}
+
+/// A write that opens the file for writing (the store's first write, or the next one after a
+/// write met an I/O error and retired the writable object) counts the time it spent queued in
+/// its group toward its lock timeout: the open waits only for what is left of the call's
+/// timeout, never a timeout of its own (SPEC §3). Two first writes of a store meet a stopped
+/// writer: the first gives up opening the file after its timeout, and the second, queued behind
+/// it all along, opens the file in turn. It used to wait a whole new timeout there, about twice
+/// its lock timeout in all.
+#[test]
+fn opening_the_file_for_writing_waits_only_what_is_left_of_the_call() {
+    let (_dir, file) = new_database();
+    let timeout = Duration::from_millis(400);
+    let store = RedbStore::open_with(&file, RedbOptions::default().lock_timeout(timeout)).unwrap();
+    let handles: Vec<_> = (0..2).map(|_| store.open_handle().unwrap()).collect();
+    let mut holder = Child::start("hold-write-lock", &file);
+    holder.expect("holding");
+    holder.stop();
+    let writers: Vec<_> = handles
+        .into_iter()
+        .zip(["v1", "v2"])
+        .map(|(state, name)| {
+            let writer = thread::spawn(move || {
+                let started = Instant::now();
+                let err = state.add_volume(&vol(name)).unwrap_err();
+                (err, started.elapsed())
+            });
+            // The second call queues well inside the first one's wait.
+            thread::sleep(timeout / 4);
+            writer
+        })
+        .collect();
+    let answers: Vec<(StateError, Duration)> =
+        writers.into_iter().map(|w| w.join().unwrap()).collect();
+    for (err, took) in &answers {
+        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+        assert!(err.message().contains("the write lock"), "{err}");
+        // About one lock timeout, with room for a slow machine; the old code took about two.
+        assert!(
+            *took < timeout * 3 / 2,
+            "a write with a lock timeout of {timeout:?} gave up only after {took:?}: {err}"
+        );
+        // The message says the call's whole wait, its time queued included.
+        assert!(
+            said_wait(err) >= timeout.as_secs_f64() - 0.05,
+            "{err} does not say the whole wait"
+        );
+    }
+    drop(holder);
+    store.open_handle().unwrap().add_volume(&vol("v3")).unwrap();
+}
+
+/// The wait a lock-timeout message says, in seconds ("gave up after waiting 0.4 s").
+fn said_wait(err: &StateError) -> f64 {
+    let message = err.message();
+    let (_, after) = message
+        .split_once("gave up after waiting ")
+        .unwrap_or_else(|| panic!("{err} says no wait"));
+    let number = after.split_whitespace().next().unwrap_or_default();
+    number
+        .parse()
+        .unwrap_or_else(|_| panic!("{err} gives no wait"))
 }

@@ -7,8 +7,9 @@
 //! per call, not per lock: a call that meets several locks waits at most the timeout in all.
 //!
 //! A lock timeout names the processes that held the lock (SPEC §3). They are looked up while
-//! the call waits, every [`HOLDER_LOOK_EVERY`] and once more when it gives up, and the last
-//! ones found are kept ([`LockClock::holder`]): a look made only after the wait gave up can
+//! the call waits, every [`HOLDER_LOOK_EVERY`] (the interval every backend uses; some tens of
+//! microseconds a look of `/proc/locks`) and once more when it gives up, and the last ones
+//! found are kept ([`LockClock::holder`]): a look made only after the wait gave up can
 //! find nobody, because the holder let go between the wait's last try and the look (a writer
 //! stopped inside its transaction and let go just then: its waiter would name no one).
 //!
@@ -23,6 +24,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use podstate_api::raw::group::deadline_after;
+use podstate_api::raw::holder_watch::HOLDER_LOOK_EVERY;
 use podstate_api::raw::trace::LockWait;
 use rusqlite::Connection;
 
@@ -31,10 +33,6 @@ use crate::turn::Turn;
 
 /// The first sleep between two tries; each later sleep doubles, up to the poll interval.
 const FIRST_SLEEP: Duration = Duration::from_micros(50);
-
-/// How often a waiting call looks up the lock's holders (in `/proc/locks`, some ten
-/// microseconds a look): a call whose wait lasts less looks only if it gives up.
-pub(crate) const HOLDER_LOOK_EVERY: Duration = Duration::from_millis(10);
 
 /// When the current call of one connection gives up waiting for a lock.
 #[derive(Debug)]

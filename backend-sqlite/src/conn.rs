@@ -5,6 +5,7 @@
 use std::cell::Cell;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
 use podstate_api::{ErrorKind, Result, StateError};
 use rusqlite::config::DbConfig;
@@ -60,9 +61,14 @@ fn check_path(path: &Path, must_exist: bool) -> Result<()> {
 
 impl Conn {
     /// Opens `path` (creating an empty file if there is none, unless read-only) with the busy
-    /// handler and the per-connection settings, and reads nothing yet: [`open`](crate::open)
-    /// then checks what the file holds.
-    pub(crate) fn connect(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
+    /// handler and the per-connection settings, and reads no rows yet: [`open`](crate::open)
+    /// then checks what the file holds. Its waits for the file's locks end at `deadline` (the
+    /// settings read the schema, which waits for a connection holding the file exclusively).
+    pub(crate) fn connect(
+        path: &Arc<Path>,
+        options: &SqliteOptions,
+        deadline: Instant,
+    ) -> Result<Conn> {
         check_path(path, options.read_only)?;
         let flags = if options.read_only {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX
@@ -73,6 +79,7 @@ impl Conn {
         };
         let turn = (!options.read_only).then(|| Arc::new(Turn::new(path)));
         let clock = LockClock::new(path, options.lock_timeout, options.busy_poll, turn.clone());
+        clock.start_until(deadline);
         let leftovers = options
             .read_only
             .then(|| Leftovers::file_alone(path))

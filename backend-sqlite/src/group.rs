@@ -18,7 +18,7 @@ use crate::begin::begin;
 use crate::busy::LockClock;
 use crate::conn::Conn;
 use crate::error::{holders_text, lock_timeout_message};
-use crate::open::open;
+use crate::open::open_until;
 use crate::options::SqliteOptions;
 
 /// The write connection of one store, opened by its first write.
@@ -106,7 +106,9 @@ impl Transactions for Writer {
         let conn = match idle {
             Some(conn) => conn,
             None => {
-                let conn = open(&self.path, &self.options)?;
+                // The store's first write, or the next one after a broken connection was
+                // dropped: the open waits only for what is left of the call's timeout.
+                let conn = open_until(&self.path, &self.options, turn.deadline())?;
                 *self.clock.lock().unwrap_or_else(PoisonError::into_inner) =
                     Some(Arc::clone(&conn.clock));
                 conn

@@ -5,8 +5,10 @@
 
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Instant;
 
 use podstate_api::Result;
+use podstate_api::raw::group::deadline_after;
 
 use crate::conn::Conn;
 use crate::options::SqliteOptions;
@@ -18,9 +20,24 @@ const STATEMENT_CACHE: usize = 64;
 
 /// Opens `path` (creating an empty file if there is none) and makes sure it is a podstate
 /// database of this version, laying it out when it is empty (a read-only open lays out
-/// nothing and refuses an empty file).
+/// nothing and refuses an empty file). Waits for the file's locks up to the lock timeout.
 pub(crate) fn open(path: &Arc<Path>, options: &SqliteOptions) -> Result<Conn> {
-    let conn = Conn::connect(path, options)?;
+    open_until(
+        path,
+        options,
+        deadline_after(Instant::now(), options.lock_timeout),
+    )
+}
+
+/// As [`open`], waiting for the file's locks until `deadline` at most: that of the write call
+/// that opens the write connection, which may have waited for its turn in the store's group
+/// already (the lock timeout is per call, SPEC §3).
+pub(crate) fn open_until(
+    path: &Arc<Path>,
+    options: &SqliteOptions,
+    deadline: Instant,
+) -> Result<Conn> {
+    let conn = Conn::connect(path, options, deadline)?;
     if options.read_only {
         // Nothing that writes: no layout, no journal-mode switch (a read-only connection
         // reads the mode the file has).

@@ -4,6 +4,7 @@
 mod holder;
 mod networks;
 mod prefix;
+mod reopen;
 mod schema;
 mod spare;
 

@@ -88,6 +88,7 @@ mod engine;
 mod files;
 pub mod group;
 mod handle;
+pub mod holder_watch;
 pub mod lifecycle;
 mod links;
 mod read;

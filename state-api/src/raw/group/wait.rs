@@ -33,6 +33,11 @@ impl TurnWait {
         TurnWait::new(now, deadline_after(now, timeout))
     }
 
+    /// When the call began to wait.
+    pub fn since(&self) -> Instant {
+        self.since
+    }
+
     /// When the call gives up.
     pub fn deadline(&self) -> Instant {
         self.deadline

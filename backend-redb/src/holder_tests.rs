@@ -1,0 +1,206 @@
+//! A lock timeout names the process that held the lock while the call waited, also when that
+//! process lets go after the wait's last try and before anything looks at who holds the lock
+//! (SPEC §3). A writer stopped (SIGSTOP) inside its transaction and let go (SIGCONT) just as
+//! another process's write gave up on it used to be named by nobody ("an unknown process"):
+//! the holder was looked up only after the wait had given up. Here the holder is a child
+//! process, killed at that very moment by a hook the back-off runs when it gives up.
+
+use std::ops::Bound;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use podstate_api::{ErrorKind, State, StateError};
+use podstate_conformance::scenarios::fixtures::vol;
+use redb::backends::FileBackend;
+use redb::{Builder, ConcurrencyMode, StorageBackend};
+
+use crate::backoff::ON_GIVE_UP;
+use crate::{RedbOptions, RedbStore};
+
+/// The database the child holds a lock of.
+const DB: &str = "PODSTATE_REDB_TEST_HOLDER_DB";
+/// Which lock the child holds: `write` (redb's write lock) or `header` (its header lock).
+const LOCK: &str = "PODSTATE_REDB_TEST_HOLDER_LOCK";
+
+/// Not a test of its own: the body of the child process that holds a lock (does nothing when
+/// run without a database). It takes the lock, says so by creating `DB.holding`, and keeps it
+/// until it is killed.
+#[test]
+fn lock_holder_process() {
+    let Ok(db) = std::env::var(DB) else {
+        return;
+    };
+    let _held: Box<dyn std::any::Any> = match std::env::var(LOCK).unwrap().as_str() {
+        "write" => {
+            let mut builder = Builder::new();
+            builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+            let db = builder.open(&db).unwrap();
+            let tx = db.begin_write().unwrap();
+            Box::new((tx, db))
+        }
+        "header" => {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .open(&db)
+                .unwrap();
+            let backend = FileBackend::new(file).unwrap();
+            backend
+                .lock_range(Bound::Included(0), Bound::Excluded(320))
+                .unwrap();
+            Box::new(backend)
+        }
+        other => panic!("unknown lock {other}"),
+    };
+    std::fs::write(holding(Path::new(&db)), b"").unwrap();
+    loop {
+        thread::sleep(Duration::from_secs(1));
+    }
+}
+
+/// The file by which the child says it holds the lock.
+fn holding(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(".holding");
+    PathBuf::from(name)
+}
+
+/// A child holding a lock of `db`; killed when dropped, also when the test fails.
+struct Holder(Child);
+
+impl Holder {
+    fn start(db: &Path, lock: &str) -> Holder {
+        let child = Command::new(std::env::current_exe().unwrap())
+            .args([
+                "holder_tests::lock_holder_process",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env(DB, db)
+            .env(LOCK, lock)
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let holder = Holder(child);
+        let start = Instant::now();
+        while !holding(db).exists() {
+            assert!(
+                start.elapsed() < Duration::from_secs(120),
+                "the holder never began"
+            );
+            thread::sleep(Duration::from_millis(1));
+        }
+        holder
+    }
+
+    /// Kills the child and waits until it is gone, and its locks with it.
+    fn let_go(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        self.let_go();
+    }
+}
+
+/// A write of a store whose writable side is open, while a child holds `lock` and is killed
+/// the moment the write's wait gives up: its answer.
+fn write_as_the_holder_lets_go(lock: &str) -> (StateError, u32) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.redb");
+    let options = RedbOptions::default().lock_timeout(Duration::from_millis(300));
+    let store = RedbStore::open_with(&file, options).unwrap();
+    let state = store.open_handle().unwrap();
+    state.add_volume(&vol("before")).unwrap();
+    let holder = Arc::new(Mutex::new(Holder::start(&file, lock)));
+    let pid = holder.lock().unwrap().0.id();
+    let releasing = Arc::clone(&holder);
+    ON_GIVE_UP.with(|hook| {
+        *hook.borrow_mut() = Some(Box::new(move || releasing.lock().unwrap().let_go()));
+    });
+    let err = state.add_volume(&vol("blocked"));
+    ON_GIVE_UP.with(|hook| hook.borrow_mut().take());
+    // It is gone now: the next write gets in.
+    state.add_volume(&vol("later")).unwrap();
+    (err.unwrap_err(), pid)
+}
+
+fn assert_names(err: &StateError, lock: &str, pid: u32) {
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.message().contains(lock), "{err} does not name {lock}");
+    assert!(
+        err.message().contains(&format!("process {pid}")),
+        "{err} does not name the holder, process {pid}"
+    );
+}
+
+#[test]
+fn a_write_lock_holder_that_lets_go_as_the_wait_gives_up_is_named() {
+    let (err, pid) = write_as_the_holder_lets_go("write");
+    assert_names(&err, "the write lock", pid);
+}
+
+#[test]
+fn a_header_lock_holder_that_lets_go_as_the_wait_gives_up_is_named() {
+    let (err, pid) = write_as_the_holder_lets_go("header");
+    assert_names(&err, "the header lock", pid);
+}
+
+/// A write queued behind another write of its store (group commit) that gives up while the one
+/// ahead is still opening the file for writing, just as the holder of the write lock lets go: it
+/// names the holder the one ahead saw during its wait (not "another call of this process").
+#[test]
+fn a_write_queued_behind_an_open_names_the_holder_that_let_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.redb");
+    let timeout = Duration::from_millis(300);
+    let store = Arc::new(
+        RedbStore::open_with(&file, RedbOptions::default().lock_timeout(timeout)).unwrap(),
+    );
+    let holder = Arc::new(Mutex::new(Holder::start(&file, "write")));
+    let pid = holder.lock().unwrap().0.id();
+
+    let (queued_tx, queued_rx) = std::sync::mpsc::channel::<StateError>();
+    let ahead = {
+        let store = Arc::clone(&store);
+        let holder = Arc::clone(&holder);
+        thread::spawn(move || {
+            // When the call ahead gives up opening the file, the holder lets go, and the call
+            // ahead keeps its group's turn until the queued call has answered.
+            let queued = Arc::new(Mutex::new(None));
+            let answered = Arc::clone(&queued);
+            ON_GIVE_UP.with(|hook| {
+                *hook.borrow_mut() = Some(Box::new(move || {
+                    holder.lock().unwrap().let_go();
+                    let answer = queued_rx.recv_timeout(Duration::from_secs(10));
+                    *answered.lock().unwrap() = answer.ok();
+                }));
+            });
+            let err = store.open_handle().unwrap().add_volume(&vol("ahead"));
+            let queued = queued.lock().unwrap().take();
+            (err.unwrap_err(), queued)
+        })
+    };
+    // The queued call begins well inside the wait of the call ahead.
+    thread::sleep(timeout / 3);
+    let queued = {
+        let store = Arc::clone(&store);
+        thread::spawn(move || {
+            let err = store.open_handle().unwrap().add_volume(&vol("queued"));
+            // The call ahead stopped listening if this answer came too late.
+            let _ = queued_tx.send(err.unwrap_err());
+        })
+    };
+    queued.join().unwrap();
+    let (ahead, queued) = ahead.join().unwrap();
+    let queued = queued.expect("the queued call did not answer while the call ahead waited");
+    assert_names(&ahead, "the write lock", pid);
+    assert_names(&queued, "the write lock", pid);
+}
