@@ -4,15 +4,16 @@
 //! answers `PreviousIo` until it is opened again), so the store must drop the object that met
 //! one.
 
+mod queued;
+
 use std::io;
 use std::ops::Bound;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use podstate_api::{ErrorKind, State, StateError};
+use podstate_api::{ErrorKind, State};
 use podstate_conformance::scenarios::fixtures::{ctr, vol};
 use podstate_redb::{RedbOptions, RedbStore, StorageHook};
 use redb::{BackendError, StorageBackend};
@@ -175,31 +176,11 @@ fn the_open_after_an_io_error_waits_only_what_is_left_of_the_call() {
     );
     switch.writes.store(false, Ordering::SeqCst);
     switch.writer_byte_held.store(true, Ordering::SeqCst);
-    let writers: Vec<_> = ["v2", "v3"]
-        .into_iter()
-        .map(|name| {
-            let state = store.open_handle().unwrap();
-            let writer = thread::spawn(move || {
-                let started = Instant::now();
-                let err = state.add_volume(&vol(name)).unwrap_err();
-                (err, started.elapsed())
-            });
-            // The second call queues well inside the first one's wait.
-            thread::sleep(timeout / 4);
-            writer
-        })
-        .collect();
-    let answers: Vec<(StateError, Duration)> =
-        writers.into_iter().map(|w| w.join().unwrap()).collect();
+    let calls = ["v2", "v3"].map(|name| (store.open_handle().unwrap(), name));
+    let answers = queued::failing_queued_adds(calls.into(), timeout);
     switch.writer_byte_held.store(false, Ordering::SeqCst);
     for (err, took) in &answers {
-        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
-        assert!(err.message().contains("the write lock"), "{err}");
-        // About one lock timeout, with room for a slow machine; the old code took about two.
-        assert!(
-            *took < timeout * 3 / 2,
-            "a write with a lock timeout of {timeout:?} gave up only after {took:?}: {err}"
-        );
+        queued::assert_gave_up_in_one_timeout(err, *took, timeout);
     }
     state.add_volume(&vol("v4")).unwrap();
     assert!(state.has_volume("v4").unwrap());

@@ -4,6 +4,7 @@
 //! timeout message names it (process ID and command name), found through `/proc/*/fdinfo`
 //! since redb's open-file-description locks show no owner in `/proc/locks`.
 
+mod queued;
 mod support;
 
 use std::fs::OpenOptions;
@@ -13,7 +14,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use podstate_api::{ErrorKind, State, StateError};
 use podstate_conformance::scenarios::fixtures::vol;
@@ -242,30 +243,10 @@ fn opening_the_file_for_writing_waits_only_what_is_left_of_the_call() {
     let mut holder = Child::start("hold-write-lock", &file);
     holder.expect("holding");
     holder.stop();
-    let writers: Vec<_> = handles
-        .into_iter()
-        .zip(["v1", "v2"])
-        .map(|(state, name)| {
-            let writer = thread::spawn(move || {
-                let started = Instant::now();
-                let err = state.add_volume(&vol(name)).unwrap_err();
-                (err, started.elapsed())
-            });
-            // The second call queues well inside the first one's wait.
-            thread::sleep(timeout / 4);
-            writer
-        })
-        .collect();
-    let answers: Vec<(StateError, Duration)> =
-        writers.into_iter().map(|w| w.join().unwrap()).collect();
+    let calls = handles.into_iter().zip(["v1", "v2"]).collect();
+    let answers = queued::failing_queued_adds(calls, timeout);
     for (err, took) in &answers {
-        assert_eq!(err.kind(), ErrorKind::Io, "{err}");
-        assert!(err.message().contains("the write lock"), "{err}");
-        // About one lock timeout, with room for a slow machine; the old code took about two.
-        assert!(
-            *took < timeout * 3 / 2,
-            "a write with a lock timeout of {timeout:?} gave up only after {took:?}: {err}"
-        );
+        queued::assert_gave_up_in_one_timeout(err, *took, timeout);
         // The message says the call's whole wait, its time queued included.
         assert!(
             said_wait(err) >= timeout.as_secs_f64() - 0.05,
