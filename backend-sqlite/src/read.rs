@@ -2,7 +2,9 @@
 
 use std::collections::BTreeMap;
 
-use podstate_api::raw::{Blockers, Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
+use podstate_api::raw::{
+    Blockers, Holder, HolderKind, NamedObject, ObjectMeta, StoreLoad, StoreRead,
+};
 use podstate_api::{
     Container, ContainerConfig, ContainerState, DbConfig, ErrorKind, Pod, PodConfig, Result,
     StateError, Volume, VolumeConfig,
@@ -12,6 +14,10 @@ use rusqlite::{Params, Row, ToSql};
 use crate::error;
 use crate::record::{self, Record};
 use crate::store::SqliteTx;
+
+/// The holder of a name in the shared container/pod name space, and its namespace: one
+/// statement for the collision checks and the lookups by name.
+const BY_NAME: &str = "SELECT kind, id, namespace FROM object WHERE name = ?1";
 
 /// The first two IDs of one kind starting with a prefix, visible in a namespace: a range scan
 /// of the `object` primary key from the prefix to [`prefix_end`], stopping at the second match.
@@ -265,16 +271,26 @@ impl StoreRead for SqliteTx<'_> {
     }
 
     fn name_holder(&self, name: &str) -> Result<Option<Holder>> {
-        self.one(
-            "SELECT kind, id FROM object WHERE name = ?1",
-            [name],
-            |row| {
-                Ok(Holder {
-                    kind: kind(self, row)?,
-                    id: self.text(row, 1)?,
-                })
-            },
-        )
+        self.one(BY_NAME, [name], |row| {
+            Ok(Holder {
+                kind: kind(self, row)?,
+                id: self.text(row, 1)?,
+            })
+        })
+    }
+
+    fn named_object(&self, wanted: HolderKind, name: &str) -> Result<Option<NamedObject>> {
+        // The row the name's key leads to holds the namespace too: one probe, not two.
+        let found = self.one(BY_NAME, [name], |row| {
+            if kind(self, row)? != wanted {
+                return Ok(None);
+            }
+            Ok(Some(NamedObject {
+                id: self.text(row, 1)?,
+                namespace: self.text(row, 2)?,
+            }))
+        })?;
+        Ok(found.flatten())
     }
 
     fn container_id_prefix(&self, prefix: &str, ns: &str) -> Result<Vec<String>> {

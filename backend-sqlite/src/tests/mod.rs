@@ -2,6 +2,7 @@
 //! the prefix scans, and what the schema itself refuses.
 
 mod holder;
+mod lookup;
 mod networks;
 mod prefix;
 mod reopen;

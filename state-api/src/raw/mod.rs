@@ -101,7 +101,7 @@ pub use engine::Engine;
 pub use files::DatabaseFiles;
 pub use handle::Handle;
 pub use links::ContainerLinks;
-pub use read::{Blockers, Holder, HolderKind, ObjectMeta, StoreLoad, StoreRead};
+pub use read::{Blockers, Holder, HolderKind, NamedObject, ObjectMeta, StoreLoad, StoreRead};
 pub use write::{NewContainer, StoreWrite};
 
 /// The text of a caught panic's payload (`panic!` with a literal or a format), or

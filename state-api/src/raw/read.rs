@@ -33,6 +33,16 @@ pub struct Holder {
     pub id: String,
 }
 
+/// An object of the shared container/pod spaces found by its name: what a lookup by name needs
+/// of it (see [`StoreRead::named_object`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedObject {
+    /// The object's ID.
+    pub id: String,
+    /// Its stored libpod namespace (`""` = none).
+    pub namespace: String,
+}
+
 /// The identity of a stored container or pod, as the checks need it: everything but the
 /// config's lists and payload.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -98,6 +108,27 @@ pub trait StoreRead {
 
     /// Who holds `name` in the shared container/pod name space.
     fn name_holder(&self, name: &str) -> Result<Option<Holder>>;
+
+    /// The object of `kind` named exactly `name`, in any namespace, with its stored namespace;
+    /// `None` when no object, or one of the other kind, holds the name. The default asks
+    /// [`name_holder`](StoreRead::name_holder), then the holder's namespace; a backend that
+    /// keeps the namespace beside the name answers in one probe (every lookup by name asks).
+    fn named_object(&self, kind: HolderKind, name: &str) -> Result<Option<NamedObject>> {
+        let Some(holder) = self.name_holder(name)? else {
+            return Ok(None);
+        };
+        if holder.kind != kind {
+            return Ok(None);
+        }
+        let namespace = match kind {
+            HolderKind::Container => self.container_namespace(&holder.id)?,
+            HolderKind::Pod => self.pod_namespace(&holder.id)?,
+        };
+        Ok(namespace.map(|namespace| NamedObject {
+            id: holder.id,
+            namespace,
+        }))
+    }
 
     /// The first two IDs, in byte order, of containers visible in `ns` that start with
     /// `prefix` (fewer when fewer match). Every byte of `prefix` is literal.

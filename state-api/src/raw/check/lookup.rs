@@ -64,12 +64,10 @@ fn visible_name(
     ns: &str,
     name: &str,
 ) -> Result<Option<String>> {
-    match view.name_holder(name)? {
-        Some(holder) if holder.kind == kind.holder() && visible_id(view, kind, ns, &holder.id)? => {
-            Ok(Some(holder.id))
-        }
-        _ => Ok(None),
-    }
+    Ok(view
+        .named_object(kind.holder(), name)?
+        .filter(|object| visible(ns, &object.namespace))
+        .map(|object| object.id))
 }
 
 /// Exact visible ID, exact visible name, unique visible ID prefix: an invisible object is
