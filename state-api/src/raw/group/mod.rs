@@ -31,7 +31,9 @@
 //! its transaction once it has succeeded.
 //!
 //! A writer waits for the slot until its call's deadline (the lock timeout), and the same
-//! deadline bounds the engine's begin: a call waits at most its lock timeout in all. Its wait
+//! deadline bounds the engine's begin: a call waits at most its lock timeout in all. A commit
+//! that waits for a lock waits until the latest deadline of its group's calls
+//! ([`Transactions::commit_within`]): no call fails before its own timeout. Its wait
 //! ([`TurnWait`]) is one from the moment it asks for the slot: when it gives up (queued, or in
 //! the engine's begin), its `Io` says the whole time it waited, and names the write lock's
 //! holder as found then or, when that look finds nobody (the holder let go meanwhile), as
@@ -83,6 +85,21 @@ pub trait Transactions: Send + Sync {
     /// call.
     fn commit(&self, tx: Self::Tx) -> Result<()>;
 
+    /// Commits `tx` as [`commit`](Transactions::commit) does, for a group whose calls wait
+    /// until `turn`'s deadline at the latest: an engine whose commit waits for a lock (redb's
+    /// header lock) gives up there, naming the holder through `turn` and the whole wait. The
+    /// group passes the wait of its call with the latest deadline, so that no call of the
+    /// group fails before its own lock timeout, and none waits past it by more than the time
+    /// between its start and that call's. The default ignores `turn` (an engine whose commit
+    /// waits for no lock).
+    ///
+    /// # Errors
+    /// As [`commit`](Transactions::commit); `Io` when a lock is not had by the deadline.
+    fn commit_within(&self, tx: Self::Tx, turn: &mut TurnWait) -> Result<()> {
+        let _ = turn;
+        self.commit(tx)
+    }
+
     /// Abandons `tx`: nothing of it remains.
     fn abort(&self, tx: Self::Tx);
 
@@ -133,16 +150,28 @@ struct Open<Tx> {
     /// A call of the group succeeded, so the transaction holds writes to commit.
     wrote: bool,
     since: Instant,
+    /// The wait of the group's call with the latest deadline: the commit's lock waits end
+    /// there (see [`Transactions::commit_within`]).
+    latest: TurnWait,
 }
 
 impl<Tx> Open<Tx> {
-    fn new(tx: Tx) -> Open<Tx> {
+    /// The group that `tx`, begun for the call waiting on `turn`, opens.
+    fn new(tx: Tx, turn: &TurnWait) -> Open<Tx> {
         Open {
             tx,
             epoch: Arc::default(),
             calls: 0,
             wrote: false,
             since: Instant::now(),
+            latest: turn.clone(),
+        }
+    }
+
+    /// The call waiting on `turn` runs in this group.
+    fn joined_by(&mut self, turn: &TurnWait) {
+        if turn.deadline() > self.latest.deadline() {
+            self.latest = turn.clone();
         }
     }
 }
@@ -236,7 +265,7 @@ impl<P: Transactions> WriteGroup<P> {
         let mut open = match open {
             Some(open) => open,
             None => match self.begun(&mut turn) {
-                Ok(tx) => Open::new(tx),
+                Ok(tx) => Open::new(tx, &turn),
                 Err(e) => {
                     holding.release();
                     return Err(e);
@@ -244,6 +273,7 @@ impl<P: Transactions> WriteGroup<P> {
             },
         };
         holding.epoch = Some(open.epoch.clone());
+        open.joined_by(&turn);
         let read_writes = open.wrote;
         let (tx, answer) = f(open.tx);
         open.tx = tx;
@@ -341,10 +371,14 @@ impl<P: Transactions> WriteGroup<P> {
     /// its outcome for the calls waiting for it.
     fn end(&self, open: Open<P::Tx>) -> Result<()> {
         let Open {
-            tx, epoch, wrote, ..
+            tx,
+            epoch,
+            wrote,
+            mut latest,
+            ..
         } = open;
         let outcome = if wrote {
-            self.engine.commit(tx)
+            self.engine.commit_within(tx, &mut latest)
         } else {
             self.engine.abort(tx);
             Ok(())

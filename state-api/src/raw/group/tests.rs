@@ -30,6 +30,8 @@ struct Fake {
     looks: Mutex<Vec<Option<String>>>,
     /// The holder each timed-out begin named, and the wait it said.
     timeouts: Mutex<Vec<(Option<String>, Duration)>>,
+    /// The deadline each commit's waits were given, in commit order.
+    commit_deadlines: Mutex<Vec<Instant>>,
 }
 
 impl Fake {
@@ -90,6 +92,11 @@ impl Transactions for Fake {
         self.note(format!("commit {}", tx.join(" ")));
         self.committed.lock().unwrap().extend(tx);
         Ok(())
+    }
+
+    fn commit_within(&self, tx: Vec<String>, turn: &mut TurnWait) -> Result<()> {
+        self.commit_deadlines.lock().unwrap().push(turn.deadline());
+        self.commit(tx)
     }
 
     fn abort(&self, _tx: Vec<String>) {}
@@ -173,12 +180,17 @@ fn queue(group: &Group, calls: &[(&str, Call)]) -> Vec<JoinHandle<Result<()>>> {
             })
         })
         .collect();
+    wait_until_queued(group, calls.len());
+    writers
+}
+
+/// Waits until `writers` writers queue for the slot.
+fn wait_until_queued(group: &Group, writers: usize) {
     let give_up = Instant::now() + Duration::from_secs(30);
-    while group.queued() < calls.len() {
+    while group.queued() < writers {
         assert!(Instant::now() < give_up, "the writers never queued");
         thread::sleep(Duration::from_millis(1));
     }
-    writers
 }
 
 fn answers(writers: Vec<JoinHandle<Result<()>>>) -> Vec<Result<()>> {
@@ -237,6 +249,39 @@ fn writers_queued_behind_a_commit_share_the_next_one_and_are_answered_after_it()
             "{name} answered before its commit: {log:?}"
         );
     }
+}
+
+#[test]
+fn a_groups_commit_waits_until_the_latest_deadline_of_its_calls() {
+    let group = group(GroupLimits::new());
+    let (first, go) = held_writer(&group);
+    let now = Instant::now();
+    let deadlines = [60, 120, 90].map(|s| now + Duration::from_secs(s));
+    let writers = deadlines
+        .iter()
+        .enumerate()
+        .map(|(k, &deadline)| {
+            let g = group.clone();
+            thread::spawn(move || {
+                g.write(TurnWait::new(now, deadline), |mut tx| {
+                    tx.push(format!("w{k}"));
+                    (tx, Ok(()))
+                })
+            })
+        })
+        .collect();
+    wait_until_queued(&group, deadlines.len());
+    go.send(()).unwrap();
+    first.join().unwrap().unwrap();
+    for answer in answers(writers) {
+        answer.unwrap();
+    }
+    assert_eq!(commits(&group), 2, "three queued calls, one commit");
+    // Ending the commit's waits earlier would fail the later calls before their own lock
+    // timeout; the queued calls' group is the second commit.
+    let given = group.engine().commit_deadlines.lock().unwrap().clone();
+    assert_eq!(given.len(), 2);
+    assert_eq!(given[1], deadlines[1]);
 }
 
 #[test]
