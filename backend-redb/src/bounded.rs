@@ -7,8 +7,9 @@
 //!   would hang everyone. [`BoundedFile`] turns them into polling of the non-blocking ones,
 //!   failing past the lock timeout with an `io::Error` of
 //!   [`LOCK_TIMEOUT_KIND`](crate::error::LOCK_TIMEOUT_KIND) that names the holder (see
-//!   [`holders`](crate::holders)). A write call that opens the file for writing waits there
-//!   only for what is left of its own timeout ([`BoundedFile::opening_for`]).
+//!   [`holders`](crate::holders)). A write call waits there only for what is left of its own
+//!   timeout, whether it opens the file for writing, begins or commits
+//!   ([`BoundedFile::waits_until`]).
 //! * **Snapshots without the header lock.** In multi-writer mode, `begin_read` holds the header
 //!   lock shared while it reads the header and takes its transaction's "active transaction
 //!   byte" (redb 4.6, `register_read_transaction`): the lock keeps a committing writer from
@@ -35,6 +36,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
+use podstate_api::raw::group::TurnWait;
 use podstate_api::raw::holder_watch::{HolderWatch, LastSeenHolder};
 use podstate_api::raw::trace::LockWait;
 use redb::backends::FileBackend;
@@ -105,16 +107,27 @@ pub(crate) struct BoundedFile {
     section: Mutex<Section>,
     /// Threads of this process waiting for the write lock through this file.
     waiters: Mutex<usize>,
-    /// While redb opens the file on this storage for a write call: when that call began to
-    /// wait and when it gives up. Its waits end there, not a whole lock timeout after each one
-    /// began, and a timeout says the call's whole wait (the timeout is per call, SPEC §3: the
-    /// call may have waited for its turn already).
-    opening: Mutex<Option<(Instant, Instant)>>,
+    /// While redb opens, begins or commits on this storage for a write call (see
+    /// [`waits_until`](BoundedFile::waits_until)): when that call began to wait and when it
+    /// gives up. Its waits end there, not a whole lock timeout after each one began, and a
+    /// timeout says the call's whole wait (the timeout is per call, SPEC §3: the call may have
+    /// waited for its turn, or for another lock, already).
+    call: Mutex<Option<(Instant, Instant)>>,
     /// Where a writable object's waits report the holders they see, for the calls queued
     /// behind them in the store's write group ([`report_holders_to`]).
     ///
     /// [`report_holders_to`]: BoundedFile::report_holders_to
     holders_seen: OnceLock<Arc<LastSeenHolder>>,
+}
+
+/// The waits of one call on a [`BoundedFile`] (see [`BoundedFile::waits_until`]): later waits
+/// each have the whole lock timeout again once this is dropped.
+pub(crate) struct CallWaits<'f>(&'f BoundedFile);
+
+impl Drop for CallWaits<'_> {
+    fn drop(&mut self) {
+        *self.0.call.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
 }
 
 /// A header section of `begin_read` taken without the header lock.
@@ -160,21 +173,20 @@ impl BoundedFile {
             locked_next: AtomicUsize::new(0),
             section: Mutex::new(Section::default()),
             waiters: Mutex::new(0),
-            opening: Mutex::new(None),
+            call: Mutex::new(None),
             holders_seen: OnceLock::new(),
         }))
     }
 
-    /// Ends the waits of the open redb is about to make on this storage at `deadline`, the
-    /// deadline of the write call that opens the file, which began to wait at `since` (until
-    /// [`opened`](BoundedFile::opened)).
-    pub(crate) fn opening_for(&self, since: Instant, deadline: Instant) {
-        *self.opening.lock().unwrap_or_else(PoisonError::into_inner) = Some((since, deadline));
-    }
-
-    /// The open is over: later waits each have the whole lock timeout again.
-    pub(crate) fn opened(&self) {
-        *self.opening.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    /// Ends the waits redb makes on this storage at `turn`'s deadline, until the answer is
+    /// dropped: for the write call (or the group of calls) on whose behalf redb opens the file,
+    /// begins a write transaction or commits one. Only the thread holding the store's write
+    /// group runs those, and no read goes through a writable object's storage, so no other
+    /// wait is bounded by mistake.
+    pub(crate) fn waits_until(&self, turn: &TurnWait) -> CallWaits<'_> {
+        *self.call.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some((turn.since(), turn.deadline()));
+        CallWaits(self)
     }
 
     /// Makes the waits on this storage report the lock holders they see to `seen` (the store's,
@@ -191,9 +203,9 @@ impl BoundedFile {
         }
     }
 
-    /// The opening call's wait, if any: when it began and when it gives up.
-    fn opening_call(&self) -> Option<(Instant, Instant)> {
-        *self.opening.lock().unwrap_or_else(PoisonError::into_inner)
+    /// The wait of the call redb works for now, if any: when it began and when it gives up.
+    fn call_wait(&self) -> Option<(Instant, Instant)> {
+        *self.call.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Turns on snapshots without the header lock: for a read-only database object, once open
@@ -283,8 +295,8 @@ impl BoundedFile {
         // Looks the holder up while waiting: a look only once the wait gave up finds nobody
         // when the holder let go after the last try.
         let mut watch = HolderWatch::begin();
-        // An opening call's wait ends at its deadline and counts from when it began.
-        let call = self.opening_call();
+        // A call's wait ends at its deadline and counts from when it began.
+        let call = self.call_wait();
         let limit = match call {
             Some((_, deadline)) => deadline
                 .saturating_duration_since(Instant::now())

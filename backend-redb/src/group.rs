@@ -64,11 +64,13 @@ impl Transactions for RedbWriter {
         // Opening the file (the first write, or the next one after a write retired the
         // writable object) waits only for what is left of the call's timeout.
         let writer = self.shared.writer_for(turn)?;
+        let waits = writer.storage.waits_until(turn);
         let begun = begin_write(&writer.db, &writer.storage, file, turn).and_then(|mut tx| {
             tx.set_durability(Durability::Immediate)
                 .map_err(|e| fault(file, e))?;
             Ok(tx)
         });
+        drop(waits);
         match begun {
             Ok(tx) => Ok(WriteTx { tx, writer }),
             Err(e) => {
@@ -93,6 +95,13 @@ impl Transactions for RedbWriter {
                 Err(fault(&self.shared.file, e))
             }
         }
+    }
+
+    fn commit_within(&self, tx: WriteTx, turn: &mut TurnWait) -> Result<()> {
+        // The commit's wait for the header lock ends at the group's latest deadline.
+        let storage = Arc::clone(&tx.writer.storage);
+        let _waits = storage.waits_until(turn);
+        self.commit(tx)
     }
 
     fn abort(&self, tx: WriteTx) {

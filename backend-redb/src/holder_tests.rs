@@ -4,6 +4,9 @@
 //! another process's write gave up on it used to be named by nobody ("an unknown process"):
 //! the holder was looked up only after the wait had given up. Here the holder is a child
 //! process, killed at that very moment by a hook the back-off runs when it gives up.
+//!
+//! The same child holders show that a write waits at most its lock timeout in all, also when
+//! it meets one held lock after another (the write lock in its begin, then the header lock).
 
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -73,6 +76,8 @@ struct Holder(Child);
 
 impl Holder {
     fn start(db: &Path, lock: &str) -> Holder {
+        // A holder started earlier on the same file said so with the same file.
+        let _ = std::fs::remove_file(holding(db));
         let child = Command::new(std::env::current_exe().unwrap())
             .args([
                 "holder_tests::lock_holder_process",
@@ -203,4 +208,35 @@ fn a_write_queued_behind_an_open_names_the_holder_that_let_go() {
     let queued = queued.expect("the queued call did not answer while the call ahead waited");
     assert_names(&ahead, "the write lock", pid);
     assert_names(&queued, "the write lock", pid);
+}
+
+/// A write that waited most of its lock timeout for the write lock, then meets a header lock
+/// held by another process, gives up at its deadline: the later lock's wait does not start a
+/// lock timeout of its own (that wait used to take up to twice the timeout).
+#[test]
+fn a_write_that_meets_a_second_held_lock_gives_up_at_its_own_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.redb");
+    let timeout = Duration::from_millis(1000);
+    let store = RedbStore::open_with(&file, RedbOptions::default().lock_timeout(timeout)).unwrap();
+    let state = store.open_handle().unwrap();
+    state.add_volume(&vol("before")).unwrap();
+    let mut writer = Holder::start(&file, "write");
+    let started = Instant::now();
+    let write = thread::spawn(move || {
+        let answer = state.add_volume(&vol("blocked"));
+        (answer, started.elapsed())
+    });
+    // Well inside the write's wait, another process takes the header lock, then the write
+    // lock's holder lets go: the write gets the write lock and needs the header lock next.
+    thread::sleep(timeout / 2);
+    let _header = Holder::start(&file, "header");
+    writer.let_go();
+    let (answer, took) = write.join().unwrap();
+    let err = answer.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(
+        took < timeout * 3 / 2,
+        "gave up after {took:?}, against a lock timeout of {timeout:?}: {err}"
+    );
 }

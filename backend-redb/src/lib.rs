@@ -118,8 +118,9 @@
 //! to 2 ms; and the file is opened through a storage backend that turns redb's blocking
 //! byte-range locks (the writer byte a writable open takes, the header lock of a commit) into
 //! the same bounded polling, so a stopped peer cannot hang an open or a read either. A write
-//! that opens the file for writing (a store's first, or the next after an I/O error) waits
-//! there only for what is left of its own lock timeout. One caveat of the lock kind (research
+//! waits in each of them only for what is left of its own lock timeout: when it opens the file
+//! for writing (a store's first, or the next after an I/O error), begins, or commits (a commit
+//! shared by a group waits until the latest deadline of its calls). One caveat of the lock kind (research
 //! on redb 4.6): a child forked without `exec` while a write transaction is open keeps the lock
 //! until it exits.
 //!

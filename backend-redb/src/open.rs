@@ -359,14 +359,11 @@ fn open_writer(shared: &Shared, call: Option<&TurnWait>) -> Result<Writer> {
     }
     let storage =
         BoundedFile::new(handle, file, options.lock_timeout, hook).map_err(|e| fault(file, e))?;
-    if let Some(turn) = call {
-        storage.opening_for(turn.since(), turn.deadline());
-    }
     storage.report_holders_to(Arc::clone(&shared.holders_seen));
-    let db = builder(options)
-        .create_with_backend(SharedFile(storage.clone()))
-        .map_err(|e| fault(file, e))?;
-    storage.opened();
+    let waits = call.map(|turn| storage.waits_until(turn));
+    let db = builder(options).create_with_backend(SharedFile(storage.clone()));
+    drop(waits);
+    let db = db.map_err(|e| fault(file, e))?;
     Ok(Writer {
         db: Arc::new(db),
         storage,
