@@ -14,7 +14,8 @@
 //! each persistent backend in turns with its baselines ([`turns`]: plain rusqlite with one
 //! table, plain rusqlite with the backend's schema, plain redb), the concurrent phase
 //! ([`concurrent`]: 1, 2, 4 and 8 writer threads on one store, with fsyncs per call) and the
-//! lifecycle phase ([`lifecycle`]: one container's twenty calls, unbatched and in one batch);
+//! lifecycle phase ([`lifecycle`]: one container's twenty calls, unbatched and in one batch,
+//! in turns);
 //! [`write_targets`] prints them and checks the targets of issue 20.
 //!
 //! Databases live under `target/bench/` (the real disk, never a RAM file system: a durable
@@ -168,7 +169,7 @@ impl Mode {
                 },
                 write_turns: args.n.unwrap_or(1_000),
                 rounds_per_thread: 10,
-                lifecycles: 30,
+                lifecycles: 60,
             };
         }
         Mode {
@@ -195,7 +196,7 @@ impl Mode {
             },
             write_turns: args.n.unwrap_or(10_000),
             rounds_per_thread: 50,
-            lifecycles: 200,
+            lifecycles: 400,
         }
     }
 }
@@ -394,20 +395,16 @@ pub fn run(args: &BenchArgs) -> anyhow::Result<()> {
         }
         let mut lifecycles = Vec::new();
         for &b in &backends {
-            for batched in [false, true] {
-                log(&format!(
-                    "lifecycle: {b}, {} lifecycles{}",
-                    mode.lifecycles,
-                    if batched { " in batches" } else { "" }
-                ));
-                let job = Job::Lifecycle {
-                    backend: b.to_owned(),
-                    lifecycles: mode.lifecycles,
-                    batched,
-                    dir: dir.join(format!("lifecycle-{b}-{batched}")),
-                };
-                lifecycles.push(job.spawn::<lifecycle::LifecycleResult>()?);
-            }
+            log(&format!(
+                "lifecycle: {b}, {} lifecycles each way, in turns",
+                mode.lifecycles
+            ));
+            let job = Job::Lifecycle {
+                backend: b.to_owned(),
+                lifecycles: mode.lifecycles,
+                dir: dir.join(format!("lifecycle-{b}")),
+            };
+            lifecycles.extend(job.spawn::<Vec<lifecycle::LifecycleResult>>()?);
         }
         let mut scaling = Vec::new();
         for &b in &backends {

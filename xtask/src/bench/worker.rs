@@ -76,12 +76,12 @@ pub enum Job {
         per_thread: usize,
         dir: PathBuf,
     },
-    /// `lifecycles` container lifecycles on `backend`, each one batch when `batched`
-    /// ([`super::lifecycle`]); answers a [`super::lifecycle::LifecycleResult`].
+    /// `lifecycles` container lifecycles on `backend` each way, unbatched and in one batch
+    /// each, in turns ([`super::lifecycle`]); answers two
+    /// [`super::lifecycle::LifecycleResult`]s.
     Lifecycle {
         backend: String,
         lifecycles: usize,
-        batched: bool,
         dir: PathBuf,
     },
     /// Setup (the volumes, one container), then `commits` durable commits of kind `op`
@@ -192,9 +192,8 @@ pub fn run(job: &str) -> anyhow::Result<()> {
         Job::Lifecycle {
             backend,
             lifecycles,
-            batched,
             dir,
-        } => serde_json::to_string(&super::lifecycle::run(&backend, lifecycles, batched, &dir)?),
+        } => serde_json::to_string(&super::lifecycle::run(&backend, lifecycles, &dir)?),
         Job::Commits {
             subject,
             op,

@@ -200,7 +200,7 @@ pub fn print(r: &Results) {
     if !r.lifecycle.is_empty() {
         println!(
             "\nlifecycle: one container's {} calls (add, saves, network connect/disconnect, an \
-             exec session, lookups, remove)",
+             exec session, lookups, remove), both ways in turns on one store",
             super::lifecycle::CALLS
         );
         println!(
