@@ -120,9 +120,9 @@
 //! the same bounded polling, so a stopped peer cannot hang an open or a read either. A write
 //! waits in each of them only for what is left of its own lock timeout: when it opens the file
 //! for writing (a store's first, or the next after an I/O error), begins, or commits (a commit
-//! shared by a group waits until the latest deadline of its calls). One caveat of the lock kind (research
-//! on redb 4.6): a child forked without `exec` while a write transaction is open keeps the lock
-//! until it exits.
+//! shared by a group waits until the latest deadline of its calls). One caveat of the lock
+//! kind (research on redb 4.6): a child forked without `exec` while a write transaction is
+//! open keeps the lock until it exits.
 //!
 //! **Only a write holds others up.** In multi-writer mode redb's `begin_read` holds the header
 //! lock shared while it reads the header, checks it, and takes its transaction's "active
