@@ -21,7 +21,7 @@ use redb::backends::FileBackend;
 use redb::{Builder, ConcurrencyMode, StorageBackend};
 
 use crate::backoff::ON_GIVE_UP;
-use crate::{RedbOptions, RedbStore};
+use crate::{RedbOptions, RedbState, RedbStore};
 
 /// The database the child holds a lock of.
 const DB: &str = "PODSTATE_REDB_TEST_HOLDER_DB";
@@ -115,15 +115,21 @@ impl Drop for Holder {
     }
 }
 
+/// A store in `dir` with lock timeout `timeout` whose writable side is open (one write made),
+/// its file and a handle.
+fn written_store(dir: &Path, timeout: Duration) -> (RedbStore, PathBuf, RedbState) {
+    let file = dir.join("state.redb");
+    let store = RedbStore::open_with(&file, RedbOptions::default().lock_timeout(timeout)).unwrap();
+    let state = store.open_handle().unwrap();
+    state.add_volume(&vol("before")).unwrap();
+    (store, file, state)
+}
+
 /// A write of a store whose writable side is open, while a child holds `lock` and is killed
 /// the moment the write's wait gives up: its answer.
 fn write_as_the_holder_lets_go(lock: &str) -> (StateError, u32) {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("state.redb");
-    let options = RedbOptions::default().lock_timeout(Duration::from_millis(300));
-    let store = RedbStore::open_with(&file, options).unwrap();
-    let state = store.open_handle().unwrap();
-    state.add_volume(&vol("before")).unwrap();
+    let (_store, file, state) = written_store(dir.path(), Duration::from_millis(300));
     let holder = Arc::new(Mutex::new(Holder::start(&file, lock)));
     let pid = holder.lock().unwrap().0.id();
     let releasing = Arc::clone(&holder);
@@ -216,11 +222,8 @@ fn a_write_queued_behind_an_open_names_the_holder_that_let_go() {
 #[test]
 fn a_write_that_meets_a_second_held_lock_gives_up_at_its_own_deadline() {
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("state.redb");
     let timeout = Duration::from_millis(1000);
-    let store = RedbStore::open_with(&file, RedbOptions::default().lock_timeout(timeout)).unwrap();
-    let state = store.open_handle().unwrap();
-    state.add_volume(&vol("before")).unwrap();
+    let (_store, file, state) = written_store(dir.path(), timeout);
     let mut writer = Holder::start(&file, "write");
     let started = Instant::now();
     let write = thread::spawn(move || {
