@@ -6,7 +6,8 @@
 //! process, killed at that very moment by a hook the back-off runs when it gives up.
 //!
 //! The same child holders show that a write waits at most its lock timeout in all, also when
-//! it meets one held lock after another (the write lock in its begin, then the header lock).
+//! it meets one held lock after another (the write lock in its begin, then the header lock), and
+//! so does a store's open (the header lock for its reader, then the write lock to upgrade).
 
 use std::ops::Bound;
 use std::path::{Path, PathBuf};
@@ -242,4 +243,63 @@ fn a_write_that_meets_a_second_held_lock_gives_up_at_its_own_deadline() {
         took < timeout * 3 / 2,
         "gave up after {took:?}, against a lock timeout of {timeout:?}: {err}"
     );
+}
+
+/// A database in `dir` of format 1 (redb's networks still in tables of their own, empty here):
+/// a writable open upgrades it, and so needs the write lock.
+fn format_1_file(dir: &Path) -> PathBuf {
+    use crate::schema::{FORMAT_KEY, META};
+    use redb::TableDefinition;
+    let file = dir.join("state.redb");
+    drop(RedbStore::open(&file).unwrap());
+    let mut builder = Builder::new();
+    builder.set_concurrency_mode(ConcurrencyMode::MultiWriter);
+    let db = builder.open(&file).unwrap();
+    let tx = db.begin_write().unwrap();
+    tx.open_table(META)
+        .unwrap()
+        .insert(FORMAT_KEY, b"1".as_slice())
+        .unwrap();
+    let networks: TableDefinition<(&str, &str), ()> = TableDefinition::new("networks");
+    let aliases: TableDefinition<(&str, &str, &str), ()> = TableDefinition::new("network_aliases");
+    drop(tx.open_table(networks).unwrap());
+    drop(tx.open_table(aliases).unwrap());
+    tx.commit().unwrap();
+    file
+}
+
+/// A store's open is one call: an open that meets the header lock held by one process (as it
+/// opens its reader), then the write lock held by another (as it opens the file writable to
+/// upgrade it), gives up a lock timeout after it began. Each of those waits used to have a
+/// whole lock timeout of its own.
+#[test]
+fn an_open_that_meets_a_second_held_lock_gives_up_at_its_own_deadline() {
+    let dir = tempfile::tempdir().unwrap();
+    let timeout = Duration::from_millis(1000);
+    let file = format_1_file(dir.path());
+    let writer = Holder::start(&file, "write");
+    let mut header = Holder::start(&file, "header");
+    let options = RedbOptions::default().lock_timeout(timeout);
+    let started = Instant::now();
+    let opening = file.clone();
+    let open = thread::spawn(move || {
+        let answer = RedbStore::open_with(&opening, options).map(drop);
+        (answer, started.elapsed())
+    });
+    // Well inside the open's wait for the header lock, its holder lets go: the open reads the
+    // file, finds format 1 and needs the write lock next.
+    thread::sleep(timeout / 2);
+    header.let_go();
+    let (answer, took) = open.join().unwrap();
+    let err = answer.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.to_string().contains("write lock"), "{err}");
+    assert!(
+        took < timeout * 3 / 2,
+        "gave up after {took:?}, against a lock timeout of {timeout:?}: {err}"
+    );
+    // Once the write lock's holder is gone, the same open upgrades the file.
+    drop(writer);
+    let store = RedbStore::open_with(&file, options).unwrap();
+    store.open_handle().unwrap().close().unwrap();
 }

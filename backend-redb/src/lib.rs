@@ -120,7 +120,9 @@
 //! the same bounded polling, so a stopped peer cannot hang an open or a read either. A write
 //! waits in each of them only for what is left of its own lock timeout: when it opens the file
 //! for writing (a store's first, or the next after an I/O error), begins, or commits (a commit
-//! shared by a group waits until the latest deadline of its calls). One caveat of the lock
+//! shared by a group waits until the latest deadline of its calls). A store's open is one call
+//! too: opening its reader, and the writable open and write of a repair or an upgrade, all wait
+//! until one deadline, a lock timeout after the open began. One caveat of the lock
 //! kind (research on redb 4.6): a child forked without `exec` while a write transaction is
 //! open keeps the lock until it exits.
 //!

@@ -106,8 +106,12 @@ impl Shared {
             writer: Mutex::new(None),
             holders_seen: Arc::default(),
         };
+        // The open is one call: its lock waits (the reader's open, and a repair's or an
+        // upgrade's writable open and write) all end at one deadline, a lock timeout from now,
+        // not a whole timeout after each began (SPEC §3).
+        let mut turn = TurnWait::from_now(options.lock_timeout);
         for _ in 0..OPEN_TRIES {
-            let reader = shared.open_reader()?;
+            let reader = shared.open_reader(Some(&turn))?;
             if let Some(snapshot) = reader.begin(file)? {
                 match check_format(&snapshot.tx, file)? {
                     Stamp::Current => {}
@@ -119,8 +123,8 @@ impl Shared {
                         drop(snapshot);
                         drop(reader);
                         {
-                            let writer = shared.writer()?;
-                            upgrade(&writer.db, &writer.storage, file, options.lock_timeout)?
+                            let writer = shared.writer_in(Some(&turn))?;
+                            upgrade(&writer.db, &writer.storage, file, &mut turn)?
                         };
                         continue;
                     }
@@ -136,12 +140,14 @@ impl Shared {
 
     /// Opens the reader: redb's read-only object, or an overlay for a read-only store on a file
     /// only a writable open may repair. A writable store repairs such a file (the one case in
-    /// which something is written to a file before its layout is checked).
-    fn open_reader(&self) -> Result<Reader> {
+    /// which something is written to a file before its layout is checked). The waits of the
+    /// store's open end at its deadline (`call`); a reader opened again after an I/O error
+    /// gives each wait the lock timeout.
+    fn open_reader(&self, call: Option<&TurnWait>) -> Result<Reader> {
         for _ in 0..OPEN_TRIES {
             let handle = File::open(&self.file)
                 .map_err(|e| io_fault(&self.file, "cannot open it for reading", e))?;
-            match open_plain(handle, &self.file, self.options, &self.hook) {
+            match open_plain(handle, &self.file, self.options, &self.hook, call) {
                 Ok(reader) => return Ok(reader),
                 Err(DatabaseError::RepairAborted) if self.options.read_only => {
                     if let Some(overlay) =
@@ -158,7 +164,7 @@ impl Shared {
                 }
                 Err(DatabaseError::RepairAborted) => {
                     let started = std::time::Instant::now();
-                    self.writer()?;
+                    self.writer_in(call)?;
                     tracing::info!(
                         file = %self.file.display(),
                         repair_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
@@ -178,7 +184,7 @@ impl Shared {
         if let Some(reader) = slot.as_ref() {
             return Ok(reader.clone());
         }
-        let reader = Arc::new(self.open_reader()?);
+        let reader = Arc::new(self.open_reader(None)?);
         *slot = Some(reader.clone());
         Ok(reader)
     }
@@ -205,13 +211,6 @@ impl Shared {
         }
     }
 
-    /// The writable database object, opened now if no write has needed it yet, outside any
-    /// write call (opening the store, a read's repair): each of the open's lock waits lasts up
-    /// to the lock timeout, as an open of the store's reader does.
-    pub(crate) fn writer(&self) -> Result<Writer> {
-        self.writer_in(None)
-    }
-
     /// The writable database object for the write call `turn`, opened now if no write has
     /// needed it yet (or the last one was retired): the open waits for the file's locks until
     /// `turn`'s deadline at most, since the call may have waited for its turn in the store's
@@ -220,6 +219,9 @@ impl Shared {
         self.writer_in(Some(turn))
     }
 
+    /// The writable database object, opened now if need be, its waits ending at the deadline
+    /// of `call` (a write call, or the store's open: its repair or upgrade); without one (a
+    /// read's repair), each of its lock waits lasts up to the lock timeout.
     fn writer_in(&self, call: Option<&TurnWait>) -> Result<Writer> {
         if self.options.read_only {
             return Err(StateError::new(
@@ -323,16 +325,20 @@ fn builder(options: RedbOptions) -> Builder {
     builder
 }
 
-/// redb's read-only database object on `handle`, the open `file`; never writes to it.
+/// redb's read-only database object on `handle`, the open `file`; never writes to it. Its
+/// waits for the file's locks end at the deadline of `call`, if any.
 fn open_plain(
     handle: File,
     file: &Path,
     options: RedbOptions,
     hook: &Hook,
+    call: Option<&TurnWait>,
 ) -> std::result::Result<Reader, DatabaseError> {
     let storage = BoundedFile::new(handle, file, options.lock_timeout, hook)?;
-    let db: ReadOnlyDatabase =
-        builder(options).open_read_only_with_backend(SharedFile(storage.clone()))?;
+    let waits = call.map(|turn| storage.waits_until(turn));
+    let db = builder(options).open_read_only_with_backend(SharedFile(storage.clone()));
+    drop(waits);
+    let db: ReadOnlyDatabase = db?;
     storage.take_snapshots_unlocked();
     Ok(Reader::Plain { db, storage })
 }

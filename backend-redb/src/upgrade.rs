@@ -16,7 +16,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Duration;
 
 use podstate_api::raw::group::TurnWait;
 use podstate_api::{ErrorKind, StateError};
@@ -39,15 +38,17 @@ const NETWORK_ALIASES_V1: TableDefinition<'static, (&str, &str, &str), ()> =
 type NetworksV1 = BTreeMap<String, Vec<String>>;
 
 /// Upgrades `file`, opened writable as `db` on `storage`, to [`FORMAT`] in one write
-/// transaction. Answers the version it upgraded from, or `None` when another process had
-/// already done it.
+/// transaction, waiting for redb's locks until `turn`'s deadline (that of the store's open).
+/// Answers the version it upgraded from, or `None` when another process had already done it.
 pub(crate) fn upgrade(
     db: &Database,
     storage: &BoundedFile,
     file: &Path,
-    timeout: Duration,
+    turn: &mut TurnWait,
 ) -> Result<Option<u32>, StateError> {
-    let tx = begin_write(db, storage, file, &mut TurnWait::from_now(timeout))?;
+    // The begin and the commit wait for redb's locks until the open's deadline.
+    let _waits = storage.waits_until(turn);
+    let tx = begin_write(db, storage, file, turn)?;
     let version = {
         let meta = tx.open_table(META).map_err(|e| fault(file, e))?;
         let stamp = meta.get(FORMAT_KEY).map_err(|e| fault(file, e))?;
