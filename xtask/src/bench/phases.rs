@@ -4,6 +4,7 @@
 use anyhow::{Context, anyhow};
 use std::time::{Duration, Instant};
 
+use podstate_api::Container;
 use serde::{Deserialize, Serialize};
 
 use super::measure::{self, Phase, Prober, dir_bytes, rounds, vm_kib};
@@ -189,17 +190,32 @@ pub fn read_phase(
             } else {
                 1
             };
-            rounds(name, CLI_ROUND, reps, Duration::ZERO, |k| {
-                let c = &ctrs[spread(k, CLI_ROUND, n)];
-                let got = s
-                    .cli_lookup(&c.config.name)
-                    .context("a subject without files has no open+lookup+close")??;
-                expect("open+lookup+close", &got.config.id, &c.config.id)
+            cli_rounds(work, reps, |name| {
+                s.cli_lookup(name)
+                    .context("a subject without files has no open+lookup+close")?
             })?
         }
         _ => return Ok(None),
     };
     Ok(Some(phase))
+}
+
+/// An open + lookup by name + close, answering the container found.
+pub type CliLookup = dyn Fn(&str) -> anyhow::Result<Container>;
+
+/// `reps` rounds of [`CLI_ROUND`] opens + lookups by name + closes through `cli_lookup`, on
+/// containers spread over `work`.
+fn cli_rounds(
+    work: &Workload,
+    reps: usize,
+    cli_lookup: impl Fn(&str) -> anyhow::Result<Container>,
+) -> anyhow::Result<Phase> {
+    let ctrs = &work.containers;
+    rounds(measure::CLI, CLI_ROUND, reps, Duration::ZERO, |k| {
+        let c = &ctrs[spread(k, CLI_ROUND, ctrs.len())];
+        let got = cli_lookup(&c.config.name)?;
+        expect("open+lookup+close", &got.config.id, &c.config.id)
+    })
 }
 
 /// The main run: every phase of the workload on `s`, in order; the removal only when
@@ -262,17 +278,19 @@ pub fn remove_run(s: &dyn Subject, work: &Workload) -> anyhow::Result<Phase> {
 
 /// The read phases of a raw engine and its backend, both holding `work`, in one process and
 /// alternating round by round, so that both sides of each ratio meet the same load: what the
-/// "x raw" column and the targets compare.
+/// "x raw" column and the targets compare. `raw_on_backend_file`, when given, is the raw
+/// engine's open + lookup + close on the backend's own file, timed in the same turns.
 pub fn paired_reads(
     raw: &dyn Subject,
     backend: &dyn Subject,
+    raw_on_backend_file: Option<&CliLookup>,
     work: &Workload,
     plan: &Plan,
     pairs: usize,
 ) -> anyhow::Result<Vec<Paired>> {
     let mut out = Vec::new();
     for name in READS {
-        let (mut a, mut b) = (f64::INFINITY, f64::INFINITY);
+        let (mut a, mut b, mut same_file) = (f64::INFINITY, f64::INFINITY, None::<f64>);
         for _ in 0..pairs {
             let ra = read_phase(raw, work, plan, name, 1, Duration::ZERO)?;
             let rb = read_phase(backend, work, plan, name, 1, Duration::ZERO)?;
@@ -281,6 +299,10 @@ pub fn paired_reads(
             };
             a = a.min(ra.us_per_op());
             b = b.min(rb.us_per_op());
+            if let Some(lookup) = raw_on_backend_file.filter(|_| name == measure::CLI) {
+                let us = cli_rounds(work, 1, lookup)?.us_per_op();
+                same_file = Some(same_file.map_or(us, |best| best.min(us)));
+            }
         }
         if a.is_finite() && b.is_finite() {
             out.push(Paired {
@@ -288,6 +310,7 @@ pub fn paired_reads(
                 backend: backend.name().to_owned(),
                 raw_us: a,
                 backend_us: b,
+                raw_on_backend_file_us: same_file,
             });
         }
     }
@@ -305,6 +328,10 @@ pub struct Paired {
     pub raw_us: f64,
     /// µs per operation of the backend (its fastest round).
     pub backend_us: f64,
+    /// µs per operation of the raw engine on the backend's own file (its fastest round), where
+    /// measured: SQLite's open + lookup + close, whose cost grows with the schema it parses.
+    #[serde(default)]
+    pub raw_on_backend_file_us: Option<f64>,
 }
 
 /// One size of the scaling run.

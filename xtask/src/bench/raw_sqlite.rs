@@ -24,7 +24,29 @@ CREATE TABLE IF NOT EXISTS ctr (
 ) STRICT;
 CREATE INDEX IF NOT EXISTS ctr_pod ON ctr (pod, id) WHERE pod IS NOT NULL;";
 
-const LOAD: &str = "SELECT config, config_payload, state, state_payload FROM ctr WHERE id = ?1";
+/// The statements of a lookup, on one table.
+struct Lookup {
+    by_id: &'static str,
+    by_name: &'static str,
+    by_prefix: &'static str,
+    load: &'static str,
+}
+
+/// The baseline's lookup, on its one table.
+const CTR: Lookup = Lookup {
+    by_id: "SELECT id FROM ctr WHERE id = ?1",
+    by_name: "SELECT id FROM ctr WHERE name = ?1",
+    by_prefix: "SELECT id FROM ctr WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2",
+    load: "SELECT config, config_payload, state, state_payload FROM ctr WHERE id = ?1",
+};
+
+/// The same statements on the SQLite backend's `object` table, which has the same columns.
+const OBJECT: Lookup = Lookup {
+    by_id: "SELECT id FROM object WHERE id = ?1",
+    by_name: "SELECT id FROM object WHERE name = ?1",
+    by_prefix: "SELECT id FROM object WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2",
+    load: "SELECT config, config_payload, state, state_payload FROM object WHERE id = ?1",
+};
 
 /// Plain rusqlite on one file.
 pub struct RawSqlite {
@@ -82,8 +104,8 @@ impl RawSqlite {
 }
 
 /// The container `id`, if stored.
-fn load(c: &Connection, id: &str) -> anyhow::Result<Option<Container>> {
-    let mut st = c.prepare_cached(LOAD).context("prepare")?;
+fn load(c: &Connection, q: &Lookup, id: &str) -> anyhow::Result<Option<Container>> {
+    let mut st = c.prepare_cached(q.load).context("prepare")?;
     let mut rows = st.query([id]).context("load")?;
     let Some(row) = rows.next().context("load")? else {
         return Ok(None);
@@ -104,17 +126,13 @@ fn probe(c: &Connection, sql: &str, args: impl rusqlite::Params) -> anyhow::Resu
 }
 
 /// The lookup of a resolution: exact ID, exact name, unique ID prefix.
-fn resolve(c: &Connection, s: &str) -> anyhow::Result<Container> {
-    let id = match probe(c, "SELECT id FROM ctr WHERE id = ?1", [s])? {
+fn resolve(c: &Connection, q: &Lookup, s: &str) -> anyhow::Result<Container> {
+    let id = match probe(c, q.by_id, [s])? {
         Some(id) => id,
-        None => match probe(c, "SELECT id FROM ctr WHERE name = ?1", [s])? {
+        None => match probe(c, q.by_name, [s])? {
             Some(id) => id,
             None => {
-                let mut st = c
-                    .prepare_cached(
-                        "SELECT id FROM ctr WHERE id >= ?1 AND id < ?2 ORDER BY id LIMIT 2",
-                    )
-                    .context("prepare")?;
+                let mut st = c.prepare_cached(q.by_prefix).context("prepare")?;
                 let ids: Vec<String> = st
                     .query_map(params![s, raw::prefix_end(s)], |r| r.get(0))
                     .and_then(Iterator::collect)
@@ -126,7 +144,22 @@ fn resolve(c: &Connection, s: &str) -> anyhow::Result<Container> {
             }
         },
     };
-    load(c, &id)?.with_context(|| format!("raw sqlite: {id} vanished"))
+    load(c, q, &id)?.with_context(|| format!("raw sqlite: {id} vanished"))
+}
+
+/// Plain rusqlite's open + lookup + close on the SQLite backend's own database `file`: the
+/// baseline's statements and settings, on the backend's `object` table. What SQLite itself
+/// costs on the backend's schema (parsed by every new connection), told apart from what the
+/// backend adds.
+pub fn cli_lookup_on_backend_file(file: &Path, name: &str) -> anyhow::Result<Container> {
+    let other = RawSqlite {
+        dir: file
+            .parent()
+            .context("a database file in a directory")?
+            .to_owned(),
+        conn: connect(file)?,
+    };
+    other.tx("BEGIN", |c| resolve(c, &OBJECT, name))
 }
 
 fn insert(c: &Connection, ctr: &Container) -> anyhow::Result<()> {
@@ -174,12 +207,12 @@ impl Subject for RawSqlite {
     }
 
     fn lookup(&self, s: &str) -> anyhow::Result<Container> {
-        self.tx("BEGIN", |c| resolve(c, s))
+        self.tx("BEGIN", |c| resolve(c, &CTR, s))
     }
 
     fn get(&self, id: &str) -> anyhow::Result<Container> {
         self.tx("BEGIN", |c| {
-            load(c, id)?.with_context(|| format!("raw sqlite: no {id}"))
+            load(c, &CTR, id)?.with_context(|| format!("raw sqlite: no {id}"))
         })
     }
 
@@ -236,7 +269,7 @@ impl Subject for RawSqlite {
                 .and_then(Iterator::collect)
                 .context("members")?;
             ids.iter()
-                .map(|id| load(c, id)?.with_context(|| format!("raw sqlite: no {id}")))
+                .map(|id| load(c, &CTR, id)?.with_context(|| format!("raw sqlite: no {id}")))
                 .collect()
         })
     }

@@ -6,13 +6,14 @@ use anyhow::{Context, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use podstate::StoreConfig;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::measure::vm_kib;
 use super::phases::{self, Plan};
 use super::raw_redb::RawRedb;
-use super::raw_sqlite::RawSqlite;
+use super::raw_sqlite::{self, RawSqlite};
 use super::raw_sqlite_schema::SchemaSqlite;
 use super::subject::{PodstateSubject, Subject};
 use super::turns::{Calls, Writer};
@@ -155,7 +156,23 @@ pub fn run(job: &str) -> anyhow::Result<()> {
             let work = Workload::new(n, plan.pods);
             let a = open_subject(&raw.0, &raw.1, true)?;
             let b = open_subject(&backend.0, &backend.1, true)?;
-            let paired = phases::paired_reads(a.as_ref(), b.as_ref(), &work, &plan, turns)?;
+            // SQLite's open + lookup + close also by plain rusqlite on the backend's own file.
+            let sqlite_file = match backend.0.as_str() {
+                "sqlite" => StoreConfig::in_dir(&backend.0, &backend.1)?
+                    .path()
+                    .map(Path::to_path_buf),
+                _ => None,
+            };
+            let on_file = sqlite_file
+                .map(|file| move |name: &str| raw_sqlite::cli_lookup_on_backend_file(&file, name));
+            let paired = phases::paired_reads(
+                a.as_ref(),
+                b.as_ref(),
+                on_file.as_ref().map(|f| f as _),
+                &work,
+                &plan,
+                turns,
+            )?;
             serde_json::to_string(&paired)
         }
         Job::Remove {
