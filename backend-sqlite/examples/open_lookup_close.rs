@@ -201,24 +201,30 @@ fn replay_podstate(path: &Path, name: &str, lap: &mut impl FnMut(&str)) {
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)
         .expect("qpsg");
     lap("podstate: 03 settings (+ schema parse)");
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.prepare_cached("BEGIN")
+        .and_then(|mut st| st.execute([]))
+        .expect("begin");
     let app: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
         .expect("id");
     let version: i32 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .prepare_cached("PRAGMA user_version")
+        .and_then(|mut st| st.query_row([], |r| r.get(0)))
         .expect("version");
     let cookie: i32 = conn
         .query_row("PRAGMA schema_version", [], |r| r.get(0))
         .expect("cookie");
-    // A file laid out by podstate and never altered: the schema's names are not read.
-    assert_eq!((app, version, cookie), (0x506f_6453, 2, 10));
-    lap("podstate: 04 application_id, user_version, schema_version");
     let mode: String = conn
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))
         .expect("mode");
+    // A file laid out by podstate and never altered: the schema's names are not read.
+    assert_eq!((app, version, cookie), (0x506f_6453, 2, 10));
     assert_eq!(mode, "wal");
-    conn.set_prepared_statement_cache_capacity(64);
-    lap("podstate: 06 journal_mode");
+    conn.prepare_cached("COMMIT")
+        .and_then(|mut st| st.execute([]))
+        .expect("commit");
+    lap("podstate: 04 identity and journal mode, one read transaction");
     conn.prepare_cached("BEGIN")
         .and_then(|mut st| st.execute([]))
         .expect("begin");
@@ -233,9 +239,9 @@ fn replay_podstate(path: &Path, name: &str, lap: &mut impl FnMut(&str)) {
         .expect("by ID");
     assert!(by_id.is_none());
     lap("podstate: 08 probe: ID");
-    let (_, id): (String, String) = conn
-        .prepare_cached("SELECT kind, id FROM object WHERE name = ?1")
-        .and_then(|mut st| st.query_row([name], |r| Ok((r.get(0)?, r.get(1)?))))
+    let (_, id, _): (String, String, String) = conn
+        .prepare_cached("SELECT kind, id, namespace FROM object WHERE name = ?1")
+        .and_then(|mut st| st.query_row([name], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?))))
         .expect("by name");
     lap("podstate: 09 probe: name");
     let (config, state): (String, String) = conn

@@ -38,7 +38,12 @@ pub(crate) fn open_until(
     deadline: Instant,
 ) -> Result<Conn> {
     let conn = Conn::connect(path, options, deadline)?;
-    if options.read_only {
+    conn.sql
+        .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    if schema::current_in_wal(&conn)? {
+        // Nothing to lay out, upgrade or switch: the reads opened the WAL and took its shared
+        // lock, as `open_wal` does.
+    } else if options.read_only {
         // Nothing that writes: no layout, no journal-mode switch (a read-only connection
         // reads the mode the file has).
         schema::expect_current(&conn)?;
@@ -47,8 +52,6 @@ pub(crate) fn open_until(
         schema::prepare(&conn)?;
         conn.use_wal()?;
     }
-    conn.sql
-        .set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     conn.clock.finish("the database lock, opening");
     Ok(conn)
 }

@@ -362,6 +362,42 @@ fn damaged(conn: &Conn, why: String) -> StateError {
 /// as corrupting, sets it back.
 pub(crate) const LAID_OUT_COOKIE: i32 = OBJECTS.len() as i32;
 
+/// Whether the database of `conn` is what most opens find: a podstate database of this
+/// version, laid out by this build and unchanged since (see [`LAID_OUT_COOKIE`]), already in
+/// WAL mode. Its four reads run in one read transaction, so they take the file's locks once
+/// rather than once per statement (a CLI pays for each on every open). `false` sends the open
+/// the long way ([`prepare`] or [`expect_current`], then the journal mode), which reads them
+/// again and says what is wrong.
+pub(crate) fn current_in_wal(conn: &Conn) -> Result<bool> {
+    // `BEGIN`, `COMMIT` and the version go through the statement cache, where each read
+    // transaction of the connection finds them prepared (begin.rs).
+    let number = |sql: &str, cached: bool| {
+        conn.retry_sql(|| match cached {
+            true => conn.sql.prepare_cached(sql)?.query_row([], |r| r.get(0)),
+            false => conn.sql.query_row(sql, [], |r| r.get::<_, i32>(0)),
+        })
+    };
+    conn.run("BEGIN")?;
+    let read = (|| -> Result<bool> {
+        let header = (
+            number("PRAGMA application_id", false)?,
+            number("PRAGMA user_version", true)?,
+            number("PRAGMA schema_version", false)?,
+        );
+        let mode: String =
+            conn.retry_sql(|| conn.sql.query_row("PRAGMA journal_mode", [], |r| r.get(0)))?;
+        Ok(header == (APPLICATION_ID, SCHEMA_VERSION, LAID_OUT_COOKIE)
+            && mode.eq_ignore_ascii_case("wal"))
+    })();
+    match read.and_then(|current| conn.run("COMMIT").map(|()| current)) {
+        Ok(current) => Ok(current),
+        Err(e) => {
+            conn.rollback();
+            Err(e)
+        }
+    }
+}
+
 /// Reads the application ID, the version and the schema's names through SQLite. The names are
 /// read only when the schema may have changed since this build laid it out (its cookie is not
 /// [`LAID_OUT_COOKIE`]): most opens are of a file laid out by podstate and never altered, and

@@ -5,7 +5,7 @@ use podstate_api::{State, Store};
 
 use super::with_conn;
 use crate::SqliteStore;
-use crate::schema::{APPLICATION_ID, LAID_OUT_COOKIE, SCHEMA_VERSION};
+use crate::schema::{APPLICATION_ID, LAID_OUT_COOKIE, SCHEMA_VERSION, current_in_wal};
 
 #[test]
 fn schema_as_stored_by_sqlite() {
@@ -247,4 +247,45 @@ fn a_damaged_record_answers_corrupt_naming_it() {
         err.message().contains(&store.path().display().to_string()),
         "{err}"
     );
+}
+
+/// An open of a file laid out by this build reads its identity and journal mode in one read
+/// transaction; anything else (another version, a schema changed since) sends the open the
+/// long way, which refuses it as before.
+#[test]
+fn an_open_checks_the_common_case_in_one_read_transaction() {
+    let store = SqliteStore::temporary().unwrap();
+    let fast = with_conn(&store, |conn| {
+        let fast = current_in_wal(conn).unwrap();
+        assert!(conn.sql.is_autocommit(), "the read transaction was ended");
+        fast
+    });
+    assert!(fast, "a new file is this build's, in WAL mode");
+    drop(SqliteStore::open(store.path()).unwrap());
+
+    // A newer schema version: not the common case, and refused as newer.
+    let version = |v: i32| {
+        with_conn(&store, |conn| {
+            conn.sql
+                .execute_batch(&format!("PRAGMA user_version = {v}"))
+                .unwrap();
+            current_in_wal(conn).unwrap()
+        })
+    };
+    assert!(!version(SCHEMA_VERSION + 1));
+    let err = SqliteStore::open(store.path()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Io, "{err}");
+    assert!(err.message().contains("newer"), "{err}");
+    assert!(version(SCHEMA_VERSION));
+
+    // A schema changed since it was laid out (its cookie moved): the names are read, and a
+    // missing index makes the file damaged.
+    let dropped = with_conn(&store, |conn| {
+        conn.sql.execute_batch("DROP INDEX object_pods").unwrap();
+        current_in_wal(conn).unwrap()
+    });
+    assert!(!dropped);
+    let err = SqliteStore::open(store.path()).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert!(err.message().contains("object_pods"), "{err}");
 }
