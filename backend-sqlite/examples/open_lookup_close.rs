@@ -206,17 +206,20 @@ fn replay_podstate(path: &Path, name: &str, lap: &mut impl FnMut(&str)) {
         .and_then(|mut st| st.execute([]))
         .expect("begin");
     let app: i32 = conn
-        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .prepare_cached("PRAGMA application_id")
+        .and_then(|mut st| st.query_row([], |r| r.get(0)))
         .expect("id");
     let version: i32 = conn
         .prepare_cached("PRAGMA user_version")
         .and_then(|mut st| st.query_row([], |r| r.get(0)))
         .expect("version");
     let cookie: i32 = conn
-        .query_row("PRAGMA schema_version", [], |r| r.get(0))
+        .prepare_cached("PRAGMA schema_version")
+        .and_then(|mut st| st.query_row([], |r| r.get(0)))
         .expect("cookie");
     let mode: String = conn
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .prepare_cached("PRAGMA journal_mode")
+        .and_then(|mut st| st.query_row([], |r| r.get(0)))
         .expect("mode");
     // A file laid out by podstate and never altered: the schema's names are not read.
     assert_eq!((app, version, cookie), (0x506f_6453, 2, 10));

@@ -369,23 +369,14 @@ pub(crate) const LAID_OUT_COOKIE: i32 = OBJECTS.len() as i32;
 /// the long way ([`prepare`] or [`expect_current`], then the journal mode), which reads them
 /// again and says what is wrong.
 pub(crate) fn current_in_wal(conn: &Conn) -> Result<bool> {
-    // `BEGIN`, `COMMIT` and the version go through the statement cache, where each read
-    // transaction of the connection finds them prepared (begin.rs).
-    let number = |sql: &str, cached: bool| {
-        conn.retry_sql(|| match cached {
-            true => conn.sql.prepare_cached(sql)?.query_row([], |r| r.get(0)),
-            false => conn.sql.query_row(sql, [], |r| r.get::<_, i32>(0)),
-        })
-    };
     conn.run("BEGIN")?;
     let read = (|| -> Result<bool> {
-        let header = (
-            number("PRAGMA application_id", false)?,
-            number("PRAGMA user_version", true)?,
-            number("PRAGMA schema_version", false)?,
+        let header: (i32, i32, i32) = (
+            pragma(conn, "PRAGMA application_id")?,
+            pragma(conn, "PRAGMA user_version")?,
+            pragma(conn, "PRAGMA schema_version")?,
         );
-        let mode: String =
-            conn.retry_sql(|| conn.sql.query_row("PRAGMA journal_mode", [], |r| r.get(0)))?;
+        let mode: String = pragma(conn, "PRAGMA journal_mode")?;
         Ok(header == (APPLICATION_ID, SCHEMA_VERSION, LAID_OUT_COOKIE)
             && mode.eq_ignore_ascii_case("wal"))
     })();
@@ -396,6 +387,13 @@ pub(crate) fn current_in_wal(conn: &Conn) -> Result<bool> {
             Err(e)
         }
     }
+}
+
+/// The one value `sql` (a pragma) answers, through the statement cache: `BEGIN`, `COMMIT` and
+/// the version are the statements of every read transaction (begin.rs), which then finds them
+/// prepared.
+fn pragma<T: rusqlite::types::FromSql>(conn: &Conn, sql: &str) -> Result<T> {
+    conn.retry_sql(|| conn.sql.prepare_cached(sql)?.query_row([], |r| r.get(0)))
 }
 
 /// Reads the application ID, the version and the schema's names through SQLite. The names are

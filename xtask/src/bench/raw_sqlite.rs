@@ -80,25 +80,33 @@ impl RawSqlite {
         })
     }
 
-    /// Runs `f` in a transaction begun with `begin`, committed when `f` succeeds.
+    /// Runs `f` in a transaction on this database (see [`in_tx`]).
     fn tx<T>(
         &self,
         begin: &str,
         f: impl FnOnce(&Connection) -> anyhow::Result<T>,
     ) -> anyhow::Result<T> {
-        let c = &self.conn;
-        let sql = |s: &str| {
-            c.prepare_cached(s)
-                .and_then(|mut st| st.execute([]))
-                .with_context(|| s.to_owned())
-        };
-        sql(begin)?;
-        match f(c) {
-            Ok(v) => sql("COMMIT").map(|_| v),
-            Err(e) => {
-                let _ = sql("ROLLBACK");
-                Err(e)
-            }
+        in_tx(&self.conn, begin, f)
+    }
+}
+
+/// Runs `f` on `c` in a transaction begun with `begin`, committed when `f` succeeds.
+fn in_tx<T>(
+    c: &Connection,
+    begin: &str,
+    f: impl FnOnce(&Connection) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let sql = |s: &str| {
+        c.prepare_cached(s)
+            .and_then(|mut st| st.execute([]))
+            .with_context(|| s.to_owned())
+    };
+    sql(begin)?;
+    match f(c) {
+        Ok(v) => sql("COMMIT").map(|_| v),
+        Err(e) => {
+            let _ = sql("ROLLBACK");
+            Err(e)
         }
     }
 }
@@ -152,14 +160,7 @@ fn resolve(c: &Connection, q: &Lookup, s: &str) -> anyhow::Result<Container> {
 /// costs on the backend's schema (parsed by every new connection), told apart from what the
 /// backend adds.
 pub fn cli_lookup_on_backend_file(file: &Path, name: &str) -> anyhow::Result<Container> {
-    let other = RawSqlite {
-        dir: file
-            .parent()
-            .context("a database file in a directory")?
-            .to_owned(),
-        conn: connect(file)?,
-    };
-    other.tx("BEGIN", |c| resolve(c, &OBJECT, name))
+    in_tx(&connect(file)?, "BEGIN", |c| resolve(c, &OBJECT, name))
 }
 
 fn insert(c: &Connection, ctr: &Container) -> anyhow::Result<()> {
