@@ -289,3 +289,51 @@ fn an_open_checks_the_common_case_in_one_read_transaction() {
     assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
     assert!(err.message().contains("object_pods"), "{err}");
 }
+
+/// A file an operator switched out of WAL mode with `sqlite3` (`PRAGMA journal_mode = DELETE`,
+/// with nothing else holding it) is not the common case: a read-only open reads it as it is,
+/// and the next writable open switches it back to WAL.
+#[test]
+fn an_open_switches_a_file_taken_out_of_wal_mode_back() {
+    use crate::SqliteOptions;
+    use rusqlite::Connection;
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("state.db");
+    let state = SqliteStore::open(&file).unwrap().open_handle().unwrap();
+    state
+        .add_container(&Container::new(ContainerConfig::new("c1", "one")))
+        .unwrap();
+    drop(state);
+    let mode = || -> String {
+        Connection::open(&file)
+            .unwrap()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    };
+    let set: String = Connection::open(&file)
+        .unwrap()
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(set, "delete");
+
+    let reader = SqliteStore::open_with(&file, SqliteOptions::new().read_only(true)).unwrap();
+    let found = reader
+        .open_handle()
+        .unwrap()
+        .lookup_container("one")
+        .unwrap();
+    assert_eq!(found.config.id, "c1");
+    drop(reader);
+    assert_eq!(mode(), "delete", "a read-only open changes nothing");
+
+    let writer = SqliteStore::open(&file).unwrap();
+    let conn_mode = with_conn(&writer, |conn| {
+        conn.sql
+            .query_row("PRAGMA journal_mode", [], |r| r.get::<_, String>(0))
+            .unwrap()
+    });
+    assert_eq!(conn_mode, "wal");
+    drop(writer);
+    assert_eq!(mode(), "wal");
+}
